@@ -1,0 +1,188 @@
+"""Where the runner talks to, with which credentials, and where it keeps its files.
+
+Nothing here touches the network.  The secret and memo live only inside ``Credentials`` whose
+``repr`` is masked, so an accidental log line or traceback cannot print them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import os
+import stat
+import sys
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from runner.errors import ConfigError, CredentialsMissing
+
+ENV_KEY = "BITMART_API_KEY"
+ENV_SECRET = "BITMART_API_SECRET"  # noqa: S105 - the variable's name, not a secret
+ENV_MEMO = "BITMART_API_MEMO"
+ENV_EXCHANGE = "BITMART_EXCHANGE"
+ENV_HOME = "BITMART_RUNNER_HOME"
+
+LIVE_URL = "https://api-cloud-v2.bitmart.com"
+LIVE_SPOT_URL = "https://api-cloud.bitmart.com"
+DEMO_URL = "https://demo-api-cloud-v2.bitmart.com"
+# The paper exchange is served in-process; this host never resolves (RFC 2606 ".invalid").
+PAPER_URL = "http://paper.invalid"
+
+# Credentials of the built-in paper exchange: it is a local simulator, so these are not secrets.
+PAPER_KEY = "paperkey0000000000000000000000000000"
+PAPER_SECRET = "paper-secret-not-a-real-secret"  # noqa: S105
+PAPER_MEMO = "paper"
+
+
+class ExchangeKind(str, Enum):
+    PAPER = "paper"
+    DEMO = "demo"
+    LIVE = "live"
+    CUSTOM = "custom"  # any --base-url, e.g. `bitmart-runner sim serve`
+
+
+@dataclass(frozen=True)
+class Target:
+    """An exchange endpoint set: futures host plus the host serving the spot wallet."""
+
+    kind: ExchangeKind
+    base_url: str
+    spot_base_url: str | None  # None where the spot wallet does not exist (demo)
+
+    @property
+    def name(self) -> str:
+        return self.kind.value if self.kind is not ExchangeKind.CUSTOM else self.base_url
+
+    @property
+    def supports_transfers(self) -> bool:
+        return self.kind is not ExchangeKind.DEMO
+
+
+def mask_key(key: str) -> str:
+    """Show a key as its first 5 and last 4 characters; short keys are hidden entirely."""
+    if len(key) <= 12:
+        return "*" * len(key)
+    return f"{key[:5]}...{key[-4:]}"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    key: str
+    secret: str = field(repr=False)
+    memo: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"Credentials(key={self.masked_key!r})"
+
+    __str__ = __repr__
+
+    @property
+    def masked_key(self) -> str:
+        return mask_key(self.key)
+
+    @property
+    def account_id(self) -> str:
+        """A stable, non-reversible name for the account: used for lock and journal file names."""
+        return hashlib.sha256(self.key.encode()).hexdigest()[:16]
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_target(exchange: str | None, base_url: str | None) -> Target:
+    """Pick the target from --exchange / --base-url / $BITMART_EXCHANGE (default: paper)."""
+    if base_url:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"--base-url must be an http(s) URL, got {base_url!r}")
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+            raise ConfigError(
+                f"refusing plain-http base URL {base_url!r}: only loopback hosts may use http",
+                hint="use https, or run the simulator on 127.0.0.1",
+            )
+        clean = base_url.rstrip("/")
+        return Target(ExchangeKind.CUSTOM, clean, clean)
+    name = (exchange or os.environ.get(ENV_EXCHANGE) or "paper").lower()
+    if name == "paper":
+        return Target(ExchangeKind.PAPER, PAPER_URL, PAPER_URL)
+    if name == "demo":
+        return Target(ExchangeKind.DEMO, DEMO_URL, None)
+    if name == "live":
+        return Target(ExchangeKind.LIVE, LIVE_URL, LIVE_SPOT_URL)
+    raise ConfigError(f"unknown exchange {name!r}: choose paper, demo or live (or --base-url)")
+
+
+def runner_home() -> Path:
+    """$BITMART_RUNNER_HOME, default ~/.local/state/bitmart-runner (created on demand)."""
+    raw = os.environ.get(ENV_HOME)
+    home = Path(raw).expanduser() if raw else Path.home() / ".local" / "state" / "bitmart-runner"
+    try:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise ConfigError(f"cannot create runner home {home}: {exc.strerror}") from None
+    return home
+
+
+def paper_db_path() -> Path:
+    return runner_home() / "paper.sqlite3"
+
+
+def _env_file_values(env_file: Path | None) -> dict[str, str]:
+    from dotenv import dotenv_values
+
+    path = env_file if env_file is not None else Path(".env")
+    if not path.exists():
+        if env_file is not None:
+            raise ConfigError(f"env file not found: {env_file}")
+        return {}
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        print(
+            f"warning: {path} is readable by group/others; run: chmod 600 {path}",
+            file=sys.stderr,
+        )
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def load_credentials(target: Target, env_file: Path | None = None) -> Credentials | None:
+    """Credentials for the target, or None when none are configured.
+
+    The environment wins over the .env file.  The paper exchange uses built-in credentials.
+    """
+    if target.kind is ExchangeKind.PAPER:
+        return Credentials(PAPER_KEY, PAPER_SECRET, PAPER_MEMO)
+    values = _env_file_values(env_file)
+    values.update({k: v for k, v in os.environ.items() if k.startswith("BITMART_API_")})
+    key = values.get(ENV_KEY, "")
+    secret = values.get(ENV_SECRET, "")
+    memo = values.get(ENV_MEMO, "")
+    if not (key or secret or memo):
+        return None
+    return Credentials(key, secret, memo)
+
+
+def require_credentials(creds: Credentials | None, *, signed: bool) -> Credentials:
+    """Fail with a message naming each missing variable (reads need only the key)."""
+    needed = [ENV_KEY, ENV_SECRET, ENV_MEMO] if signed else [ENV_KEY]
+    present = {
+        ENV_KEY: bool(creds and creds.key),
+        ENV_SECRET: bool(creds and creds.secret),
+        ENV_MEMO: bool(creds and creds.memo),
+    }
+    missing = [name for name in needed if not present[name]]
+    if missing or creds is None:
+        raise CredentialsMissing(
+            f"missing: {', '.join(missing)}",
+            hint="set them in the environment or a .env file (see .env.example)",
+        )
+    return creds
