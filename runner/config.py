@@ -12,7 +12,7 @@ import os
 import stat
 import sys
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,7 +36,7 @@ PAPER_SECRET = "paper-secret-not-a-real-secret"  # noqa: S105
 PAPER_MEMO = "paper"
 
 
-class ExchangeKind(str, Enum):
+class ExchangeKind(StrEnum):
     PAPER = "paper"
     DEMO = "demo"
     LIVE = "live"
