@@ -1,0 +1,132 @@
+"""The apply journal: JSON lines, one file per run, flushed to disk before every write is sent.
+
+A crash at any point leaves the truth on disk: the intent of the write that may or may not have
+happened is always recorded before the request leaves.  A journal without a final ``run_end`` record
+is *unfinished*; the next ``apply`` on the same account reconciles it before doing anything else.
+
+Secrets never enter it: records are built from request summaries (no headers, no signatures), and as
+a second guard every line is checked against the secret values the journal was told about.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+REDACTED = "***"
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{secrets.token_hex(3)}"
+
+
+def journal_dir(home: Path, account_id: str) -> Path:
+    return home / "journals" / account_id
+
+
+def _default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON-serialisable in a journal: {type(value).__name__}")
+
+
+class Journal:
+    """Append-only JSON-lines writer.  Every record is fsync'ed before ``record`` returns."""
+
+    def __init__(self, path: Path, run_id: str, *, redact: Iterable[str] = ()) -> None:
+        self.path = path
+        self.run_id = run_id
+        self._redact = tuple(value for value in redact if len(value) >= 4)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self._file = os.fdopen(fd, "a", encoding="utf-8")
+
+    @classmethod
+    def create(
+        cls, home: Path, account_id: str, run_id: str, *, redact: Iterable[str] = ()
+    ) -> Journal:
+        return cls(journal_dir(home, account_id) / f"{run_id}.jsonl", run_id, redact=redact)
+
+    def record(self, event: str, **fields: Any) -> None:
+        entry = {
+            "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "run": self.run_id,
+            "event": event,
+            **fields,
+        }
+        line = json.dumps(entry, default=_default, sort_keys=False)
+        for value in self._redact:
+            line = line.replace(value, REDACTED)
+        self._file.write(line + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class JournalFile:
+    path: Path
+    records: tuple[Mapping[str, Any], ...]
+
+    @property
+    def run_id(self) -> str:
+        return self.path.stem
+
+    @property
+    def finished(self) -> bool:
+        return any(r.get("event") == "run_end" for r in self.records)
+
+    def events(self, name: str) -> Iterator[Mapping[str, Any]]:
+        return (r for r in self.records if r.get("event") == name)
+
+
+def read_journal(path: Path) -> JournalFile:
+    """Read a journal, tolerating a torn last line (the process may have died mid-write)."""
+    records: list[Mapping[str, Any]] = []
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                records.append(value)
+    return JournalFile(path, tuple(records))
+
+
+def unfinished_journals(home: Path, account_id: str) -> list[JournalFile]:
+    folder = journal_dir(home, account_id)
+    if not folder.is_dir():
+        return []
+    found = (read_journal(p) for p in sorted(folder.glob("*.jsonl")))
+    return [j for j in found if not j.finished]
