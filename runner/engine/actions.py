@@ -281,6 +281,21 @@ class CancelOrder(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CancelTrailing(Action):
+    symbol: str
+    order_id: str
+    category: Category = Category.ORDER
+    op: Op = Op.REMOVE
+
+    @property
+    def path(self) -> str:
+        return "/contract/private/cancel-trail-order"
+
+    def body(self) -> dict[str, Any]:
+        return {"symbol": self.symbol, "order_id": self.order_id}
+
+
+@dataclass(frozen=True, kw_only=True)
 class SubmitPlanOrder(Action):
     symbol: str
     side_code: int

@@ -1,0 +1,166 @@
+"""Live rules: pure checks of a resolved request against the contract and the account.
+
+Each check returns ``(rule, message, hint)`` tuples (empty when fine); the step compiler attaches
+the location of the plan field and turns them into findings.  Rule names are stable: they appear in
+``--json`` output and GitHub annotations.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from runner.engine import estimates as est
+from runner.engine.state import ContractSpec, PosSide
+
+Problem = tuple[str, str, str | None]
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def check_size(spec: ContractSpec, size: Decimal, order_type: str) -> list[Problem]:
+    problems: list[Problem] = []
+    if size != size.to_integral_value():
+        problems.append(
+            (
+                "size-not-whole",
+                f"size must be a whole number of contracts (got {_fmt(size)})",
+                "sizes are in contracts; use notional: for a USDT amount",
+            )
+        )
+        return problems
+    if not est.on_grid(size, spec.step):
+        problems.append(
+            (
+                "size-step",
+                f"size {_fmt(size)} is not a multiple of the contract step {_fmt(spec.step)}",
+                f"use a multiple of {_fmt(spec.step)}",
+            )
+        )
+    if size < spec.min_volume:
+        problems.append(
+            (
+                "size-range",
+                f"size {_fmt(size)} is below {spec.symbol}'s minimum of "
+                f"{_fmt(spec.min_volume)} contracts",
+                None,
+            )
+        )
+    limit = spec.market_max_volume if order_type == "market" else spec.max_volume
+    if size > limit:
+        problems.append(
+            (
+                "size-range",
+                f"size {_fmt(size)} exceeds the {order_type} order maximum of "
+                f"{_fmt(limit)} contracts for {spec.symbol}",
+                "split it over several steps or use a limit order",
+            )
+        )
+    return problems
+
+
+def check_tick(spec: ContractSpec, price: Decimal, what: str) -> list[Problem]:
+    if price <= 0:
+        return [("price-positive", f"{what} must be positive (got {_fmt(price)})", None)]
+    if not est.on_grid(price, spec.tick):
+        lower = est.to_tick(price, spec.tick, up=False)
+        return [
+            (
+                "price-tick",
+                f"{what} {_fmt(price)} is not on {spec.symbol}'s tick of {_fmt(spec.tick)}",
+                f"use {_fmt(lower)} or {_fmt(lower + spec.tick)}",
+            )
+        ]
+    return []
+
+
+def check_leverage(spec: ContractSpec, leverage: Decimal, notional: Decimal) -> list[Problem]:
+    if not spec.min_leverage <= leverage <= spec.max_leverage:
+        return [
+            (
+                "leverage-range",
+                f"leverage {_fmt(leverage)}x is outside {spec.symbol}'s range "
+                f"{_fmt(spec.min_leverage)}-{_fmt(spec.max_leverage)}x",
+                None,
+            )
+        ]
+    bracket_max = est.max_leverage_for(notional, spec.brackets)
+    if bracket_max is not None and leverage > bracket_max:
+        return [
+            (
+                "leverage-bracket",
+                f"leverage {_fmt(leverage)}x is above the {_fmt(bracket_max)}x allowed for a "
+                f"{_fmt(notional.quantize(Decimal(1)))} USDT position on {spec.symbol}",
+                f"use at most {_fmt(bracket_max)}x or a smaller size",
+            )
+        ]
+    return []
+
+
+def check_protection(
+    *,
+    kind: str,
+    side: PosSide,
+    trigger: Decimal,
+    reference: Decimal,
+    reference_name: str,
+    entry: Decimal,
+    liquidation: Decimal,
+    existing_position: bool,
+) -> list[Problem]:
+    """TP above / SL below for a long (reverse for a short); no instant fire; SL before liq."""
+    long = side is PosSide.LONG
+    name = "take-profit" if kind == "take_profit" else "stop-loss"
+    problems: list[Problem] = []
+    fires_now = (
+        (trigger <= reference) if (kind == "take_profit") == long else (trigger >= reference)
+    )
+    if fires_now:
+        where = "above" if (kind == "take_profit") == long else "below"
+        problems.append(
+            (
+                "trigger-fires-immediately",
+                f"{name} {_fmt(trigger)} would fire at once: {reference_name} price is "
+                f"{_fmt(reference)}",
+                f"put a {side.value} {name} {where} {_fmt(reference)}",
+            )
+        )
+        return problems
+    if kind == "take_profit" and ((trigger <= entry) if long else (trigger >= entry)):
+        problems.append(
+            (
+                "tp-direction",
+                f"take-profit {_fmt(trigger)} is on the losing side of the "
+                f"entry {_fmt(entry)} for a {side.value}",
+                "a long takes profit above its entry, a short below",
+            )
+        )
+    if (
+        kind == "stop_loss"
+        and liquidation > 0
+        and ((trigger <= liquidation) if long else (trigger >= liquidation))
+    ):
+        problems.append(
+            (
+                "stop-beyond-liquidation",
+                f"stop-loss {_fmt(trigger)} lies beyond the "
+                f"estimated liquidation price {_fmt(liquidation)}: the position would be "
+                "liquidated before the stop fires",
+                "move the stop closer to the entry or lower the leverage",
+            )
+        )
+    if (
+        kind == "stop_loss"
+        and not existing_position
+        and ((trigger >= entry) if long else (trigger <= entry))
+    ):
+        problems.append(
+            (
+                "sl-direction",
+                f"stop-loss {_fmt(trigger)} is on the wrong side of the "
+                f"entry {_fmt(entry)} for a {side.value}",
+                "a long stops out below its entry, a short above",
+            )
+        )
+    return problems

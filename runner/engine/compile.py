@@ -1,0 +1,129 @@
+"""plan intents + account snapshot -> actions + predicted state + findings.  Pure: no I/O.
+
+Steps are compiled in order against a working copy of the account, so each step is checked against
+the state the steps before it leave behind.  Target steps produce only the difference between the
+account and what they ask for; action steps (open, close, transfer) produce their action every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from runner.engine.actions import OrderIds
+from runner.engine.builder import StepBuilder
+from runner.engine.ctx import Ctx
+from runner.engine.intents import (
+    BalanceIntent,
+    CancelIntent,
+    CloseIntent,
+    Intent,
+    LeverageIntent,
+    ModeIntent,
+    OpenIntent,
+    PlanIntents,
+    PlanOrderIntent,
+    PositionIntent,
+    TpSlIntent,
+    TransferIntent,
+)
+from runner.engine.result import PlanResult, StepResult
+from runner.engine.state import Snapshot
+from runner.engine.steps_account import (
+    compile_balance,
+    compile_cancel,
+    compile_leverage,
+    compile_mode,
+    compile_plan_order,
+    compile_transfer,
+)
+from runner.engine.steps_position import compile_close, compile_position, compile_tp_sl
+from runner.engine.working import WorkingState
+from runner.findings import Finding, Severity
+
+ACTION_KINDS = (OpenIntent, CloseIntent, TransferIntent)
+CENT = Decimal("0.01")
+
+Compiler = Callable[[StepBuilder, Ctx, Any], None]
+_COMPILERS: tuple[tuple[type[Intent], Compiler], ...] = (
+    # OpenIntent subclasses PositionIntent: the position compiler handles both
+    (PositionIntent, compile_position),
+    (CloseIntent, compile_close),
+    (TpSlIntent, compile_tp_sl),
+    (BalanceIntent, compile_balance),
+    (TransferIntent, compile_transfer),
+    (ModeIntent, compile_mode),
+    (LeverageIntent, compile_leverage),
+    (PlanOrderIntent, compile_plan_order),
+    (CancelIntent, compile_cancel),
+)
+
+
+def compile_plan(
+    plan: PlanIntents,
+    snapshot: Snapshot,
+    ids: OrderIds,
+    *,
+    transfers_supported: bool = True,
+    plan_order_registry: Mapping[str, str] | None = None,
+) -> PlanResult:
+    ws = WorkingState.start(snapshot)
+    ctx = Ctx(
+        ws=ws,
+        ids=ids,
+        policy=plan.policy,
+        target=snapshot.target,
+        transfers_supported=transfers_supported,
+        plan_order_registry=plan_order_registry or {},
+    )
+    steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
+    findings = [f for step in steps for f in step.findings]
+    findings += _convergence_warnings(plan, steps, ws)
+    return PlanResult(
+        name=plan.name,
+        plan_hash=plan.plan_hash,
+        path=plan.path,
+        target=snapshot.target,
+        steps=steps,
+        before=snapshot,
+        predicted=ws.freeze(),
+        findings=tuple(findings),
+    )
+
+
+def _compile_step(ctx: Ctx, intent: Intent) -> StepResult:
+    builder = StepBuilder(intent, is_action=isinstance(intent, ACTION_KINDS))
+    for kind, compiler in _COMPILERS:
+        if isinstance(intent, kind):
+            compiler(builder, ctx, intent)
+            break
+    else:  # a new intent type without a compiler is a bug, not a plan problem
+        raise TypeError(f"no compiler for {type(intent).__name__}")
+    return builder.result()
+
+
+def _convergence_warnings(
+    plan: PlanIntents, steps: tuple[StepResult, ...], ws: WorkingState
+) -> list[Finding]:
+    """A target a later step undoes changes again on every apply: say so at plan time."""
+    warnings = []
+    for intent, step in zip(plan.intents, steps, strict=True):
+        if step.has_errors:
+            continue
+        if isinstance(intent, BalanceIntent) and ws.futures_available < intent.min_available:
+            warnings.append(
+                Finding(
+                    rule="target-undone-later",
+                    severity=Severity.WARNING,
+                    message=(
+                        f"ensure_balance wants {intent.min_available} USDT available, but "
+                        f"later steps leave about {ws.futures_available.quantize(CENT)} USDT: "
+                        "every apply will transfer again"
+                    ),
+                    location=intent.loc(""),
+                    hint="raise min_available to cover the margin later steps use, or accept "
+                    "the top-up on each run",
+                )
+            )
+    return warnings

@@ -1,0 +1,22 @@
+"""Per-compile context shared by the step compilers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from runner.engine.actions import OrderIds
+from runner.engine.intents import Policy
+from runner.engine.working import WorkingState
+
+
+@dataclass
+class Ctx:
+    ws: WorkingState
+    ids: OrderIds
+    policy: Policy
+    target: str
+    transfers_supported: bool = True
+    # plan-order step key -> exchange order id recorded by earlier applies (plan orders carry
+    # no client order id, so the journal is how the runner knows which ones are its own)
+    plan_order_registry: Mapping[str, str] = field(default_factory=dict)

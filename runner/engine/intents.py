@@ -1,0 +1,180 @@
+"""Resolved plan steps: what compile works on.
+
+The plan model (``runner.plan``) is what the user wrote, with locations; an intent is the same
+step with the plan's defaults applied and nothing left implicit except what only the live account
+can decide (inherited leverage/margin, relative triggers, notional sizes).  ``from_plan`` in
+``runner.engine.adapt`` is the single bridge between the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from runner.engine.state import Margin, Mode, PosSide, PriceSource
+
+
+class Keep(Enum):
+    """Marker for "the plan does not mention it": leave the exchange as it is."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+Locator = Callable[[str], Any]  # field path -> runner.plan Location (or None)
+
+
+def _no_location(_: str) -> Any:
+    return None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A TP/SL trigger: an absolute price, or a percentage of the entry price."""
+
+    source: PriceSource
+    price: Decimal | None = None
+    percent: Decimal | None = None  # "+5%" -> Decimal("5"), "-3%" -> Decimal("-3")
+
+    @property
+    def relative(self) -> bool:
+        return self.percent is not None
+
+
+Protect = Trigger | None | Keep  # None = "none wanted", KEEP = "leave as is"
+
+
+@dataclass(frozen=True)
+class Entry:
+    order_type: str = "market"  # market | limit
+    price: Decimal | None = None
+    time_in_force: str = "gtc"  # gtc | fok | ioc | maker_only
+
+
+@dataclass(frozen=True, kw_only=True)
+class Intent:
+    index: int
+    key: str  # the step's id, or "#<index+1>"
+    kind: str
+    note: str | None = None
+    loc: Locator = field(default=_no_location, compare=False, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PositionIntent(Intent):
+    symbol: str
+    side: PosSide
+    size: Decimal | None = None  # contracts; None when given as notional
+    notional: Decimal | None = None
+    leverage: Decimal | None = None
+    margin: Margin | None = None
+    entry: Entry = Entry()
+    take_profit: Protect = KEEP
+    stop_loss: Protect = KEEP
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenIntent(PositionIntent):
+    """Open ``size`` more contracts, every apply."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseIntent(Intent):
+    symbol: str
+    side: PosSide
+    size: Decimal | None  # None = all
+    entry: Entry = Entry()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TpSlIntent(Intent):
+    symbol: str
+    side: PosSide
+    take_profit: Protect = KEEP
+    stop_loss: Protect = KEEP
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeverageIntent(Intent):
+    symbol: str
+    leverage: Decimal
+    margin: Margin
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModeIntent(Intent):
+    mode: Mode
+
+
+@dataclass(frozen=True, kw_only=True)
+class BalanceIntent(Intent):
+    min_available: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransferIntent(Intent):
+    amount: Decimal
+    to_futures: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanOrderIntent(Intent):
+    symbol: str
+    side: PosSide
+    reduce_only: bool
+    size: Decimal
+    trigger: Decimal
+    source: PriceSource
+    direction: str | None  # "rises" | "falls" | None (derive from the current price)
+    entry: Entry
+    leverage: Decimal | None
+    margin: Margin | None
+    take_profit: Decimal | None = None
+    stop_loss: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelIntent(Intent):
+    symbol: str
+    what: str = "all"  # orders | plan_orders | tp_sl | all
+    side: PosSide | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_leverage: Decimal | None = None
+    max_position_notional: Decimal | None = None
+    max_order_notional: Decimal | None = None
+    max_transfer: Decimal | None = None
+    allowed_symbols: frozenset[str] | None = None
+    require_stop_loss: bool = False
+    loc: Locator = field(default=_no_location, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PlanIntents:
+    name: str
+    plan_hash: str
+    path: str
+    intents: tuple[Intent, ...]
+    policy: Policy = Policy()
+
+    def symbols(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for intent in self.intents:
+            symbol = getattr(intent, "symbol", None)
+            if isinstance(symbol, str):
+                seen[symbol] = None
+        return tuple(seen)
+
+    @property
+    def moves_funds(self) -> bool:
+        return any(isinstance(i, BalanceIntent | TransferIntent) for i in self.intents)
+
+    @property
+    def mode_sensitive(self) -> bool:
+        return any(isinstance(i, ModeIntent) for i in self.intents)

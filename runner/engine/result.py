@@ -1,0 +1,87 @@
+"""What compile produces: per-step results, the ordered actions, estimates, predicted state."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from runner.engine.actions import Action, Category
+from runner.engine.state import Margin, PosSide, Snapshot
+from runner.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Money figures for a position as the plan leaves it (computed in engine, shown by render)."""
+
+    symbol: str
+    side: PosSide
+    size: Decimal
+    entry_price: Decimal
+    leverage: Decimal
+    margin: Margin
+    notional: Decimal
+    initial_margin: Decimal
+    open_fee: Decimal
+    liquidation_price: Decimal
+    take_profit: Decimal | None
+    stop_loss: Decimal | None
+    pnl_at_take_profit: Decimal | None
+    pnl_at_stop_loss: Decimal | None
+    risk_reward: Decimal | None
+
+
+@dataclass(frozen=True)
+class StepResult:
+    index: int
+    key: str
+    kind: str
+    is_action: bool
+    actions: tuple[Action, ...]
+    findings: tuple[Finding, ...]
+    before: Mapping[str, Any] = field(default_factory=dict)
+    after: Mapping[str, Any] = field(default_factory=dict)
+    estimate: Estimate | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def status(self) -> str:
+        if self.has_errors:
+            return "error"
+        return "change" if self.actions else "unchanged"
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    name: str
+    plan_hash: str
+    path: str
+    target: str
+    steps: tuple[StepResult, ...]
+    before: Snapshot
+    predicted: Snapshot
+    findings: tuple[Finding, ...]  # every step's findings plus plan-level ones, in order
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        return tuple(a for s in self.steps for a in s.actions)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.actions)
+
+    def counts(self) -> dict[str, int]:
+        counts = {c.value: 0 for c in Category}
+        for action in self.actions:
+            counts[action.category.value] += 1
+        return counts

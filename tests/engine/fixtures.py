@@ -1,0 +1,134 @@
+"""Plain-value snapshots for core tests (no network, no simulator)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal as D
+
+from runner.engine.estimates import Bracket
+from runner.engine.state import (
+    Balances,
+    ContractSpec,
+    Margin,
+    Market,
+    Mode,
+    Position,
+    PosSide,
+    PriceSource,
+    Snapshot,
+    SymbolSetting,
+    TriggerKind,
+    TriggerOrder,
+    WorkingOrder,
+)
+
+BTC = ContractSpec(
+    symbol="BTCUSDT",
+    contract_size=D("0.001"),
+    tick=D("0.1"),
+    step=D(1),
+    min_volume=D(1),
+    max_volume=D(500000),
+    market_max_volume=D(50000),
+    min_leverage=D(1),
+    max_leverage=D(100),
+    brackets=(
+        Bracket(D(0), D(100000), D(100), D("0.005"), D(0)),
+        Bracket(D(100000), D(1000000), D(50), D("0.01"), D(500)),
+        Bracket(D(1000000), D(99999999), D(20), D("0.025"), D(15500)),
+    ),
+)
+ETH = ContractSpec(
+    symbol="ETHUSDT",
+    contract_size=D("0.01"),
+    tick=D("0.01"),
+    step=D(1),
+    min_volume=D(1),
+    max_volume=D(500000),
+    market_max_volume=D(50000),
+    min_leverage=D(1),
+    max_leverage=D(100),
+    brackets=(Bracket(D(0), D(99999999), D(100), D("0.005"), D(0)),),
+)
+
+
+def snapshot(
+    *,
+    futures: str = "0",
+    spot: str | None = "10000",
+    positions: tuple[Position, ...] = (),
+    orders: tuple[WorkingOrder, ...] = (),
+    triggers: tuple[TriggerOrder, ...] = (),
+    mode: Mode | None = Mode.HEDGE,
+    settings: dict[str, SymbolSetting] | None = None,
+) -> Snapshot:
+    return Snapshot(
+        target="paper",
+        taken_at=datetime(2026, 11, 24, 12, 0, tzinfo=UTC),
+        mode=mode,
+        specs={"BTCUSDT": BTC, "ETHUSDT": ETH},
+        markets={"BTCUSDT": Market(D(67000), D(67000)), "ETHUSDT": Market(D(3500), D(3500))},
+        settings=settings
+        if settings is not None
+        else {
+            "BTCUSDT": SymbolSetting("BTCUSDT", D(10), Margin.CROSS),
+            "ETHUSDT": SymbolSetting("ETHUSDT", D(10), Margin.CROSS),
+        },
+        positions=positions,
+        open_orders=orders,
+        trigger_orders=triggers,
+        balances=Balances(
+            futures_available=D(futures), spot_available=None if spot is None else D(spot)
+        ),
+        account_wide=True,
+    )
+
+
+def long_btc(
+    size: str = "10", entry: str = "67000", leverage: str = "10", margin: Margin = Margin.ISOLATED
+) -> Position:
+    return Position(
+        "BTCUSDT", PosSide.LONG, D(size), D(entry), D(leverage), margin, D("61006.7"), D("67"), D(0)
+    )
+
+
+def sl_order(
+    trigger: str, order_id: str = "9001", source: PriceSource = PriceSource.MARK
+) -> TriggerOrder:
+    return TriggerOrder(
+        order_id,
+        "",
+        "BTCUSDT",
+        TriggerKind.STOP_LOSS,
+        3,
+        D(0),
+        D(trigger),
+        D(0),
+        source,
+        2,
+        2,
+        "market",
+        D(0),
+        None,
+    )
+
+
+def tp_order(
+    trigger: str, order_id: str = "9002", source: PriceSource = PriceSource.LAST
+) -> TriggerOrder:
+    return TriggerOrder(
+        order_id,
+        "",
+        "BTCUSDT",
+        TriggerKind.TAKE_PROFIT,
+        3,
+        D(0),
+        D(trigger),
+        D(0),
+        source,
+        1,
+        2,
+        "market",
+        D(0),
+        None,
+    )
