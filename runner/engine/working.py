@@ -115,6 +115,8 @@ class WorkingState:
             taker_rate=spec.taker_fee,
             extra_margin=max(ZERO, extra),
         )
+        if liq > 0:  # shown on the tick grid, rounded toward the entry (the cautious side)
+            liq = est.to_tick(liq, spec.tick, up=side is PosSide.LONG)
         self.positions[(symbol, side)] = Position(
             symbol, side, new_size, entry, leverage, margin, liq, im, ZERO
         )

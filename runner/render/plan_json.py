@@ -1,0 +1,78 @@
+"""``plan --json``: a versioned document built from the same ``PlanResult`` as the text diff."""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from runner.engine.result import PlanResult
+from runner.engine.state import to_jsonable
+from runner.findings import Finding
+
+FORMAT_VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.name != "loc"}
+    return value
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    loc = finding.location
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "path": loc.path if loc else None,
+        "line": loc.line if loc else None,
+        "column": loc.col if loc else None,
+        "hint": finding.hint,
+    }
+
+
+def plan_document(result: PlanResult) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "plan": {"name": result.name, "path": result.path, "hash": result.plan_hash},
+        "target": result.target,
+        "valid": not result.has_errors,
+        "changes": result.has_changes and not result.has_errors,
+        "summary": result.counts(),
+        "steps": [
+            {
+                "index": step.index + 1,
+                "key": step.key,
+                "kind": step.kind,
+                "action_step": step.is_action,
+                "status": step.status,
+                "before": _plain(dict(step.before)),
+                "after": _plain(dict(step.after)),
+                "requests": [
+                    {
+                        "op": a.op.value,
+                        "category": a.category.value,
+                        "summary": a.summary,
+                        **a.request(),
+                    }
+                    for a in step.actions
+                ],
+                "estimate": _plain(step.estimate) if step.estimate else None,
+                "notes": list(step.notes),
+            }
+            for step in result.steps
+        ],
+        "findings": [finding_json(f) for f in result.findings],
+        "before": to_jsonable(result.before),
+        "predicted": to_jsonable(result.predicted),
+    }

@@ -1,0 +1,156 @@
+"""Human dry-run diff, Terraform-like: + create, - remove, ~ change, = unchanged.
+
+Renders a ``PlanResult``; computes nothing about money (every figure comes from the engine).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from runner import DISCLAIMER
+from runner.engine.actions import Op
+from runner.engine.result import Estimate, PlanResult, StepResult
+from runner.findings import Finding, Severity
+from runner.render.style import Style
+
+_OP_COLOR = {Op.CREATE: "green", Op.REMOVE: "red", Op.CHANGE: "yellow"}
+_LABELS = {
+    "size": "size",
+    "entry_price": "entry",
+    "leverage": "leverage",
+    "margin": "margin",
+    "liquidation_price": "liquidation",
+    "take_profit": "take-profit",
+    "stop_loss": "stop-loss",
+    "futures_available": "futures available",
+    "spot_available": "spot available",
+    "position_mode": "position mode",
+    "open_orders": "open orders",
+    "trigger_orders": "plan/TP-SL orders",
+    "trigger": "trigger",
+    "order": "order",
+}
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    return str(value)
+
+
+def money(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value.quantize(Decimal('0.01')):,} USDT"
+
+
+def _step_title(step: StepResult) -> str:
+    kind = step.kind + (" (action: runs on every apply)" if step.is_action else "")
+    return f"step {step.index + 1} [{step.key}] {kind}"
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    rows = []
+    for key in dict.fromkeys([*before, *after]):
+        old, new = before.get(key), after.get(key)
+        if key in before and key in after and old == new:
+            continue
+        rows.append((_LABELS.get(key, key), fmt(old), fmt(new)))
+    return rows
+
+
+def _estimate_lines(estimate: Estimate) -> list[str]:
+    lines = [
+        f"notional {money(estimate.notional)} at {fmt(estimate.entry_price)}, "
+        f"{fmt(estimate.leverage)}x {estimate.margin.value}",
+        f"initial margin {money(estimate.initial_margin)}, open fee ~{money(estimate.open_fee)}",
+        f"est. liquidation price {fmt(estimate.liquidation_price.quantize(Decimal('0.1')))} (mark)",
+    ]
+    if estimate.pnl_at_take_profit is not None:
+        lines.append(
+            f"PnL at take-profit {fmt(estimate.take_profit)}: {money(estimate.pnl_at_take_profit)}"
+        )
+    if estimate.pnl_at_stop_loss is not None:
+        lines.append(
+            f"PnL at stop-loss {fmt(estimate.stop_loss)}: {money(estimate.pnl_at_stop_loss)}"
+        )
+    if estimate.risk_reward is not None:
+        lines.append(f"risk/reward 1:{estimate.risk_reward.quantize(Decimal('0.01'))}")
+    return lines
+
+
+def render_finding(finding: Finding, style: Style) -> list[str]:
+    color = "red" if finding.severity is Severity.ERROR else "yellow"
+    where = f"{finding.location}: " if finding.location else ""
+    lines = [
+        f"{where}{style(finding.severity.value, color, 'bold')}: {finding.message} [{finding.rule}]"
+    ]
+    if finding.hint:
+        lines.append(f"  hint: {finding.hint}")
+    return lines
+
+
+def render_step(step: StepResult, style: Style) -> list[str]:
+    if step.has_errors:
+        head = style("!", "red", "bold")
+    elif step.actions:
+        head = style("~" if any(a.op is Op.CHANGE for a in step.actions) else "+", "yellow")
+    else:
+        head = style("=", "dim")
+    lines = [f"{head} {style(_step_title(step), 'bold')}"]
+    for label, old, new in _changes(step.before, step.after):
+        lines.append(f"    {label}: {old} -> {new}")
+    for action in step.actions:
+        symbol = style(action.op.value, _OP_COLOR[action.op])
+        lines.append(f"    {symbol} {action.summary}")
+    if not step.actions and not step.has_errors:
+        lines.append(style("    unchanged", "dim"))
+    for note in step.notes:
+        lines.append(style(f"    note: {note}", "dim"))
+    if step.estimate is not None:
+        lines.extend(f"    {line}" for line in _estimate_lines(step.estimate))
+    return lines
+
+
+def summary_line(result: PlanResult) -> str:
+    counts = result.counts()
+    total = sum(counts.values())
+    return (
+        f"Plan: {total} change{'s' if total != 1 else ''} ({counts['orders']} orders, "
+        f"{counts['tp_sl']} TP/SL, {counts['transfers']} transfers, "
+        f"{counts['settings']} settings)"
+    )
+
+
+def render_plan(result: PlanResult, style: Style) -> str:
+    lines = [
+        style(f"bitmart-runner plan: {result.name} ({result.path}) on {result.target}", "bold"),
+        "",
+    ]
+    for step in result.steps:
+        lines.extend(render_step(step, style))
+        lines.append("")
+    plan_level = [f for f in result.findings if not any(f in s.findings for s in result.steps)]
+    for finding in [*(f for s in result.steps for f in s.findings), *plan_level]:
+        lines.extend(render_finding(finding, style))
+    if result.findings:
+        lines.append("")
+    if result.has_errors:
+        errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
+        lines.append(
+            style(
+                f"Plan is invalid: {errors} error{'s' if errors != 1 else ''}. "
+                "Nothing would be applied.",
+                "red",
+                "bold",
+            )
+        )
+    elif not result.has_changes:
+        lines.append(style("No changes. The account matches the plan.", "green"))
+    else:
+        lines.append(style(summary_line(result), "bold"))
+    lines.append(DISCLAIMER)
+    return "\n".join(lines)

@@ -1,0 +1,28 @@
+"""Terminal styling: colour only on a terminal, never with NO_COLOR or --no-color."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+_CODES = {"green": "32", "red": "31", "yellow": "33", "cyan": "36", "bold": "1", "dim": "2"}
+
+
+def color_enabled(stream: TextIO | None = None, *, no_color: bool = False) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    target = stream if stream is not None else sys.stdout
+    return bool(getattr(target, "isatty", lambda: False)())
+
+
+@dataclass(frozen=True)
+class Style:
+    enabled: bool
+
+    def __call__(self, text: str, *names: str) -> str:
+        if not self.enabled or not names:
+            return text
+        codes = ";".join(_CODES[name] for name in names)
+        return f"\x1b[{codes}m{text}\x1b[0m"
