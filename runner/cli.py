@@ -18,7 +18,9 @@ from runner import __version__
 from runner.errors import ExitCode, RunnerError
 
 # command name -> "module:attribute" of a click.Command
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "sim": "runner.commands.sim:sim",
+}
 
 
 class LazyGroup(click.Group):

@@ -1,0 +1,68 @@
+"""The engine facade the server side codes against, as Protocols, and how the real one is found.
+
+The transports, auth and persistence depend on this interface, not on ``runner.sim.engine``'s
+implementation (moto's backend/response split), so tests can drive them with a tiny fake and the
+real engine is resolved only when a server or paper session is actually built.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol, cast
+
+
+class EngineError(Protocol):
+    """``runner.sim.engine.SimError``: an API error with its code and HTTP status."""
+
+    code: int
+    message: str
+    http_status: int
+
+
+class Exchange(Protocol):
+    def dispatch(self, method: str, path: str, params: dict[str, Any], now_ms: int) -> Any: ...
+
+    def set_price(self, symbol: str, last: Decimal, mark: Decimal | None, now_ms: int) -> None: ...
+
+    def fund(self, wallet: str, amount: Decimal, now_ms: int) -> None: ...
+
+    def state(self) -> dict[str, Any]: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def mutates(self, method: str, path: str) -> bool: ...
+
+
+class ExchangeFactory(Protocol):
+    def new(
+        self,
+        *,
+        spot: Decimal = ...,
+        futures: Decimal = ...,
+        seed: int = ...,
+        now_ms: int,
+    ) -> Exchange: ...
+
+    def from_dict(self, data: dict[str, Any]) -> Exchange: ...
+
+
+@dataclass(frozen=True)
+class Engine:
+    """An engine implementation: its exchange class and the exception type it raises."""
+
+    exchange: ExchangeFactory
+    error: type[Exception]
+
+
+def real_engine() -> Engine:
+    """``runner.sim.engine`` (imported on first use, so this layer never needs it at import)."""
+    module = importlib.import_module("runner.sim.engine")
+    return Engine(cast(ExchangeFactory, module.Exchange), cast(type[Exception], module.SimError))
+
+
+def error_fields(exc: Exception) -> tuple[int, str, int]:
+    """(code, message, http_status) of an engine error."""
+    error = cast(EngineError, exc)
+    return int(error.code), str(error.message), int(error.http_status)

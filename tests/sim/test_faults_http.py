@@ -1,0 +1,116 @@
+"""Each injected fault as a plain `requests` client sees it, and what the exchange did meanwhile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+import requests
+
+from runner.sim.server import SimServer
+from tests.sim.fake_engine import FAKE_ENGINE
+from tests.sim.helpers import SUBMIT, post_signed
+
+ORDER = {"symbol": "BTCUSDT", "side": 1, "type": "market", "size": 1, "client_order_id": "f1"}
+
+
+@pytest.fixture
+def server(make_sim_server: Callable[..., SimServer]) -> SimServer:
+    return make_sim_server(engine=FAKE_ENGINE)
+
+
+@pytest.fixture
+def http() -> Iterator[requests.Session]:
+    with requests.Session() as session:
+        yield session
+
+
+def _submit(server: SimServer, http: requests.Session, **kwargs: float) -> requests.Response:
+    return post_signed(http, server.url, SUBMIT, ORDER, server.credentials, **kwargs)
+
+
+def _orders(server: SimServer) -> list[str]:
+    return [order["client_order_id"] for order in server.state()["orders"]]
+
+
+def test_drop_after_commit_commits_but_client_sees_a_cut(
+    server: SimServer, http: requests.Session
+) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "drop_after_commit"}])
+    with pytest.raises(requests.ConnectionError):
+        _submit(server, http)
+    assert _orders(server) == ["f1"]
+    entry = server.request_log()[-1]
+    assert (entry.fault, entry.status, entry.write) == ("drop_after_commit", None, True)
+    # The retry of the same client order id is refused by the exchange: the order exists.
+    retry = _submit(server, http)
+    assert retry.json()["code"] == 40050
+
+
+def test_drop_before_commit_performs_nothing(server: SimServer, http: requests.Session) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "drop_before_commit"}])
+    with pytest.raises(requests.ConnectionError):
+        _submit(server, http)
+    assert _orders(server) == []
+    assert _submit(server, http).json()["code"] == 1000  # count 1: used up
+    assert _orders(server) == ["f1"]
+
+
+def test_http_500_is_not_json_and_not_performed(server: SimServer, http: requests.Session) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "http_500"}])
+    response = _submit(server, http)
+    assert response.status_code == 500
+    with pytest.raises(requests.JSONDecodeError):
+        response.json()
+    assert _orders(server) == []
+
+
+def test_http_429_has_envelope_and_headers(server: SimServer, http: requests.Session) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "http_429"}])
+    response = _submit(server, http)
+    assert response.status_code == 429
+    assert response.json()["code"] == 30013
+    assert response.headers["X-BM-RateLimit-Limit"] == "24"
+    assert response.headers["X-BM-RateLimit-Remaining"] == "24"
+    assert response.headers["X-BM-RateLimit-Reset"] == "2"
+    assert _orders(server) == []
+
+
+def test_cloudflare_403_is_an_html_page(server: SimServer, http: requests.Session) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "cloudflare_403"}])
+    response = _submit(server, http)
+    assert response.status_code == 403
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "Cloudflare" in response.text
+    with pytest.raises(requests.JSONDecodeError):
+        response.json()
+    assert _orders(server) == []
+
+
+def test_delay_answers_normally(server: SimServer, http: requests.Session) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "delay", "delay_ms": 20}])
+    assert _submit(server, http).json()["code"] == 1000
+    assert server.request_log()[-1].fault == "delay"
+
+
+def test_delay_past_client_timeout_still_commits(server: SimServer, http: requests.Session) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "delay", "delay_ms": 60_000}])
+    with pytest.raises(requests.ReadTimeout):
+        _submit(server, http, timeout=0.2)
+    # Stopping ends the injected sleep and joins the handler thread, which finishes the request.
+    server.stop()
+    assert _orders(server) == ["f1"]
+
+
+def test_count_is_honoured(server: SimServer, http: requests.Session) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "http_500", "count": 2}])
+    statuses = [_submit(server, http).status_code for _ in range(3)]
+    assert statuses[:2] == [500, 500]
+    assert statuses[2] == 200
+    assert server.state()["faults"] == []
+
+
+def test_faults_only_hit_their_path(server: SimServer, http: requests.Session) -> None:
+    server.set_faults([{"path": "/system/time", "fault": "http_500"}])
+    assert _submit(server, http).status_code == 200
+    assert http.get(server.url + "/system/time", timeout=5).status_code == 500
