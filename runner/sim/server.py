@@ -277,6 +277,9 @@ class SimServer:
     def request_log(self) -> list[LogEntry]:
         return self.sim.request_log()
 
+    def request_counts(self) -> dict[str, int]:
+        return self.sim.request_counts()
+
     def writes(self) -> list[LogEntry]:
         """Requests that could change the account (SIGNED POSTs except the transfer list)."""
         return [entry for entry in self.sim.request_log() if entry.write]

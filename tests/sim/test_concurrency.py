@@ -9,7 +9,7 @@ import requests
 
 from runner.sim.server import SimServer
 from tests.sim.fake_engine import FAKE_ENGINE
-from tests.sim.helpers import ASSETS, get_keyed
+from tests.sim.helpers import ASSETS, SUBMIT, get_keyed, post_signed
 
 # A deadlock detector, not a performance threshold: generous on any machine.
 DEADLOCK_TIMEOUT_S = 30
@@ -51,3 +51,40 @@ def test_control_endpoints_skip_latency(make_sim_server: Callable[..., SimServer
         assert slept == []
         get_keyed(http, server.url, ASSETS, server.credentials)
     assert slept == [0.25]
+
+
+def test_eight_threads_of_orders_are_each_recorded_once(
+    make_sim_server: Callable[..., SimServer],
+) -> None:
+    server = make_sim_server(engine=FAKE_ENGINE, rate_limit=False)
+    accepted: list[str] = []
+    lock = threading.Lock()
+
+    def submit(worker: int) -> None:
+        with requests.Session() as http:
+            for n in range(25):
+                client_id = f"w{worker}n{n}"
+                order = {
+                    "symbol": "BTCUSDT",
+                    "side": 1,
+                    "type": "market",
+                    "size": 1,
+                    "client_order_id": client_id,
+                }
+                response = post_signed(http, server.url, SUBMIT, order, server.credentials)
+                if response.json()["code"] == 1000:
+                    with lock:
+                        accepted.append(client_id)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    recorded = [order["client_order_id"] for order in server.state()["orders"]]
+    assert len(accepted) == 200
+    assert sorted(recorded) == sorted(accepted)
+    assert len(set(recorded)) == len(recorded)
+    # Order ids are unique too: no two requests interleaved inside the engine.
+    assert len({order["order_id"] for order in server.state()["orders"]}) == 200
+    assert server.request_counts()[SUBMIT] == 200

@@ -87,3 +87,22 @@ def test_non_json_control_body_and_unknown_endpoint(
 def test_python_api_rejects_float(server: SimServer) -> None:
     with pytest.raises(TypeError):
         server.fund("spot", 1.5)  # type: ignore[arg-type]
+
+
+def test_writes_lists_only_account_changing_requests(
+    server: SimServer, http: requests.Session
+) -> None:
+    from tests.sim.helpers import ASSETS, SUBMIT, get_keyed, post_signed
+
+    get_keyed(http, server.url, ASSETS, server.credentials)
+    post_signed(
+        http,
+        server.url,
+        "/account/v1/transfer-contract-list",
+        {"page": 1, "limit": 10},
+        server.credentials,
+    )
+    assert server.writes() == []
+    order = {"symbol": "BTCUSDT", "side": 1, "type": "market", "size": 1, "client_order_id": "w1"}
+    post_signed(http, server.url, SUBMIT, order, server.credentials)
+    assert [(w.path, w.client_order_id) for w in server.writes()] == [(SUBMIT, "w1")]
