@@ -1,0 +1,200 @@
+"""Saved plans (``plan --out FILE``): the approved actions plus the facts they were computed from.
+
+``apply FILE`` re-reads the account and refuses (exit 3) when the plan expired or any fingerprinted
+fact changed: positions, orders, plan and TP/SL orders, balances, mode, leverage settings, contract
+specs.  Prices are not fingerprinted (they move every second); the live checks run again instead.
+Nothing secret is stored: the key appears only masked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import fields
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from runner.engine import actions as act
+from runner.engine.result import PlanResult
+from runner.engine.state import Margin, Mode, PosSide, PriceSource, Snapshot, fingerprint
+from runner.engine.state import from_jsonable as snapshot_from_json
+from runner.engine.state import to_jsonable as snapshot_to_json
+from runner.errors import PlanInvalid, SavedPlanStale
+
+KIND = "bitmart-runner-saved-plan"
+FORMAT_VERSION = 1
+DEFAULT_TTL = timedelta(minutes=10)
+
+_ACTION_TYPES: dict[str, type[act.Action]] = {
+    cls.__name__: cls
+    for cls in (
+        act.Transfer,
+        act.SetPositionMode,
+        act.SetLeverage,
+        act.SubmitOrder,
+        act.SubmitTpSl,
+        act.ModifyTpSl,
+        act.CancelTrigger,
+        act.CancelOrder,
+        act.CancelTrailing,
+        act.SubmitPlanOrder,
+    )
+}
+_ENUMS: dict[str, type[Enum]] = {
+    "category": act.Category,
+    "op": act.Op,
+    "margin": Margin,
+    "mode": Mode,
+    "side": PosSide,
+    "source": PriceSource,
+}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, act.Protection):
+        return {"trigger": str(value.trigger), "source": value.source.value}
+    return value
+
+
+def action_to_json(action: act.Action) -> dict[str, Any]:
+    data = {f.name: _encode(getattr(action, f.name)) for f in fields(action)}
+    return {"type": type(action).__name__, **data}
+
+
+def action_from_json(data: Mapping[str, Any]) -> act.Action:
+    cls = _ACTION_TYPES.get(str(data.get("type")))
+    if cls is None:
+        raise ValueError(f"unknown action type {data.get('type')!r}")
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        raw = data[f.name]
+        kwargs[f.name] = _decode(f.name, str(f.type), raw)
+    return cls(**kwargs)
+
+
+def _decode(name: str, type_text: str, raw: Any) -> Any:
+    if raw is None:
+        return None
+    if name in _ENUMS:
+        return _ENUMS[name](raw)
+    if "Protection" in type_text:
+        return act.Protection(Decimal(raw["trigger"]), PriceSource(raw["source"]))
+    if "Decimal" in type_text:
+        return Decimal(str(raw))
+    return raw
+
+
+def write_saved_plan(
+    path: Path,
+    result: PlanResult,
+    *,
+    masked_key: str | None,
+    now: datetime,
+    ttl: timedelta = DEFAULT_TTL,
+) -> dict[str, Any]:
+    document = {
+        "kind": KIND,
+        "format_version": FORMAT_VERSION,
+        "plan": {"name": result.name, "path": result.path, "hash": result.plan_hash},
+        "target": result.target,
+        "masked_key": masked_key,
+        "created_at": now.astimezone(UTC).isoformat(),
+        "expires_at": (now + ttl).astimezone(UTC).isoformat(),
+        "fingerprint": fingerprint(result.before),
+        "facts": snapshot_to_json(result.before),
+        "actions": [action_to_json(a) for a in result.actions],
+        "predicted": snapshot_to_json(result.predicted),
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)  # never a half-written saved plan
+    return document
+
+
+class SavedPlan:
+    def __init__(self, document: Mapping[str, Any], path: Path) -> None:
+        self.document = document
+        self.path = path
+        self.name: str = document["plan"]["name"]
+        self.plan_hash: str = document["plan"]["hash"]
+        self.plan_path: str = document["plan"]["path"]
+        self.target: str = document["target"]
+        self.fingerprint: str = document["fingerprint"]
+        self.expires_at = datetime.fromisoformat(document["expires_at"])
+        self.facts: Snapshot = snapshot_from_json(document["facts"])
+        self.actions: tuple[act.Action, ...] = tuple(
+            action_from_json(a) for a in document["actions"]
+        )
+
+    def check_fresh(self, live: Snapshot, *, target: str, now: datetime) -> None:
+        """Raise ``SavedPlanStale`` (exit 3) if expired, for another target, or facts changed."""
+        if target != self.target:
+            raise SavedPlanStale(
+                f"{self.path} was made for {self.target}, not {target}",
+                hint="run `plan --out` again against this exchange",
+            )
+        if now >= self.expires_at:
+            local = self.expires_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            raise SavedPlanStale(
+                f"{self.path} expired at {local}",
+                hint="run `plan --out` again and review the new diff",
+            )
+        if fingerprint(live) != self.fingerprint:
+            changed = describe_changes(self.facts, live)
+            raise SavedPlanStale(
+                f"the account changed since {self.path} was made: {changed}",
+                hint="run `plan --out` again and review the new diff",
+            )
+
+
+def describe_changes(old: Snapshot, new: Snapshot) -> str:
+    before, after = snapshot_to_json(old), snapshot_to_json(new)
+    names = {
+        "positions": "positions",
+        "open_orders": "open orders",
+        "trigger_orders": "plan/TP-SL orders",
+        "balances": "balances",
+        "mode": "position mode",
+        "settings": "leverage settings",
+        "specs": "contract specs",
+    }
+    changed = [label for key, label in names.items() if before.get(key) != after.get(key)]
+    return ", ".join(changed) or "account facts"
+
+
+def load_saved_plan(path: Path) -> SavedPlan:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PlanInvalid(f"{path}: not a readable saved plan ({exc})") from None
+    if not isinstance(document, dict) or document.get("kind") != KIND:
+        raise PlanInvalid(f"{path}: not a bitmart-runner saved plan")
+    if document.get("format_version") != FORMAT_VERSION:
+        raise PlanInvalid(
+            f"{path}: saved plan format {document.get('format_version')} is not "
+            f"supported (expected {FORMAT_VERSION})"
+        )
+    try:
+        return SavedPlan(document, path)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PlanInvalid(f"{path}: damaged saved plan ({exc})") from None
+
+
+def looks_like_saved_plan(path: Path) -> bool:
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        head = path.read_text(encoding="utf-8")[:4096]
+    except OSError:
+        return False
+    return f'"{KIND}"' in head

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from runner.engine.actions import OrderIds
+from runner.engine.compile import compile_plan
+from runner.engine.saved import action_from_json, action_to_json, load_saved_plan, write_saved_plan
+from runner.errors import ExitCode, PlanInvalid, SavedPlanStale
+from tests.engine.fixtures import long_btc, snapshot
+from tests.render.test_plan_render import PLAN
+
+
+def _saved(tmp_path: Path) -> tuple[Path, object]:
+    snap = snapshot()
+    result = compile_plan(PLAN, snap, OrderIds("btc-swing"))
+    path = tmp_path / "plan.json"
+    write_saved_plan(path, result, masked_key="80618...3e56", now=snap.taken_at)
+    return path, result
+
+
+def test_round_trip_of_every_action(tmp_path: Path) -> None:
+    path, result = _saved(tmp_path)
+    saved = load_saved_plan(path)
+    assert saved.actions == result.actions  # type: ignore[attr-defined]
+    for action in saved.actions:
+        assert action_from_json(action_to_json(action)) == action
+
+
+def test_fresh_plan_is_accepted(tmp_path: Path) -> None:
+    path, _ = _saved(tmp_path)
+    snap = snapshot()
+    load_saved_plan(path).check_fresh(
+        snap, target="paper", now=snap.taken_at + timedelta(minutes=1)
+    )
+
+
+def test_refused_after_the_account_changes(tmp_path: Path) -> None:
+    path, _ = _saved(tmp_path)
+    changed = snapshot(futures="900", positions=(long_btc(),))
+    with pytest.raises(SavedPlanStale) as info:
+        load_saved_plan(path).check_fresh(changed, target="paper", now=changed.taken_at)
+    assert info.value.exit_code == ExitCode.STALE
+    assert "positions" in info.value.message
+    assert "balances" in info.value.message
+
+
+def test_price_moves_alone_do_not_make_it_stale(tmp_path: Path) -> None:
+    path, _ = _saved(tmp_path)
+    moved = snapshot()
+    moved = moved.evolve(
+        markets={k: type(v)(v.last + 100, v.mark + 90) for k, v in moved.markets.items()}
+    )
+    load_saved_plan(path).check_fresh(moved, target="paper", now=moved.taken_at)
+
+
+def test_refused_after_expiry_and_on_another_target(tmp_path: Path) -> None:
+    path, _ = _saved(tmp_path)
+    snap = snapshot()
+    with pytest.raises(SavedPlanStale, match="expired"):
+        load_saved_plan(path).check_fresh(
+            snap, target="paper", now=snap.taken_at + timedelta(minutes=10)
+        )
+    with pytest.raises(SavedPlanStale, match="made for paper"):
+        load_saved_plan(path).check_fresh(snap, target="live", now=snap.taken_at)
+
+
+def test_saved_plan_holds_no_secret_and_masked_key(tmp_path: Path) -> None:
+    path, _ = _saved(tmp_path)
+    doc = json.loads(path.read_text())
+    assert doc["masked_key"] == "80618...3e56"
+    assert doc["actions"][1]["stop_loss"] == {"trigger": "64990.0", "source": "mark"}
+    assert D(doc["predicted"]["balances"]["futures_available"]) < 500
+
+
+def test_garbage_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text("{not json")
+    with pytest.raises(PlanInvalid, match="not a readable saved plan"):
+        load_saved_plan(bad)
+    bad.write_text('{"kind": "something-else"}')
+    with pytest.raises(PlanInvalid, match="not a bitmart-runner saved plan"):
+        load_saved_plan(bad)
