@@ -32,8 +32,8 @@ from runner.engine.intents import (
     Policy,
     PositionIntent,
     TpSlIntent,
-    Trigger,
     TransferIntent,
+    Trigger,
 )
 from runner.engine.result import PlanResult
 from runner.engine.state import Margin, Mode, PosSide, PriceSource, WorkingOrder
