@@ -56,6 +56,7 @@ class Protection:
 
     trigger: Decimal
     source: PriceSource
+    percent: Decimal | None = None  # set when the plan gave "+5%"/"-3%": re-resolved after the fill
 
 
 @dataclass(frozen=True, kw_only=True)

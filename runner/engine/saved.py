@@ -60,7 +60,8 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, act.Protection):
-        return {"trigger": str(value.trigger), "source": value.source.value}
+        percent = None if value.percent is None else str(value.percent)
+        return {"trigger": str(value.trigger), "source": value.source.value, "percent": percent}
     return value
 
 
@@ -88,7 +89,12 @@ def _decode(name: str, type_text: str, raw: Any) -> Any:
     if name in _ENUMS:
         return _ENUMS[name](raw)
     if "Protection" in type_text:
-        return act.Protection(Decimal(raw["trigger"]), PriceSource(raw["source"]))
+        percent = raw.get("percent")
+        return act.Protection(
+            Decimal(raw["trigger"]),
+            PriceSource(raw["source"]),
+            None if percent is None else Decimal(percent),
+        )
     if "Decimal" in type_text:
         return Decimal(str(raw))
     return raw

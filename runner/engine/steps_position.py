@@ -466,7 +466,7 @@ def _preset(
             f"{kind.replace('_', '-')} {_fmt(wanted.percent or ZERO)}% of the estimated entry "
             f"{_fmt(entry)} = {_fmt(trigger)} (re-resolved against the actual fill)"
         )
-    return Protection(trigger, wanted.source)
+    return Protection(trigger, wanted.source, wanted.percent)
 
 
 def _remember_trigger(

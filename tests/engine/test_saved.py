@@ -73,7 +73,11 @@ def test_saved_plan_holds_no_secret_and_masked_key(tmp_path: Path) -> None:
     path, _ = _saved(tmp_path)
     doc = json.loads(path.read_text())
     assert doc["masked_key"] == "80618...3e56"
-    assert doc["actions"][1]["stop_loss"] == {"trigger": "64990.0", "source": "mark"}
+    assert doc["actions"][1]["stop_loss"] == {
+        "trigger": "64990.0",
+        "source": "mark",
+        "percent": "-3",
+    }
     assert D(doc["predicted"]["balances"]["futures_available"]) < 500
 
 

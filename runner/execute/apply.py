@@ -1,0 +1,327 @@
+"""Run approved actions in order, exactly once, journaled, verified.
+
+For every action: journal the intent (fsync'ed) -> send -> journal the answer.  A write whose
+outcome is unknown (timeout, reset, 5xx, dropped connection) is never sent again blindly: the
+executor first asks the exchange whether it took effect (``effects.took_effect``), and only when
+it provably did not does it send it once more, with the same client order id.  A rejection stops
+the run (exit 4 at the CLI) and the report says what was applied.  After the last write one read of
+the account verifies every applied action with the same predicates.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from runner.engine import actions as act
+from runner.engine.estimates import to_tick
+from runner.engine.saved import action_to_json
+from runner.engine.state import PosSide, Snapshot, TriggerKind
+from runner.errors import RunnerError
+from runner.execute.effects import Before, Facts, matching_transfer, took_effect
+from runner.execute.journal import Journal
+from runner.execute.port import (
+    DUPLICATE_CLIENT_ORDER_ID,
+    ExchangePort,
+    Sent,
+    TransferFact,
+    WriteOutcomeUnknown,
+    WriteRejected,
+)
+
+
+class Status(StrEnum):
+    APPLIED = "applied"
+    FAILED = "failed"
+    NOT_RUN = "not run"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    number: int
+    action: act.Action
+    status: Status
+    detail: str
+    trace: str | None = None
+    at: datetime | None = None
+    verified: bool | None = None
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    outcomes: tuple[Outcome, ...]
+    final: Snapshot | None
+    interrupted: bool = False
+    verify_error: str | None = None
+
+    @property
+    def applied(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.status is Status.APPLIED)
+
+    @property
+    def complete(self) -> bool:
+        return (
+            not self.interrupted
+            and self.verify_error is None
+            and all(o.status is Status.APPLIED and o.verified for o in self.outcomes)
+        )
+
+
+class _StepFailed(Exception):
+    def __init__(self, detail: str, trace: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.trace = trace
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class Executor:
+    def __init__(
+        self,
+        port: ExchangePort,
+        journal: Journal,
+        *,
+        symbols: Sequence[str],
+        start: Snapshot,
+        emit: Callable[[str], None],
+        reconcile_reads: int = 3,
+        reconcile_wait: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = _local_now,
+    ) -> None:
+        self.port = port
+        self.journal = journal
+        self.symbols = tuple(symbols)
+        self.emit = emit
+        self.reconcile_reads = reconcile_reads
+        self.reconcile_wait = reconcile_wait
+        self.sleep = sleep
+        self.clock = clock
+        self._plan_order_ids = {
+            t.order_id for t in start.trigger_orders if t.kind is TriggerKind.PLAN
+        }
+        self._claimed_transfers: set[str] = set()
+
+    # --- the run ----------------------------------------------------------------------------
+
+    def run(self, actions: Sequence[act.Action]) -> ApplyReport:
+        outcomes: list[Outcome] = []
+        interrupted = False
+        total = len(actions)
+        try:
+            for number, action in enumerate(actions, 1):
+                outcome = self._apply_one(number, total, action)
+                outcomes.append(outcome)
+                if outcome.status is Status.FAILED:
+                    break
+                follow_up = (
+                    self._reresolve_relative(action) if outcome.status is Status.APPLIED else None
+                )
+                if follow_up is not None:
+                    outcomes.append(self._apply_one(number, total, follow_up))
+        except KeyboardInterrupt:
+            interrupted = True
+            self.journal.record("interrupted", after=len(outcomes))
+            self.emit("interrupted: no further writes are sent")
+        done = {id(o.action) for o in outcomes}
+        for number, action in enumerate(actions, 1):
+            if id(action) not in done:
+                outcomes.append(Outcome(number, action, Status.NOT_RUN, "not run"))
+        outcomes.sort(key=lambda o: o.number)
+        return self._verify(outcomes, interrupted)
+
+    def _apply_one(self, number: int, total: int, action: act.Action) -> Outcome:
+        before = Before(
+            plan_order_ids=frozenset(self._plan_order_ids),
+            intent_time_ms=self.port.now_ms(),
+            claimed_transfer_ids=frozenset(self._claimed_transfers),
+        )
+        self.journal.record(
+            "intent",
+            number=number,
+            action=action_to_json(action),
+            client_order_id=action.client_order_id,
+        )
+        self.emit(f"step {number}/{total}: {action.summary}")
+        try:
+            sent, detail = self._send_exactly_once(action, before)
+        except _StepFailed as failure:
+            self.journal.record("failed", number=number, detail=failure.detail, trace=failure.trace)
+            self.emit(f"  failed: {failure.detail}")
+            return Outcome(
+                number, action, Status.FAILED, failure.detail, failure.trace, self.clock()
+            )
+        if isinstance(action, act.SubmitPlanOrder) and sent is not None and sent.order_id:
+            self._plan_order_ids.add(sent.order_id)
+        trace = sent.trace if sent else None
+        at = self.clock()
+        self.emit(
+            f"  {detail} at {at.strftime('%Y-%m-%d %H:%M:%S')}"
+            + (f" (trace {trace})" if trace else "")
+        )
+        return Outcome(number, action, Status.APPLIED, detail, trace, at)
+
+    def _send_exactly_once(self, action: act.Action, before: Before) -> tuple[Sent | None, str]:
+        for attempt in (1, 2):
+            try:
+                sent = self.port.send(action)
+            except WriteRejected as exc:
+                self.journal.record("rejected", code=exc.code, message=exc.message, trace=exc.trace)
+                duplicate = exc.code == DUPLICATE_CLIENT_ORDER_ID and action.client_order_id
+                # a taken id means an earlier attempt reached the exchange: confirm, then accept
+                if duplicate and self._took_effect(action, before):
+                    self.journal.record("reconciled", decision="happened", via="duplicate id")
+                    return None, "already on the exchange (duplicate client order id)"
+                raise _StepFailed(
+                    f"rejected by the exchange: {exc.code} {exc.message}", exc.trace
+                ) from None
+            except WriteOutcomeUnknown as exc:
+                self.journal.record("outcome_unknown", attempt=attempt, detail=exc.detail)
+                self.emit(
+                    f"  outcome unknown ({exc.detail}); checking the exchange before "
+                    "anything is sent again"
+                )
+                if self._took_effect(action, before):
+                    self.journal.record("reconciled", decision="happened")
+                    return None, "confirmed on the exchange after an unknown outcome"
+                self.journal.record("reconciled", decision="did_not_happen")
+                if attempt == 2:
+                    raise _StepFailed(
+                        "the outcome was unknown twice and the exchange shows no "
+                        "effect; stopped rather than risk a duplicate"
+                    ) from None
+                self.emit("  it did not take effect; sending it again with the same id")
+                continue
+            self.journal.record("sent", trace=sent.trace, order_id=sent.order_id)
+            return sent, "done"
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _facts(self, action: act.Action, before: Before) -> Facts:
+        snapshot = self.port.snapshot(self.symbols)
+        order = None
+        if isinstance(action, act.SubmitOrder):
+            order = self.port.find_order(action.symbol, action.cid)
+        transfers: tuple[TransferFact, ...] = ()
+        if isinstance(action, act.Transfer):
+            transfers = tuple(self.port.transfers_since(before.intent_time_ms - 5_000))
+            match = matching_transfer(action, transfers, before)
+            if match is not None:
+                self._claimed_transfers.add(match.transfer_id)
+        return Facts(snapshot, order, transfers)
+
+    def _took_effect(self, action: act.Action, before: Before) -> bool:
+        for read in range(self.reconcile_reads):
+            try:
+                facts = self._facts(action, before)
+            except RunnerError as exc:
+                self.journal.record("reconcile_read_failed", detail=str(exc))
+                facts = None
+            if facts is not None and took_effect(action, facts, before):
+                return True
+            if read + 1 < self.reconcile_reads:
+                self.sleep(self.reconcile_wait)  # the exchange may show a write a moment late
+        if facts is None:
+            raise _StepFailed(
+                "could not read the exchange to reconcile an unknown outcome; "
+                "stopped without sending again"
+            )
+        return False
+
+    # --- relative TP/SL against the actual fill ----------------------------------------------
+
+    def _reresolve_relative(self, action: act.Action) -> act.Action | None:
+        """An open from flat with "+x%"/"-y%" presets: move them to the actual entry price."""
+        if not isinstance(action, act.SubmitOrder) or not action.opens:
+            return None
+        relative = [
+            (kind, p)
+            for kind, p in (("take_profit", action.take_profit), ("stop_loss", action.stop_loss))
+            if p is not None and p.percent is not None
+        ]
+        if not relative or action.order_type != "market":
+            return None
+        snapshot = self.port.snapshot(self.symbols)
+        side = PosSide.LONG if action.side_code == 1 else PosSide.SHORT
+        position = snapshot.position(action.symbol, side)
+        spec = snapshot.specs.get(action.symbol)
+        if position is None or spec is None:
+            return None
+        closing = act.close_side_code(side)
+        for kind, protection in relative:
+            assert protection.percent is not None
+            raw = position.entry_price * (1 + protection.percent / Decimal(100))
+            wanted = to_tick(raw, spec.tick, up=raw < position.entry_price)
+            order = next(
+                (
+                    t
+                    for t in snapshot.trigger_orders
+                    if t.symbol == action.symbol and t.kind.value == kind and t.side_code == closing
+                ),
+                None,
+            )
+            if order is None or order.trigger == wanted:
+                continue
+            self.journal.record(
+                "reresolve",
+                kind=kind,
+                entry=position.entry_price,
+                previous=order.trigger,
+                wanted=wanted,
+            )
+            return act.ModifyTpSl(
+                step_index=action.step_index,
+                summary=f"move {kind.replace('_', '-')} "
+                f"{order.trigger} -> {wanted} ({protection.percent}% of the actual entry "
+                f"{position.entry_price})",
+                symbol=action.symbol,
+                order_id=order.order_id,
+                kind=kind,
+                protection=replace(protection, trigger=wanted),
+                previous=act.Protection(order.trigger, order.price_source),
+            )
+        return None
+
+    # --- verification ---------------------------------------------------------------------------
+
+    def _verify(self, outcomes: list[Outcome], interrupted: bool) -> ApplyReport:
+        try:
+            final = self.port.snapshot(self.symbols)
+        except RunnerError as exc:
+            self.journal.record("verify_failed", detail=str(exc))
+            return ApplyReport(tuple(outcomes), None, interrupted, str(exc))
+        checked = []
+        for outcome in outcomes:
+            if outcome.status is not Status.APPLIED:
+                checked.append(outcome)
+                continue
+            action = outcome.action
+            order = (
+                self.port.find_order(action.symbol, action.cid)
+                if isinstance(action, act.SubmitOrder)
+                else None
+            )
+            ok = _verified(action, final, order)
+            self.journal.record("verified", number=outcome.number, ok=ok)
+            checked.append(replace(outcome, verified=ok))
+        return ApplyReport(tuple(checked), final, interrupted)
+
+
+def _verified(action: act.Action, final: Snapshot, order: object) -> bool:
+    if isinstance(action, act.SubmitOrder):
+        return order is not None
+    if isinstance(action, act.Transfer | act.SubmitPlanOrder):
+        return True  # confirmed by code 1000 (transfer) / listed when reconciled
+    if isinstance(action, act.SubmitTpSl):
+        # a TP/SL is gone again only if its position closed meanwhile (e.g. it fired)
+        return (
+            took_effect(action, Facts(final), Before())
+            or final.position(action.symbol, action.side) is None
+        )
+    return took_effect(action, Facts(final), Before())

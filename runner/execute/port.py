@@ -1,0 +1,74 @@
+"""The executor's view of the exchange: a narrow port, implemented over the trade client.
+
+Keeping it narrow keeps the exactly-once logic testable against a fake exchange, and makes the
+promise explicit: the executor only ever *sends an action* or *reads facts*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from runner.engine.actions import Action
+from runner.engine.state import Snapshot
+
+
+class WriteRejected(Exception):
+    """The exchange answered and refused the write: nothing happened (except code 40050)."""
+
+    def __init__(self, code: int, message: str, trace: str | None = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.trace = trace
+
+
+class WriteOutcomeUnknown(Exception):
+    """The write may or may not have reached the exchange (timeout, reset, 5xx, dropped)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+DUPLICATE_CLIENT_ORDER_ID = 40050
+
+
+@dataclass(frozen=True)
+class Sent:
+    trace: str | None
+    order_id: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderFact:
+    order_id: str
+    client_order_id: str
+    symbol: str
+    finished: bool
+    size: Decimal
+    filled: Decimal
+    average_price: Decimal
+
+
+@dataclass(frozen=True)
+class TransferFact:
+    transfer_id: str
+    amount: Decimal
+    to_futures: bool
+    time_ms: int
+    finished: bool
+
+
+class ExchangePort(Protocol):
+    def send(self, action: Action) -> Sent: ...
+
+    def snapshot(self, symbols: Sequence[str]) -> Snapshot: ...
+
+    def find_order(self, symbol: str, client_order_id: str) -> OrderFact | None: ...
+
+    def transfers_since(self, since_ms: int) -> Sequence[TransferFact]: ...
+
+    def now_ms(self) -> int: ...

@@ -1,0 +1,131 @@
+"""Exactly-once execution against a fake exchange with scripted faults."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal as D
+from pathlib import Path
+
+from runner.engine.actions import OrderIds, SubmitOrder
+from runner.engine.compile import compile_plan
+from runner.execute.apply import ApplyReport, Executor, Status
+from runner.execute.journal import Journal, read_journal
+from tests.engine.fixtures import snapshot
+from tests.execute.fake_port import FakePort
+from tests.render.test_plan_render import PLAN
+
+ORDER = "/contract/private/submit-order"
+TRANSFER = "/account/v1/transfer-contract"
+
+
+def run(
+    tmp_path: Path, port: FakePort, *, interrupt_on: int | None = None
+) -> tuple[ApplyReport, Path]:
+    start = snapshot()
+    actions = compile_plan(PLAN, start, OrderIds("btc-swing", nonce="r1")).actions
+    journal = Journal.create(tmp_path, "acct", "run-1")
+    lines: list[str] = []
+
+    def emit(line: str) -> None:
+        lines.append(line)
+        if interrupt_on is not None and len(lines) == interrupt_on:
+            raise KeyboardInterrupt
+
+    with journal:
+        report = Executor(
+            port, journal, symbols=["BTCUSDT"], start=start, emit=emit, sleep=lambda _: None
+        ).run(actions)
+    return report, journal.path
+
+
+def test_happy_path_applies_and_verifies_each_write_once(tmp_path: Path) -> None:
+    port = FakePort(snapshot())
+    report, path = run(tmp_path, port)
+    assert report.complete
+    assert [o.status for o in report.outcomes] == [Status.APPLIED, Status.APPLIED]
+    assert len(port.sends_to(TRANSFER)) == 1
+    assert len(port.sends_to(ORDER)) == 1
+    events = [r["event"] for r in read_journal(path).records]
+    # the intent is on disk before each write is sent
+    assert events[:4] == ["intent", "sent", "intent", "sent"]
+    assert events.count("verified") == 2
+
+
+def test_dropped_answer_after_commit_is_reconciled_not_resent(tmp_path: Path) -> None:
+    port = FakePort(snapshot(), faults={ORDER: ["after"]})
+    report, path = run(tmp_path, port)
+    assert report.complete
+    assert len(port.sends_to(ORDER)) == 1  # never sent twice
+    assert len(port.orders) == 1
+    decisions = [
+        r.get("decision") for r in read_journal(path).records if r["event"] == "reconciled"
+    ]
+    assert decisions == ["happened"]
+
+
+def test_dropped_before_commit_is_resent_once_with_the_same_id(tmp_path: Path) -> None:
+    port = FakePort(snapshot(), faults={ORDER: ["before"]})
+    report, _ = run(tmp_path, port)
+    assert report.complete
+    first, second = port.sends_to(ORDER)
+    assert isinstance(first, SubmitOrder)
+    assert isinstance(second, SubmitOrder)
+    assert first.cid == second.cid
+    assert len(port.orders) == 1
+
+
+def test_unknown_twice_without_effect_stops_instead_of_guessing(tmp_path: Path) -> None:
+    port = FakePort(snapshot(), faults={ORDER: ["before", "before"]})
+    report, _ = run(tmp_path, port)
+    assert not report.complete
+    assert [o.status for o in report.outcomes] == [Status.APPLIED, Status.FAILED]
+    assert len(port.sends_to(ORDER)) == 2
+    assert port.orders == {}
+
+
+def test_transfer_dropped_after_commit_is_found_in_the_records(tmp_path: Path) -> None:
+    port = FakePort(snapshot(), faults={TRANSFER: ["after"]})
+    report, _ = run(tmp_path, port)
+    assert report.complete
+    assert len(port.sends_to(TRANSFER)) == 1
+    assert len(port.transfers) == 1
+
+
+def test_rejection_stops_the_run_and_later_steps_do_not_run(tmp_path: Path) -> None:
+    port = FakePort(snapshot(), faults={TRANSFER: [("reject", 40027)]})
+    report, path = run(tmp_path, port)
+    assert [o.status for o in report.outcomes] == [Status.FAILED, Status.NOT_RUN]
+    assert "40027" in report.outcomes[0].detail
+    assert port.sends_to(ORDER) == []
+    assert any(r["event"] == "failed" for r in read_journal(path).records)
+
+
+def test_duplicate_client_order_id_means_it_already_happened(tmp_path: Path) -> None:
+    port = FakePort(snapshot())
+    start = snapshot()
+    order = compile_plan(PLAN, start, OrderIds("btc-swing", nonce="r1")).actions[1]
+    port._commit(order)  # an earlier (crashed) run already placed it
+    report, _ = run(tmp_path, port)
+    assert report.complete
+    assert len(port.orders) == 1
+    assert "duplicate" in report.outcomes[1].detail
+
+
+def test_relative_stop_is_moved_to_the_actual_fill(tmp_path: Path) -> None:
+    # estimated entry 67000 -> SL 64990 (-3%); the market fills at 66000 -> SL 64020
+    port = FakePort(snapshot(), fill_price=D(66000))
+    report, _ = run(tmp_path, port)
+    assert report.complete
+    moves = port.sends_to("/contract/private/modify-tp-sl-order")
+    assert len(moves) == 1
+    sl = next(t for t in port.snap.trigger_orders if t.kind.value == "stop_loss")
+    assert sl.trigger == D("64020.0")
+
+
+def test_interrupt_stops_further_writes_and_reports(tmp_path: Path) -> None:
+    port = FakePort(snapshot())
+    report, path = run(tmp_path, port, interrupt_on=3)  # during step 2's announcement
+    assert report.interrupted
+    assert port.sends_to(ORDER) == []
+    assert [o.status for o in report.outcomes] == [Status.APPLIED, Status.NOT_RUN]
+    assert json.dumps([r["event"] for r in read_journal(path).records]).count("interrupted") == 1
