@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,7 +15,7 @@ FAULT_KINDS = frozenset(
     {
         "drop_after_commit",  # perform the request, then cut the connection without a response
         "drop_before_commit",  # cut the connection without performing the request
-        "http_500",
+        "http_500",  # not performed; with "after_commit": true, performed and then the 500
         "http_429",
         "cloudflare_403",
         "delay",  # sleep delay_ms, then perform and answer normally
@@ -34,6 +34,12 @@ class FaultRule:
     count: int = 1  # how many more times this rule fires
     probability: Decimal = Decimal(1)
     delay_ms: int = DEFAULT_DELAY_MS
+    after_commit: bool = False  # http_500 only: perform the request, then answer 500
+
+    @property
+    def performs_request(self) -> bool:
+        """Whether the request still reaches the exchange under this fault."""
+        return self.fault in ("delay", "drop_after_commit") or self.after_commit
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,6 +48,7 @@ class FaultRule:
             "count": self.count,
             "probability": str(self.probability),
             "delay_ms": self.delay_ms,
+            "after_commit": self.after_commit,
         }
 
 
@@ -74,15 +81,19 @@ def parse_rule(raw: object) -> FaultRule:
     fault = raw.get("fault")
     if fault not in FAULT_KINDS:
         raise ControlError(f"fault rule 'fault' must be one of {', '.join(sorted(FAULT_KINDS))}")
-    unknown = set(raw) - {"path", "fault", "count", "probability", "delay_ms"}
+    unknown = set(raw) - {"path", "fault", "count", "probability", "delay_ms", "after_commit"}
     if unknown:
         raise ControlError(f"unknown fault rule field(s): {', '.join(sorted(unknown))}")
+    after_commit = raw.get("after_commit", False)
+    if not isinstance(after_commit, bool) or (after_commit and fault != "http_500"):
+        raise ControlError("fault rule 'after_commit' is a boolean, allowed only with http_500")
     return FaultRule(
         path=path,
         fault=str(fault),
         count=_int_field(raw, "count", 1, 1, 1_000_000),
         probability=_probability(raw),
         delay_ms=_int_field(raw, "delay_ms", DEFAULT_DELAY_MS, 0, MAX_DELAY_MS),
+        after_commit=after_commit,
     )
 
 
@@ -127,5 +138,5 @@ class FaultBook:
                 rule.count -= 1
                 if rule.count == 0:
                     self._rules.remove(rule)
-                return FaultRule(rule.path, rule.fault, 1, rule.probability, rule.delay_ms)
+                return replace(rule, count=1)
             return None

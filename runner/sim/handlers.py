@@ -141,15 +141,34 @@ class SimHandler:
         fault = self.faults.take(path)
         if fault is not None and fault.fault == "delay":
             self._sleep(fault.delay_ms / 1000)
-        if fault is not None and fault.fault not in ("delay", "drop_after_commit"):
-            outcome = self._fault_outcome(fault, method, path, client_ip)
-        else:
+        performed: _Outcome | None = None
+        if fault is None or fault.performs_request:
             lowered = {name.lower(): value for name, value in headers.items()}
-            outcome = self._process(method, path, query, lowered, body, client_ip)
-        if fault is not None and fault.fault == "drop_after_commit":
-            outcome.reply = replace(outcome.reply, fault=fault.fault)
+            performed = self._process(method, path, query, lowered, body, client_ip)
+        outcome = self._answer(fault, performed, method, path, client_ip)
         self._record(method, path, outcome, fault)
         return outcome.reply
+
+    def _answer(
+        self,
+        fault: FaultRule | None,
+        performed: _Outcome | None,
+        method: str,
+        path: str,
+        client_ip: str,
+    ) -> _Outcome:
+        """What the client gets: the exchange's answer, or the fault's instead of it."""
+        if fault is None or fault.fault == "delay":
+            assert performed is not None
+            return performed
+        if fault.fault == "drop_after_commit":
+            assert performed is not None
+            performed.reply = replace(performed.reply, fault=fault.fault)
+            return performed
+        faulted = self._fault_outcome(fault, method, path, client_ip)
+        if performed is not None:  # a 500 after commit: the log keeps the order's client id
+            faulted.client_order_id = performed.client_order_id
+        return faulted
 
     def _process(
         self,

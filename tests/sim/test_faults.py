@@ -71,3 +71,11 @@ def test_probability_zero_never_fires() -> None:
 def test_bad_rules_are_control_errors(body: object) -> None:
     with pytest.raises(ControlError):
         parse_rules(body)
+
+
+def test_after_commit_only_with_http_500() -> None:
+    rule = parse_rules({"rules": [{"path": PATH, "fault": "http_500", "after_commit": True}]})[0]
+    assert rule.performs_request
+    assert not parse_rules({"rules": [{"path": PATH, "fault": "http_500"}]})[0].performs_request
+    with pytest.raises(ControlError):
+        parse_rules({"rules": [{"path": PATH, "fault": "http_429", "after_commit": True}]})

@@ -114,3 +114,14 @@ def test_faults_only_hit_their_path(server: SimServer, http: requests.Session) -
     server.set_faults([{"path": "/system/time", "fault": "http_500"}])
     assert _submit(server, http).status_code == 200
     assert http.get(server.url + "/system/time", timeout=5).status_code == 500
+
+
+def test_http_500_after_commit_performs_then_fails(
+    server: SimServer, http: requests.Session
+) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "http_500", "after_commit": True}])
+    response = _submit(server, http)
+    assert response.status_code == 500
+    assert _orders(server) == ["f1"]
+    entry = server.request_log()[-1]
+    assert (entry.status, entry.fault, entry.client_order_id) == (500, "http_500", "f1")
