@@ -27,7 +27,7 @@ from runner.config import (
     resolve_target,
 )
 from runner.errors import ConfigError, ExchangeUnavailable, ExitCode, UsageError
-from runner.sim.wire import parse_json
+from runner.sim.wire import decimal_problem, parse_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTROL_TIMEOUT = (5, 60)
@@ -48,9 +48,9 @@ class DecimalParam(click.ParamType):  # type: ignore[type-arg]
             number = Decimal(str(value).strip())
         except InvalidOperation:
             self.fail(f"{value!r} is not a decimal number", param, ctx)
-        if not number.is_finite() or number < 0 or (number == 0 and not self.allow_zero):
-            bound = "zero or more" if self.allow_zero else "greater than zero"
-            self.fail(f"{value!r} must be a finite number {bound}", param, ctx)
+        problem = decimal_problem(number, allow_zero=self.allow_zero)
+        if problem is not None:
+            self.fail(f"{value!r} {problem}", param, ctx)
         return number
 
 

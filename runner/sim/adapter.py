@@ -21,8 +21,9 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 
 from runner.config import PAPER_KEY, PAPER_MEMO, PAPER_SECRET, PAPER_URL
+from runner.sim import facade
 from runner.sim.auth import ApiCredentials
-from runner.sim.facade import Engine, Exchange, real_engine
+from runner.sim.facade import Engine, Exchange
 from runner.sim.handlers import DROP_FAULTS, SimHandler, wall_clock_ms
 from runner.sim.host import StoreHost
 from runner.sim.store import SimStore
@@ -112,7 +113,7 @@ class _RefuseAdapter(BaseAdapter):
 
 def paper_handler(db_path: Path, engine: Engine | None = None) -> SimHandler:
     """The paper exchange's handler over ``db_path`` (created on first use), rate limits off."""
-    engine = engine if engine is not None else real_engine()
+    engine = engine if engine is not None else facade.real_engine()
 
     def new_exchange() -> Exchange:
         return engine.exchange.new(now_ms=wall_clock_ms())

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from runner.sim.errors import ControlError
 from runner.sim.facade import Exchange, error_fields
 from runner.sim.faults import parse_rules
-from runner.sim.wire import Reply, json_reply, parse_json
+from runner.sim.wire import Reply, decimal_problem, json_reply, parse_json
 
 if TYPE_CHECKING:
     from runner.sim.handlers import SimHandler
@@ -66,9 +66,9 @@ def _decimal(
         value = Decimal(raw)
     except InvalidOperation:
         raise ControlError(f"{name!r} must be a decimal number, got {raw!r}") from None
-    if not value.is_finite() or value < 0 or (value == 0 and not allow_zero):
-        bound = "zero or more" if allow_zero else "greater than zero"
-        raise ControlError(f"{name!r} must be a finite number {bound}, got {raw!r}")
+    problem = decimal_problem(value, allow_zero=allow_zero)
+    if problem is not None:
+        raise ControlError(f"{name!r} {problem}, got {raw!r}")
     return value
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
 
+from runner.sim import facade
 from runner.sim.auth import ApiCredentials, authenticate
 from runner.sim.control import handle_control
 from runner.sim.envelope import (
@@ -25,7 +26,7 @@ from runner.sim.envelope import (
     ok_envelope,
 )
 from runner.sim.errors import ApiError
-from runner.sim.facade import Engine, Exchange, error_fields, real_engine
+from runner.sim.facade import Engine, Exchange, error_fields
 from runner.sim.faults import FaultBook, FaultRule
 from runner.sim.host import EngineHost
 from runner.sim.ratelimit import RateLimiter, Verdict
@@ -91,7 +92,7 @@ class SimHandler:
         engine: Engine | None = None,
     ) -> None:
         self.host = host
-        self.engine = engine if engine is not None else real_engine()
+        self.engine = engine if engine is not None else facade.real_engine()
         self.credentials = credentials
         self.seed = seed
         self.limiter = RateLimiter(enforce=rate_limit)

@@ -24,9 +24,10 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
+from runner.sim import facade
 from runner.sim.auth import TEST_CREDENTIALS, ApiCredentials
 from runner.sim.control import fund, reset, set_price
-from runner.sim.facade import Engine, Exchange, real_engine
+from runner.sim.facade import Engine, Exchange
 from runner.sim.faults import parse_rules
 from runner.sim.handlers import DROP_FAULTS, LogEntry, SimHandler, wall_clock_ms
 from runner.sim.host import MemoryHost, load_exchange
@@ -203,7 +204,7 @@ class SimServer:
         self.credentials = credentials
         self._store = SimStore(db) if db is not None else None
 
-        engine = engine if engine is not None else real_engine()
+        engine = engine if engine is not None else facade.real_engine()
 
         def new_exchange() -> Exchange:
             return engine.exchange.new(seed=seed, now_ms=clock())

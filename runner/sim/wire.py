@@ -40,3 +40,23 @@ def parse_json(body: bytes) -> Any:
 
 def json_reply(status: int, value: Any, headers: dict[str, str] | None = None) -> Reply:
     return Reply(status, {"Content-Type": JSON_CONTENT_TYPE, **(headers or {})}, encode_json(value))
+
+
+# Control inputs (prices, amounts) beyond these are typos, and would only make the engine's
+# arithmetic slow or overflow: refuse them with a message instead.
+MAX_CONTROL_NUMBER = Decimal("1e15")
+MAX_CONTROL_DECIMALS = 18
+
+
+def decimal_problem(value: Decimal, *, allow_zero: bool) -> str | None:
+    """Why ``value`` is not an acceptable price/amount, or None when it is."""
+    if not value.is_finite():
+        return "must be a finite number"
+    if value < 0 or (value == 0 and not allow_zero):
+        return "must be zero or more" if allow_zero else "must be greater than zero"
+    if value >= MAX_CONTROL_NUMBER:
+        return f"must be below {MAX_CONTROL_NUMBER:f}"
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_CONTROL_DECIMALS:
+        return f"must have at most {MAX_CONTROL_DECIMALS} decimal places"
+    return None

@@ -106,3 +106,12 @@ def test_writes_lists_only_account_changing_requests(
     order = {"symbol": "BTCUSDT", "side": 1, "type": "market", "size": 1, "client_order_id": "w1"}
     post_signed(http, server.url, SUBMIT, order, server.credentials)
     assert [(w.path, w.client_order_id) for w in server.writes()] == [(SUBMIT, "w1")]
+
+
+@pytest.mark.parametrize("price", ["1e999999999", "1000000000000000", "0.0000000000000000001"])
+def test_absurd_numbers_are_refused(server: SimServer, http: requests.Session, price: str) -> None:
+    response = http.post(
+        server.url + "/sim/price", json={"symbol": "BTCUSDT", "price": price}, timeout=5
+    )
+    assert response.status_code == 400
+    assert server.state()["prices"]["BTCUSDT"] == "65000"
