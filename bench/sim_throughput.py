@@ -11,7 +11,7 @@ about a millisecond of client CPU per call and on a 2-core machine the figure wo
 A benchmark, not a test: nothing is asserted.
 
     python bench/sim_throughput.py [--seconds 3] [--threads 4] [--client raw|requests]
-                                   [--in-process] [--json FILE]
+                                   [--in-process] [--json FILE] [--serve-module MODULE]
 """
 
 from __future__ import annotations
@@ -117,8 +117,8 @@ def _write(client: Client, target: Target) -> bool:
 
 
 @contextmanager
-def subprocess_server() -> Iterator[Target]:
-    command = [sys.executable, "-m", "runner", "sim", "serve", "--latency-ms", "0"]
+def subprocess_server(module: str) -> Iterator[Target]:
+    command = [sys.executable, "-m", module, "sim", "serve", "--latency-ms", "0"]
     proc = subprocess.Popen(
         [*command, "--no-rate-limit"],
         stdout=subprocess.PIPE,
@@ -194,11 +194,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client", choices=["raw", "requests"], default="raw")
     parser.add_argument("--in-process", action="store_true", help="server thread, shared GIL")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument(
+        "--serve-module",
+        default="runner",
+        help="module run as `python -m MODULE sim serve` (tests.sim.fake_serve: transport only)",
+    )
     args = parser.parse_args(argv)
     make_client: Callable[[str], Client] = RawClient if args.client == "raw" else RequestsClient
-    start_server = thread_server if args.in_process else subprocess_server
     results: dict[str, dict[str, float]] = {}
-    with start_server() as target:
+    server = thread_server() if args.in_process else subprocess_server(args.serve_module)
+    with server as target:
         funding = {"wallet": "futures", "amount": "100000000"}
         requests.post(target.url + "/sim/fund", json=funding, timeout=10).raise_for_status()
         for name, call in (("position-v2 (GET)", _read), ("submit-order (signed POST)", _write)):

@@ -51,6 +51,8 @@ class FakeExchange:
             return [{"currency": "USDT", "available_balance": str(self.futures)}]
         if path == "/contract/private/submit-order":
             return self._submit(params, now_ms)
+        if path == "/contract/private/position-v2":
+            return []
         if path == "/contract/private/get-open-orders":
             return list(self.orders)
         if path == "/contract/private/cancel-orders":
