@@ -19,7 +19,10 @@ from runner.errors import ExitCode, RunnerError
 
 # command name -> "module:attribute" of a click.Command
 COMMANDS: dict[str, str] = {
+    "apply": "runner.commands.apply:apply",
+    "plan": "runner.commands.plan:plan",
     "sim": "runner.commands.sim:sim",
+    "status": "runner.commands.status:status",
 }
 
 

@@ -1,0 +1,221 @@
+"""The `apply` flow: lock -> (reconcile a dead run) -> plan or saved plan -> CONFIRM -> execute.
+
+The only place that holds a client able to write.  Everything it decides is journaled before the
+write it concerns leaves the machine; the CLI command around it only parses options and prints.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from runner import planning
+from runner.commands.context import Session, local_now, notify
+from runner.engine import actions as act
+from runner.engine.result import PlanResult
+from runner.engine.saved import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
+from runner.engine.snapshot import Needs, read_snapshot
+from runner.engine.state import Snapshot
+from runner.errors import ExitCode, NotConfirmed
+from runner.execute.apply import ApplyReport, Executor
+from runner.execute.client_port import ClientPort
+from runner.execute.journal import Journal, new_run_id, read_journal, unfinished_journals
+from runner.execute.lock import AccountLock, lock_path
+from runner.execute.registry import load_plan_orders, record_plan_orders
+from runner.execute.resume import Resume, already_applied, close_out, inspect
+
+CONFIRM_WORD = "CONFIRM"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The consent seam: is there a terminal, and what did the user type."""
+
+    is_terminal: Callable[[], bool]
+    ask: Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    name: str
+    plan_hash: str
+    symbols: tuple[str, ...]
+    needs: Needs
+    snapshot: Snapshot
+    actions: tuple[act.Action, ...]
+    nonce: str
+    result: PlanResult | None  # None for a saved plan (its diff was reviewed when it was made)
+
+
+@dataclass(frozen=True)
+class Finished:
+    exit_code: ExitCode
+    report: ApplyReport | None
+    prepared: Prepared | None
+    skipped: tuple[tuple[int, act.Action, str], ...] = ()
+
+
+def consent(prompt: Prompt, *, yes: bool, changes: int) -> str:
+    """Return how the run was approved, or raise ``NotConfirmed`` (exit 5)."""
+    if yes:
+        return "--yes"
+    if not prompt.is_terminal():
+        raise NotConfirmed(
+            "no terminal to confirm on and --yes not given: nothing was applied",
+            hint="review with `bitmart-runner plan`, then run apply with --yes (e.g. from cron)",
+        )
+    answer = prompt.ask(f"Type {CONFIRM_WORD} to apply {changes} change(s): ")
+    if answer.strip() != CONFIRM_WORD:
+        raise NotConfirmed(f"not confirmed (expected {CONFIRM_WORD}): nothing was applied")
+    return CONFIRM_WORD
+
+
+def _prepare_saved(session: Session, source: object, saved: SavedPlan) -> Prepared:
+    symbols = tuple(saved.facts.specs)
+    needs = Needs(
+        spot=saved.facts.balances.spot_available is not None, mode=saved.facts.account_wide
+    )
+    live = read_snapshot(source, symbols, target=session.target.name, needs=needs, now=local_now)  # type: ignore[arg-type]
+    saved.check_fresh(live, target=session.target.name, now=local_now())
+    nonce = _nonce_of(saved.actions)
+    return Prepared(saved.name, saved.plan_hash, symbols, needs, live, saved.actions, nonce, None)
+
+
+def _nonce_of(actions: Sequence[act.Action]) -> str:
+    for action in actions:
+        cid = action.client_order_id
+        if cid:
+            return cid[-6:]
+    return secrets.token_hex(3)
+
+
+def _prepare_file(
+    session: Session, source: object, loaded: planning.LoadedPlan, resume: Resume
+) -> Prepared:
+    intents = loaded.intents
+    snapshot = planning.take_snapshot(source, intents, session.target, now=local_now)  # type: ignore[arg-type]
+    nonce = resume.nonce or secrets.token_hex(3)
+    registry = load_plan_orders(session.home, session.account_id, intents.name)
+    registry.update(resume.plan_orders)
+    result = planning.compute(loaded, snapshot, session.target, nonce=nonce, plan_orders=registry)
+    return Prepared(
+        intents.name,
+        intents.plan_hash,
+        intents.symbols(),
+        loaded.needs,
+        snapshot,
+        result.actions,
+        nonce,
+        result,
+    )
+
+
+class ApplyRun:
+    def __init__(
+        self,
+        session: Session,
+        path: Path,
+        *,
+        yes: bool,
+        lock_timeout: float,
+        prompt: Prompt,
+        show: Callable[[Prepared], None],
+        emit: Callable[[str], None],
+    ) -> None:
+        self.session = session
+        self.path = path
+        self.yes = yes
+        self.lock_timeout = lock_timeout
+        self.prompt = prompt
+        self.show = show
+        self.emit = emit
+        self.run_id = new_run_id()
+
+    def run(self) -> Finished:
+        s = self.session
+        loaded = None if looks_like_saved_plan(self.path) else planning.load(self.path, s.target)
+        lock = AccountLock(
+            lock_path(s.home, s.account_id), self.run_id, timeout=self.lock_timeout, notify=notify
+        )
+        with lock, s.trader() as client:
+            journals = unfinished_journals(s.home, s.account_id)
+            plan_hash = loaded.intents.plan_hash if loaded else ""
+            resume = inspect(journals, plan_hash)
+            if journals:
+                self.emit(
+                    f"found {len(journals)} unfinished run(s) on this account "
+                    f"({', '.join(j.run_id for j in journals)}): reconciling with the exchange "
+                    "before anything is sent"
+                )
+            if loaded is None:
+                prepared = _prepare_saved(s, client, load_saved_plan(self.path))
+            else:
+                prepared = _prepare_file(s, client, loaded, resume)
+            self.show(prepared)
+            if prepared.result is not None and prepared.result.has_errors:
+                return Finished(ExitCode.INVALID, None, prepared)
+            if not prepared.actions:
+                close_out(resume.journals, self.run_id, s.secrets())
+                return Finished(ExitCode.OK, None, prepared)
+            approval = consent(self.prompt, yes=self.yes, changes=len(prepared.actions))
+            return self._execute(client, prepared, resume, approval)
+
+    def _execute(
+        self, client: object, prepared: Prepared, resume: Resume, approval: str
+    ) -> Finished:
+        s = self.session
+        journal = Journal.create(s.home, s.account_id, self.run_id, redact=s.secrets())
+        with journal:
+            journal.record(
+                "run_start",
+                plan=prepared.name,
+                plan_hash=prepared.plan_hash,
+                path=str(self.path),
+                target=s.target.name,
+                masked_key=s.masked_key,
+                approval=approval,
+                nonce=prepared.nonce,
+                actions=[action_to_json(a) for a in prepared.actions],
+                resumes=[j.run_id for j in resume.journals],
+            )
+            port = ClientPort(client, target=s.target.name, needs=prepared.needs, now=local_now)  # type: ignore[arg-type]
+            to_run, skipped = self._skip_done(port, prepared, resume, journal)
+            close_out(resume.journals, self.run_id, s.secrets())
+            executor = Executor(
+                port, journal, symbols=prepared.symbols, start=prepared.snapshot, emit=self.emit
+            )
+            report = executor.run(to_run)
+            placed = inspect([read_journal(journal.path)], prepared.plan_hash).plan_orders
+            record_plan_orders(s.home, s.account_id, prepared.name, placed)
+            code = _exit_code(report)
+            journal.record("run_end", outcome=code.name.lower(), exit_code=int(code))
+        return Finished(code, report, prepared, tuple(skipped))
+
+    def _skip_done(
+        self, port: ClientPort, prepared: Prepared, resume: Resume, journal: Journal
+    ) -> tuple[list[act.Action], list[tuple[int, act.Action, str]]]:
+        to_run: list[act.Action] = []
+        skipped: list[tuple[int, act.Action, str]] = []
+        for number, action in enumerate(prepared.actions, 1):
+            reason = (
+                already_applied(port, action, resume, prepared.symbols) if resume.pending else None
+            )
+            if reason is None:
+                to_run.append(action)
+                continue
+            journal.record("skipped", number=number, action=action_to_json(action), reason=reason)
+            self.emit(
+                f"step {number}/{len(prepared.actions)}: {action.summary}: {reason}; not sent again"
+            )
+            skipped.append((number, action, reason))
+        return to_run, skipped
+
+
+def _exit_code(report: ApplyReport) -> ExitCode:
+    if report.interrupted:
+        return ExitCode.INTERRUPTED
+    if not report.complete:
+        return ExitCode.PARTIAL
+    return ExitCode.OK

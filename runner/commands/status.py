@@ -1,0 +1,42 @@
+"""`bitmart-runner status`: what is on the account now (read-only)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from runner import DISCLAIMER
+from runner.commands.common import exchange_options, output_options
+from runner.commands.context import local_now, open_session
+from runner.engine.snapshot import read_account
+from runner.engine.state import to_jsonable
+from runner.render.state_text import render_state
+
+
+@click.command("status")
+@exchange_options
+@output_options
+def status(
+    exchange: str | None,
+    base_url: str | None,
+    env_file: Path | None,
+    as_json: bool,
+    no_color: bool,
+) -> None:
+    """Positions, open orders, TP/SL and plan orders, balances and position mode."""
+    session = open_session(exchange, base_url, env_file, no_color=no_color or as_json)
+    with session.reader() as client:
+        snapshot = read_account(
+            client,
+            target=session.target.name,
+            spot=session.target.spot_base_url is not None,
+            now=local_now,
+        )
+    if as_json:
+        document = {"format_version": 1, **to_jsonable(snapshot)}
+        click.echo(json.dumps(document, indent=2))
+        return
+    click.echo("\n".join(render_state(snapshot, session.style)))
+    click.echo(DISCLAIMER)

@@ -1,0 +1,354 @@
+"""Read everything a plan needs from the account, read-only, in one parallel round.
+
+The only I/O in ``runner.engine``: it turns the client's typed rows into the immutable
+``Snapshot`` the pure core works on.  Every read is independent, so they all go out at once on a
+small thread pool (the client's limiter keeps them within the published rate limits); nothing is
+read twice and only the plan's symbols are asked for.  The reader is typed against the few client
+methods it uses (``SnapshotSource``), so the read-only client satisfies it and tests can hand it a
+plain fake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol, TypeVar
+
+from runner.engine.estimates import Bracket
+from runner.engine.state import (
+    Balances,
+    ContractSpec,
+    Margin,
+    Market,
+    Mode,
+    Position,
+    PosSide,
+    PriceSource,
+    Snapshot,
+    SymbolSetting,
+    TriggerKind,
+    TriggerOrder,
+    WorkingOrder,
+)
+
+ZERO = Decimal(0)
+# trade-fee-rate allows 2 requests / 2 s: read the account's own rates for at most this many
+# symbols per run and fall back to the contract's standard rates for the rest.
+MAX_FEE_READS = 2
+T = TypeVar("T")
+
+
+class SnapshotSource(Protocol):
+    """The read-only client methods the reader uses (``runner.exchange.ReadClient``)."""
+
+    def contracts(self, symbol: str | None = None) -> Sequence[Any]: ...
+
+    def leverage_brackets(self, symbol: str | None = None) -> Mapping[str, Sequence[Any]]: ...
+
+    def fee_rate(self, symbol: str) -> Any: ...
+
+    def assets(self) -> Sequence[Any]: ...
+
+    def positions_v2(self, symbol: str | None = None) -> Sequence[Any]: ...
+
+    def position_mode(self) -> str: ...
+
+    def open_orders(self, symbol: str | None = None) -> Sequence[Any]: ...
+
+    def plan_orders(
+        self, symbol: str | None = None, plan_type: str | None = None
+    ) -> Sequence[Any]: ...
+
+    def spot_wallet(self, currency: str | None = "USDT") -> Sequence[Any]: ...
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What beyond the plan's symbols must be read."""
+
+    spot: bool = False  # a transfer or ensure_balance step: the spot wallet
+    mode: bool = False  # a position_mode step: the mode and every position on the account
+
+
+class SymbolUnknown(LookupError):
+    def __init__(self, symbols: Sequence[str]) -> None:
+        super().__init__(", ".join(symbols))
+        self.symbols = tuple(symbols)
+
+
+def read_snapshot(
+    source: SnapshotSource,
+    symbols: Sequence[str],
+    *,
+    target: str,
+    needs: Needs,
+    now: Callable[[], datetime],
+    workers: int = 8,
+) -> Snapshot:
+    """One parallel round of reads -> ``Snapshot``.  Raises ``SymbolUnknown`` for a symbol the
+    exchange does not list; client errors propagate unchanged."""
+    symbols = tuple(dict.fromkeys(symbols))
+    one = symbols[0] if len(symbols) == 1 else None
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snapshot") as pool:
+
+        def go(fn: Callable[..., T], *args: Any) -> Future[T]:
+            return pool.submit(fn, *args)
+
+        contracts = go(source.contracts, one)
+        brackets = go(source.leverage_brackets, one)
+        fees = {s: go(source.fee_rate, s) for s in symbols[:MAX_FEE_READS]}
+        positions = {s: go(source.positions_v2, s) for s in symbols}
+        every_position = go(source.positions_v2) if needs.mode else None
+        orders = go(source.open_orders)
+        triggers = go(source.plan_orders)
+        assets = go(source.assets)
+        spot = go(source.spot_wallet, "USDT") if needs.spot else None
+        mode = go(source.position_mode) if needs.mode or not symbols else None
+        taken_at = now()
+        rows = {s: list(f.result()) for s, f in positions.items()}
+        all_rows = list(every_position.result()) if every_position is not None else None
+        return _assemble(
+            target=target,
+            taken_at=taken_at,
+            symbols=symbols,
+            contracts=contracts.result(),
+            brackets=brackets.result(),
+            fees={s: f.result() for s, f in fees.items()},
+            position_rows=rows,
+            all_position_rows=all_rows,
+            orders=orders.result(),
+            triggers=triggers.result(),
+            assets=assets.result(),
+            spot=spot.result() if spot is not None else None,
+            mode_text=mode.result() if mode is not None else None,
+        )
+
+
+def _assemble(
+    *,
+    target: str,
+    taken_at: datetime,
+    symbols: tuple[str, ...],
+    contracts: Sequence[Any],
+    brackets: Mapping[str, Sequence[Any]],
+    fees: Mapping[str, Any],
+    position_rows: Mapping[str, list[Any]],
+    all_position_rows: list[Any] | None,
+    orders: Sequence[Any],
+    triggers: Sequence[Any],
+    assets: Sequence[Any],
+    spot: Sequence[Any] | None,
+    mode_text: str | None,
+) -> Snapshot:
+    by_symbol = {c.symbol: c for c in contracts if c.symbol in symbols}
+    missing = [s for s in symbols if s not in by_symbol]
+    if missing:
+        raise SymbolUnknown(missing)
+    specs = {s: _spec(by_symbol[s], brackets.get(s, ()), fees.get(s)) for s in symbols}
+    rows = [row for s in symbols for row in position_rows[s]]
+    account_wide = all_position_rows is not None
+    if all_position_rows is not None:
+        rows += [r for r in all_position_rows if r.symbol not in symbols]
+    mode = _mode(mode_text, rows)
+    in_scope = (lambda _: True) if account_wide else (lambda sym: sym in symbols)
+    return Snapshot(
+        target=target,
+        taken_at=taken_at,
+        mode=mode,
+        specs=specs,
+        markets={s: _market(by_symbol[s], position_rows[s]) for s in symbols},
+        settings=_settings(position_rows),
+        positions=tuple(p for row in rows if (p := _position(row)) is not None),
+        open_orders=tuple(_working(o) for o in orders if in_scope(o.symbol)),
+        trigger_orders=tuple(
+            t for o in triggers if in_scope(o.symbol) and (t := _trigger(o)) is not None
+        ),
+        balances=_balances(assets, spot),
+        account_wide=account_wide,
+    )
+
+
+def _spec(contract: Any, brackets: Sequence[Any], fee: Any | None) -> ContractSpec:
+    standard = ContractSpec.__dataclass_fields__
+    taker = fee.taker if fee is not None else standard["taker_fee"].default
+    maker = fee.maker if fee is not None else standard["maker_fee"].default
+    return ContractSpec(
+        symbol=contract.symbol,
+        contract_size=contract.contract_size,
+        tick=contract.tick,
+        step=contract.step,
+        min_volume=contract.min_volume,
+        max_volume=contract.max_volume,
+        market_max_volume=contract.market_max_volume,
+        min_leverage=contract.min_leverage,
+        max_leverage=contract.max_leverage,
+        brackets=tuple(
+            Bracket(b.notional_floor, b.notional_cap, b.max_leverage, b.maint_margin_ratio, b.cum)
+            for b in sorted(brackets, key=lambda b: b.notional_floor)
+        ),
+        taker_fee=taker,
+        maker_fee=maker,
+        trading=str(contract.status).lower() == "trading",
+    )
+
+
+def _market(contract: Any, rows: Sequence[Any]) -> Market:
+    """Last price from the contract; mark from position-v2 (reported also when flat)."""
+    last = contract.last_price
+    mark = next((r.mark_price for r in rows if r.mark_price and r.mark_price > 0), None)
+    if mark is None:
+        index = getattr(contract, "index_price", None)
+        mark = index if index else last
+    return Market(last=last, mark=mark)
+
+
+def _side(row: Any) -> PosSide | None:
+    if row.side in ("long", "short"):
+        return PosSide(row.side)
+    signed = row.signed_size
+    if signed is None or signed == 0:
+        return None
+    return PosSide.LONG if signed > 0 else PosSide.SHORT
+
+
+def _margin(text: str | None) -> Margin | None:
+    if not text:
+        return None
+    return Margin(str(text).lower())
+
+
+def _position(row: Any) -> Position | None:
+    """``current_amount`` is the existence test (facts §13 #13): zero rows are settings only."""
+    side = _side(row)
+    if side is None or not row.size or row.size <= 0:
+        return None
+    return Position(
+        symbol=row.symbol,
+        side=side,
+        size=row.size,
+        entry_price=row.entry_price,
+        leverage=row.leverage,
+        margin=_margin(row.margin_mode) or Margin.CROSS,
+        liquidation_price=row.liquidation_price or ZERO,
+        initial_margin=row.initial_margin or ZERO,
+        unrealized_pnl=row.unrealized_pnl or ZERO,
+    )
+
+
+def _settings(position_rows: Mapping[str, list[Any]]) -> dict[str, SymbolSetting]:
+    settings = {}
+    for symbol, rows in position_rows.items():
+        row = next((r for r in rows if r.leverage and _margin(r.margin_mode)), None)
+        if row is not None:
+            margin = _margin(row.margin_mode)
+            assert margin is not None
+            settings[symbol] = SymbolSetting(symbol, row.leverage, margin)
+    return settings
+
+
+def _mode(mode_text: str | None, rows: Sequence[Any]) -> Mode | None:
+    if mode_text:
+        return Mode.HEDGE if mode_text.startswith("hedge") else Mode.ONE_WAY
+    # position-v2 with a symbol always returns rows: `both` in one-way mode, long/short in hedge.
+    sides = {r.side for r in rows}
+    if "both" in sides:
+        return Mode.ONE_WAY
+    if sides & {"long", "short"}:
+        return Mode.HEDGE
+    return None
+
+
+def _working(order: Any) -> WorkingOrder:
+    return WorkingOrder(
+        order_id=str(order.order_id),
+        client_order_id=order.client_order_id or "",
+        symbol=order.symbol,
+        side_code=int(order.side),
+        order_type=order.type,
+        price=order.price or ZERO,
+        size=order.size,
+        filled=order.filled or ZERO,
+        leverage=order.leverage or ZERO,
+        margin=_margin(order.margin_mode),
+    )
+
+
+def _trigger(order: Any) -> TriggerOrder | None:
+    try:
+        kind = TriggerKind(order.type)
+    except ValueError:
+        return None  # a type this runner does not manage is left alone, never guessed at
+    executive = order.executive_price or ZERO
+    return TriggerOrder(
+        order_id=str(order.order_id),
+        client_order_id=order.client_order_id or "",
+        symbol=order.symbol,
+        kind=kind,
+        side_code=int(order.side),
+        size=order.size,
+        trigger=order.trigger_price,
+        executive_price=executive,
+        price_source=PriceSource.MARK if int(order.price_type) == 2 else PriceSource.LAST,
+        price_way=int(order.price_way or 0),
+        plan_category=int(order.plan_category or 0),
+        order_type="market" if executive == 0 else "limit",
+        leverage=order.leverage or ZERO,
+        margin=_margin(order.margin_mode),
+    )
+
+
+def _balances(assets: Sequence[Any], spot: Sequence[Any] | None) -> Balances:
+    usdt = next((a for a in assets if a.currency == "USDT"), None)
+    spot_usdt = None
+    if spot is not None:
+        spot_usdt = next((s.available for s in spot if s.currency == "USDT"), ZERO)
+    if usdt is None:
+        return Balances(futures_available=ZERO, spot_available=spot_usdt)
+    return Balances(
+        futures_available=usdt.available,
+        futures_frozen=usdt.frozen,
+        futures_position_margin=usdt.position_margin,
+        futures_equity=usdt.equity,
+        futures_unrealized=usdt.unrealized,
+        spot_available=spot_usdt,
+    )
+
+
+def read_account(
+    source: SnapshotSource,
+    *,
+    target: str,
+    spot: bool,
+    now: Callable[[], datetime],
+    workers: int = 6,
+) -> Snapshot:
+    """Everything on the account (for `status`), one parallel round, no contract specs."""
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="status") as pool:
+        rows_f = pool.submit(source.positions_v2)
+        orders_f = pool.submit(source.open_orders)
+        triggers_f = pool.submit(source.plan_orders)
+        assets_f = pool.submit(source.assets)
+        mode_f = pool.submit(source.position_mode)
+        spot_f = pool.submit(source.spot_wallet, "USDT") if spot else None
+        taken_at = now()
+        rows = list(rows_f.result())
+        marks: dict[str, Decimal] = {}
+        for row in rows:
+            if row.mark_price:
+                marks[row.symbol] = row.mark_price
+        return Snapshot(
+            target=target,
+            taken_at=taken_at,
+            mode=_mode(mode_f.result(), rows),
+            specs={},
+            markets={s: Market(last=m, mark=m) for s, m in marks.items()},
+            settings={},
+            positions=tuple(p for row in rows if (p := _position(row)) is not None),
+            open_orders=tuple(_working(o) for o in orders_f.result()),
+            trigger_orders=tuple(t for o in triggers_f.result() if (t := _trigger(o)) is not None),
+            balances=_balances(assets_f.result(), spot_f.result() if spot_f else None),
+            account_wide=True,
+        )
