@@ -18,23 +18,14 @@ from runner.engine.result import PlanResult
 from runner.engine.saved import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.engine.snapshot import Needs, read_snapshot
 from runner.engine.state import Snapshot
-from runner.errors import ExitCode, NotConfirmed
+from runner.errors import ExitCode
 from runner.execute.apply import ApplyReport, Executor
 from runner.execute.client_port import ClientPort
+from runner.execute.consent import Prompt, consent
 from runner.execute.journal import Journal, new_run_id, read_journal, unfinished_journals
 from runner.execute.lock import AccountLock, lock_path
 from runner.execute.registry import load_plan_orders, record_plan_orders
 from runner.execute.resume import Resume, already_applied, close_out, inspect
-
-CONFIRM_WORD = "CONFIRM"
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """The consent seam: is there a terminal, and what did the user type."""
-
-    is_terminal: Callable[[], bool]
-    ask: Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -55,21 +46,6 @@ class Finished:
     report: ApplyReport | None
     prepared: Prepared | None
     skipped: tuple[tuple[int, act.Action, str], ...] = ()
-
-
-def consent(prompt: Prompt, *, yes: bool, changes: int) -> str:
-    """Return how the run was approved, or raise ``NotConfirmed`` (exit 5)."""
-    if yes:
-        return "--yes"
-    if not prompt.is_terminal():
-        raise NotConfirmed(
-            "no terminal to confirm on and --yes not given: nothing was applied",
-            hint="review with `bitmart-runner plan`, then run apply with --yes (e.g. from cron)",
-        )
-    answer = prompt.ask(f"Type {CONFIRM_WORD} to apply {changes} change(s): ")
-    if answer.strip() != CONFIRM_WORD:
-        raise NotConfirmed(f"not confirmed (expected {CONFIRM_WORD}): nothing was applied")
-    return CONFIRM_WORD
 
 
 def _prepare_saved(session: Session, source: object, saved: SavedPlan) -> Prepared:

@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 
 from runner import DISCLAIMER
-from runner.applying import ApplyRun, Prepared, Prompt
+from runner.applying import ApplyRun, Prepared
 from runner.commands.common import exchange_options, output_options
 from runner.commands.context import open_session
 from runner.commands.findings_out import emit_rejection
+from runner.execute.consent import Prompt
 from runner.planning import PlanRejected
 from runner.render.plan_json import plan_document
 from runner.render.plan_text import render_plan

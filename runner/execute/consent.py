@@ -1,0 +1,36 @@
+"""Consent before any write: the exact word CONFIRM on a terminal, or --yes.
+
+The prompt is one tiny seam (``Prompt``) so tests can play the terminal and the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from runner.errors import NotConfirmed
+
+CONFIRM_WORD = "CONFIRM"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The consent seam: is there a terminal, and what did the user type."""
+
+    is_terminal: Callable[[], bool]
+    ask: Callable[[str], str]
+
+
+def consent(prompt: Prompt, *, yes: bool, changes: int) -> str:
+    """Return how the run was approved, or raise ``NotConfirmed`` (exit 5)."""
+    if yes:
+        return "--yes"
+    if not prompt.is_terminal():
+        raise NotConfirmed(
+            "no terminal to confirm on and --yes not given: nothing was applied",
+            hint="review with `bitmart-runner plan`, then run apply with --yes (e.g. from cron)",
+        )
+    answer = prompt.ask(f"Type {CONFIRM_WORD} to apply {changes} change(s): ")
+    if answer.strip() != CONFIRM_WORD:
+        raise NotConfirmed(f"not confirmed (expected {CONFIRM_WORD}): nothing was applied")
+    return CONFIRM_WORD
