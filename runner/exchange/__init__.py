@@ -1,1 +1,138 @@
+"""The BitMart USDT-M futures client: typed reads, signed writes, retries, rate limits.
 
+``open_read_client`` gives a client that can only read (its transport cannot POST);
+``open_trade_client`` one that can also write, for the executor alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import requests
+
+from runner import config
+from runner.config import Credentials, ExchangeKind, Target
+from runner.exchange.account import (
+    Asset,
+    FeeRate,
+    LedgerEntry,
+    PositionRisk,
+    PositionV1,
+    PositionV2,
+    SpotBalance,
+    SubAccountBalance,
+    SubTransfer,
+    TransferRecord,
+)
+from runner.exchange.errors import (
+    ApiError,
+    ClockSkewError,
+    CloudflareBlocked,
+    ExchangeError,
+    NetworkError,
+    OutcomeUnknown,
+    ProtocolError,
+    RateLimited,
+)
+from runner.exchange.limits import SHARED, LimiterRegistry
+from runner.exchange.market import Contract, LeverageBracket
+from runner.exchange.orders import Order, PlanOrder, Trade
+from runner.exchange.policy import RetryPolicy
+from runner.exchange.read_client import ReadClient
+from runner.exchange.results import Accepted, OrderRef, Reply, Submitted
+from runner.exchange.trade_client import TradeClient
+from runner.exchange.transport import HttpCore, ReadTransport, WriteTransport, new_session
+
+__all__ = [
+    "Accepted",
+    "ApiError",
+    "Asset",
+    "ClockSkewError",
+    "CloudflareBlocked",
+    "Contract",
+    "ExchangeError",
+    "FeeRate",
+    "LedgerEntry",
+    "LeverageBracket",
+    "NetworkError",
+    "Order",
+    "OrderRef",
+    "OutcomeUnknown",
+    "PlanOrder",
+    "PositionRisk",
+    "PositionV1",
+    "PositionV2",
+    "ProtocolError",
+    "RateLimited",
+    "ReadClient",
+    "Reply",
+    "RetryPolicy",
+    "SpotBalance",
+    "SubAccountBalance",
+    "SubTransfer",
+    "Submitted",
+    "Trade",
+    "TradeClient",
+    "TransferRecord",
+    "open_read_client",
+    "open_trade_client",
+]
+
+
+def _paper_session() -> requests.Session:
+    # Imported here only: the client must not depend on the simulator otherwise.
+    from runner.sim.adapter import paper_session
+
+    return paper_session(config.paper_db_path())
+
+
+def _core(
+    target: Target,
+    creds: Credentials | None,
+    *,
+    signed: bool,
+    notify: Callable[[str], None] | None,
+    retry: RetryPolicy | None,
+) -> HttpCore:
+    limiter: LimiterRegistry | None
+    if target.kind is ExchangeKind.PAPER:
+        # The paper exchange runs in-process with rate limits off: nothing to wait for.
+        session = _paper_session()
+        creds = Credentials(config.PAPER_KEY, config.PAPER_SECRET, config.PAPER_MEMO)
+        limiter = None
+    else:
+        creds = config.require_credentials(creds, signed=signed)
+        session = new_session()
+        limiter = SHARED
+    return HttpCore(
+        session,
+        target,
+        creds,
+        policy=retry if retry is not None else RetryPolicy(),
+        notify=notify,
+        limiter=limiter,
+    )
+
+
+def open_read_client(
+    target: Target,
+    creds: Credentials | None,
+    *,
+    notify: Callable[[str], None] | None = None,
+    retry: RetryPolicy | None = None,
+) -> ReadClient:
+    """A read-only client (reads need only the API key)."""
+    core = _core(target, creds, signed=False, notify=notify, retry=retry)
+    return ReadClient(ReadTransport(core))
+
+
+def open_trade_client(
+    target: Target,
+    creds: Credentials | None,
+    *,
+    notify: Callable[[str], None] | None = None,
+    retry: RetryPolicy | None = None,
+) -> TradeClient:
+    """A client that can also write (needs key, secret and memo)."""
+    core = _core(target, creds, signed=True, notify=notify, retry=retry)
+    return TradeClient(WriteTransport(core))

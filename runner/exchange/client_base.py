@@ -1,0 +1,51 @@
+"""What every client has: a transport, its target, the exchange clock, closing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Self
+
+from runner.config import Target
+from runner.exchange.endpoints import Endpoint
+from runner.exchange.transport import QueryValue, ReadTransport
+from runner.exchange.wire import Answer
+
+
+class ClientBase:
+    def __init__(self, transport: ReadTransport) -> None:
+        self._transport = transport
+
+    @property
+    def target(self) -> Target:
+        return self._transport.target
+
+    @property
+    def transport(self) -> ReadTransport:
+        return self._transport
+
+    @property
+    def clock_offset_ms(self) -> int:
+        """Exchange time minus local time, as last measured (0 until measured)."""
+        return self._transport.clock_offset_ms
+
+    def sync_clock(self) -> int:
+        """Measure and keep the offset to the exchange's clock (``/system/time``); return it."""
+        return self._transport.sync_clock()
+
+    def _get(self, endpoint: Endpoint, params: Mapping[str, QueryValue] | None = None) -> Answer:
+        return self._transport.get(endpoint, params)
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,137 @@
+"""Client-side rate limiting: stay inside the published limits instead of collecting 429s.
+
+One sliding window per (base URL, endpoint), in a registry shared by every client of the process
+(``SHARED``), so parallel readers and a writer on the same account draw from one budget.  A
+sliding window that admits at most N requests in any window-long span also never exceeds the
+exchange's fixed windows.  The exchange's own counters (``X-BM-RateLimit-*``, where "Remaining" is
+the USED count, facts 5.2 and 16 #26) can only make us wait longer, never shorter.
+
+Clock and sleep are passed in by the caller, so tests drive the windows with a fake clock.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+Key = tuple[str, str]  # (base URL, endpoint path)
+
+
+@dataclass
+class _Window:
+    limit: int
+    window_s: float
+    stamps: deque[float] = field(default_factory=deque)
+    blocked_until: float = -math.inf
+
+    def reserve(self, now: float) -> float:
+        """Take a slot and return 0, or return how long to wait for one."""
+        if self.blocked_until > now:
+            return self.blocked_until - now
+        while self.stamps and self.stamps[0] <= now - self.window_s:
+            self.stamps.popleft()
+        if len(self.stamps) < self.limit:
+            self.stamps.append(now)
+            return 0.0
+        return self.stamps[0] + self.window_s - now
+
+
+class LimiterRegistry:
+    """Thread-safe windows keyed by (base URL, path); sleeping happens outside the lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._windows: dict[Key, _Window] = {}
+
+    def _window(self, key: Key, limit: int, window_s: float) -> _Window:
+        window = self._windows.get(key)
+        if window is None:
+            window = self._windows[key] = _Window(limit, window_s)
+        return window
+
+    def acquire(
+        self,
+        key: Key,
+        limit: int,
+        window_s: float,
+        *,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+        on_wait: Callable[[float], None],
+    ) -> float:
+        """Block until a request may go out; return the seconds waited.
+
+        ``on_wait(seconds)`` is called once, before the first wait, with the expected wait.
+        """
+        waited = 0.0
+        while True:
+            with self._lock:
+                wait = self._window(key, limit, window_s).reserve(clock())
+            if wait <= 0:
+                return waited
+            if waited == 0.0:
+                on_wait(wait)
+            sleep(wait)
+            waited += wait
+
+    def block(self, key: Key, limit: int, window_s: float, seconds: float, *, now: float) -> None:
+        """Hold every request of ``key`` back for ``seconds`` (a 429, or the server's counters)."""
+        with self._lock:
+            window = self._window(key, limit, window_s)
+            window.blocked_until = max(window.blocked_until, now + seconds)
+
+    def observe(
+        self,
+        key: Key,
+        limit: int,
+        window_s: float,
+        headers: RateHeaders,
+        *,
+        now: float,
+    ) -> None:
+        """Respect the server's view: once its used count reaches its limit, wait out its window."""
+        if headers.used is None or headers.limit is None:
+            return
+        if headers.used >= headers.limit:
+            seconds = headers.reset_s if headers.reset_s is not None else window_s
+            self.block(key, limit, window_s, seconds, now=now)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._windows.clear()
+
+
+@dataclass(frozen=True)
+class RateHeaders:
+    used: int | None  # X-BM-RateLimit-Remaining: despite its name, the count already used
+    limit: int | None
+    reset_s: float | None  # the window's length in seconds (not a timestamp)
+
+
+def _number(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        value = float(raw)  # a header count or duration, never money
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value >= 0 else None
+
+
+def parse_rate_headers(headers: object) -> RateHeaders:
+    """The three counters from a response's headers (any may be missing or garbled)."""
+    get = getattr(headers, "get", None)
+    if get is None:
+        return RateHeaders(None, None, None)
+    used = _number(get("X-BM-RateLimit-Remaining"))
+    limit = _number(get("X-BM-RateLimit-Limit"))
+    reset = _number(get("X-BM-RateLimit-Reset"))
+    return RateHeaders(
+        None if used is None else int(used), None if limit is None else int(limit), reset
+    )
+
+
+SHARED = LimiterRegistry()

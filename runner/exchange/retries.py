@@ -1,0 +1,162 @@
+"""When a request may be sent again, and when it must not.
+
+Reads retry on network errors, 5xx, 429/30013 and Cloudflare, at most ``policy.tries`` times.
+Writes are never retried blindly: a write is re-sent only when the failure proves it was not
+performed (a JSON 429/30013, a 30007 clock rejection, a connection that was never established).
+Every other failure after the bytes may have left (timeout, reset, 5xx, Cloudflare, an unreadable
+reply) raises ``OutcomeUnknown`` so the executor reconciles before anything is sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import requests
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+from runner.exchange.endpoints import SYSTEM_TIME, Endpoint
+from runner.exchange.errors import (
+    Banned,
+    ClockSkewError,
+    CloudflareBlocked,
+    ExchangeError,
+    NetworkError,
+    OutcomeUnknown,
+    ProtocolError,
+    RateLimited,
+    ServerError,
+)
+from runner.exchange.fields import Fields
+from runner.exchange.wire import Answer
+
+if TYPE_CHECKING:
+    from runner.exchange.transport import HttpCore, QueryValue
+
+log = logging.getLogger("runner.exchange")
+
+CLOCK_REJECTED = 30007
+_RETRYABLE_READ = (NetworkError, CloudflareBlocked, ServerError, RateLimited)
+_AMBIGUOUS_WRITE = (CloudflareBlocked, ServerError, ProtocolError)
+
+
+def never_sent(exc: requests.RequestException) -> bool:
+    """True when the connection could not be established, so no byte of the request left.
+
+    A connect timeout or a refused/unresolvable connection qualifies; a read timeout, a reset or
+    a dropped connection does not (the server may have received and performed the request).
+    """
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if not isinstance(exc, requests.ConnectionError) or isinstance(exc, requests.Timeout):
+        return False
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, NewConnectionError)
+
+
+def _wait_before_retry(
+    core: HttpCore, endpoint: Endpoint, exc: ExchangeError, attempt: int
+) -> None:
+    tries = core.policy.tries
+    where = f"{endpoint.path} (try {attempt + 1} of {tries})"
+    if isinstance(exc, CloudflareBlocked):
+        core.wait(core.policy.cloudflare_wait(attempt), f"Cloudflare intercepted {where}")
+    elif isinstance(exc, RateLimited):
+        seconds = min(exc.retry_after_s or core.policy.rate_limit_wait_s, core.policy.max_wait_s)
+        core.hold_back(endpoint, seconds)  # the other threads wait out the same window
+        core.wait(seconds, f"rate limited (HTTP 429) on {where}")
+    else:
+        core.wait(core.policy.backoff(attempt), f"{exc.__class__.__name__} on {where}")
+
+
+def _read_once(
+    core: HttpCore,
+    endpoint: Endpoint,
+    query: Mapping[str, QueryValue] | None,
+    body: bytes | None,
+) -> Answer:
+    try:
+        response = core.send(endpoint, query=query, body=body)
+    except requests.RequestException as exc:
+        raise NetworkError(endpoint.path, core.describe(exc), sent=not never_sent(exc)) from None
+    return core.interpret(endpoint, response)
+
+
+def run_read(
+    core: HttpCore,
+    endpoint: Endpoint,
+    *,
+    query: Mapping[str, QueryValue] | None = None,
+    body: bytes | None = None,
+) -> Answer:
+    attempt = 0
+    resynced = False
+    while True:
+        attempt += 1
+        try:
+            return _read_once(core, endpoint, query, body)
+        except ClockSkewError as exc:
+            if exc.code != CLOCK_REJECTED or resynced:
+                raise
+            resynced = True
+            attempt -= 1  # the clock retry is allowed once on top of the network tries
+            sync_clock(core)
+        except Banned:
+            raise  # facts 6.4: after a 418 stop sending
+        except _RETRYABLE_READ as exc:
+            if attempt >= core.policy.tries:
+                raise
+            _wait_before_retry(core, endpoint, exc, attempt)
+
+
+def run_write(
+    core: HttpCore, endpoint: Endpoint, body: bytes, client_order_id: str | None
+) -> Answer:
+    attempt = 0
+    resynced = False
+    while True:
+        attempt += 1
+        try:
+            response = core.send(endpoint, body=body)
+        except requests.RequestException as exc:
+            detail = core.describe(exc)
+            if not never_sent(exc):
+                raise OutcomeUnknown(endpoint.path, client_order_id, detail) from None
+            if attempt >= core.policy.tries:
+                raise NetworkError(endpoint.path, detail, sent=False) from None
+            core.wait(core.policy.backoff(attempt), f"cannot connect for {endpoint.path}")
+            continue
+        try:
+            return core.interpret(endpoint, response)
+        except ClockSkewError as exc:
+            # A 30007 proves the write was rejected: re-sign with the exchange's time, once.
+            if exc.code != CLOCK_REJECTED or resynced:
+                raise
+            resynced = True
+            attempt -= 1
+            sync_clock(core)
+        except Banned:
+            raise
+        except RateLimited as exc:
+            if not exc.definite:
+                raise OutcomeUnknown(endpoint.path, client_order_id, exc.summary) from None
+            if attempt >= core.policy.tries:
+                raise
+            _wait_before_retry(core, endpoint, exc, attempt)
+        except _AMBIGUOUS_WRITE as exc:
+            detail = core.redact(exc.message)
+            raise OutcomeUnknown(endpoint.path, client_order_id, detail) from None
+
+
+def sync_clock(core: HttpCore) -> int:
+    """Measure the offset to the exchange's clock with ``/system/time``; keep and return it."""
+    sent = core.clock.wall_ms()
+    answer = run_read(core, SYSTEM_TIME)
+    received = core.clock.wall_ms()
+    server_ms = Fields(answer.data, SYSTEM_TIME.path, "data").millis("server_time")
+    offset = core.clock.record(server_ms, sent, received)
+    log.debug("clock offset to the exchange: %+d ms", offset)
+    return offset

@@ -1,0 +1,273 @@
+"""One HTTP exchange with BitMart: throttle, sign, send once, log, read the rate-limit headers.
+
+``HttpCore`` never retries and never sends a request twice (urllib3 retries are off, redirects are
+not followed); the retry decisions live in ``runner.exchange.retries``.  The two transports wrap
+it: ``ReadTransport`` can only GET; ``WriteTransport`` adds the signed POST.  A read-only client
+holds a ``ReadTransport`` and so has no way to send a write.
+
+Logging (``runner.exchange``) shows method, path, status, code and trace id, and the key only
+masked; headers and bodies are never logged, so neither the signature nor the memo can leak.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from runner.config import PAPER_MEMO, PAPER_SECRET, Credentials, Target
+from runner.exchange.clock import ExchangeClock
+from runner.exchange.endpoints import Endpoint, Host
+from runner.exchange.errors import NotSupported
+from runner.exchange.limits import Key, LimiterRegistry, parse_rate_headers
+from runner.exchange.policy import RetryPolicy
+from runner.exchange.retries import run_read, run_write, sync_clock
+from runner.exchange.signing import Auth, auth_headers, base_headers
+from runner.exchange.wire import Answer, interpret
+
+log = logging.getLogger("runner.exchange")
+
+QueryValue = str | int | None
+
+
+def new_session() -> requests.Session:
+    """A keep-alive session whose adapters never retry on their own (no silent re-sends)."""
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=Retry(total=0, read=False, redirect=False))
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+class Redactor:
+    """Blanks the secret and memo out of any text that came from elsewhere (error details)."""
+
+    def __init__(self, creds: Credentials | None) -> None:
+        hidden = (creds.secret, creds.memo) if creds is not None else ()
+        # The paper exchange's built-in values are public constants, and "paper" is a common word.
+        self._hidden = tuple(v for v in hidden if v and v not in (PAPER_SECRET, PAPER_MEMO))
+
+    def __call__(self, text: str) -> str:
+        for value in self._hidden:
+            text = text.replace(value, "***")
+        return text
+
+
+def _query(params: Mapping[str, QueryValue] | None) -> dict[str, str] | None:
+    if not params:
+        return None
+    return {name: str(value) for name, value in params.items() if value is not None}
+
+
+class HttpCore:
+    def __init__(
+        self,
+        session: requests.Session,
+        target: Target,
+        creds: Credentials | None,
+        *,
+        policy: RetryPolicy,
+        notify: Callable[[str], None] | None,
+        limiter: LimiterRegistry | None,
+    ) -> None:
+        self.session = session
+        self.target = target
+        self.creds = creds
+        self.policy = policy
+        self.clock = ExchangeClock(policy.wall_ms)
+        self.redact = Redactor(creds)
+        self._notify = notify
+        self._limiter = limiter
+        self._masked_key = creds.masked_key if creds is not None and creds.key else "-"
+
+    # -- waits ----------------------------------------------------------------------------------
+    def announce(self, message: str) -> None:
+        if self._notify is not None:
+            self._notify(message)
+        else:
+            log.warning("%s", message)  # no callback: a wait still must not be silent
+
+    def wait(self, seconds: float, reason: str) -> None:
+        if seconds <= 0:
+            return
+        if seconds > self.policy.notify_after_s:
+            self.announce(f"waiting {seconds:.1f} s: {reason}")
+        self.policy.sleep(seconds)
+
+    def hold_back(self, endpoint: Endpoint, seconds: float) -> None:
+        """Make every client of this process wait ``seconds`` before its next call here."""
+        if self._limiter is not None:
+            self._limiter.block(
+                self._key(endpoint),
+                endpoint.limit,
+                endpoint.window_s,
+                seconds,
+                now=self.policy.clock(),
+            )
+
+    def _throttle(self, endpoint: Endpoint) -> None:
+        if self._limiter is None:
+            return
+
+        def on_wait(seconds: float) -> None:
+            if seconds > self.policy.notify_after_s:
+                self.announce(
+                    f"waiting {seconds:.1f} s: rate limit of {endpoint.path} "
+                    f"({endpoint.limit} per {endpoint.window_s:g} s)"
+                )
+
+        self._limiter.acquire(
+            self._key(endpoint),
+            endpoint.limit,
+            endpoint.window_s,
+            clock=self.policy.clock,
+            sleep=self.policy.sleep,
+            on_wait=on_wait,
+        )
+
+    # -- one request ----------------------------------------------------------------------------
+    def base_url(self, endpoint: Endpoint) -> str:
+        if endpoint.host is Host.SPOT:
+            if self.target.spot_base_url is None:
+                raise NotSupported(
+                    f"the {self.target.name} exchange has no spot wallet ({endpoint.path})"
+                )
+            return self.target.spot_base_url
+        return self.target.base_url
+
+    def _key(self, endpoint: Endpoint) -> Key:
+        return (self.base_url(endpoint), endpoint.path)
+
+    def _headers(self, endpoint: Endpoint, body: bytes) -> dict[str, str]:
+        timestamp = str(self.clock.now_ms()) if endpoint.auth is Auth.SIGNED else None
+        headers = base_headers()
+        headers.update(auth_headers(endpoint.auth, self.creds, timestamp, body))
+        if endpoint.is_post:
+            headers["Content-Type"] = "application/json"
+        return headers
+
+    def send(
+        self,
+        endpoint: Endpoint,
+        *,
+        query: Mapping[str, QueryValue] | None = None,
+        body: bytes | None = None,
+    ) -> requests.Response:
+        """Send once (after the limiter admits it); network errors propagate as requests'."""
+        url = self.base_url(endpoint) + endpoint.path
+        if endpoint.is_post and body is None:
+            body = b"{}"  # a POST without parameters sends and signs {} (facts 4.3)
+        self._throttle(endpoint)
+        headers = self._headers(endpoint, body or b"")
+        try:
+            response = self.session.request(
+                endpoint.method,
+                url,
+                params=_query(query),
+                data=body,
+                headers=headers,
+                timeout=self.policy.timeout,
+                allow_redirects=False,
+            )
+        except requests.RequestException as exc:
+            log.debug(
+                "%s %s failed: %s (key %s)",
+                endpoint.method,
+                endpoint.path,
+                type(exc).__name__,
+                self._masked_key,
+            )
+            raise
+        if self._limiter is not None:
+            self._limiter.observe(
+                self._key(endpoint),
+                endpoint.limit,
+                endpoint.window_s,
+                parse_rate_headers(response.headers),
+                now=self.policy.clock(),
+            )
+        return response
+
+    def interpret(self, endpoint: Endpoint, response: requests.Response) -> Answer:
+        """``wire.interpret`` plus one debug line with the outcome."""
+        try:
+            answer = interpret(response, endpoint.path)
+        except Exception as exc:
+            code = getattr(exc, "code", None)
+            trace = getattr(exc, "trace", "")
+            log.debug(
+                "%s %s -> HTTP %s %s code %s trace %s (key %s)",
+                endpoint.method,
+                endpoint.path,
+                response.status_code,
+                type(exc).__name__,
+                code,
+                trace,
+                self._masked_key,
+            )
+            raise
+        log.debug(
+            "%s %s -> HTTP %s code 1000 trace %s (key %s)",
+            endpoint.method,
+            endpoint.path,
+            response.status_code,
+            answer.trace,
+            self._masked_key,
+        )
+        return answer
+
+    def describe(self, exc: BaseException) -> str:
+        """A one-line, redacted description of a network exception."""
+        text = str(exc) or type(exc).__name__
+        return self.redact(f"{type(exc).__name__}: {text}")
+
+
+class ReadTransport:
+    """GET only: the only transport a read-only client holds."""
+
+    def __init__(self, core: HttpCore) -> None:
+        self._core = core
+
+    @property
+    def target(self) -> Target:
+        return self._core.target
+
+    @property
+    def clock_offset_ms(self) -> int:
+        return self._core.clock.offset_ms
+
+    def now_ms(self) -> int:
+        return self._core.clock.now_ms()
+
+    def get(self, endpoint: Endpoint, params: Mapping[str, QueryValue] | None = None) -> Answer:
+        if endpoint.method != "GET":
+            raise ValueError(f"{endpoint.path} is not a GET endpoint")
+        return run_read(self._core, endpoint, query=params)
+
+    def sync_clock(self) -> int:
+        return sync_clock(self._core)
+
+    def close(self) -> None:
+        self._core.session.close()
+
+
+class WriteTransport(ReadTransport):
+    """Adds the signed POST.  Writes are never retried unless proven not performed."""
+
+    def post(
+        self,
+        endpoint: Endpoint,
+        body: bytes,
+        *,
+        client_order_id: str | None = None,
+        retry_safe: bool = False,
+    ) -> Answer:
+        """``retry_safe``: a read sent as POST (the transfer list) may be retried like a GET."""
+        if not endpoint.is_post:
+            raise ValueError(f"{endpoint.path} is not a POST endpoint")
+        if retry_safe:
+            return run_read(self._core, endpoint, body=body)
+        return run_write(self._core, endpoint, body, client_order_id)

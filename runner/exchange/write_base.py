@@ -1,0 +1,113 @@
+"""The writing side of the trading client: the generic signed POST and the transfer list.
+
+``post`` is the generic write the executor uses with bodies it built; the typed methods build the
+documented bodies themselves.  Decimals go out as plain strings, sizes as whole contracts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from runner.exchange import endpoints as ep
+from runner.exchange.account import TransferRecord, parse_transfer_records
+from runner.exchange.endpoints import Endpoint
+from runner.exchange.errors import OutcomeUnknown, ProtocolError
+from runner.exchange.read_client import ReadClient
+from runner.exchange.results import Reply
+from runner.exchange.signing import encode_body
+from runner.exchange.transport import WriteTransport
+
+T = TypeVar("T")
+
+
+def wire_decimal(value: Decimal | str) -> str:
+    """A price/amount as the wire wants it: a plain decimal string, never exponent notation."""
+    number = value if isinstance(value, Decimal) else Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"not a finite number: {value}")
+    return format(number, "f")
+
+
+def wire_size(size: int | Decimal) -> int:
+    """Sizes are whole contracts (facts 8.1)."""
+    if isinstance(size, bool) or (isinstance(size, Decimal) and size != size.to_integral_value()):
+        raise ValueError(f"size must be a whole number of contracts, got {size}")
+    return int(size)
+
+
+def wire_order_id(order_id: str) -> int | str:
+    """modify-limit-order documents an integer id; other endpoints take the string."""
+    return int(order_id) if order_id.isdigit() else order_id
+
+
+def compact(**fields: Any) -> dict[str, Any]:
+    """The body without the parameters left unset; Decimals as wire strings."""
+    body: dict[str, Any] = {}
+    for name, value in fields.items():
+        if value is None:
+            continue
+        body[name] = wire_decimal(value) if isinstance(value, Decimal) else value
+    return body
+
+
+class WriteBase(ReadClient):
+    def __init__(self, transport: WriteTransport) -> None:
+        super().__init__(transport)
+        self._writer = transport
+
+    @property
+    def transport(self) -> WriteTransport:
+        return self._writer
+
+    def post(
+        self, path: str, body: Mapping[str, Any], *, client_order_id: str | None = None
+    ) -> Reply:
+        """Send one signed write.  Raises ``ApiError`` (refused, nothing happened) or
+        ``OutcomeUnknown`` (may have happened: reconcile before sending again)."""
+        endpoint = ep.BY_PATH.get(path)
+        if endpoint is None or path not in ep.WRITES:
+            raise ValueError(f"not a write endpoint: {path}")
+        if client_order_id is None and isinstance(body.get("client_order_id"), str):
+            client_order_id = body["client_order_id"]
+        return self._send(endpoint, body, client_order_id)
+
+    def _send(
+        self, endpoint: Endpoint, body: Mapping[str, Any], client_order_id: str | None = None
+    ) -> Reply:
+        answer = self._writer.post(endpoint, encode_body(body), client_order_id=client_order_id)
+        return Reply(answer.data, answer.trace)
+
+    def _typed(
+        self,
+        endpoint: Endpoint,
+        body: Mapping[str, Any],
+        parse: Callable[[Reply, str], T],
+        client_order_id: str | None = None,
+    ) -> T:
+        """Write, then read the reply; an accepted write with an odd reply is not a failure to
+        retry but an unknown outcome (it did happen; what it created must be read back)."""
+        reply = self._send(endpoint, body, client_order_id)
+        try:
+            return parse(reply, endpoint.path)
+        except ProtocolError as exc:
+            detail = f"accepted (trace {reply.trace}) but {exc.detail}"
+            raise OutcomeUnknown(endpoint.path, client_order_id, detail) from None
+
+    def transfer_list(
+        self,
+        *,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+        page: int = 1,
+        limit: int = 100,
+        currency: str | None = None,
+    ) -> list[TransferRecord]:
+        """Spot <-> futures transfer records; a read, though a signed POST, so retried as one."""
+        body = compact(
+            currency=currency, time_start=start_ms, time_end=end_ms, page=page, limit=limit
+        )
+        endpoint = ep.TRANSFER_CONTRACT_LIST
+        answer = self._writer.post(endpoint, encode_body(body), retry_safe=True)
+        return parse_transfer_records(answer.data, endpoint.path)
