@@ -21,8 +21,10 @@ from runner.errors import ExitCode, RunnerError
 COMMANDS: dict[str, str] = {
     "apply": "runner.commands.apply:apply",
     "plan": "runner.commands.plan:plan",
+    "schema": "runner.commands.schema:schema",
     "sim": "runner.commands.sim:sim",
     "status": "runner.commands.status:status",
+    "validate": "runner.commands.validate:validate",
 }
 
 

@@ -1,0 +1,229 @@
+"""The bridge from the plan the user wrote (``runner.plan``) to what compile works on (intents).
+
+Defaults are applied here and nowhere else; what only the live account can decide (inherited
+leverage/margin, relative triggers, notional sizes) is passed through for compile to resolve.
+Every intent carries a locator, so a live finding points at the line the user has to change.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from runner.engine.intents import (
+    KEEP,
+    BalanceIntent,
+    CancelIntent,
+    CloseIntent,
+    Entry,
+    Intent,
+    LeverageIntent,
+    Locator,
+    ModeIntent,
+    OpenIntent,
+    PlanIntents,
+    PlanOrderIntent,
+    Policy,
+    PositionIntent,
+    Protect,
+    TpSlIntent,
+    TransferIntent,
+    Trigger,
+)
+from runner.engine.state import Margin, Mode, PosSide, PriceSource
+from runner.errors import PlanInvalid
+from runner.findings import Location
+from runner.plan import model
+from runner.plan import pointer as json_pointer
+
+T = TypeVar("T")
+
+
+def from_plan(plan: model.Plan) -> PlanIntents:
+    """Resolve defaults and turn each step into its intent (the plan must be free of errors)."""
+    return PlanIntents(
+        name=plan.name,
+        plan_hash=plan.sha256,
+        path=plan.path,
+        intents=tuple(_intent(plan, step) for step in plan.steps),
+        policy=_policy(plan),
+    )
+
+
+def _locator(plan: model.Plan, step: model.Step) -> Locator:
+    def locate(field_path: str) -> Location:
+        return plan.field_location(step, field_path)
+
+    return locate
+
+
+def _required(plan: model.Plan, step: model.Step, field: str, value: T | None) -> T:
+    if value is None:  # static rules report this first; reaching here means they were skipped
+        where = plan.field_location(step, "")
+        raise PlanInvalid(f"{where}: {step.kind} step needs {field}")
+    return value
+
+
+def _symbol(plan: model.Plan, step: model.Step, symbol: str | None) -> str:
+    return _required(plan, step, "a symbol", symbol or plan.defaults.symbol)
+
+
+def _leverage(plan: model.Plan, leverage: Decimal | None) -> Decimal | None:
+    return leverage if leverage is not None else plan.defaults.leverage
+
+
+def _margin(plan: model.Plan, margin: model.MarginMode | None) -> Margin | None:
+    chosen = margin or plan.defaults.margin
+    return Margin(chosen.value) if chosen is not None else None
+
+
+def _source(plan: model.Plan, price_type: model.PriceType | None) -> PriceSource:
+    # BitMart's own default trigger price type is the last price
+    chosen = price_type or plan.defaults.price_type or model.PriceType.LAST
+    return PriceSource(chosen.value)
+
+
+def _entry(entry: model.Entry | None) -> Entry:
+    if entry is None:
+        return Entry()
+    mode = entry.mode or model.TimeInForce.GTC
+    return Entry(order_type=entry.type.value, price=entry.price, time_in_force=mode.value)
+
+
+def _protect(plan: model.Plan, protection: model.Protection) -> Protect:
+    if protection is model.ABSENT:
+        return KEEP
+    if protection is None:
+        return None
+    assert isinstance(protection, model.Trigger)
+    level = protection.level
+    return Trigger(_source(plan, protection.price_type), price=level.price, percent=level.percent)
+
+
+def _absolute(plan: model.Plan, step: model.Step, field: str, level: model.PriceLevel) -> Decimal:
+    return _required(plan, step, f"an absolute {field}", level.price)
+
+
+def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) -> Intent:
+    cls = OpenIntent if isinstance(step, model.OpenStep) else PositionIntent
+    return cls(
+        **base,
+        symbol=_symbol(plan, step, step.symbol),
+        side=PosSide(step.side.value),
+        size=step.size,
+        notional=step.notional,
+        leverage=_leverage(plan, step.leverage),
+        margin=_margin(plan, step.margin),
+        entry=_entry(step.entry),
+        take_profit=_protect(plan, step.take_profit),
+        stop_loss=_protect(plan, step.stop_loss),
+    )
+
+
+def _plan_order(plan: model.Plan, step: model.PlanOrderStep, base: dict[str, Any]) -> Intent:
+    def optional(field: str, level: model.PriceLevel | None) -> Decimal | None:
+        return None if level is None else _absolute(plan, step, field, level)
+
+    return PlanOrderIntent(
+        **base,
+        symbol=_symbol(plan, step, step.symbol),
+        side=PosSide(step.side.value),
+        reduce_only=step.reduce_only,
+        size=step.size,
+        trigger=_absolute(plan, step, "trigger", step.trigger),
+        source=_source(plan, step.price_type),
+        direction=step.direction.value if step.direction else None,
+        entry=_entry(step.order),
+        leverage=_leverage(plan, step.leverage),
+        margin=_margin(plan, step.margin),
+        take_profit=optional("take_profit", step.take_profit),
+        stop_loss=optional("stop_loss", step.stop_loss),
+    )
+
+
+def _intent(plan: model.Plan, step: model.Step) -> Intent:
+    base: dict[str, Any] = {
+        "index": step.index,
+        "key": step.key,
+        "kind": step.kind,
+        "note": step.note,
+        "loc": _locator(plan, step),
+    }
+    match step:
+        case model.PositionStep():  # and OpenStep
+            return _position(plan, step, base)
+        case model.CloseStep():
+            return _close(plan, step, base)
+        case model.TpSlStep():
+            return _tp_sl(plan, step, base)
+        case model.LeverageStep():
+            return _leverage_step(plan, step, base)
+        case model.PositionModeStep():
+            return ModeIntent(**base, mode=Mode(step.mode.value))
+        case model.EnsureBalanceStep():
+            return BalanceIntent(**base, min_available=step.min_available)
+        case model.TransferStep():
+            to_futures = step.direction is model.TransferDirection.TO_FUTURES
+            return TransferIntent(**base, amount=step.amount, to_futures=to_futures)
+        case model.PlanOrderStep():
+            return _plan_order(plan, step, base)
+        case model.CancelStep():
+            return _cancel(plan, step, base)
+    raise TypeError(f"no intent for {type(step).__name__}")  # pragma: no cover
+
+
+def _close(plan: model.Plan, step: model.CloseStep, base: dict[str, Any]) -> Intent:
+    return CloseIntent(
+        **base,
+        symbol=_symbol(plan, step, step.symbol),
+        side=PosSide(step.side.value),
+        size=step.size,
+        entry=_entry(step.entry),
+    )
+
+
+def _tp_sl(plan: model.Plan, step: model.TpSlStep, base: dict[str, Any]) -> Intent:
+    return TpSlIntent(
+        **base,
+        symbol=_symbol(plan, step, step.symbol),
+        side=PosSide(step.side.value),
+        take_profit=_protect(plan, step.take_profit),
+        stop_loss=_protect(plan, step.stop_loss),
+    )
+
+
+def _leverage_step(plan: model.Plan, step: model.LeverageStep, base: dict[str, Any]) -> Intent:
+    return LeverageIntent(
+        **base,
+        symbol=_symbol(plan, step, step.symbol),
+        leverage=_required(plan, step, "a leverage", _leverage(plan, step.leverage)),
+        margin=_required(plan, step, "a margin", _margin(plan, step.margin)),
+    )
+
+
+def _cancel(plan: model.Plan, step: model.CancelStep, base: dict[str, Any]) -> Intent:
+    return CancelIntent(
+        **base,
+        symbol=_symbol(plan, step, step.symbol),
+        what=step.what.value,
+        side=PosSide(step.side.value) if step.side else None,
+    )
+
+
+def _policy(plan: model.Plan) -> Policy:
+    def locate(field_path: str) -> Location:
+        return plan.locate(json_pointer.join("/policy", *field_path.split(".")))
+
+    written = plan.policy
+    if written is None:
+        return Policy(loc=locate)
+    symbols = written.allowed_symbols
+    return Policy(
+        max_leverage=written.max_leverage,
+        max_position_notional=written.max_position_notional,
+        max_order_notional=written.max_order_notional,
+        max_transfer=written.max_transfer,
+        allowed_symbols=frozenset(symbols) if symbols is not None else None,
+        require_stop_loss=written.require_stop_loss,
+        loc=locate,
+    )

@@ -1,0 +1,236 @@
+"""A schema-valid document -> the typed ``Plan`` (no checks here: the schema already ran)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from runner.findings import Location
+from runner.plan import pointer
+from runner.plan.load import Document
+from runner.plan.model import (
+    ABSENT,
+    CancelStep,
+    CancelWhat,
+    CloseStep,
+    Defaults,
+    Direction,
+    EnsureBalanceStep,
+    Entry,
+    LeverageStep,
+    MarginMode,
+    OpenStep,
+    OrderType,
+    Plan,
+    PlanOrderStep,
+    Policy,
+    PositionMode,
+    PositionModeStep,
+    PositionStep,
+    PriceLevel,
+    PriceType,
+    Protection,
+    Side,
+    Step,
+    TimeInForce,
+    TpSlStep,
+    TransferDirection,
+    TransferStep,
+    Trigger,
+)
+from runner.plan.phrases import KINDS
+
+Raw = Mapping[str, Any]
+
+
+def build_plan(document: Document) -> Plan:
+    data = document.data
+    locations = dict(document.locations)
+    steps = tuple(_step(i, raw) for i, raw in enumerate(data["steps"]))
+    for step in steps:
+        if isinstance(step, TransferStep):
+            _alias_transfer_shorthand(step, locations)
+    return Plan(
+        path=document.path,
+        sha256=document.sha256,
+        version=int(data["version"]),
+        name=data["name"],
+        description=data.get("description"),
+        policy=_policy(data["policy"]) if "policy" in data else None,
+        defaults=_defaults(data.get("defaults", {})),
+        steps=steps,
+        locations=locations,
+        key_locations=dict(document.key_locations),
+    )
+
+
+def _alias_transfer_shorthand(step: TransferStep, locations: dict[str, Location]) -> None:
+    # `{to_futures: 100}` has no amount/direction keys; point both at what was written
+    shorthand = pointer.join(step.body_pointer, step.direction.value)
+    for name in ("amount", "direction"):
+        at = pointer.join(step.body_pointer, name)
+        if at not in locations and shorthand in locations:
+            locations[at] = locations[shorthand]
+
+
+def _dec(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _opt_dec(raw: Raw, key: str) -> Decimal | None:
+    return _dec(raw[key]) if raw.get(key) is not None else None
+
+
+def _level(value: Any) -> PriceLevel:
+    if isinstance(value, str) and value.endswith("%"):
+        return PriceLevel(percent=Decimal(value[:-1]))
+    return PriceLevel(price=_dec(value))
+
+
+def _entry(raw: Raw | None) -> Entry | None:
+    if raw is None:
+        return None
+    mode = raw.get("mode")
+    return Entry(
+        type=OrderType(raw["type"]),
+        price=_opt_dec(raw, "price"),
+        mode=TimeInForce(mode) if mode is not None else None,
+    )
+
+
+def _protection(raw: Raw, key: str) -> Protection:
+    if key not in raw:
+        return ABSENT
+    value = raw[key]
+    if value is None:
+        return None
+    price_type = value.get("price_type")
+    return Trigger(_level(value["trigger"]), PriceType(price_type) if price_type else None)
+
+
+def _margin(raw: Raw) -> MarginMode | None:
+    return MarginMode(raw["margin"]) if "margin" in raw else None
+
+
+def _position(common: dict[str, Any], raw: Raw, cls: type[PositionStep]) -> Step:
+    return cls(
+        **common,
+        symbol=raw.get("symbol"),
+        side=Side(raw["side"]),
+        size=_opt_dec(raw, "size"),
+        notional=_opt_dec(raw, "notional"),
+        leverage=_opt_dec(raw, "leverage"),
+        margin=_margin(raw),
+        entry=_entry(raw.get("entry")),
+        take_profit=_protection(raw, "take_profit"),
+        stop_loss=_protection(raw, "stop_loss"),
+    )
+
+
+def _close(common: dict[str, Any], raw: Raw) -> Step:
+    size = raw["size"]
+    return CloseStep(
+        **common,
+        symbol=raw.get("symbol"),
+        side=Side(raw["side"]),
+        size=None if size == "all" else _dec(size),
+        entry=_entry(raw.get("entry")),
+    )
+
+
+def _tp_sl(common: dict[str, Any], raw: Raw) -> Step:
+    return TpSlStep(
+        **common,
+        symbol=raw.get("symbol"),
+        side=Side(raw["side"]),
+        take_profit=_protection(raw, "take_profit"),
+        stop_loss=_protection(raw, "stop_loss"),
+    )
+
+
+def _leverage(common: dict[str, Any], raw: Raw) -> Step:
+    return LeverageStep(
+        **common, symbol=raw.get("symbol"), leverage=_opt_dec(raw, "leverage"), margin=_margin(raw)
+    )
+
+
+def _transfer(common: dict[str, Any], raw: Raw) -> Step:
+    if "amount" in raw:
+        return TransferStep(
+            **common, amount=_dec(raw["amount"]), direction=TransferDirection(raw["direction"])
+        )
+    direction = TransferDirection.TO_FUTURES if "to_futures" in raw else TransferDirection.TO_SPOT
+    return TransferStep(**common, amount=_dec(raw[direction.value]), direction=direction)
+
+
+def _plan_order(common: dict[str, Any], raw: Raw) -> Step:
+    return PlanOrderStep(
+        **common,
+        symbol=raw.get("symbol"),
+        side=Side(raw["side"]),
+        size=_dec(raw["size"]),
+        trigger=_level(raw["trigger"]),
+        price_type=PriceType(raw["price_type"]) if "price_type" in raw else None,
+        direction=Direction(raw["direction"]) if "direction" in raw else None,
+        order=_entry(raw.get("order")),
+        leverage=_opt_dec(raw, "leverage"),
+        margin=_margin(raw),
+        reduce_only=bool(raw.get("reduce_only", False)),
+        take_profit=_level(raw["take_profit"]) if "take_profit" in raw else None,
+        stop_loss=_level(raw["stop_loss"]) if "stop_loss" in raw else None,
+    )
+
+
+def _cancel(common: dict[str, Any], raw: Raw) -> Step:
+    side = raw.get("side")
+    return CancelStep(
+        **common,
+        symbol=raw.get("symbol"),
+        what=CancelWhat(raw.get("what", "all")),
+        side=Side(side) if side is not None else None,
+    )
+
+
+_BUILDERS: dict[str, Callable[[dict[str, Any], Any], Step]] = {
+    "position": lambda common, raw: _position(common, raw, PositionStep),
+    "open": lambda common, raw: _position(common, raw, OpenStep),
+    "close": _close,
+    "tp_sl": _tp_sl,
+    "leverage": _leverage,
+    "position_mode": lambda common, raw: PositionModeStep(**common, mode=PositionMode(raw)),
+    "ensure_balance": lambda common, raw: EnsureBalanceStep(
+        **common, min_available=_dec(raw["min_available"])
+    ),
+    "transfer": _transfer,
+    "plan_order": _plan_order,
+    "cancel": _cancel,
+}
+
+
+def _step(index: int, raw: Raw) -> Step:
+    kind = next(k for k in KINDS if k in raw)
+    common = {"index": index, "id": raw.get("id"), "note": raw.get("note")}
+    return _BUILDERS[kind](common, raw[kind])
+
+
+def _policy(raw: Raw) -> Policy:
+    symbols = raw.get("allowed_symbols")
+    return Policy(
+        max_leverage=_opt_dec(raw, "max_leverage"),
+        max_position_notional=_opt_dec(raw, "max_position_notional"),
+        max_order_notional=_opt_dec(raw, "max_order_notional"),
+        max_transfer=_opt_dec(raw, "max_transfer"),
+        allowed_symbols=tuple(symbols) if symbols is not None else None,
+        require_stop_loss=bool(raw.get("require_stop_loss", False)),
+    )
+
+
+def _defaults(raw: Raw) -> Defaults:
+    price_type = raw.get("price_type")
+    return Defaults(
+        symbol=raw.get("symbol"),
+        margin=_margin(raw),
+        leverage=_opt_dec(raw, "leverage"),
+        price_type=PriceType(price_type) if price_type else None,
+    )

@@ -1,0 +1,276 @@
+"""The plan as the user wrote it: frozen values, Decimal numbers, enums, and where each was written.
+
+Nothing here is resolved: a step that leaves out its symbol says ``symbol=None`` and the plan's
+``defaults`` fill it in later (``runner.engine.adapt``).  Every value can be traced back to its
+line and column through ``Plan.locations`` (JSON pointer -> Location) and the helpers below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum, StrEnum
+from typing import ClassVar
+
+from runner.findings import Location
+from runner.plan import pointer
+
+
+class Side(StrEnum):
+    LONG = "long"
+    SHORT = "short"
+
+
+class MarginMode(StrEnum):
+    ISOLATED = "isolated"
+    CROSS = "cross"
+
+
+class PriceType(StrEnum):
+    LAST = "last"
+    MARK = "mark"
+
+
+class OrderType(StrEnum):
+    MARKET = "market"
+    LIMIT = "limit"
+
+
+class TimeInForce(StrEnum):
+    GTC = "gtc"
+    FOK = "fok"
+    IOC = "ioc"
+    MAKER_ONLY = "maker_only"
+
+
+class PositionMode(StrEnum):
+    HEDGE = "hedge"
+    ONE_WAY = "one_way"
+
+
+class CancelWhat(StrEnum):
+    ALL = "all"
+    ORDERS = "orders"
+    PLAN_ORDERS = "plan_orders"
+    TP_SL = "tp_sl"
+
+
+class Direction(StrEnum):
+    RISES = "rises"
+    FALLS = "falls"
+
+
+class TransferDirection(StrEnum):
+    TO_FUTURES = "to_futures"
+    TO_SPOT = "to_spot"
+
+
+class Absent(Enum):
+    """The key is not in the plan (for TP/SL: leave the exchange as it is)."""
+
+    ABSENT = "absent"
+
+
+ABSENT = Absent.ABSENT
+
+
+@dataclass(frozen=True)
+class PriceLevel:
+    """An absolute price, or a percentage of the entry price ("+5%" -> percent=5)."""
+
+    price: Decimal | None = None
+    percent: Decimal | None = None
+
+    @property
+    def relative(self) -> bool:
+        return self.percent is not None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A take-profit or stop-loss: where it fires and which price it watches."""
+
+    level: PriceLevel
+    price_type: PriceType | None = None
+
+
+Protection = Trigger | None | Absent  # None = "none wanted", ABSENT = "not mentioned"
+
+
+@dataclass(frozen=True)
+class Entry:
+    type: OrderType = OrderType.MARKET
+    price: Decimal | None = None
+    mode: TimeInForce | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    kind: ClassVar[str] = ""
+    index: int  # 0-based position in `steps`
+    id: str | None = None
+    note: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id if self.id is not None else f"#{self.index + 1}"
+
+    @property
+    def pointer(self) -> str:
+        return pointer.join("/steps", self.index)
+
+    @property
+    def body_pointer(self) -> str:
+        return pointer.join(self.pointer, self.kind)
+
+    def field_pointer(self, field_path: str) -> str:
+        """`entry.price` -> `/steps/<i>/<kind>/entry/price`; "" -> the step itself."""
+        if not field_path:
+            return self.pointer
+        return pointer.join(self.body_pointer, *field_path.split("."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PositionStep(Step):
+    kind: ClassVar[str] = "position"
+    symbol: str | None = None
+    side: Side
+    size: Decimal | None = None
+    notional: Decimal | None = None
+    leverage: Decimal | None = None
+    margin: MarginMode | None = None
+    entry: Entry | None = None
+    take_profit: Protection = ABSENT
+    stop_loss: Protection = ABSENT
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenStep(PositionStep):
+    kind: ClassVar[str] = "open"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseStep(Step):
+    kind: ClassVar[str] = "close"
+    symbol: str | None = None
+    side: Side
+    size: Decimal | None  # None = all
+    entry: Entry | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TpSlStep(Step):
+    kind: ClassVar[str] = "tp_sl"
+    symbol: str | None = None
+    side: Side
+    take_profit: Protection = ABSENT
+    stop_loss: Protection = ABSENT
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeverageStep(Step):
+    kind: ClassVar[str] = "leverage"
+    symbol: str | None = None
+    leverage: Decimal | None = None
+    margin: MarginMode | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PositionModeStep(Step):
+    kind: ClassVar[str] = "position_mode"
+    mode: PositionMode
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnsureBalanceStep(Step):
+    kind: ClassVar[str] = "ensure_balance"
+    min_available: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransferStep(Step):
+    kind: ClassVar[str] = "transfer"
+    amount: Decimal
+    direction: TransferDirection
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanOrderStep(Step):
+    kind: ClassVar[str] = "plan_order"
+    symbol: str | None = None
+    side: Side
+    size: Decimal
+    trigger: PriceLevel
+    price_type: PriceType | None = None
+    direction: Direction | None = None
+    order: Entry | None = None
+    leverage: Decimal | None = None
+    margin: MarginMode | None = None
+    reduce_only: bool = False
+    take_profit: PriceLevel | None = None
+    stop_loss: PriceLevel | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelStep(Step):
+    kind: ClassVar[str] = "cancel"
+    symbol: str | None = None
+    what: CancelWhat = CancelWhat.ALL
+    side: Side | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_leverage: Decimal | None = None
+    max_position_notional: Decimal | None = None
+    max_order_notional: Decimal | None = None
+    max_transfer: Decimal | None = None
+    allowed_symbols: tuple[str, ...] | None = None
+    require_stop_loss: bool = False
+
+
+@dataclass(frozen=True)
+class Defaults:
+    symbol: str | None = None
+    margin: MarginMode | None = None
+    leverage: Decimal | None = None
+    price_type: PriceType | None = None
+
+
+# fields a step may leave to `defaults` (by the last component of the field path)
+DEFAULTED = frozenset({"symbol", "leverage", "margin", "price_type"})
+
+
+@dataclass(frozen=True)
+class Plan:
+    path: str
+    sha256: str  # of the file's bytes
+    version: int
+    name: str
+    steps: tuple[Step, ...]
+    description: str | None = None
+    policy: Policy | None = None
+    defaults: Defaults = Defaults()
+    locations: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    key_locations: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
+
+    def locate(self, at: str) -> Location:
+        """Where the value at JSON pointer ``at`` (or its nearest written ancestor) starts."""
+        for candidate in pointer.ancestors(at):
+            if candidate in self.locations:
+                return self.locations[candidate]
+        return Location(self.path, 1, 1)
+
+    def locate_key(self, at: str) -> Location:
+        return self.key_locations.get(at) or self.locate(at)
+
+    def field_location(self, step: Step, field_path: str = "") -> Location:
+        """Where a step's field was written; a defaulted field points into `defaults`."""
+        at = step.field_pointer(field_path)
+        if at in self.locations or not field_path:
+            return self.locate(at)
+        default = pointer.join("/defaults", field_path.rsplit(".", 1)[-1])
+        if default.rsplit("/", 1)[-1] in DEFAULTED and default in self.locations:
+            return self.locations[default]
+        return self.locate(at)
