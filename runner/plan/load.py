@@ -26,12 +26,13 @@ from yaml.reader import ReaderError
 from runner.errors import PlanInvalid
 from runner.findings import Finding, Location, Severity
 from runner.plan import pointer
-from runner.plan.scalars import ScalarRejected, convert
+from runner.plan.scalars import ScalarRejected, convert, shown_tag
 
 MAX_BYTES = 1024 * 1024
 MAX_STEPS = 100
 # no plan needs more than a handful of levels; this keeps the composer far from Python's limit
 MAX_DEPTH = 32
+_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _EMPTY_HINT = "start with `version: 1`, `name:` and `steps:`"
 
 
@@ -156,7 +157,7 @@ def _compose(text: str) -> Node:
     finally:
         if loader is not None:
             loader.dispose()
-    if node is None:
+    if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")):
         raise _Stop("empty", "the plan is empty", hint=_EMPTY_HINT)
     if not isinstance(node, MappingNode):
         raise _Stop(
@@ -172,7 +173,9 @@ def _syntax_stop(exc: MarkedYAMLError) -> _Stop:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "invalid YAML"
     hint = None
-    if exc.context and exc.context_mark and exc.problem:
+    if exc.context and exc.problem and exc.problem.startswith("but "):
+        problem = f"{exc.context}, {exc.problem}"  # PyYAML splits one sentence in two
+    elif exc.context and exc.context_mark and exc.problem:
         hint = f"{exc.context} at line {exc.context_mark.line + 1}"
     line, col = (mark.line, mark.column) if mark else (0, 0)
     return _Stop("yaml-syntax", f"YAML syntax error: {problem}", line, col, hint)
@@ -233,6 +236,12 @@ class _Walker:
 
     def value(self, node: Node, at: str) -> Any:
         self.locations[at] = self.here(node)
+        if isinstance(node, MappingNode | SequenceNode) and node.tag not in _COLLECTION_TAGS:
+            # e.g. !!python/object/apply on a list, !!set, !!omap: never a plan value
+            self.problem(
+                node, "yaml-tag", f"the YAML tag {shown_tag(node.tag)} is not supported in plans"
+            )
+            return None
         if isinstance(node, MappingNode):
             return self.mapping(node, at)
         if isinstance(node, SequenceNode):

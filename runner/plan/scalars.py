@@ -17,7 +17,8 @@ from yaml.nodes import ScalarNode
 _TAG = "tag:yaml.org,2002:"
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
-_INT = re.compile(r"[-+]?[0-9]+\Z")
+# a leading zero is octal to YAML 1.1 and decimal to YAML 1.2: ambiguous, so refused
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 # far beyond any price, size or amount, and keeps Decimal arithmetic downstream cheap
 _MAX_EXPONENT = 18
@@ -43,8 +44,10 @@ def convert(node: ScalarNode) -> Scalar:
         return None
     if tag == _TAG + "bool":
         return _boolean(text)
-    if tag in (_TAG + "int", _TAG + "float"):
-        return _number(text)
+    if tag == _TAG + "int":
+        return _number(text, _INT)
+    if tag == _TAG + "float":
+        return _number(text, _FLOAT)
     if tag == _TAG + "timestamp":
         raise ScalarRejected(
             "yaml-date",
@@ -53,8 +56,12 @@ def convert(node: ScalarNode) -> Scalar:
         )
     if tag == _TAG + "merge":
         raise ScalarRejected("yaml-merge", "merge keys (<<) are not supported in plans")
-    shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
-    raise ScalarRejected("yaml-tag", f"the YAML tag {shown} is not supported in plans")
+    raise ScalarRejected("yaml-tag", f"the YAML tag {shown_tag(tag)} is not supported in plans")
+
+
+def shown_tag(tag: str) -> str:
+    """`tag:yaml.org,2002:binary` as the user wrote it: `!!binary`."""
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
 
 
 def _boolean(text: str) -> bool:
@@ -69,13 +76,13 @@ def _boolean(text: str) -> bool:
     )
 
 
-def _number(text: str) -> Decimal:
+def _number(text: str, plain: re.Pattern[str]) -> Decimal:
     if text.lower().lstrip("+-") in (".inf", ".nan"):
         raise ScalarRejected("yaml-number", f"'{text}' is not a finite number")
-    if not (_INT.match(text) or _FLOAT.match(text)):
+    if not plain.match(text):
         raise ScalarRejected(
             "yaml-number",
-            f"'{text}' is not a plain decimal number (hex, octal, 1_000 and 1:30 are not allowed)",
+            f"'{text}' is not a plain decimal number (0x10, 010, 1_000 and 1:30 are not allowed)",
             f'write it in decimal digits, or quote it if you mean text: "{text}"',
         )
     try:
