@@ -217,4 +217,4 @@ def check_rules(plan: Plan, *, target_kind: str | None = None) -> list[Finding]:
     for rule in RULES:
         for finding in rule(plan, target_kind):
             seen.setdefault((finding.location, finding.message), finding)
-    return sorted(seen.values(), key=lambda f: (f.location or plan.locate(""), f.message))
+    return sorted(seen.values(), key=lambda f: f.location or plan.locate(""))

@@ -29,4 +29,4 @@ def plan_of(text: str) -> Plan:
 
 def with_steps(steps: str, *, head: str = "") -> str:
     """A complete plan around the given `steps:` items (already indented by two spaces)."""
-    return f"version: 1\nname: t\n{dedent(head)}steps:\n{dedent(steps)}"
+    return f"version: 1\nname: t\n{dedent(head)}steps:\n{steps}"
