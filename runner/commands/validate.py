@@ -42,7 +42,7 @@ from runner.render.findings import (
     envvar="BITMART_EXCHANGE",
     help="Also apply the target's rules (demo has no transfers). Nothing is contacted.",
 )
-def validate(plans: tuple[Path, ...], fmt: str, exchange: str | None) -> int:
+def validate(plans: tuple[Path, ...], fmt: str, exchange: str | None) -> None:
     """Check plan files against the schema and the static rules (offline)."""
     target_kind = exchange.lower() if exchange else None
     results: list[tuple[Path, list[Finding]]] = []
@@ -50,8 +50,8 @@ def validate(plans: tuple[Path, ...], fmt: str, exchange: str | None) -> int:
         _, findings = validate_file(path, target_kind=target_kind)
         results.append((path, findings))
     _emit(results, fmt)
-    invalid = any(f.is_error for _, findings in results for f in findings)
-    return ExitCode.INVALID if invalid else ExitCode.OK
+    if any(f.is_error for _, findings in results for f in findings):
+        raise click.exceptions.Exit(ExitCode.INVALID)
 
 
 def _emit(results: list[tuple[Path, list[Finding]]], fmt: str) -> None:
