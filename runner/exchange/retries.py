@@ -18,6 +18,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from runner.exchange.endpoints import SYSTEM_TIME, Endpoint
 from runner.exchange.errors import (
+    ApiError,
     Banned,
     ClockSkewError,
     CloudflareBlocked,
@@ -37,8 +38,31 @@ if TYPE_CHECKING:
 log = logging.getLogger("runner.exchange")
 
 CLOCK_REJECTED = 30007
-_RETRYABLE_READ = (NetworkError, CloudflareBlocked, ServerError, RateLimited)
-_AMBIGUOUS_WRITE = (CloudflareBlocked, ServerError, ProtocolError)
+_SERVER_ERROR_FLOOR = 500
+
+
+def server_side(exc: ExchangeError) -> bool:
+    """A failure on BitMart's side (HTTP 5xx, with or without an error code)."""
+    if isinstance(exc, ServerError):
+        return True
+    return isinstance(exc, ApiError) and (exc.http_status or 0) >= _SERVER_ERROR_FLOOR
+
+
+def _retryable_read(exc: ExchangeError) -> bool:
+    if isinstance(exc, Banned):
+        return False  # facts 6.4: after a 418 stop sending
+    if isinstance(exc, NetworkError | CloudflareBlocked | RateLimited):
+        return True
+    return server_side(exc)
+
+
+def _ambiguous_write(exc: ExchangeError) -> bool:
+    """After the request was sent, only a definite BitMart answer proves what happened."""
+    if isinstance(exc, CloudflareBlocked | ProtocolError):
+        return True
+    if isinstance(exc, RateLimited) and not isinstance(exc, Banned):
+        return not exc.definite
+    return server_side(exc)
 
 
 def never_sent(exc: requests.RequestException) -> bool:
@@ -85,6 +109,10 @@ def _read_once(
     return core.interpret(endpoint, response)
 
 
+def _clock_retry(exc: ExchangeError, resynced: bool) -> bool:
+    return isinstance(exc, ClockSkewError) and exc.code == CLOCK_REJECTED and not resynced
+
+
 def run_read(
     core: HttpCore,
     endpoint: Endpoint,
@@ -98,18 +126,26 @@ def run_read(
         attempt += 1
         try:
             return _read_once(core, endpoint, query, body)
-        except ClockSkewError as exc:
-            if exc.code != CLOCK_REJECTED or resynced:
-                raise
-            resynced = True
-            attempt -= 1  # the clock retry is allowed once on top of the network tries
-            sync_clock(core)
-        except Banned:
-            raise  # facts 6.4: after a 418 stop sending
-        except _RETRYABLE_READ as exc:
-            if attempt >= core.policy.tries:
+        except ExchangeError as exc:
+            if _clock_retry(exc, resynced):
+                resynced = True
+                attempt -= 1  # the clock retry is allowed once on top of the network tries
+                sync_clock(core)
+                continue
+            if not _retryable_read(exc) or attempt >= core.policy.tries:
                 raise
             _wait_before_retry(core, endpoint, exc, attempt)
+
+
+def _send_write(core: HttpCore, endpoint: Endpoint, body: bytes) -> requests.Response | None:
+    """The response, or None when the connection could not even be established."""
+    try:
+        return core.send(endpoint, body=body)
+    except requests.RequestException as exc:
+        if never_sent(exc):
+            log.debug("%s not sent: %s", endpoint.path, type(exc).__name__)
+            return None
+        raise
 
 
 def run_write(
@@ -120,35 +156,30 @@ def run_write(
     while True:
         attempt += 1
         try:
-            response = core.send(endpoint, body=body)
+            response = _send_write(core, endpoint, body)
         except requests.RequestException as exc:
-            detail = core.describe(exc)
-            if not never_sent(exc):
-                raise OutcomeUnknown(endpoint.path, client_order_id, detail) from None
+            raise OutcomeUnknown(endpoint.path, client_order_id, core.describe(exc)) from None
+        if response is None:  # never sent: safe to try again, a bounded number of times
             if attempt >= core.policy.tries:
-                raise NetworkError(endpoint.path, detail, sent=False) from None
+                raise NetworkError(endpoint.path, f"cannot connect ({attempt} tries)", sent=False)
             core.wait(core.policy.backoff(attempt), f"cannot connect for {endpoint.path}")
             continue
         try:
             return core.interpret(endpoint, response)
-        except ClockSkewError as exc:
-            # A 30007 proves the write was rejected: re-sign with the exchange's time, once.
-            if exc.code != CLOCK_REJECTED or resynced:
-                raise
-            resynced = True
-            attempt -= 1
-            sync_clock(core)
-        except Banned:
-            raise
-        except RateLimited as exc:
-            if not exc.definite:
-                raise OutcomeUnknown(endpoint.path, client_order_id, exc.summary) from None
-            if attempt >= core.policy.tries:
+        except ExchangeError as exc:
+            if _clock_retry(exc, resynced):
+                # A 30007 proves the write was rejected: re-sign with the exchange's time, once.
+                resynced = True
+                attempt -= 1
+                sync_clock(core)
+                continue
+            if _ambiguous_write(exc):
+                detail = core.redact(getattr(exc, "summary", exc.message))
+                raise OutcomeUnknown(endpoint.path, client_order_id, detail) from None
+            definite_429 = isinstance(exc, RateLimited) and not isinstance(exc, Banned)
+            if not definite_429 or attempt >= core.policy.tries:
                 raise
             _wait_before_retry(core, endpoint, exc, attempt)
-        except _AMBIGUOUS_WRITE as exc:
-            detail = core.redact(exc.message)
-            raise OutcomeUnknown(endpoint.path, client_order_id, detail) from None
 
 
 def sync_clock(core: HttpCore) -> int:

@@ -194,7 +194,7 @@ class HttpCore:
     def interpret(self, endpoint: Endpoint, response: requests.Response) -> Answer:
         """``wire.interpret`` plus one debug line with the outcome."""
         try:
-            answer = interpret(response, endpoint.path)
+            answer = interpret(response, endpoint.path, self.redact)
         except Exception as exc:
             code = getattr(exc, "code", None)
             trace = getattr(exc, "trace", "")

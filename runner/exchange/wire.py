@@ -8,6 +8,7 @@ envelope has an integer ``code``; the affiliate envelope a string one; both mean
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -92,13 +93,27 @@ def _not_json(response: requests.Response, path: str) -> Exception:
             path=path,
             remediation="too many requests: wait for the rate-limit window to pass",
         )
+    if status == 418:
+        return api_error(30017, "HTTP 418 (banned)", trace="", http_status=status, path=path)
     if status >= 500:
         return ServerError(path, status)
     return ProtocolError(path, f"HTTP {status} with a body that is not a JSON envelope")
 
 
-def interpret(response: requests.Response, path: str) -> Answer:
-    """The answer of a successful envelope; raises the matching error otherwise."""
+def _as_is(text: str) -> str:
+    return text
+
+
+def interpret(
+    response: requests.Response, path: str, redact: Callable[[str], str] = _as_is
+) -> Answer:
+    """The answer of a successful envelope; raises the matching error otherwise.
+
+    A JSON error with a code raises its named ``ApiError`` whatever the HTTP status; the retry
+    layer treats one with a 5xx status as a server-side failure (retry a read, unknown write).
+
+    ``redact`` cleans the exchange's message text before it goes into an exception.
+    """
     status = response.status_code
     envelope = _decode(response)
     if not isinstance(envelope, dict):
@@ -112,7 +127,7 @@ def interpret(response: requests.Response, path: str) -> Answer:
     if code == SUCCESS and 200 <= status < 300:
         return Answer(envelope.get("data"), trace, "data" in envelope)
     message = envelope.get("message")
-    text = message if isinstance(message, str) else ""
+    text = redact(message) if isinstance(message, str) else ""
     if status == 418 or code == 30017:
         raise api_error(30017, text, trace=trace, http_status=status, path=path)
     if status == 429 or code == 30013:
@@ -120,8 +135,8 @@ def interpret(response: requests.Response, path: str) -> Answer:
         assert isinstance(error, RateLimited) and not isinstance(error, Banned)
         error.retry_after_s = parse_rate_headers(response.headers).reset_s
         raise error
-    if status >= 500:
-        raise ServerError(path, status, code, trace)
     if code == SUCCESS:
+        if status >= 500:
+            raise ServerError(path, status, code, trace)
         raise ProtocolError(path, f"code 1000 with HTTP status {status}")
     raise api_error(code, text, trace=trace, http_status=status, path=path)

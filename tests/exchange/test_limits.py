@@ -1,0 +1,149 @@
+"""The client-side limiter: published limits per endpoint, shared across clients, the exchange's
+own counters respected, and every wait longer than a second announced."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import responses
+
+from runner.config import resolve_target
+from runner.exchange import ReadClient, RetryPolicy, TradeClient, open_read_client
+from runner.exchange import limits
+from runner.exchange.limits import LimiterRegistry, parse_rate_headers
+from tests.exchange.conftest import DOC_CREDS, LIVE, FakeTime, envelope
+
+POSITIONS = f"{LIVE}/contract/private/position-v2"
+
+
+def test_seventh_position_read_within_two_seconds_waits(
+    mocked: responses.RequestsMock, reader: ReadClient, fake_time: FakeTime, notes: list[str]
+) -> None:
+    mocked.get(POSITIONS, json=envelope([]))
+    for _ in range(6):
+        reader.positions_v2("BTCUSDT")
+    assert fake_time.sleeps == [] and notes == []
+    reader.positions_v2("BTCUSDT")
+    assert fake_time.sleeps == [2.0]
+    assert len(notes) == 1 and "position-v2" in notes[0] and "6 per 2 s" in notes[0]
+    assert len(mocked.calls) == 7
+
+
+def test_the_budget_is_shared_by_every_client_of_the_process(
+    mocked: responses.RequestsMock, reader: ReadClient, policy: RetryPolicy, fake_time: FakeTime
+) -> None:
+    mocked.get(POSITIONS, json=envelope([]))
+    with open_read_client(resolve_target("live", None), DOC_CREDS, retry=policy) as other:
+        for _ in range(3):
+            reader.positions_v2()
+            other.positions_v2()
+        assert fake_time.sleeps == []
+        other.positions_v2()
+    assert fake_time.sleeps == [2.0]
+
+
+def test_endpoints_have_separate_budgets(
+    mocked: responses.RequestsMock, reader: ReadClient, fake_time: FakeTime
+) -> None:
+    mocked.get(POSITIONS, json=envelope([]))
+    mocked.get(f"{LIVE}/contract/private/get-open-orders", json=envelope([]))
+    for _ in range(6):
+        reader.positions_v2()
+        reader.open_orders()
+    assert fake_time.sleeps == []
+
+
+def test_transfer_list_is_one_per_two_seconds(
+    mocked: responses.RequestsMock, trader: TradeClient, fake_time: FakeTime
+) -> None:
+    mocked.post(f"{LIVE}/account/v1/transfer-contract-list", json=envelope({"records": []}))
+    trader.transfer_list()
+    fake_time.now += 0.5
+    trader.transfer_list()
+    assert fake_time.sleeps == [1.5]  # a sliding window: only the rest of the 2 s
+
+
+def test_short_waits_are_not_announced(
+    mocked: responses.RequestsMock, reader: ReadClient, fake_time: FakeTime, notes: list[str]
+) -> None:
+    mocked.get(f"{LIVE}/system/time", json=envelope({"server_time": 1}))
+    for _ in range(11):  # 10 per 1 s
+        reader.system_time_ms()
+    assert fake_time.sleeps == [1.0] and notes == []
+
+
+def test_server_counters_hold_requests_back(
+    mocked: responses.RequestsMock, reader: ReadClient, fake_time: FakeTime, notes: list[str]
+) -> None:
+    """X-BM-RateLimit-Remaining is the USED count: used == limit means the window is full."""
+    full = {"X-BM-RateLimit-Remaining": "12", "X-BM-RateLimit-Limit": "12",
+            "X-BM-RateLimit-Reset": "2", "X-BM-RateLimit-Mode": "KEY"}  # fmt: skip
+    mocked.get(f"{LIVE}/contract/private/assets-detail", json=envelope([]), headers=full)
+    reader.assets()
+    assert fake_time.sleeps == []
+    reader.assets()
+    assert fake_time.sleeps == [2.0] and len(notes) == 1
+
+
+def test_remaining_below_limit_does_not_wait(
+    mocked: responses.RequestsMock, reader: ReadClient, fake_time: FakeTime
+) -> None:
+    used = {"X-BM-RateLimit-Remaining": "3", "X-BM-RateLimit-Limit": "12",
+            "X-BM-RateLimit-Reset": "2"}  # fmt: skip
+    mocked.get(f"{LIVE}/contract/private/assets-detail", json=envelope([]), headers=used)
+    reader.assets()
+    reader.assets()
+    assert fake_time.sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({}, (None, None, None)),
+        ({"X-BM-RateLimit-Remaining": "x", "X-BM-RateLimit-Limit": "-1"}, (None, None, None)),
+        ({"X-BM-RateLimit-Remaining": "10", "X-BM-RateLimit-Limit": "600",
+          "X-BM-RateLimit-Reset": "60"}, (10, 600, 60.0)),  # fmt: skip
+    ],
+)
+def test_parse_rate_headers(headers: dict[str, str], expected: tuple[object, ...]) -> None:
+    parsed = parse_rate_headers(headers)
+    assert (parsed.used, parsed.limit, parsed.reset_s) == expected
+
+
+def test_registry_is_thread_safe_under_contention(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many threads on one window: no window-long span ever admits more than the limit."""
+    registry = LimiterRegistry()
+    clock_lock = threading.Lock()
+    now = [0.0]
+    admitted: list[float] = []
+    real_reserve = limits._Window.reserve
+
+    def recording_reserve(window: limits._Window, at: float) -> float:
+        wait = real_reserve(window, at)
+        if wait <= 0:
+            admitted.append(at)  # called under the registry's lock: the true admission time
+        return wait
+
+    monkeypatch.setattr(limits._Window, "reserve", recording_reserve)
+
+    def clock() -> float:
+        with clock_lock:
+            return now[0]
+
+    def sleep(seconds: float) -> None:
+        with clock_lock:
+            now[0] += seconds
+
+    def worker() -> None:
+        for _ in range(5):
+            registry.acquire(("u", "/p"), 4, 2.0, clock=clock, sleep=sleep, on_wait=lambda s: None)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    admitted.sort()
+    assert len(admitted) == 20
+    assert all(later - first >= 2.0 for first, later in zip(admitted, admitted[4:], strict=False))
