@@ -12,7 +12,13 @@ import pytest
 import responses
 
 from runner.config import Credentials, resolve_target
-from runner.exchange import ReadClient, RetryPolicy, TradeClient, open_read_client, open_trade_client
+from runner.exchange import (
+    ReadClient,
+    RetryPolicy,
+    TradeClient,
+    open_read_client,
+    open_trade_client,
+)
 from runner.exchange.limits import SHARED
 from tests.simfixtures import make_sim_server, sim_server
 

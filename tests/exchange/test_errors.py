@@ -11,9 +11,8 @@ import requests
 import responses
 
 from runner.errors import ExitCode
-from runner.exchange import ReadClient, TradeClient
+from runner.exchange import ReadClient, TradeClient, wire
 from runner.exchange import errors as e
-from runner.exchange import wire
 from runner.exchange.codes import CODES, code_info
 from runner.exchange.wire import interpret
 from tests.exchange.conftest import LIVE, envelope
@@ -140,8 +139,14 @@ def test_unknown_codes_still_raise_api_errors() -> None:
 
 
 def test_affiliate_string_code_and_request_id() -> None:
-    ok = {"code": "1000", "message": "OK", "success": True, "data": {"isInviteUser": True},
-          "requestId": "abc", "trace": None}  # fmt: skip
+    ok = {
+        "code": "1000",
+        "message": "OK",
+        "success": True,
+        "data": {"isInviteUser": True},
+        "requestId": "abc",
+        "trace": None,
+    }
     answer = interpret(_response(200, json.dumps(ok).encode()), "/aff")
     assert answer.data == {"isInviteUser": True} and answer.trace == "abc"
 
@@ -158,8 +163,11 @@ CLOUDFLARE = b"<!DOCTYPE html><html><title>Attention Required! | Cloudflare</tit
 @pytest.mark.parametrize("status", [403, 503])
 @pytest.mark.parametrize(
     ("body", "content_type"),
-    [(CLOUDFLARE, "text/html; charset=UTF-8"), (b"error code: 1010", "text/plain"),
-     (b'{"looks":"json"}', "text/html")],  # fmt: skip
+    [
+        (CLOUDFLARE, "text/html; charset=UTF-8"),
+        (b"error code: 1010", "text/plain"),
+        (b'{"looks":"json"}', "text/html"),
+    ],
 )
 def test_cloudflare_pages_are_never_parsed(
     monkeypatch: pytest.MonkeyPatch, status: int, body: bytes, content_type: str

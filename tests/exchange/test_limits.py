@@ -9,8 +9,7 @@ import pytest
 import responses
 
 from runner.config import resolve_target
-from runner.exchange import ReadClient, RetryPolicy, TradeClient, open_read_client
-from runner.exchange import limits
+from runner.exchange import ReadClient, RetryPolicy, TradeClient, limits, open_read_client
 from runner.exchange.limits import LimiterRegistry, parse_rate_headers
 from tests.exchange.conftest import DOC_CREDS, LIVE, FakeTime, envelope
 
@@ -77,8 +76,12 @@ def test_server_counters_hold_requests_back(
     mocked: responses.RequestsMock, reader: ReadClient, fake_time: FakeTime, notes: list[str]
 ) -> None:
     """X-BM-RateLimit-Remaining is the USED count: used == limit means the window is full."""
-    full = {"X-BM-RateLimit-Remaining": "12", "X-BM-RateLimit-Limit": "12",
-            "X-BM-RateLimit-Reset": "2", "X-BM-RateLimit-Mode": "KEY"}  # fmt: skip
+    full = {
+        "X-BM-RateLimit-Remaining": "12",
+        "X-BM-RateLimit-Limit": "12",
+        "X-BM-RateLimit-Reset": "2",
+        "X-BM-RateLimit-Mode": "KEY",
+    }
     mocked.get(f"{LIVE}/contract/private/assets-detail", json=envelope([]), headers=full)
     reader.assets()
     assert fake_time.sleeps == []
@@ -89,8 +92,11 @@ def test_server_counters_hold_requests_back(
 def test_remaining_below_limit_does_not_wait(
     mocked: responses.RequestsMock, reader: ReadClient, fake_time: FakeTime
 ) -> None:
-    used = {"X-BM-RateLimit-Remaining": "3", "X-BM-RateLimit-Limit": "12",
-            "X-BM-RateLimit-Reset": "2"}  # fmt: skip
+    used = {
+        "X-BM-RateLimit-Remaining": "3",
+        "X-BM-RateLimit-Limit": "12",
+        "X-BM-RateLimit-Reset": "2",
+    }
     mocked.get(f"{LIVE}/contract/private/assets-detail", json=envelope([]), headers=used)
     reader.assets()
     reader.assets()
@@ -102,8 +108,14 @@ def test_remaining_below_limit_does_not_wait(
     [
         ({}, (None, None, None)),
         ({"X-BM-RateLimit-Remaining": "x", "X-BM-RateLimit-Limit": "-1"}, (None, None, None)),
-        ({"X-BM-RateLimit-Remaining": "10", "X-BM-RateLimit-Limit": "600",
-          "X-BM-RateLimit-Reset": "60"}, (10, 600, 60.0)),  # fmt: skip
+        (
+            {
+                "X-BM-RateLimit-Remaining": "10",
+                "X-BM-RateLimit-Limit": "600",
+                "X-BM-RateLimit-Reset": "60",
+            },
+            (10, 600, 60.0),
+        ),
     ],
 )
 def test_parse_rate_headers(headers: dict[str, str], expected: tuple[object, ...]) -> None:

@@ -20,8 +20,7 @@ ASSETS = f"{LIVE}/contract/private/assets-detail"
 SUBMIT = f"{LIVE}/contract/private/submit-order"
 TIME = f"{LIVE}/system/time"
 HTML = "<html><body>Cloudflare Ray ID</body></html>"
-ORDER = {"symbol": "BTCUSDT", "side": 1, "type": "market", "size": 1,
-         "client_order_id": "abc123"}  # fmt: skip
+ORDER = {"symbol": "BTCUSDT", "side": 1, "type": "market", "size": 1, "client_order_id": "abc123"}
 
 
 def _refused() -> requests.ConnectionError:
@@ -79,8 +78,11 @@ def test_429_honours_the_reset_header(
     mocked: responses.RequestsMock, reader: ReadClient, fake_time: FakeTime, notes: list[str]
 ) -> None:
     limited = envelope(code=30013, message="Request too many requests")
-    headers = {"X-BM-RateLimit-Remaining": "12", "X-BM-RateLimit-Limit": "12",
-               "X-BM-RateLimit-Reset": "7"}  # fmt: skip
+    headers = {
+        "X-BM-RateLimit-Remaining": "12",
+        "X-BM-RateLimit-Limit": "12",
+        "X-BM-RateLimit-Reset": "7",
+    }
     mocked.get(ASSETS, status=429, json=limited, headers=headers)
     mocked.get(ASSETS, json=envelope([]))
     assert reader.assets() == []
@@ -154,8 +156,12 @@ def test_accepted_write_with_odd_reply_is_outcome_unknown(
 def test_json_429_write_was_not_performed_and_is_resent(
     mocked: responses.RequestsMock, trader: TradeClient, fake_time: FakeTime
 ) -> None:
-    mocked.post(SUBMIT, status=429, json=envelope(code=30013, message="too many"),
-                headers={"X-BM-RateLimit-Reset": "2"})  # fmt: skip
+    mocked.post(
+        SUBMIT,
+        status=429,
+        json=envelope(code=30013, message="too many"),
+        headers={"X-BM-RateLimit-Reset": "2"},
+    )
     mocked.post(SUBMIT, json=envelope({"order_id": 42, "price": "market price"}))
     reply = trader.post("/contract/private/submit-order", ORDER)
     assert reply.data["order_id"] == 42

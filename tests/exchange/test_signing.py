@@ -112,7 +112,9 @@ def test_signed_post_signs_the_exact_bytes_sent(
 def test_post_without_parameters_signs_empty_object(
     mocked: responses.RequestsMock, trader: TradeClient
 ) -> None:
-    mocked.post(f"{LIVE}/contract/private/claim", json=envelope({"currency": "USDT", "amount": "1"}))
+    mocked.post(
+        f"{LIVE}/contract/private/claim", json=envelope({"currency": "USDT", "amount": "1"})
+    )
     trader.claim()
     request = mocked.calls[0].request
     assert request.body == b"{}"
