@@ -225,8 +225,8 @@ class _Walker:
     def root(self, node: Node) -> dict[str, Any]:
         _check_step_count(node)
         data = self.value(node, "")
-        assert isinstance(data, dict)  # _compose returns a mapping node
-        return data
+        # a tagged root (`!x` before the first key) is a recorded problem, not a mapping
+        return data if isinstance(data, dict) else {}
 
     def here(self, node: Node) -> Location:
         return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)

@@ -100,6 +100,10 @@ def _rule_text(side: Side, name: str) -> str:
 
 def _check_relative(side: Side, name: str, percent: Decimal, suffix: str) -> Iterator[Problem]:
     above = _above(side, name)
+    if percent <= -100:
+        message = f'{name} "-{_fmt(abs(percent))}%" would put the trigger at or below 0'
+        yield f"{name}{suffix}", RULE, message, "a percentage below the entry must be under 100%"
+        return
     if percent != 0 and (percent > 0) == above:
         return
     written = f"{'+' if percent >= 0 else '-'}{_fmt(abs(percent))}%"

@@ -151,3 +151,7 @@ def test_messages_say_what_to_write_instead() -> None:
     assert "'on'" in finding.message and "true or false" in finding.message
     assert finding.hint == 'quote it if you mean text: "on"'
     assert str(caught.value).startswith("p.yaml:1:4: ")
+
+
+def test_a_tag_on_the_whole_document_is_refused() -> None:
+    assert rejected("!custom\nversion: 1\n") == [("yaml-tag", 1, 1)]

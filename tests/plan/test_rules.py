@@ -108,6 +108,8 @@ MARKET = "{type: market}"
         (position("short", MARKET, '"-5%"', '"+3%"'), []),
         (position("short", MARKET, '"+5%"', '"-3%"'), ['"+5%"', '"-3%"']),
         (position("long", MARKET, '"+0%"', None), ['"+0%"']),
+        (position("long", MARKET, None, '"-100%"'), ['"-100%"']),
+        (position("short", MARKET, '"-99.5%"', '"+150%"'), []),
         (position("long", LIMIT, '"-1%"', None, kind="open"), ['"-1%"']),
         # without a stated entry, absolute TP and SL are still checked against each other
         (position("long", MARKET, "60000", "62000"), ["60000"]),
