@@ -60,14 +60,20 @@ class _Context:
         return Location(self.document.path, 1, 1)
 
     def finding(
-        self, rule: str, message: str, at: str, hint: str | None = None, *, key: bool = False
+        self,
+        rule: str,
+        message: str,
+        at: str,
+        hint: str | None = None,
+        *,
+        key: bool = False,
+        owner: str | None = None,
     ) -> Explained:
+        """A finding at ``at`` (its key when ``key``); ``owner`` is the object it is about."""
         location = self.locate(at, key=key)
-        return Explained(Finding(rule, Severity.ERROR, message, location, hint), _owner(at, key))
-
-
-def _owner(at: str, key: bool) -> str:
-    return pointer.parent(at) if key else at
+        if owner is None:
+            owner = pointer.parent(at) if key else at
+        return Explained(Finding(rule, Severity.ERROR, message, location, hint), owner)
 
 
 def explain(
@@ -149,7 +155,9 @@ def _step_kind(error: ValidationError, ctx: _Context, path: list[Any], at: str) 
         return [ctx.finding("step-kind", f"{label(path)} has no kind", at, hint)]
     second = pointer.join(at, kinds[1])
     message = f"{label(path)} has {len(kinds)} kinds ({', '.join(kinds)}); a step has exactly one"
-    return [ctx.finding("step-kind", message, second, "split it into separate steps", key=True)]
+    hint = "split it into separate steps"
+    # owned by the extra kind key, so an unknown key elsewhere in the step does not hide it
+    return [ctx.finding("step-kind", message, second, hint, key=True, owner=second)]
 
 
 def _size_or_notional(
@@ -166,6 +174,7 @@ def _size_or_notional(
                 f"{kind} has both size and notional; give one of them",
                 pointer.join(at, "notional"),
                 key=True,
+                owner=pointer.join(at, "notional"),
             )
         ]
     hint = "size: 10 (contracts) or notional: 1000 (USDT at the mark price)"

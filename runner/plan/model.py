@@ -262,9 +262,6 @@ class Plan:
                 return self.locations[candidate]
         return Location(self.path, 1, 1)
 
-    def locate_key(self, at: str) -> Location:
-        return self.key_locations.get(at) or self.locate(at)
-
     def field_location(self, step: Step, field_path: str = "") -> Location:
         """Where a step's field was written; a defaulted field points into `defaults`."""
         at = step.field_pointer(field_path)

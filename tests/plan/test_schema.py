@@ -242,3 +242,13 @@ def test_version_and_required_keys() -> None:
         ("missing-key", "missing required key 'steps' at the top level of the plan"),
         ("bad-value", "version must be 1 (got 1.5)"),
     ]
+
+
+def test_two_kinds_are_reported_even_beside_an_unknown_key() -> None:
+    step = (
+        "  - position: {symbol: BTCUSDT, side: long, size: 1}\n"
+        "    open: {symbol: BTCUSDT, side: long, size: 1}\n"
+        "    colour: red\n"
+    )
+    _, findings = check(with_steps(step))
+    assert where(findings) == [("step-kind", 5, 5), ("unknown-key", 6, 5)]
