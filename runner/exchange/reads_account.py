@@ -10,14 +10,12 @@ from runner.exchange.account import (
     PositionRisk,
     PositionV1,
     PositionV2,
-    SpotBalance,
     parse_assets,
     parse_fee_rate,
     parse_ledger,
     parse_position_risk,
     parse_positions_v1,
     parse_positions_v2,
-    parse_spot_wallet,
 )
 from runner.exchange.client_base import ClientBase
 from runner.exchange.fields import Fields
@@ -30,6 +28,7 @@ from runner.exchange.orders import (
     parse_plan_orders,
     parse_trades,
 )
+from runner.exchange.transfers import SpotBalance, parse_spot_wallet
 from runner.exchange.transport import QueryValue
 
 

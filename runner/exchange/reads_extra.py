@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 from runner.exchange import endpoints as ep
-from runner.exchange.account import (
-    SubAccountBalance,
-    SubTransfer,
-    parse_sub_transfers,
-    parse_sub_wallet,
-)
 from runner.exchange.affiliate import (
     AffiliateTrades,
     ApiRebate,
@@ -23,6 +17,12 @@ from runner.exchange.affiliate import (
     parse_user_rebate,
 )
 from runner.exchange.client_base import ClientBase
+from runner.exchange.transfers import (
+    SubAccountBalance,
+    SubTransfer,
+    parse_sub_transfers,
+    parse_sub_wallet,
+)
 from runner.exchange.transport import QueryValue
 
 

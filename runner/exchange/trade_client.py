@@ -1,4 +1,4 @@
-"""The trading client: typed methods for every signed write (endpoints 17-32, 39-41, 51).
+"""The trading client: typed order writes (endpoints 17-20, 25-32) on top of the account writes.
 
 Only ``runner.execute`` holds one.  Each method sends exactly the documented parameters it is
 given (unset ones are left out) and returns the reply as a typed result.  Cancels that would hit
@@ -10,30 +10,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from runner.exchange import endpoints as ep
-from runner.exchange.results import (
-    Accepted,
-    LeverageSet,
-    ModeSet,
-    OrderRef,
-    Reply,
-    Submitted,
-    TimerSet,
-    Transferred,
-    leverage_set,
-    mode_set,
-    order_ref,
-    submitted,
-    timer_set,
-    transferred,
+from runner.exchange.results import Accepted, OrderRef, Submitted, order_ref, submitted
+from runner.exchange.write_base import (
+    Price,
+    accepted,
+    as_decimal,
+    compact,
+    wire_order_id,
+    wire_size,
 )
-from runner.exchange.write_base import WriteBase, compact, wire_order_id, wire_size
-
-Price = Decimal | str
-
-
-def _accepted(reply: Reply, endpoint: str) -> Accepted:
-    """Cancels answer ``"data":{}`` or no data at all (facts 16 #23): both mean accepted."""
-    return Accepted(reply.trace)
+from runner.exchange.writes_account import AccountWrites
 
 
 def _one_id(order_id: str | None, client_order_id: str | None) -> None:
@@ -41,7 +27,9 @@ def _one_id(order_id: str | None, client_order_id: str | None) -> None:
         raise ValueError("give order_id or client_order_id (without either it hits all orders)")
 
 
-class TradeClient(WriteBase):
+class TradeClient(AccountWrites):
+    """Reads plus every write; order writes here, account writes in ``AccountWrites``."""
+
     def submit_order(
         self,
         symbol: str,
@@ -64,16 +52,16 @@ class TradeClient(WriteBase):
             symbol=symbol,
             side=side,
             type=type,
-            price=_dec(price),
+            price=as_decimal(price),
             size=wire_size(size),
-            leverage=_dec(leverage),
+            leverage=as_decimal(leverage),
             open_type=margin_mode,
             mode=mode,
             client_order_id=client_order_id,
             stp_mode=stp_mode,
-            preset_take_profit_price=_dec(preset_tp_price),
+            preset_take_profit_price=as_decimal(preset_tp_price),
             preset_take_profit_price_type=preset_tp_price_type,
-            preset_stop_loss_price=_dec(preset_sl_price),
+            preset_stop_loss_price=as_decimal(preset_sl_price),
             preset_stop_loss_price_type=preset_sl_price_type,
         )
         return self._typed(ep.SUBMIT_ORDER, body, submitted, client_order_id)
@@ -83,11 +71,11 @@ class TradeClient(WriteBase):
     ) -> Accepted:
         _one_id(order_id, client_order_id)
         body = compact(symbol=symbol, order_id=order_id, client_order_id=client_order_id)
-        return self._typed(ep.CANCEL_ORDER, body, _accepted, client_order_id)
+        return self._typed(ep.CANCEL_ORDER, body, accepted, client_order_id)
 
     def cancel_orders(self, symbol: str) -> Accepted:
         """Cancel every open order of ``symbol``."""
-        return self._typed(ep.CANCEL_ORDERS, {"symbol": symbol}, _accepted)
+        return self._typed(ep.CANCEL_ORDERS, {"symbol": symbol}, accepted)
 
     def modify_limit_order(
         self,
@@ -105,39 +93,10 @@ class TradeClient(WriteBase):
             symbol=symbol,
             order_id=wire_order_id(order_id) if order_id is not None else None,
             client_order_id=client_order_id,
-            price=_dec(price),
+            price=as_decimal(price),
             size=wire_size(size) if size is not None else None,
         )
         return self._typed(ep.MODIFY_LIMIT_ORDER, body, order_ref, client_order_id)
-
-    def cancel_all_after(self, symbol: str, timeout_s: int) -> TimerSet:
-        """Dead-man's switch: cancel ``symbol``'s orders after ``timeout_s`` (0 disarms)."""
-        body = {"symbol": symbol, "timeout": timeout_s}
-        return self._typed(ep.CANCEL_ALL_AFTER, body, timer_set)
-
-    def submit_leverage(
-        self, symbol: str, *, margin_mode: str, leverage: Price | None = None
-    ) -> LeverageSet:
-        body = compact(symbol=symbol, open_type=margin_mode, leverage=_dec(leverage))
-        return self._typed(ep.SUBMIT_LEVERAGE, body, leverage_set)
-
-    def set_position_mode(self, position_mode: str) -> ModeSet:
-        """``"hedge_mode"`` or ``"one_way_mode"``; refused (40059) while positions/orders exist."""
-        return self._typed(ep.SET_POSITION_MODE, {"position_mode": position_mode}, mode_set)
-
-    def transfer(
-        self,
-        amount: Price,
-        direction: str,
-        *,
-        currency: str = "USDT",
-        recv_window_ms: int | None = None,
-    ) -> Transferred:
-        """``direction``: ``"spot_to_contract"`` or ``"contract_to_spot"``."""
-        body = compact(
-            currency=currency, amount=_dec(amount), type=direction, recvWindow=recv_window_ms
-        )
-        return self._typed(ep.TRANSFER_CONTRACT, body, transferred)
 
     def submit_plan_order(
         self,
@@ -163,18 +122,18 @@ class TradeClient(WriteBase):
             symbol=symbol,
             side=side,
             type=type,
-            leverage=_dec(leverage),
+            leverage=as_decimal(leverage),
             open_type=margin_mode,
             mode=mode,
             size=wire_size(size),
-            trigger_price=_dec(trigger_price),
-            executive_price=_dec(executive_price),
+            trigger_price=as_decimal(trigger_price),
+            executive_price=as_decimal(executive_price),
             price_way=price_way,
             price_type=price_type,
             plan_category=plan_category,
-            preset_take_profit_price=_dec(preset_tp_price),
+            preset_take_profit_price=as_decimal(preset_tp_price),
             preset_take_profit_price_type=preset_tp_price_type,
-            preset_stop_loss_price=_dec(preset_sl_price),
+            preset_stop_loss_price=as_decimal(preset_sl_price),
             preset_stop_loss_price_type=preset_sl_price_type,
         )
         return self._typed(ep.SUBMIT_PLAN_ORDER, body, order_ref)
@@ -185,11 +144,11 @@ class TradeClient(WriteBase):
         """Cancel one plan or TP/SL order."""
         _one_id(order_id, client_order_id)
         body = compact(symbol=symbol, order_id=order_id, client_order_id=client_order_id)
-        return self._typed(ep.CANCEL_PLAN_ORDER, body, _accepted, client_order_id)
+        return self._typed(ep.CANCEL_PLAN_ORDER, body, accepted, client_order_id)
 
     def cancel_all_plan_orders(self, symbol: str) -> Accepted:
         """Cancel every plan and TP/SL order of ``symbol`` (cancel-plan-order without an id)."""
-        return self._typed(ep.CANCEL_PLAN_ORDER, {"symbol": symbol}, _accepted)
+        return self._typed(ep.CANCEL_PLAN_ORDER, {"symbol": symbol}, accepted)
 
     def modify_plan_order(
         self,
@@ -205,8 +164,8 @@ class TradeClient(WriteBase):
             symbol=symbol,
             order_id=order_id,
             type=type,
-            trigger_price=_dec(trigger_price),
-            executive_price=_dec(executive_price),
+            trigger_price=as_decimal(trigger_price),
+            executive_price=as_decimal(executive_price),
             price_type=price_type,
         )
         return self._typed(ep.MODIFY_PLAN_ORDER, body, order_ref)
@@ -230,8 +189,8 @@ class TradeClient(WriteBase):
             symbol=symbol,
             type=type,
             side=side,
-            trigger_price=_dec(trigger_price),
-            executive_price=_dec(executive_price),
+            trigger_price=as_decimal(trigger_price),
+            executive_price=as_decimal(executive_price),
             price_type=price_type,
             plan_category=plan_category,  # always explicit: its default changed (facts 16 #10)
             size=wire_size(size) if size is not None else None,
@@ -257,8 +216,8 @@ class TradeClient(WriteBase):
             symbol=symbol,
             order_id=order_id,
             client_order_id=client_order_id,
-            trigger_price=_dec(trigger_price),
-            executive_price=_dec(executive_price),
+            trigger_price=as_decimal(trigger_price),
+            executive_price=as_decimal(executive_price),
             price_type=price_type,
             plan_category=plan_category,
             category=category,
@@ -278,9 +237,9 @@ class TradeClient(WriteBase):
         body = compact(
             symbol=symbol,
             order_id=order_id,
-            preset_take_profit_price=_dec(preset_tp_price),
+            preset_take_profit_price=as_decimal(preset_tp_price),
             preset_take_profit_price_type=preset_tp_price_type,
-            preset_stop_loss_price=_dec(preset_sl_price),
+            preset_stop_loss_price=as_decimal(preset_sl_price),
             preset_stop_loss_price_type=preset_sl_price_type,
         )
         return self._typed(ep.MODIFY_PRESET_PLAN_ORDER, body, order_ref)
@@ -300,52 +259,15 @@ class TradeClient(WriteBase):
         body = compact(
             symbol=symbol,
             side=side,
-            leverage=_dec(leverage),
+            leverage=as_decimal(leverage),
             open_type=margin_mode,
             size=wire_size(size),
-            activation_price=_dec(activation_price),
-            callback_rate=_dec(callback_rate),
+            activation_price=as_decimal(activation_price),
+            callback_rate=as_decimal(callback_rate),
             activation_price_type=activation_price_type,
         )
         return self._typed(ep.SUBMIT_TRAIL_ORDER, body, order_ref)
 
     def cancel_trail_order(self, symbol: str, *, order_id: str) -> Accepted:
         body = {"symbol": symbol, "order_id": order_id}
-        return self._typed(ep.CANCEL_TRAIL_ORDER, body, _accepted)
-
-    def sub_to_main(
-        self, *, request_no: str, amount: Price, sub_account: str, currency: str = "USDT"
-    ) -> Accepted:
-        """Main account pulls futures funds from ``sub_account`` (``request_no``: idempotency)."""
-        body = compact(
-            requestNo=request_no, amount=_dec(amount), currency=currency, subAccount=sub_account
-        )
-        return self._typed(ep.SUB_TO_MAIN_BY_MAIN, body, _accepted)
-
-    def main_to_sub(
-        self, *, request_no: str, amount: Price, sub_account: str, currency: str = "USDT"
-    ) -> Accepted:
-        body = compact(
-            requestNo=request_no, amount=_dec(amount), currency=currency, subAccount=sub_account
-        )
-        return self._typed(ep.MAIN_TO_SUB, body, _accepted)
-
-    def sub_to_main_as_sub(
-        self, *, request_no: str, amount: Price, currency: str = "USDT"
-    ) -> Accepted:
-        """Called with the sub-account's own key."""
-        body = compact(requestNo=request_no, amount=_dec(amount), currency=currency)
-        return self._typed(ep.SUB_TO_MAIN_BY_SUB, body, _accepted)
-
-    def claim(self) -> Transferred:
-        """Top up the demo account (demo host only); ``amount``'s meaning is disputed."""
-        return self._typed(ep.CLAIM, {}, transferred)
-
-
-def _dec(value: Price | None) -> Decimal | None:
-    if value is None:
-        return None
-    given: object = value  # the annotation excludes float; a caller may still pass one
-    if isinstance(given, float):
-        raise TypeError("prices and amounts are Decimal or str, never float")
-    return value if isinstance(value, Decimal) else Decimal(value)
+        return self._typed(ep.CANCEL_TRAIL_ORDER, body, accepted)

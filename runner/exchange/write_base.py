@@ -11,15 +11,30 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from runner.exchange import endpoints as ep
-from runner.exchange.account import TransferRecord, parse_transfer_records
 from runner.exchange.endpoints import Endpoint
 from runner.exchange.errors import OutcomeUnknown, ProtocolError
 from runner.exchange.read_client import ReadClient
-from runner.exchange.results import Reply
+from runner.exchange.results import Accepted, Reply
 from runner.exchange.signing import encode_body
+from runner.exchange.transfers import TransferRecord, parse_transfer_records
 from runner.exchange.transport import WriteTransport
 
 T = TypeVar("T")
+Price = Decimal | str
+
+
+def as_decimal(value: Price | None) -> Decimal | None:
+    if value is None:
+        return None
+    given: object = value  # the annotation excludes float; a caller may still pass one
+    if isinstance(given, float):
+        raise TypeError("prices and amounts are Decimal or str, never float")
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def accepted(reply: Reply, endpoint: str) -> Accepted:
+    """Cancels answer ``"data":{}`` or no data at all (facts 16 #23): both mean accepted."""
+    return Accepted(reply.trace)
 
 
 def wire_decimal(value: Decimal | str) -> str:

@@ -15,7 +15,16 @@ import responses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runner.exchange import ReadClient, TradeClient, account, affiliate, market, orders, results
+from runner.exchange import (
+    ReadClient,
+    TradeClient,
+    account,
+    affiliate,
+    market,
+    orders,
+    results,
+    transfers,
+)
 from runner.exchange.errors import ProtocolError
 from runner.exchange.fields import Fields, to_decimal
 from runner.exchange.wire import interpret
@@ -126,7 +135,7 @@ def test_floats_are_not_accepted_as_money() -> None:
         Fields({"x": 0.1}, "/p").decimal("x")
 
 
-MODEL_MODULES = (account, affiliate, market, orders, results)
+MODEL_MODULES = (account, affiliate, market, orders, results, transfers)
 
 
 def _models() -> list[type]:
