@@ -20,9 +20,9 @@ from runner.exchange import (
     open_trade_client,
 )
 from runner.exchange.limits import SHARED
-from tests.simfixtures import make_sim_server, sim_server
+from tests.simfixtures import make_sim_server
 
-__all__ = ["make_sim_server", "sim_server"]
+__all__ = ["make_sim_server"]
 
 LIVE = "https://api-cloud-v2.bitmart.com"
 SPOT = "https://api-cloud.bitmart.com"
