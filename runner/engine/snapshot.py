@@ -153,7 +153,10 @@ def _assemble(
     if all_position_rows is not None:
         rows += [r for r in all_position_rows if r.symbol not in symbols]
     mode = _mode(mode_text, rows)
-    in_scope = (lambda _: True) if account_wide else (lambda sym: sym in symbols)
+
+    def in_scope(symbol: str) -> bool:
+        return account_wide or symbol in symbols
+
     return Snapshot(
         target=target,
         taken_at=taken_at,
@@ -171,10 +174,15 @@ def _assemble(
     )
 
 
+# BitMart's published standard futures fees, used only when the fee-rate read is skipped
+# (more than two symbols in one plan): estimates then err on the usual tier.
+_DEFAULT_TAKER = Decimal("0.0006")
+_DEFAULT_MAKER = Decimal("0.0002")
+
+
 def _spec(contract: Any, brackets: Sequence[Any], fee: Any | None) -> ContractSpec:
-    standard = ContractSpec.__dataclass_fields__
-    taker = fee.taker if fee is not None else standard["taker_fee"].default
-    maker = fee.maker if fee is not None else standard["maker_fee"].default
+    taker: Decimal = fee.taker if fee is not None else _DEFAULT_TAKER
+    maker: Decimal = fee.maker if fee is not None else _DEFAULT_MAKER
     return ContractSpec(
         symbol=contract.symbol,
         contract_size=contract.contract_size,
