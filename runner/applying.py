@@ -19,6 +19,7 @@ from runner.engine.saved import SavedPlan, action_to_json, load_saved_plan, look
 from runner.engine.snapshot import Needs, read_snapshot
 from runner.engine.state import Snapshot
 from runner.errors import ExitCode
+from runner.exchange import TradeClient
 from runner.execute.apply import ApplyReport, Executor
 from runner.execute.client_port import ClientPort
 from runner.execute.consent import Prompt, consent
@@ -48,12 +49,12 @@ class Finished:
     skipped: tuple[tuple[int, act.Action, str], ...] = ()
 
 
-def _prepare_saved(session: Session, source: object, saved: SavedPlan) -> Prepared:
+def _prepare_saved(session: Session, source: TradeClient, saved: SavedPlan) -> Prepared:
     symbols = tuple(saved.facts.specs)
     needs = Needs(
         spot=saved.facts.balances.spot_available is not None, mode=saved.facts.account_wide
     )
-    live = read_snapshot(source, symbols, target=session.target.name, needs=needs, now=local_now)  # type: ignore[arg-type]
+    live = read_snapshot(source, symbols, target=session.target.name, needs=needs, now=local_now)
     saved.check_fresh(live, target=session.target.name, now=local_now())
     nonce = _nonce_of(saved.actions)
     return Prepared(saved.name, saved.plan_hash, symbols, needs, live, saved.actions, nonce, None)
@@ -68,10 +69,10 @@ def _nonce_of(actions: Sequence[act.Action]) -> str:
 
 
 def _prepare_file(
-    session: Session, source: object, loaded: planning.LoadedPlan, resume: Resume
+    session: Session, source: TradeClient, loaded: planning.LoadedPlan, resume: Resume
 ) -> Prepared:
     intents = loaded.intents
-    snapshot = planning.take_snapshot(source, intents, session.target, now=local_now)  # type: ignore[arg-type]
+    snapshot = planning.take_snapshot(source, intents, session.target, now=local_now)
     nonce = resume.nonce or secrets.token_hex(3)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
@@ -139,7 +140,7 @@ class ApplyRun:
             return self._execute(client, prepared, resume, approval)
 
     def _execute(
-        self, client: object, prepared: Prepared, resume: Resume, approval: str
+        self, client: TradeClient, prepared: Prepared, resume: Resume, approval: str
     ) -> Finished:
         s = self.session
         journal = Journal.create(s.home, s.account_id, self.run_id, redact=s.secrets())
@@ -156,7 +157,7 @@ class ApplyRun:
                 actions=[action_to_json(a) for a in prepared.actions],
                 resumes=[j.run_id for j in resume.journals],
             )
-            port = ClientPort(client, target=s.target.name, needs=prepared.needs, now=local_now)  # type: ignore[arg-type]
+            port = ClientPort(client, target=s.target.name, needs=prepared.needs, now=local_now)
             to_run, skipped = self._skip_done(port, prepared, resume, journal)
             close_out(resume.journals, self.run_id, s.secrets())
             executor = Executor(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -28,8 +29,10 @@ def _terminal_prompt() -> Prompt:
     )
 
 
-def _shower(style: Style, as_json: bool) -> object:
+def _shower(style: Style, as_json: bool, quiet: bool) -> Callable[[Prepared], None]:
     def show(prepared: Prepared) -> None:
+        if quiet and not prepared.actions and not _has_errors(prepared):
+            return  # cron: a converged account prints nothing at all
         if prepared.result is not None:
             if as_json:
                 click.echo(json.dumps(plan_document(prepared.result), indent=2), err=True)
@@ -44,6 +47,10 @@ def _shower(style: Style, as_json: bool) -> object:
     return show
 
 
+def _has_errors(prepared: Prepared) -> bool:
+    return prepared.result is not None and prepared.result.has_errors
+
+
 @click.command("apply")
 @click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Apply without the CONFIRM prompt (for cron).")
@@ -54,12 +61,19 @@ def _shower(style: Style, as_json: bool) -> object:
     show_default=True,
     help="Seconds to wait for another run on this account to finish (default: exit 7 at once).",
 )
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="For cron: print nothing when there is nothing to change; only changes and errors.",
+)
 @exchange_options
 @output_options
 def apply(
     plan_file: Path,
     yes: bool,
     lock_timeout: float,
+    quiet: bool,
     exchange: str | None,
     base_url: str | None,
     env_file: Path | None,
@@ -74,7 +88,7 @@ def apply(
         yes=yes,
         lock_timeout=lock_timeout,
         prompt=_terminal_prompt(),
-        show=_shower(session.style, as_json),  # type: ignore[arg-type]
+        show=_shower(session.style, as_json, quiet),
         emit=lambda line: click.echo(line),
     )
     try:

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from runner import DISCLAIMER
 from runner.findings import Finding
+from runner.render.findings import github_lines
 from runner.render.plan_json import finding_json
 from runner.render.plan_text import render_finding
 from runner.render.style import Style
-
-
-def github_lines(findings: Iterable[Finding]) -> list[str]:
-    """GitHub Actions workflow commands: one annotation per finding."""
-    lines = []
-    for f in findings:
-        where = ""
-        if f.location is not None:
-            where = f" file={f.location.path},line={f.location.line},col={f.location.col}"
-        message = f.message + (f" (hint: {f.hint})" if f.hint else "")
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        lines.append(f"::{f.severity.value}{where}::{message}")
-    return lines
 
 
 def emit_rejection(path: Path, findings: Sequence[Finding], fmt: str, style: Style) -> None:

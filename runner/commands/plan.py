@@ -16,6 +16,7 @@ from runner.engine.result import PlanResult
 from runner.engine.saved import write_saved_plan
 from runner.errors import ExitCode
 from runner.execute.registry import load_plan_orders
+from runner.render.findings import github_lines
 from runner.render.plan_json import plan_document
 from runner.render.plan_text import render_plan
 
@@ -89,8 +90,6 @@ def _emit(result: PlanResult, fmt: str, session: Session) -> None:
         click.echo(json.dumps(plan_document(result), indent=2))
         return
     if fmt == "github":
-        from runner.commands.findings_out import github_lines
-
         for line in github_lines(result.findings):
             click.echo(line)
     click.echo(render_plan(result, session.style))

@@ -55,16 +55,24 @@ def pos_row(symbol: str, side: str, size: str, **extra: Any) -> Row:
 class FakeSource:
     """Answers like the read-only client; records every call (and from which thread)."""
 
-    def __init__(self, *, one_way: bool = False) -> None:
+    def __init__(self, *, one_way: bool = False, rendezvous: int = 0) -> None:
         self.calls: Counter[str] = Counter()
         self.threads: set[str] = set()
         self.one_way = one_way
         self._lock = threading.Lock()
+        # With `rendezvous=n`, the first n reads each wait until all n are in flight at once:
+        # reads made one after another break the barrier (its timeout only prevents a hang).
+        self._barrier = threading.Barrier(rendezvous, timeout=10) if rendezvous else None
+        self._waiting = rendezvous
 
     def _hit(self, name: str) -> None:
         with self._lock:
             self.calls[name] += 1
             self.threads.add(threading.current_thread().name)
+            wait = self._waiting > 0
+            self._waiting -= 1
+        if wait and self._barrier is not None:
+            self._barrier.wait()
 
     def contracts(self, symbol: str | None = None) -> list[Row]:
         self._hit(f"contracts:{symbol}")
@@ -183,7 +191,7 @@ class FakeSource:
 
 
 def test_one_symbol_reads_each_fact_once_in_parallel() -> None:
-    source = FakeSource()
+    source = FakeSource(rendezvous=3)  # three reads in flight together, or the barrier breaks
     snap = read_snapshot(source, ["BTCUSDT"], target="paper", needs=Needs(), now=lambda: NOW)
     assert source.calls == Counter(
         {
@@ -196,7 +204,7 @@ def test_one_symbol_reads_each_fact_once_in_parallel() -> None:
             "assets": 1,
         }
     )
-    assert len(source.threads) > 1  # the reads went out concurrently, not one after another
+    assert len(source.threads) >= 3  # the reads went out concurrently, not one after another
     assert snap.mode is Mode.HEDGE  # inferred from the long/short rows: no extra mode read
     assert snap.specs["BTCUSDT"].taker_fee == D("0.0005")
     assert snap.markets["BTCUSDT"].mark == D("65010") and snap.markets["BTCUSDT"].last == D("65000")
