@@ -20,6 +20,7 @@ from runner.errors import ExitCode, RunnerError
 # command name -> "module:attribute" of a click.Command
 COMMANDS: dict[str, str] = {
     "apply": "runner.commands.apply:apply",
+    "init": "runner.commands.init:init",
     "plan": "runner.commands.plan:plan",
     "schema": "runner.commands.schema:schema",
     "sim": "runner.commands.sim:sim",
