@@ -1,0 +1,202 @@
+"""`docs/plan-reference.md`, generated from the plan JSON Schema so the two cannot drift apart.
+
+Regenerate with ``python -m runner.plan.reference > docs/plan-reference.md``; a test fails when the
+committed file differs from what the packaged schema produces.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+
+from runner.plan.schema import schema_text
+
+Node = Mapping[str, Any]
+
+HEADER = (
+    "<!-- Generated from schemas/plan.schema.json by `python -m runner.plan.reference`; "
+    "do not edit by hand. -->"
+)
+# Building blocks shown as value types rather than as sections of their own.
+_COMBINATORS = {"exactlyOneKind", "planOrderNeedsId", "sizeOrNotional", "step", "tpOrSl"}
+
+
+def _ref_name(node: Node) -> str | None:
+    ref = node.get("$ref")
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+
+
+def _code(value: Any) -> str:
+    return (
+        f"`{json.dumps(value, ensure_ascii=False)}`" if not isinstance(value, str) else f"`{value}`"
+    )
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+class Reference:
+    def __init__(self, schema: Node) -> None:
+        self.schema = schema
+        self.defs: Mapping[str, Node] = schema["$defs"]
+
+    def type_of(self, node: Node) -> str:
+        """A short, linked description of what a property accepts."""
+        name = _ref_name(node)
+        if name == "step":
+            return "[step](#steps)"
+        if name is not None:
+            target = self.defs[name]
+            if _is_object(target):
+                return f"[{target.get('title', name)}](#{_anchor(self._section_title(name))})"
+            return f"[{target.get('title', name).lower()}](#{_anchor('type-' + name)})"
+        if "enum" in node:
+            return " \\| ".join(_code(v) for v in node["enum"])
+        if "const" in node:
+            return _code(node["const"])
+        if "anyOf" in node:
+            return " or ".join(self.type_of(n) for n in node["anyOf"])
+        if node.get("type") == "array" and "items" in node:
+            return f"list of {self.type_of(node['items'])}"
+        kind = node.get("type", "any")
+        kinds = kind if isinstance(kind, list) else [kind]
+        return " or ".join(kinds)
+
+    def _section_title(self, name: str) -> str:
+        return f"{self.defs[name].get('title', name)}"
+
+    def table(self, node: Node) -> Iterator[str]:
+        required = set(node.get("required", ()))
+        yield "| key | accepts | required | description | examples |"
+        yield "|---|---|---|---|---|"
+        for key, prop in node.get("properties", {}).items():
+            examples = ", ".join(_code(e) for e in prop.get("examples", ()))
+            yield (
+                f"| `{key}` | {self.type_of(prop)} | {'yes' if key in required else ''} | "
+                f"{_cell(prop.get('description', ''))} | {_cell(examples)} |"
+            )
+
+    def example(self, key: str | None, node: Node) -> Iterator[str]:
+        examples = node.get("examples") or ()
+        if not examples:
+            return
+        value = {key: examples[0]} if key else examples[0]
+        yield "```yaml"
+        yield from yaml.safe_dump(value, sort_keys=False, allow_unicode=True).rstrip().splitlines()
+        yield "```"
+
+    def render(self) -> str:
+        return "\n".join(self._lines()) + "\n"
+
+    def _lines(self) -> Iterator[str]:
+        s = self.schema
+        yield HEADER
+        yield ""
+        yield f"# {s['title']}"
+        yield ""
+        yield s["description"]
+        yield ""
+        yield f"Schema `$id`: `{s['$id']}` (JSON Schema draft 2020-12; `bitmart-runner schema`)."
+        yield ""
+        yield "## Plan file"
+        yield ""
+        yield from self.table(s)
+        yield ""
+        yield from self.example(None, s)
+        for key in ("policy", "defaults"):
+            yield from self._object_section(key, self.defs[key], key)
+        yield from self._steps()
+        yield from self._types()
+
+    def _object_section(self, name: str, node: Node, key: str | None) -> Iterator[str]:
+        yield ""
+        yield f"## {self._section_title(name)}"
+        yield ""
+        yield node.get("description", "")
+        variants = node.get("oneOf", ())
+        if variants:
+            yield ""
+            yield f"One of {len(variants)} forms:"
+        for variant in variants or (node,):
+            yield ""
+            yield from self.table(variant)
+        for combinator in node.get("allOf", ()):
+            rule = _ref_name(combinator)
+            if rule is not None:
+                yield ""
+                yield self.defs[rule]["description"]
+        if "anyOf" in node and _ref_name(node) is None:
+            yield ""
+            yield (
+                "At least one of "
+                + " and ".join(f"`{r['required'][0]}`" for r in node["anyOf"] if "required" in r)
+                + "."
+            )
+        yield ""
+        yield from self.example(key, node)
+
+    def _steps(self) -> Iterator[str]:
+        step = self.defs["step"]
+        yield ""
+        yield "## Steps"
+        yield ""
+        yield step["description"]
+        yield ""
+        for combinator in ("exactlyOneKind", "planOrderNeedsId"):
+            yield f"- {self.defs[combinator]['description']}"
+        yield ""
+        yield "| step key | kind | what it does |"
+        yield "|---|---|---|"
+        for key, prop in step["properties"].items():
+            yield f"| `{key}` | {self.type_of(prop)} | {_cell(prop.get('description', ''))} |"
+        for key, prop in step["properties"].items():
+            name = _ref_name(prop)
+            if name is None or not _is_object(self.defs[name]):
+                continue
+            yield from self._object_section(name, self.defs[name], key)
+        for name in ("entry", "protection"):
+            yield from self._object_section(name, self.defs[name], None)
+
+    def _types(self) -> Iterator[str]:
+        yield ""
+        yield "## Value types"
+        for name, node in self.defs.items():
+            if name in _COMBINATORS or _is_object(node):
+                continue
+            yield ""
+            yield f'<a id="type-{name.lower()}"></a>'
+            yield f"### {node.get('title', name)}"
+            yield ""
+            yield node.get("description", "")
+            yield ""
+            yield f"Accepts: {self.type_of({k: v for k, v in node.items() if k != 'title'})}."
+            examples = ", ".join(_code(e) for e in node.get("examples", ()))
+            if examples:
+                yield f"Examples: {examples}."
+            for sub in node.get("anyOf", ()):
+                if "pattern" in sub:
+                    yield f"Text form: matches `{sub['pattern']}`."
+
+
+def _is_object(node: Node) -> bool:
+    """An object with keys of its own (or a choice of such objects): a section, not a value."""
+    return "properties" in node or any("properties" in v for v in node.get("oneOf", ()))
+
+
+def _anchor(title: str) -> str:
+    """GitHub's heading anchors: lower case, spaces to dashes, punctuation dropped."""
+    kept = "".join(c for c in title.lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
+
+
+def render_reference(schema: Node | None = None) -> str:
+    return Reference(schema or json.loads(schema_text())).render()
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render_reference())
