@@ -1,9 +1,5 @@
 """Conformance with BitMart's OFFICIAL Python SDK (bitmart-python-sdk-api): a full trading round.
 
-PENDING: needs the real engine (runner.sim.engine), which had not landed when this was written.
-pytest does not collect this file; rename it to test_sdk_conformance.py once the engine exists
-and adjust field expectations only where the engine follows the facts differently.
-
 Every call goes through ``APIContract`` against the simulator over HTTP; every response is parsed
 by the SDK and checked for the fields and JSON types the API facts (section 13) document.  Where
 the SDK's docstrings disagree with the facts, the facts decide:
