@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from runner.sim.engine import account, rules, views
@@ -9,7 +10,7 @@ from runner.sim.engine.errors import reject
 from runner.sim.engine.markets import MAKER_FEE, TAKER_FEE
 from runner.sim.engine.numbers import ZERO, wire
 from runner.sim.engine.params import Params
-from runner.sim.engine.state import HEDGE, WORKING, Book
+from runner.sim.engine.state import HEDGE, WORKING, Book, Position
 
 DAY_MS = 24 * 3600 * 1000
 DEFAULT_RANGE_MS = 7 * DAY_MS
@@ -41,9 +42,13 @@ def fee_rate(book: Book, params: Params, now_ms: int) -> dict[str, str]:
     }
 
 
-def _held(book: Book, params: Params) -> list:
+def _held(book: Book, params: Params) -> list[Position]:
     spec = params.optional_spec()
-    return [p for p in book.positions.values() if spec is None or p.symbol == spec.symbol]
+    return _sorted(p for p in book.positions.values() if spec is None or p.symbol == spec.symbol)
+
+
+def _sorted(positions: Iterable[Position]) -> list[Position]:
+    return sorted(positions, key=lambda p: (p.symbol, p.side))
 
 
 def positions_v1(book: Book, params: Params, now_ms: int) -> list[dict[str, Any]]:
@@ -57,26 +62,26 @@ def positions_risk(book: Book, params: Params, now_ms: int) -> list[dict[str, An
 def positions_v2(book: Book, params: Params, now_ms: int) -> list[dict[str, Any]]:
     """Facts 10.12: without symbol only held positions; with it, rows even when flat."""
     spec = params.optional_spec()
-    held = sorted({p.symbol for p in book.positions.values()})
-    symbols = held if spec is None else [spec.symbol]
+    if spec is None:
+        return [views.position_v2_row(book, p, now_ms) for p in _sorted(book.positions.values())]
+    symbol = spec.symbol
+    if book.position_mode == HEDGE:
+        sides = [("long", "long"), ("short", "short")]
+    else:
+        held = [s for s in ("long", "short") if f"{symbol}/{s}" in book.positions]
+        sides = [(held[0] if held else "long", "both")]
+    current = rules.setting(book, symbol)
     rows = []
-    for symbol in symbols:
-        if book.position_mode == HEDGE:
-            sides = [("long", "long"), ("short", "short")]
+    for side, shown in sides:
+        position = book.positions.get(f"{symbol}/{side}")
+        if position is not None:
+            rows.append(views.position_v2_row(book, position, now_ms))
         else:
-            held = [s for s in ("long", "short") if f"{symbol}/{s}" in book.positions]
-            sides = [(held[0] if held else "long", "both")]
-        for side, shown in sides:
-            position = book.positions.get(f"{symbol}/{side}")
-            if position is not None:
-                rows.append(views.position_v2_row(book, position, now_ms))
-            else:
-                current = rules.setting(book, symbol)
-                rows.append(
-                    views.flat_v2_row(
-                        book, symbol, shown, current.leverage, current.margin_mode, now_ms
-                    )
+            rows.append(
+                views.flat_v2_row(
+                    book, symbol, shown, current.leverage, current.margin_mode, now_ms
                 )
+            )
     return rows
 
 
