@@ -30,6 +30,7 @@ def submit_order(book: Book, params: Params, now_ms: int) -> dict[str, object]:
     mode = params.choice("mode", (1, 2, 3, 4), params.integer("mode", default=GTC), 40007)
     if order_type == "market" and mode == MAKER_ONLY:
         raise reject(40042)
+    params.choice("stp_mode", (1, 2, 3), params.integer("stp_mode", default=1), 40007)
     size = params.required_int("size")
     rules.check_size(spec, size, market=order_type == "market")
     limit_price = params.positive_price("price", spec, required=order_type == "limit")

@@ -153,6 +153,8 @@ def test_maker_only_never_takes_liquidity() -> None:
         (40030, {"leverage": "0"}),
         (40048, {"client_order_id": "ab-c"}),
         (40049, {"client_order_id": "a" * 33}),
+        (40007, {"stp_mode": 4}),
+        (40007, {"mode": "1"}),
     ],
 )
 def test_order_parameters_are_checked(code: int, changes: dict[str, object]) -> None:
