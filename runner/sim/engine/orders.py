@@ -17,7 +17,7 @@ from runner.sim.engine.errors import reject
 from runner.sim.engine.markets import ContractSpec
 from runner.sim.engine.numbers import ZERO, wire
 from runner.sim.engine.params import Params
-from runner.sim.engine.state import WORKING, Book, Order, Setting
+from runner.sim.engine.state import WORKING, Book, Order, Setting, Trigger
 
 GTC, FOK, IOC, MAKER_ONLY = 1, 2, 3, 4
 PRICE_TYPES = (1, 2)
@@ -79,13 +79,16 @@ def _order_setting(
     return leverage, margin_mode
 
 
-def read_presets(params: Params, spec: ContractSpec, order: Order) -> None:
-    order.preset_tp = params.positive_price("preset_take_profit_price", spec, required=False)
-    order.preset_sl = params.positive_price("preset_stop_loss_price", spec, required=False)
-    if order.preset_tp is not None:
-        order.preset_tp_type = _price_type(params, "preset_take_profit_price_type")
-    if order.preset_sl is not None:
-        order.preset_sl_type = _price_type(params, "preset_stop_loss_price_type")
+def read_presets(params: Params, spec: ContractSpec, target: Order | Trigger) -> None:
+    """Copy the request's preset TP/SL legs onto ``target``; legs not sent stay as they are."""
+    take_profit = params.positive_price("preset_take_profit_price", spec, required=False)
+    stop_loss = params.positive_price("preset_stop_loss_price", spec, required=False)
+    if take_profit is not None:
+        target.preset_tp = take_profit
+        target.preset_tp_type = _price_type(params, "preset_take_profit_price_type")
+    if stop_loss is not None:
+        target.preset_sl = stop_loss
+        target.preset_sl_type = _price_type(params, "preset_stop_loss_price_type")
 
 
 def _price_type(params: Params, name: str) -> int:

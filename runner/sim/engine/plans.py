@@ -80,24 +80,7 @@ def submit_plan_order(book: Book, params: Params, now_ms: int) -> dict[str, obje
         update_ms=now_ms,
     )
     if side in (1, 4):
-        probe = Order(
-            "",
-            "",
-            spec.symbol,
-            side,
-            exec_type,
-            mode,
-            ZERO,
-            size,
-            leverage,
-            margin_mode,
-            book.position_mode,
-            now_ms,
-            now_ms,
-        )
-        orders.read_presets(params, spec, probe)
-        trigger.preset_tp, trigger.preset_tp_type = probe.preset_tp, probe.preset_tp_type
-        trigger.preset_sl, trigger.preset_sl_type = probe.preset_sl, probe.preset_sl_type
+        orders.read_presets(params, spec, trigger)
     book.triggers[trigger.order_id] = trigger
     return {"order_id": int(trigger.order_id)}
 

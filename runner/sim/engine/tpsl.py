@@ -109,12 +109,7 @@ def modify_preset_plan_order(book: Book, params: Params, now_ms: int) -> dict[st
     if not order_id:
         raise reject(40007, "order_id is required")
     carrier = _carrier(book, spec.symbol, order_id)
-    probe = Order("", "", spec.symbol, 1, "limit", 1, ZERO, 1, ZERO, "cross", "", 0, 0)
-    orders.read_presets(params, spec, probe)
-    if probe.preset_tp is not None:
-        carrier.preset_tp, carrier.preset_tp_type = probe.preset_tp, probe.preset_tp_type
-    if probe.preset_sl is not None:
-        carrier.preset_sl, carrier.preset_sl_type = probe.preset_sl, probe.preset_sl_type
+    orders.read_presets(params, spec, carrier)
     if isinstance(carrier, Order) and carrier.state == FINISHED:
         _update_children(book, carrier, now_ms)
     carrier.update_ms = now_ms
