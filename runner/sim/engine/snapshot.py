@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from runner.sim.engine import account, liquidation
+from runner.sim.engine import account, liquidation, rules
+from runner.sim.engine.markets import MARKETS
 from runner.sim.engine.numbers import wire
 from runner.sim.engine.state import Book, Order, Trigger
 
@@ -124,9 +125,9 @@ def state_view(book: Book) -> dict[str, Any]:
             for t in book.transfers
         ],
         "prices": {s: {"last": wire(p.last), "mark": wire(p.mark)} for s, p in book.prices.items()},
-        "settings": {
+        "settings": {  # effective per symbol, defaults included
             s: {"leverage": wire(v.leverage), "open_type": v.margin_mode}
-            for s, v in book.settings.items()
+            for s, v in ((s, rules.setting(book, s)) for s in MARKETS)
         },
         "timers": {
             s: {"set_time": t.set_time, "cancel_time": t.cancel_time}

@@ -156,6 +156,7 @@ def test_state_view_lists_everything_as_plain_json() -> None:
     assert state["transfers"][0]["amount"] == "500"
     assert state["prices"][BTC] == {"last": "66000", "mark": "66000"}
     assert state["settings"][BTC] == {"leverage": "10", "open_type": "isolated"}
+    assert state["settings"]["SOLUSDT"] == {"leverage": "20", "open_type": "cross"}  # default
     futures = state["balances"]["futures"]
     assert set(futures) >= {"available", "frozen", "position_margin", "unrealized", "equity"}
 
