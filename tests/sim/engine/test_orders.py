@@ -366,3 +366,34 @@ def test_order_ids_are_increasing_numeric_strings() -> None:
     ids = [market(ex, 1, 1)["order_id"] for _ in range(3)]
     assert ids == sorted(ids) and len(set(ids)) == 3
     assert all(isinstance(o["order_id"], str) for o in get(ex, "order-history", symbol=BTC))
+
+
+def test_a_cross_loss_reduces_what_is_available() -> None:
+    ex = new("1000")
+    market(ex, 1, 10, open_type="cross")
+    move(ex, "64000")
+    # margin 65, fee 0.39, unrealized (64000 - 65000) * 0.01 = -10
+    assert usdt(ex)["available_balance"] == D("1000") - D("65") - D("0.39") - D("10")
+    isolated = new("1000")
+    market(isolated, 1, 10)
+    move(isolated, "64000")
+    assert usdt(isolated)["available_balance"] == D("1000") - D("65") - D("0.39")
+
+
+def test_a_new_account_and_the_control_calls() -> None:
+    from runner.sim.engine import Exchange, SimError
+
+    ex = Exchange.new(now_ms=T0)
+    assert ex.state()["balances"]["spot"] == "10000"
+    assert ex.state()["balances"]["futures"]["equity"] == "0"
+    ex.fund("futures", D("5"), T0)
+    ex.fund("spot", D("1"), T0)
+    assert ex.state()["balances"]["spot"] == "10001"
+    assert usdt(ex)["available_balance"] == D("5")
+    with pytest.raises(SimError) as info:
+        ex.set_price("DOGEUSDT", D("1"), None, T0)
+    assert info.value.code == 40034
+    with pytest.raises(ValueError, match="greater than zero"):
+        ex.set_price(BTC, D("0"), None, T0)
+    with pytest.raises(ValueError, match="wallet"):
+        ex.fund("margin", D("1"), T0)

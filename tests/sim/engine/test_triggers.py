@@ -447,3 +447,13 @@ def test_trailing_parameters_and_cancel() -> None:
     rejected(40036, ex, "POST", "cancel-trail-order", symbol=BTC, order_id=str(trail_id))
     rejected(40035, ex, "POST", "cancel-trail-order", symbol=BTC, order_id="1")
     assert get(ex, "get-open-orders", symbol=BTC) == []
+
+
+def test_a_closed_position_takes_its_resting_closes_with_it() -> None:
+    ex = new()
+    market(ex, 1, 10, preset_stop_loss_price="60000")
+    limit(ex, 3, 4, "70000")
+    move(ex, "60000")
+    assert get(ex, "get-open-orders") == []
+    reasons = {o["reason"] for o in ex.state()["orders"] if o["type"] == "limit"}
+    assert reasons == {"cancelled: position closed"}
