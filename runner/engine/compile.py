@@ -8,7 +8,7 @@ account and what they ask for; action steps (open, close, transfer) produce thei
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from runner.engine.actions import OrderIds
@@ -68,16 +68,46 @@ def compile_plan(
     transfers_supported: bool = True,
     plan_order_registry: Mapping[str, str] | None = None,
 ) -> PlanResult:
-    ws = WorkingState.start(snapshot)
-    ctx = Ctx(
-        ws=ws,
-        ids=ids,
-        policy=plan.policy,
-        target=snapshot.target,
-        transfers_supported=transfers_supported,
-        plan_order_registry=plan_order_registry or {},
-    )
-    steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
+    def run(reserve: Mapping[int, Decimal]) -> PlanResult:
+        ws = WorkingState.start(snapshot)
+        ctx = Ctx(
+            ws=ws,
+            ids=ids,
+            policy=plan.policy,
+            target=snapshot.target,
+            transfers_supported=transfers_supported,
+            plan_order_registry=plan_order_registry or {},
+            balance_reserve=reserve,
+        )
+        steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
+        return _result(plan, snapshot, steps, ws)
+
+    first = run({})
+    reserve = _balance_reserve(plan, first)
+    if not reserve:
+        return first
+    # Top up once for what later steps consume, so a re-apply finds the target met.  If the
+    # larger transfer is not possible (spot too low, policy), keep the plain top-up and its warning.
+    second = run(reserve)
+    return first if second.has_errors and not first.has_errors else second
+
+
+def _balance_reserve(plan: PlanIntents, result: PlanResult) -> dict[int, Decimal]:
+    """ensure_balance steps whose target the later steps undo: by how much (whole USDT up, a
+    margin for fills a little off the estimate)."""
+    final = result.predicted.balances.futures_available
+    reserve = {}
+    for intent, step in zip(plan.intents, result.steps, strict=True):
+        undone = isinstance(intent, BalanceIntent) and final < intent.min_available
+        if undone and not step.has_errors:
+            gap = intent.min_available - final  # type: ignore[attr-defined]
+            reserve[intent.index] = gap.to_integral_value(ROUND_CEILING)
+    return reserve
+
+
+def _result(
+    plan: PlanIntents, snapshot: Snapshot, steps: tuple[StepResult, ...], ws: WorkingState
+) -> PlanResult:
     findings = [f for step in steps for f in step.findings]
     findings += _convergence_warnings(plan, steps, ws)
     return PlanResult(
@@ -119,7 +149,7 @@ def _convergence_warnings(
                     message=(
                         f"ensure_balance wants {intent.min_available} USDT available, but "
                         f"later steps leave about {ws.futures_available.quantize(CENT)} USDT: "
-                        "every apply will transfer again"
+                        "the next apply will transfer again"
                     ),
                     location=intent.loc(""),
                     hint="raise min_available to cover the margin later steps use, or accept "

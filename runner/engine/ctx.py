@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from runner.engine.actions import OrderIds
 from runner.engine.intents import Policy
@@ -20,3 +21,6 @@ class Ctx:
     # plan-order step key -> exchange order id recorded by earlier applies (plan orders carry
     # no client order id, so the journal is how the runner knows which ones are its own)
     plan_order_registry: Mapping[str, str] = field(default_factory=dict)
+    # ensure_balance step index -> USDT the later steps of this plan take from the futures
+    # wallet: transferred up front, so the target still holds when the plan ends (convergence)
+    balance_reserve: Mapping[int, Decimal] = field(default_factory=dict)

@@ -60,13 +60,19 @@ def _transfers_possible(b: StepBuilder, ctx: Ctx) -> bool:
 def compile_balance(b: StepBuilder, ctx: Ctx, intent: BalanceIntent) -> None:
     ws = ctx.ws
     b.before = {"futures_available": ws.futures_available, "spot_available": ws.spot_available}
-    shortfall = intent.min_available - ws.futures_available
+    reserve = ctx.balance_reserve.get(intent.index, Decimal(0))
+    shortfall = intent.min_available + reserve - ws.futures_available
     if shortfall <= 0:
         b.after = dict(b.before)
         return
     if not _transfers_possible(b, ctx):
         return
     amount = max(MIN_TRANSFER, shortfall.quantize(CENT, rounding=ROUND_CEILING))
+    if reserve:
+        b.note(
+            f"includes {_usdt(reserve)} the later steps of this plan use, so at least "
+            f"{_fmt(intent.min_available)} USDT stays available when the plan ends"
+        )
     _transfer(b, ctx, amount, to_futures=True, field="min_available")
     b.after = {"futures_available": ws.futures_available, "spot_available": ws.spot_available}
 

@@ -90,12 +90,41 @@ def test_reference_plan_compiles_end_to_end(tmp_path: Path) -> None:
     assert not result.has_errors
     transfer, order = result.actions
     assert isinstance(transfer, Transfer)
-    assert (transfer.amount, transfer.to_futures) == (D(500), True)
+    # 500 to keep available + what the open takes, so the target still holds after it (and a
+    # re-apply finds nothing to do): margin 10 x 0.001 x 67000 / 10 = 67.00, taker fee
+    # 670 x 0.0006 = 0.402 -> 67.402, whole USDT up -> 68
+    assert (transfer.amount, transfer.to_futures) == (D(568), True)
+    assert result.predicted.balances.futures_available >= D(500)
+    assert not [f for f in result.findings if f.rule == "target-undone-later"]
+    assert any("later steps of this plan use" in n for n in result.steps[0].notes)
     assert isinstance(order, SubmitOrder)
     assert (order.size, order.order_type, order.leverage) == (D(10), "market", D(10))
     assert order.stop_loss is not None and order.stop_loss.trigger == D("64990.0")  # -3% of 67000
     assert order.take_profit is not None and order.take_profit.trigger == D(72000)
     assert order.cid == IDS.make("#2", "O")
+
+
+def test_balance_reserve_falls_back_to_the_plain_top_up_when_spot_cannot_cover_it(
+    tmp_path: Path,
+) -> None:
+    _, intents = adapt(tmp_path, REFERENCE)
+    result = compile_plan(intents, snapshot(spot="520"), IDS)  # 568 is more than spot holds
+    assert not result.has_errors
+    transfer = result.actions[0]
+    assert isinstance(transfer, Transfer) and transfer.amount == D(500)
+    (warning,) = [f for f in result.findings if f.rule == "target-undone-later"]
+    assert "next apply will transfer again" in warning.message
+
+
+def test_held_target_with_its_reserve_is_no_change(tmp_path: Path) -> None:
+    _, intents = adapt(tmp_path, REFERENCE)
+    first = compile_plan(intents, snapshot(), IDS)
+    after = snapshot(
+        futures=str(first.predicted.balances.futures_available),
+        positions=(long_btc(leverage="10", margin=Margin.ISOLATED),),
+    )
+    again = compile_plan(intents, after, IDS)
+    assert [a for a in again.actions if isinstance(a, Transfer)] == []
 
 
 def test_live_findings_point_at_the_line_in_the_plan_file(tmp_path: Path) -> None:

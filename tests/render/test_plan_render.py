@@ -40,8 +40,9 @@ IDS = OrderIds("btc-swing")
 def test_text_diff_of_the_reference_plan() -> None:
     text = render_plan(compile_plan(PLAN, snapshot(), IDS), Style(False))
     assert "step 1 [#1] ensure_balance" in text
-    assert "futures available: 0 -> 500" in text
-    assert "~ transfer 500 USDT spot -> futures" in text
+    assert "futures available: 0 -> 568" in text
+    assert "~ transfer 568 USDT spot -> futures" in text
+    assert "includes 68 USDT the later steps of this plan use" in text
     assert "+ open long 10 BTCUSDT market 10x isolated" in text
     assert "size: 0 -> 10" in text
     assert "take-profit: - -> 72000" in text
@@ -49,7 +50,7 @@ def test_text_diff_of_the_reference_plan() -> None:
     assert "initial margin 67.00 USDT" in text
     assert "est. liquidation price" in text
     assert "Plan: 2 changes (1 orders, 0 TP/SL, 1 transfers, 0 settings)" in text
-    assert "warning: ensure_balance wants 500" in text
+    assert "warning" not in text  # the top-up covers the open: nothing undoes the target
     assert text.endswith(DISCLAIMER)
     assert "\x1b[" not in text
 
@@ -83,5 +84,5 @@ def test_json_document_is_versioned_and_carries_requests_and_findings() -> None:
     assert order["path"] == "/contract/private/submit-order"
     assert order["body"]["preset_stop_loss_price"] == "64990"
     assert doc["steps"][1]["estimate"]["initial_margin"] == "67"
-    assert doc["findings"][0]["rule"] == "target-undone-later"
+    assert doc["findings"] == []
     assert doc["predicted"]["positions"][0]["size"] == "10"
