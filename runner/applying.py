@@ -16,7 +16,7 @@ from runner.commands.context import Session, local_now, notify
 from runner.engine import actions as act
 from runner.engine.result import PlanResult
 from runner.engine.saved import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
-from runner.engine.snapshot import Needs, read_snapshot
+from runner.engine.snapshot import Needs, known_fees, read_snapshot
 from runner.engine.state import Snapshot
 from runner.errors import ExitCode
 from runner.exchange import TradeClient
@@ -157,7 +157,13 @@ class ApplyRun:
                 actions=[action_to_json(a) for a in prepared.actions],
                 resumes=[j.run_id for j in resume.journals],
             )
-            port = ClientPort(client, target=s.target.name, needs=prepared.needs, now=local_now)
+            port = ClientPort(
+                client,
+                target=s.target.name,
+                needs=prepared.needs,
+                now=local_now,
+                fees=known_fees(prepared.snapshot),
+            )
             to_run, skipped = self._skip_done(port, prepared, resume, journal)
             close_out(resume.journals, self.run_id, s.secrets())
             executor = Executor(

@@ -73,6 +73,23 @@ class Needs:
     mode: bool = False  # a position_mode step: the mode and every position on the account
 
 
+@dataclass(frozen=True)
+class KnownFee:
+    taker: Decimal
+    maker: Decimal
+
+
+def known_fees(snapshot: Snapshot) -> dict[str, KnownFee]:
+    """The fee rates a snapshot already holds, for ``read_snapshot(known_fees=...)``."""
+    return {s: KnownFee(spec.taker_fee, spec.maker_fee) for s, spec in snapshot.specs.items()}
+
+
+def _done(value: T) -> Future[T]:
+    future: Future[T] = Future()
+    future.set_result(value)
+    return future
+
+
 class SymbolUnknown(LookupError):
     def __init__(self, symbols: Sequence[str]) -> None:
         super().__init__(", ".join(symbols))
@@ -87,9 +104,14 @@ def read_snapshot(
     needs: Needs,
     now: Callable[[], datetime],
     workers: int = 8,
+    known_fees: Mapping[str, Any] | None = None,
 ) -> Snapshot:
     """One parallel round of reads -> ``Snapshot``.  Raises ``SymbolUnknown`` for a symbol the
-    exchange does not list; client errors propagate unchanged."""
+    exchange does not list; client errors propagate unchanged.
+
+    ``known_fees`` (symbol -> object with ``taker``/``maker``) skips the fee-rate reads: an
+    account's fee tier does not move within a run, and that endpoint allows only 2 calls per
+    2 s, so re-reading it to verify an apply would cost a wait."""
     symbols = tuple(dict.fromkeys(symbols))
     one = symbols[0] if len(symbols) == 1 else None
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snapshot") as pool:
@@ -99,7 +121,11 @@ def read_snapshot(
 
         contracts = go(source.contracts, one)
         brackets = go(source.leverage_brackets, one)
-        fees = {s: go(source.fee_rate, s) for s in symbols[:MAX_FEE_READS]}
+        fees = (
+            {s: _done(known_fees[s]) for s in symbols if s in known_fees}
+            if known_fees is not None
+            else {s: go(source.fee_rate, s) for s in symbols[:MAX_FEE_READS]}
+        )
         positions = {s: go(source.positions_v2, s) for s in symbols}
         every_position = go(source.positions_v2) if needs.mode else None
         orders = go(source.open_orders)

@@ -9,12 +9,12 @@ snapshot reader ``plan`` uses, so apply verifies against exactly what plan check
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from runner.engine import actions as act
-from runner.engine.snapshot import Needs, read_snapshot
+from runner.engine.snapshot import KnownFee, Needs, read_snapshot
 from runner.engine.state import Snapshot
 from runner.exchange import TradeClient
 from runner.exchange.errors import ApiError, OutcomeUnknown
@@ -34,8 +34,10 @@ class ClientPort:
         needs: Needs,
         now: Callable[[], datetime],
         wall_ms: Callable[[], int] = lambda: int(time.time() * 1000),
+        fees: Mapping[str, KnownFee] | None = None,
     ) -> None:
         self.client = client
+        self.fees = fees
         self.target = target
         self.needs = needs
         self._now = now
@@ -54,7 +56,12 @@ class ClientPort:
 
     def snapshot(self, symbols: Sequence[str]) -> Snapshot:
         return read_snapshot(
-            self.client, symbols, target=self.target, needs=self.needs, now=self._now
+            self.client,
+            symbols,
+            target=self.target,
+            needs=self.needs,
+            now=self._now,
+            known_fees=self.fees,
         )
 
     def find_order(self, symbol: str, client_order_id: str) -> OrderFact | None:
