@@ -8,11 +8,12 @@ simulator's rate limits on.  A benchmark, not a test: it prints figures and asse
 Round trips on the critical path are measured, not counted from the code: at latency L every
 sequential round trip costs L, so (wall at L - wall at 0) / L is how many the run waited through.
 The floor is what any correct client must wait for on this plan from a fresh account: one round
-of reads (they are independent, so parallel), then the transfer, then the open (it needs the
-margin the transfer brings), each acknowledged: 3 round trips.  BitMart's own guidance (the agent
-skill "S" in the API facts, sections 10.1-10.4) reads and writes one call at a time: details,
-assets, spot wallet, transfer, position-v2 pre-check, submit-leverage, submit-order, position-v2
-check, one submit-tp-sl-order per leg, current-plan-order check: 11 sequential round trips.
+of reads (independent, so parallel), one round per dependent write (the transfer, then the open
+that needs its margin, TP/SL riding on it as preset fields), one parallel round to verify: 4
+round trips.  BitMart's own guidance (the agent skill "S" in the API facts, sections 10.1-10.4)
+reads and writes one call at a time: details, assets, spot wallet, transfer, assets again,
+position-v2 pre-check, submit-leverage, submit-order, position-v2 check, one submit-tp-sl-order
+per leg, current-plan-order check: about 12 sequential round trips.
 
     python bench/bench_apply.py [--latency-ms 50] [--plans 30] [--json FILE]
 """
@@ -41,8 +42,8 @@ from runner.exchange.limits import SHARED  # noqa: E402
 from runner.sim.server import SimServer  # noqa: E402
 
 REFERENCE = REPO / "plans" / "examples" / "btc-long.yaml"
-FLOOR_ROUND_TRIPS = 3
-GUIDE_ROUND_TRIPS = 11
+FLOOR_ROUND_TRIPS = 4
+GUIDE_ROUND_TRIPS = 12
 SYMBOLS = ("BTCUSDT", "ETHUSDT", "SOLUSDT")
 
 
@@ -68,17 +69,28 @@ def _account(server: SimServer) -> Iterator[Path]:
                     os.environ[key] = value
 
 
-def _apply(server: SimServer, plan: Path, *, fresh_process: bool = True) -> tuple[int, float]:
-    if fresh_process:
-        SHARED.clear()  # as a new process would start: no memory of earlier calls
+def _cli(server: SimServer, *args: str, ok: tuple[int, ...] = (0,)) -> tuple[int, float]:
+    SHARED.clear()  # as a new process would start: no memory of earlier calls
     out = io.StringIO()
     started = time.perf_counter()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = cli.run(["apply", str(plan), "--yes", "--base-url", server.url])
+        code = cli.run([*args, "--base-url", server.url])
     elapsed = time.perf_counter() - started
-    if code != 0:
-        raise SystemExit(f"apply {plan.name} exited {code}:\n{out.getvalue()}")
+    if code not in ok:
+        raise SystemExit(f"{' '.join(args)} exited {code}:\n{out.getvalue()}")
     return int(code), elapsed
+
+
+def _apply(server: SimServer, plan: Path) -> tuple[int, float]:
+    return _cli(server, "apply", str(plan), "--yes")
+
+
+def one_plan(latency_ms: int) -> dict[str, Any]:
+    """`plan` on the reference plan: its reads should cost about one round trip (parallel)."""
+    with SimServer(latency_ms=latency_ms) as server, _account(server):
+        _, elapsed = _cli(server, "plan", str(REFERENCE), "--detailed-exitcode", ok=(2,))
+        log = server.request_log()
+    return {"latency_ms": latency_ms, "requests": len(log), "seconds": round(elapsed, 4)}
 
 
 def one_apply(latency_ms: int) -> dict[str, Any]:
@@ -163,7 +175,15 @@ def summarise(zero: dict[str, Any], slow: dict[str, Any]) -> dict[str, Any]:
 def run(latency_ms: int, plans: int) -> dict[str, Any]:
     zero = one_apply(0)
     slow = one_apply(latency_ms)
+    plan_zero, plan_slow = one_plan(0), one_plan(latency_ms)
+    plan_trips = (plan_slow["seconds"] - plan_zero["seconds"]) / (latency_ms / 1000)
     results = {
+        "plan_reference": {
+            "at_0ms": plan_zero,
+            f"at_{latency_ms}ms": plan_slow,
+            "round_trips_measured": round(plan_trips, 2),
+            "floor_round_trips": 1,
+        },
         "apply_reference": {"at_0ms": zero, f"at_{latency_ms}ms": slow, **summarise(zero, slow)},
         "back_to_back": back_to_back(plans),
     }
@@ -171,6 +191,14 @@ def run(latency_ms: int, plans: int) -> dict[str, Any]:
 
 
 def print_table(results: dict[str, Any]) -> None:
+    plan = results["plan_reference"]
+    for figures in plan.values():
+        if isinstance(figures, dict):
+            print(
+                f"plan btc-long at {figures['latency_ms']:>3} ms latency: "
+                f"{figures['seconds'] * 1000:8.1f} ms wall, {figures['requests']} requests (reads)"
+            )
+    print(f"  critical path: {plan['round_trips_measured']} round trips measured; floor 1")
     ref = results["apply_reference"]
     for figures in ref.values():
         if isinstance(figures, dict) and "requests" in figures:
