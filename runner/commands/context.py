@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +16,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from runner.config import Credentials, Target, load_credentials, resolve_target, runner_home
+from runner.config import (
+    Credentials,
+    ExchangeKind,
+    Target,
+    load_credentials,
+    resolve_target,
+    runner_home,
+)
 from runner.render.style import Style, color_enabled
 
 if TYPE_CHECKING:
@@ -55,6 +65,10 @@ def retry_policy() -> RetryPolicy:
     return RetryPolicy(sleep=progress_sleep())
 
 
+def _wall_s(policy: RetryPolicy) -> float:
+    return policy.wall_ms() / 1000
+
+
 def local_now() -> datetime:
     return datetime.now().astimezone()
 
@@ -82,15 +96,53 @@ class Session:
             return ()
         return tuple(v for v in (self.creds.secret, self.creds.memo) if v)
 
-    def reader(self) -> ReadClient:
+    @contextmanager
+    def reader(self) -> Iterator[ReadClient]:
         from runner.exchange import open_read_client
 
-        return open_read_client(self.target, self.creds, notify=notify, retry=retry_policy())
+        policy = retry_policy()
+        with (
+            self._shared_limits(policy),
+            open_read_client(self.target, self.creds, notify=notify, retry=policy) as client,
+        ):
+            yield client
 
-    def trader(self) -> TradeClient:
+    @contextmanager
+    def trader(self) -> Iterator[TradeClient]:
         from runner.exchange import open_trade_client
 
-        return open_trade_client(self.target, self.creds, notify=notify, retry=retry_policy())
+        policy = retry_policy()
+        with (
+            self._shared_limits(policy),
+            open_trade_client(self.target, self.creds, notify=notify, retry=policy) as client,
+        ):
+            yield client
+
+    @contextmanager
+    def _shared_limits(self, policy: RetryPolicy) -> Iterator[None]:
+        """Carry the client's rate-limit windows from one run to the next on this account, so
+        runs started back to back (cron, CI, scripts) wait instead of collecting 429s."""
+        from runner.exchange.limits import SHARED
+
+        if self.target.kind is ExchangeKind.PAPER:
+            yield  # in-process, no rate limits to respect
+            return
+        path = self.home / "ratelimits" / f"{self.account_id}.json"
+        # first run, or unreadable: the exchange's headers and 429 handling still protect
+        with suppress(OSError, ValueError):
+            saved = json.loads(path.read_text("utf-8"))
+            SHARED.restore(saved, now=policy.clock(), wall_s=_wall_s(policy))
+        try:
+            yield
+        finally:
+            state = SHARED.export(now=policy.clock(), wall_s=_wall_s(policy))
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(state), "utf-8")
+                os.replace(tmp, path)
+            except OSError:
+                pass  # best effort: losing it costs at most a wait or a retried 429
 
 
 def open_session(

@@ -14,8 +14,9 @@ from __future__ import annotations
 import math
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 Key = tuple[str, str]  # (base URL, endpoint path)
 
@@ -102,6 +103,50 @@ class LimiterRegistry:
     def clear(self) -> None:
         with self._lock:
             self._windows.clear()
+
+    # -- across processes: cron runs back to back must not spend the exchange's windows twice --
+    def export(self, *, now: float, wall_s: float) -> dict[str, Any]:
+        """The windows still open at ``now``, as ages in seconds (a monotonic clock's readings
+        mean nothing to another process); ``wall_s`` dates the snapshot."""
+        windows = []
+        with self._lock:
+            for (base, path), window in self._windows.items():
+                ages = [now - t for t in window.stamps if now - t < window.window_s]
+                blocked = max(0.0, window.blocked_until - now)
+                if ages or blocked:
+                    windows.append(
+                        {
+                            "base": base,
+                            "path": path,
+                            "limit": window.limit,
+                            "window_s": window.window_s,
+                            "ages": ages,
+                            "blocked_s": blocked,
+                        }
+                    )
+        return {"wall_s": wall_s, "windows": windows}
+
+    def restore(self, data: Mapping[str, Any], *, now: float, wall_s: float) -> None:
+        """Take over what an earlier process spent; damaged or old data is ignored, since the
+        exchange's own headers and 429 handling remain the backstop."""
+        try:
+            elapsed = max(0.0, wall_s - float(data["wall_s"]))
+            entries = list(data["windows"])
+            with self._lock:
+                for entry in entries:
+                    key = (str(entry["base"]), str(entry["path"]))
+                    if key in self._windows:
+                        continue  # this process already counts that endpoint itself
+                    window_s = float(entry["window_s"])
+                    window = self._window(key, int(entry["limit"]), window_s)
+                    for age in sorted((float(a) for a in entry["ages"]), reverse=True):
+                        if age + elapsed < window_s:
+                            window.stamps.append(now - age - elapsed)
+                    blocked = float(entry["blocked_s"]) - elapsed
+                    if blocked > 0:
+                        window.blocked_until = max(window.blocked_until, now + blocked)
+        except (KeyError, TypeError, ValueError):
+            return
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ import pytest
 
 from runner.commands import apply as apply_command
 from runner.errors import ExitCode
+from runner.exchange.limits import SHARED
 from runner.execute.consent import Prompt
-from tests.e2e.conftest import Cli, write_plan
+from tests.e2e.conftest import Cli, FakeTime, write_plan
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "plans" / "examples"
 BTC_LONG = EXAMPLES / "btc-long.yaml"
@@ -153,3 +154,15 @@ def test_status_shows_what_apply_did(runner_cli: Cli) -> None:
     assert status.code == ExitCode.OK, status.text
     assert "BTCUSDT" in status.out
     assert len(runner_cli.writes()) == writes  # status itself sent nothing
+
+
+def test_runs_back_to_back_wait_instead_of_collecting_429s(
+    runner_cli: Cli, fake_time: FakeTime
+) -> None:
+    # trade-fee-rate allows 2 calls per 2 s; each plan reads it once.  Every run below starts
+    # with an empty in-process limiter, as a new process would: only the saved windows help.
+    for _ in range(4):
+        SHARED.clear()
+        assert runner_cli.run("plan", str(BTC_LONG)).code == ExitCode.OK
+    assert [e.path for e in runner_cli.server.request_log() if e.status == 429] == []
+    assert sum(fake_time.slept) >= 2.0  # it waited for the window instead

@@ -159,3 +159,50 @@ def test_registry_is_thread_safe_under_contention(monkeypatch: pytest.MonkeyPatc
     admitted.sort()
     assert len(admitted) == 20
     assert all(later - first >= 2.0 for first, later in zip(admitted, admitted[4:], strict=False))
+
+
+# -- carried across processes (runs started back to back) --------------------------------------
+KEY = ("https://api-cloud-v2.bitmart.com", "/contract/private/trade-fee-rate")
+
+
+def _spent(now: float) -> LimiterRegistry:
+    registry = LimiterRegistry()
+    for at in (now - 0.5, now - 0.2):  # 2 of 2 used in the last 2 s
+        with registry._lock:
+            registry._window(KEY, 2, 2.0).reserve(at)
+    return registry
+
+
+def _wait_for_slot(registry: LimiterRegistry, now: float) -> float:
+    with registry._lock:
+        return registry._window(KEY, 2, 2.0).reserve(now)
+
+
+def test_a_new_process_waits_out_what_the_last_one_spent() -> None:
+    saved = _spent(10.0).export(now=10.0, wall_s=1_000.0)
+    fresh = LimiterRegistry()
+    # another process: its monotonic clock reads 500; 0.3 s of wall time went by meanwhile
+    fresh.restore(saved, now=500.0, wall_s=1_000.3)
+    # the older request (0.5 s before the save) leaves the window 2 - 0.5 - 0.3 = 1.2 s from now
+    assert _wait_for_slot(fresh, 500.0) == pytest.approx(1.2)
+
+
+def test_windows_that_closed_meanwhile_are_forgotten() -> None:
+    saved = _spent(10.0).export(now=10.0, wall_s=1_000.0)
+    fresh = LimiterRegistry()
+    fresh.restore(saved, now=500.0, wall_s=1_002.5)
+    assert _wait_for_slot(fresh, 500.0) == 0.0
+
+
+def test_what_this_process_counts_itself_is_not_counted_twice() -> None:
+    registry = _spent(10.0)
+    registry.restore(registry.export(now=10.0, wall_s=1.0), now=10.0, wall_s=1.0)
+    with registry._lock:
+        assert len(registry._window(KEY, 2, 2.0).stamps) == 2
+
+
+@pytest.mark.parametrize("data", [{}, {"wall_s": "x", "windows": []}, {"wall_s": 1, "windows": 5}])
+def test_damaged_saved_windows_are_ignored(data: dict[str, object]) -> None:
+    fresh = LimiterRegistry()
+    fresh.restore(data, now=1.0, wall_s=2.0)
+    assert _wait_for_slot(fresh, 1.0) == 0.0
