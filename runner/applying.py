@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runner import planning
+from runner.commands import context
 from runner.commands.context import Session, local_now, notify
 from runner.engine import actions as act
 from runner.engine.result import PlanResult
@@ -167,7 +168,12 @@ class ApplyRun:
             to_run, skipped = self._skip_done(port, prepared, resume, journal)
             close_out(resume.journals, self.run_id, s.secrets())
             executor = Executor(
-                port, journal, symbols=prepared.symbols, start=prepared.snapshot, emit=self.emit
+                port,
+                journal,
+                symbols=prepared.symbols,
+                start=prepared.snapshot,
+                emit=self.emit,
+                sleep=context.retry_policy().sleep,  # same waits (and test seam) as the client
             )
             report = executor.run(to_run)
             placed = inspect([read_journal(journal.path)], prepared.plan_hash).plan_orders
