@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import click
 
 from runner.config import (
+    PAPER_MEMO,
+    PAPER_SECRET,
     Credentials,
     ExchangeKind,
     Target,
@@ -94,7 +96,9 @@ class Session:
         """Values that must never be written anywhere (journal redaction)."""
         if self.creds is None:
             return ()
-        return tuple(v for v in (self.creds.secret, self.creds.memo) if v)
+        # the paper exchange's fixed credentials are public (and "paper" is a common word)
+        public = {PAPER_SECRET, PAPER_MEMO}
+        return tuple(v for v in (self.creds.secret, self.creds.memo) if v and v not in public)
 
     @contextmanager
     def reader(self) -> Iterator[ReadClient]:
