@@ -11,7 +11,7 @@ the account verifies every applied action with the same predicates.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -108,6 +108,11 @@ class Executor:
             t.order_id for t in start.trigger_orders if t.kind is TriggerKind.PLAN
         }
         self._claimed_transfers: set[str] = set()
+        # TP/SL order id -> the side of the position it protects (its closing side says which)
+        self._protects = {
+            t.order_id: PosSide.LONG if t.side_code == 3 else PosSide.SHORT
+            for t in start.trigger_orders
+        }
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -130,12 +135,36 @@ class Executor:
             interrupted = True
             self.journal.record("interrupted", after=len(outcomes))
             self.emit("interrupted: no further writes are sent")
-        done = {id(o.action) for o in outcomes}
+        done = {o.number for o in outcomes}
         for number, action in enumerate(actions, 1):
-            if id(action) not in done:
+            if number not in done:
                 outcomes.append(Outcome(number, action, Status.NOT_RUN, "not run"))
         outcomes.sort(key=lambda o: o.number)
         return self._verify(outcomes, interrupted)
+
+    def _resolve_placeholder(self, action: act.Action) -> act.Action:
+        """A TP/SL created earlier in this run (a preset on the open, or a new TP/SL) has an id
+        only now: look it up on the exchange by symbol, kind and the position it protects."""
+        if not isinstance(action, act.ModifyTpSl):
+            return action
+        side = act.placeholder_side(action.order_id)
+        if side is None:
+            return action
+        closing = act.close_side_code(side)
+        try:
+            snapshot = self.port.snapshot(self.symbols)
+        except RunnerError as exc:
+            raise _StepFailed(
+                f"could not read the exchange to find the TP/SL to move: {exc}"
+            ) from None
+        for t in snapshot.trigger_orders:
+            if t.symbol == action.symbol and t.kind.value == action.kind and t.side_code == closing:
+                self.journal.record("resolved", placeholder=action.order_id, order_id=t.order_id)
+                return replace(action, order_id=t.order_id)
+        raise _StepFailed(
+            f"the {action.kind.replace('_', '-')} this step moves, set earlier in this run on "
+            f"the {action.symbol} {side.value}, is not on the exchange"
+        )
 
     def _apply_one(self, number: int, total: int, action: act.Action) -> Outcome:
         before = Before(
@@ -143,6 +172,12 @@ class Executor:
             intent_time_ms=self.port.now_ms(),
             claimed_transfer_ids=frozenset(self._claimed_transfers),
         )
+        try:
+            action = self._resolve_placeholder(action)
+        except _StepFailed as failure:
+            self.journal.record("failed", number=number, detail=failure.detail)
+            self.emit(f"step {number}/{total}: {action.summary}\n  failed: {failure.detail}")
+            return Outcome(number, action, Status.FAILED, failure.detail, None, self.clock())
         self.journal.record(
             "intent",
             number=number,
@@ -290,6 +325,9 @@ class Executor:
 
     # --- verification ---------------------------------------------------------------------------
 
+    def _protected_position_gone(self, action: act.Action, final: Snapshot) -> bool:
+        return _position_gone_for(action, final, self._protects)
+
     def _verify(self, outcomes: list[Outcome], interrupted: bool) -> ApplyReport:
         try:
             final = self.port.snapshot(self.symbols)
@@ -297,20 +335,48 @@ class Executor:
             self.journal.record("verify_failed", detail=str(exc))
             return ApplyReport(tuple(outcomes), None, interrupted, str(exc))
         checked = []
-        for outcome in outcomes:
+        later: set[tuple[str, ...]] = set()  # TP/SL a later action of this run set again
+        for outcome in reversed(outcomes):
             if outcome.status is not Status.APPLIED:
                 checked.append(outcome)
                 continue
             action = outcome.action
-            order = (
-                self.port.find_order(action.symbol, action.cid)
-                if isinstance(action, act.SubmitOrder)
-                else None
-            )
-            ok = _verified(action, final, order)
+            key = _tp_sl_key(action)
+            if key is not None and key in later:
+                # superseded within this run (two steps set the same TP/SL): the later one is
+                # what the exchange must show, and it is verified on its own
+                ok = True
+            else:
+                order = (
+                    self.port.find_order(action.symbol, action.cid)
+                    if isinstance(action, act.SubmitOrder)
+                    else None
+                )
+                ok = _verified(action, final, order) or self._protected_position_gone(action, final)
+            if key is not None:
+                later.add(key)
             self.journal.record("verified", number=outcome.number, ok=ok)
             checked.append(replace(outcome, verified=ok))
+        checked.reverse()
         return ApplyReport(tuple(checked), final, interrupted)
+
+
+def _position_gone_for(
+    action: act.Action, final: Snapshot, protects: Mapping[str, PosSide]
+) -> bool:
+    """A moved TP/SL the exchange dropped because its position closed later in the run."""
+    if not isinstance(action, act.ModifyTpSl) or action.order_id not in protects:
+        return False
+    still_listed = any(t.order_id == action.order_id for t in final.trigger_orders)
+    return not still_listed and final.position(action.symbol, protects[action.order_id]) is None
+
+
+def _tp_sl_key(action: act.Action) -> tuple[str, ...] | None:
+    if isinstance(action, act.ModifyTpSl):
+        return ("order", action.order_id)
+    if isinstance(action, act.SubmitTpSl):
+        return ("position", action.symbol, action.side.value, action.kind)
+    return None
 
 
 def _verified(action: act.Action, final: Snapshot, order: object) -> bool:
