@@ -39,6 +39,21 @@ def open_side_code(side: PosSide) -> int:
     return 1 if side is PosSide.LONG else 4
 
 
+def placeholder_id(origin: str, side: PosSide) -> str:
+    """The id of a TP/SL an earlier action of the same plan creates: it exists only once that
+    action ran, so the executor looks the real id up then (see ``placeholder_side``)."""
+    return f"({origin} {side.value})"
+
+
+def placeholder_side(order_id: str) -> PosSide | None:
+    if not (order_id.startswith("(") and order_id.endswith(")")):
+        return None
+    try:
+        return PosSide(order_id[1:-1].split()[-1])
+    except ValueError:
+        return None
+
+
 def close_side_code(side: PosSide) -> int:
     """The reduce-only side that closes a position on ``side`` (also the TP/SL side)."""
     return 3 if side is PosSide.LONG else 2

@@ -14,6 +14,7 @@ from runner.engine.actions import (
     SubmitTpSl,
     close_side_code,
     open_side_code,
+    placeholder_id,
 )
 from runner.engine.builder import StepBuilder
 from runner.engine.checks import check_leverage, check_protection, check_size, check_tick
@@ -397,7 +398,10 @@ def _open(
         ws.fill_open(intent.symbol, intent.side, size, fill_price, leverage, margin, fee_rate)
         for kind, protection in (("take_profit", tp), ("stop_loss", sl)):
             if protection is not None:
-                _remember_trigger(ctx, intent.symbol, intent.side, kind, protection, "(preset)", "")
+                placeholder = placeholder_id("preset", intent.side)
+                _remember_trigger(
+                    ctx, intent.symbol, intent.side, kind, protection, placeholder, ""
+                )
     else:
         ws.open_orders.append(
             WorkingOrder(
@@ -554,7 +558,7 @@ def _diff_protection(
                 cid=cid,
             )
         )
-        _remember_trigger(ctx, symbol, side, kind, protection, "(new)", cid)
+        _remember_trigger(ctx, symbol, side, kind, protection, placeholder_id("new", side), cid)
         return
     first, extras = existing[0], existing[1:]
     if first.trigger != trigger or first.price_source is not wanted.source:
