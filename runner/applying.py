@@ -145,6 +145,7 @@ class ApplyRun:
     ) -> Finished:
         s = self.session
         journal = Journal.create(s.home, s.account_id, self.run_id, redact=s.secrets())
+        policy = context.retry_policy()
         with journal:
             journal.record(
                 "run_start",
@@ -164,6 +165,7 @@ class ApplyRun:
                 needs=prepared.needs,
                 now=local_now,
                 fees=known_fees(prepared.snapshot),
+                wall_ms=policy.wall_ms,
             )
             to_run, skipped = self._skip_done(port, prepared, resume, journal)
             close_out(resume.journals, self.run_id, s.secrets())
@@ -173,7 +175,7 @@ class ApplyRun:
                 symbols=prepared.symbols,
                 start=prepared.snapshot,
                 emit=self.emit,
-                sleep=context.retry_policy().sleep,  # same waits (and test seam) as the client
+                sleep=policy.sleep,  # the same waits (and test seam) as the client
             )
             report = executor.run(to_run)
             placed = inspect([read_journal(journal.path)], prepared.plan_hash).plan_orders
