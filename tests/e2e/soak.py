@@ -1,0 +1,150 @@
+"""Generators and invariant checks for the fault soak (tests/e2e/test_soak.py).
+
+Plans are random but valid: target steps (position with TP/SL, tp_sl, leverage, ensure_balance,
+plan_order, cancel, position_mode) and, in a share of runs, action steps (open, close, transfer)
+that by design change something on every apply.  Faults are drawn from the simulator's full set
+and put on random request paths; prices move between runs.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+PRICES = {"BTCUSDT": Decimal("65000"), "ETHUSDT": Decimal("3200"), "SOLUSDT": Decimal("150")}
+FAULTS = (
+    "drop_after_commit",
+    "drop_before_commit",
+    "http_500",
+    "http_429",
+    "cloudflare_403",
+    "delay",
+)
+WRITE_PATHS = (
+    "/contract/private/submit-order",
+    "/contract/private/submit-tp-sl-order",
+    "/contract/private/modify-tp-sl-order",
+    "/contract/private/submit-plan-order",
+    "/contract/private/cancel-plan-order",
+    "/contract/private/cancel-order",
+    "/contract/private/cancel-orders",
+    "/contract/private/submit-leverage",
+    "/contract/private/set-position-mode",
+    "/account/v1/transfer-contract",
+)
+READ_PATHS = (
+    "/contract/private/position-v2",
+    "/contract/private/get-open-orders",
+    "/contract/private/current-plan-order",
+    "/contract/private/assets-detail",
+    "/contract/public/details",
+    "/contract/private/order-history",
+)
+
+
+@dataclass
+class Generated:
+    text: str
+    targets_only: bool
+    stops: list[tuple[str, str]] = field(default_factory=list)  # (symbol, side) asked to stop
+
+
+def _position(rng: random.Random, symbol: str, side: str, gen: Generated) -> list[str]:
+    size = rng.choice([0, 1, 2, 3, 5])
+    lines = [
+        "  - position:",
+        f"      symbol: {symbol}",
+        f"      side: {side}",
+        f"      size: {size}",
+        "      leverage: 5",
+        "      margin: isolated",
+    ]
+    if size and rng.random() < 0.8:
+        up, down = ("+", "-") if side == "long" else ("-", "+")
+        lines.append(f"      take_profit: {{trigger: '{up}{rng.choice([4, 6, 8])}%'}}")
+        lines.append(f"      stop_loss: {{trigger: '{down}{rng.choice([2, 3, 5])}%'}}")
+        gen.stops.append((symbol, side))
+    return lines
+
+
+def _other(rng: random.Random, symbol: str, index: int, gen: Generated) -> list[str]:
+    kind = rng.choice(["ensure_balance", "plan_order", "cancel", "leverage_note"])
+    if kind == "ensure_balance":
+        return [f"  - ensure_balance: {{min_available: {rng.choice([200, 500, 800])}}}"]
+    if kind == "plan_order":
+        price = PRICES[symbol] * Decimal(rng.choice(["0.8", "0.85", "0.9"]))
+        tick = Decimal("0.1") if symbol == "BTCUSDT" else Decimal("0.01")
+        trigger = price.quantize(tick)
+        return [
+            f"  - id: dip-{index}",
+            "    plan_order:",
+            f"      symbol: {symbol}",
+            "      side: long",
+            "      size: 1",
+            f"      trigger: {trigger}",
+            "      direction: falls",
+            "      leverage: 5",
+            "      margin: isolated",
+            "      order: {type: market}",
+        ]
+    if kind == "cancel":
+        return [f"  - cancel: {{symbol: {symbol}, what: orders}}"]
+    return [f"  - leverage: {{symbol: {symbol}, leverage: 5, margin: isolated}}"]
+
+
+def _action(rng: random.Random, symbol: str, side: str) -> list[str]:
+    kind = rng.choice(["open", "close", "transfer"])
+    if kind == "transfer":
+        return [f"  - transfer: {{to_futures: {rng.choice([10, 25, 50])}}}"]
+    if kind == "close":
+        return [f"  - close: {{symbol: {symbol}, side: {side}, size: all}}"]
+    down = "-" if side == "long" else "+"
+    return [
+        "  - open:",
+        f"      symbol: {symbol}",
+        f"      side: {side}",
+        "      size: 1",
+        "      leverage: 5",
+        "      margin: isolated",
+        f"      stop_loss: {{trigger: '{down}5%'}}",
+    ]
+
+
+def plan(rng: random.Random, run: int, symbols: list[str]) -> Generated:
+    gen = Generated("", targets_only=rng.random() < 0.8)
+    lines = ["version: 1", f"name: soak-{run % 7}", "steps:"]
+    lines += ["  - ensure_balance: {min_available: 300}"]
+    for index, symbol in enumerate(rng.sample(symbols, rng.randint(1, len(symbols)))):
+        side = rng.choice(["long", "short"])
+        lines += _position(rng, symbol, side, gen)
+        if rng.random() < 0.5:
+            lines += _other(rng, symbol, index, gen)
+        if not gen.targets_only and rng.random() < 0.7:
+            lines += _action(rng, symbol, side)
+    gen.text = "\n".join(lines) + "\n"
+    return gen
+
+
+def faults(rng: random.Random) -> list[dict[str, Any]]:
+    rules = []
+    for _ in range(rng.choice([0, 1, 1, 2, 3])):
+        fault = rng.choice(FAULTS)
+        paths = WRITE_PATHS if rng.random() < 0.7 else READ_PATHS
+        rule: dict[str, Any] = {"path": rng.choice(paths), "fault": fault, "count": 1}
+        if fault == "delay":
+            rule["delay_ms"] = rng.choice([10, 50])
+        if fault == "http_500" and rng.random() < 0.5:
+            rule["after_commit"] = True
+        rules.append(rule)
+    return rules
+
+
+def duplicate_client_ids(state: dict[str, Any]) -> list[str]:
+    ids = Counter(o["client_order_id"] for o in state["orders"] if o.get("client_order_id"))
+    ids.update(
+        p["client_order_id"] for p in state.get("plan_orders", []) if p.get("client_order_id")
+    )
+    return [cid for cid, n in ids.items() if n > 1]
