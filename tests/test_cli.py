@@ -77,3 +77,19 @@ def test_python_dash_m_runner_works() -> None:
     )
     assert proc.returncode == 0
     assert "bitmart-runner" in proc.stdout
+
+
+def test_every_command_has_a_help_summary() -> None:
+    assert set(cli.SUMMARIES) == set(cli.COMMANDS)
+
+
+def test_help_imports_no_command_module() -> None:
+    code = (
+        "import sys; from runner import cli; cli.run(['--help']); "
+        "print(sorted(m for m in sys.modules if m.startswith('runner.commands.')"
+        " or m.startswith('runner.exchange') or m.startswith('runner.sim')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"
