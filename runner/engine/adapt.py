@@ -30,7 +30,7 @@ from runner.engine.intents import (
     TransferIntent,
     Trigger,
 )
-from runner.engine.state import Margin, Mode, PosSide, PriceSource
+from runner.engine.state import Margin, PriceSource
 from runner.errors import PlanInvalid
 from runner.findings import Location
 from runner.plan import model
@@ -73,14 +73,12 @@ def _leverage(plan: model.Plan, leverage: Decimal | None) -> Decimal | None:
 
 
 def _margin(plan: model.Plan, margin: model.MarginMode | None) -> Margin | None:
-    chosen = margin or plan.defaults.margin
-    return Margin(chosen.value) if chosen is not None else None
+    return margin or plan.defaults.margin
 
 
 def _source(plan: model.Plan, price_type: model.PriceType | None) -> PriceSource:
     # BitMart's own default trigger price type is the last price
-    chosen = price_type or plan.defaults.price_type or model.PriceType.LAST
-    return PriceSource(chosen.value)
+    return price_type or plan.defaults.price_type or PriceSource.LAST
 
 
 def _entry(entry: model.Entry | None) -> Entry:
@@ -109,7 +107,7 @@ def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) 
     return cls(
         **base,
         symbol=_symbol(plan, step, step.symbol),
-        side=PosSide(step.side.value),
+        side=step.side,
         size=step.size,
         notional=step.notional,
         leverage=_leverage(plan, step.leverage),
@@ -127,7 +125,7 @@ def _plan_order(plan: model.Plan, step: model.PlanOrderStep, base: dict[str, Any
     return PlanOrderIntent(
         **base,
         symbol=_symbol(plan, step, step.symbol),
-        side=PosSide(step.side.value),
+        side=step.side,
         reduce_only=step.reduce_only,
         size=step.size,
         trigger=_absolute(plan, step, "trigger", step.trigger),
@@ -159,7 +157,7 @@ def _intent(plan: model.Plan, step: model.Step) -> Intent:
         case model.LeverageStep():
             return _leverage_step(plan, step, base)
         case model.PositionModeStep():
-            return ModeIntent(**base, mode=Mode(step.mode.value))
+            return ModeIntent(**base, mode=step.mode)
         case model.EnsureBalanceStep():
             return BalanceIntent(**base, min_available=step.min_available)
         case model.TransferStep():
@@ -176,7 +174,7 @@ def _close(plan: model.Plan, step: model.CloseStep, base: dict[str, Any]) -> Int
     return CloseIntent(
         **base,
         symbol=_symbol(plan, step, step.symbol),
-        side=PosSide(step.side.value),
+        side=step.side,
         size=step.size,
         entry=_entry(step.entry),
     )
@@ -186,7 +184,7 @@ def _tp_sl(plan: model.Plan, step: model.TpSlStep, base: dict[str, Any]) -> Inte
     return TpSlIntent(
         **base,
         symbol=_symbol(plan, step, step.symbol),
-        side=PosSide(step.side.value),
+        side=step.side,
         take_profit=_protect(plan, step.take_profit),
         stop_loss=_protect(plan, step.stop_loss),
     )
@@ -206,7 +204,7 @@ def _cancel(plan: model.Plan, step: model.CancelStep, base: dict[str, Any]) -> I
         **base,
         symbol=_symbol(plan, step, step.symbol),
         what=step.what.value,
-        side=PosSide(step.side.value) if step.side else None,
+        side=step.side if step.side else None,
     )
 
 

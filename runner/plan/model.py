@@ -13,23 +13,14 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import ClassVar
 
+from runner.engine.state import Margin, Mode, PosSide, PriceSource
 from runner.findings import Location
 from runner.plan import pointer
 
-
-class Side(StrEnum):
-    LONG = "long"
-    SHORT = "short"
-
-
-class MarginMode(StrEnum):
-    ISOLATED = "isolated"
-    CROSS = "cross"
-
-
-class PriceType(StrEnum):
-    LAST = "last"
-    MARK = "mark"
+# The plan speaks the engine's vocabulary: one definition of each closed set.
+Side = PosSide
+MarginMode = Margin
+PriceType = PriceSource
 
 
 class OrderType(StrEnum):
@@ -44,9 +35,7 @@ class TimeInForce(StrEnum):
     MAKER_ONLY = "maker_only"
 
 
-class PositionMode(StrEnum):
-    HEDGE = "hedge"
-    ONE_WAY = "one_way"
+PositionMode = Mode
 
 
 class CancelWhat(StrEnum):
