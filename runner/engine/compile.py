@@ -98,9 +98,10 @@ def _balance_reserve(plan: PlanIntents, result: PlanResult) -> dict[int, Decimal
     final = result.predicted.balances.futures_available
     reserve = {}
     for intent, step in zip(plan.intents, result.steps, strict=True):
-        undone = isinstance(intent, BalanceIntent) and final < intent.min_available
-        if undone and not step.has_errors:
-            gap = intent.min_available - final  # type: ignore[attr-defined]
+        if not isinstance(intent, BalanceIntent) or step.has_errors:
+            continue
+        if final < intent.min_available:
+            gap = intent.min_available - final
             reserve[intent.index] = gap.to_integral_value(ROUND_CEILING)
     return reserve
 

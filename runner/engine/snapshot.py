@@ -84,12 +84,6 @@ def known_fees(snapshot: Snapshot) -> dict[str, KnownFee]:
     return {s: KnownFee(spec.taker_fee, spec.maker_fee) for s, spec in snapshot.specs.items()}
 
 
-def _done(value: T) -> Future[T]:
-    future: Future[T] = Future()
-    future.set_result(value)
-    return future
-
-
 class SymbolUnknown(LookupError):
     def __init__(self, symbols: Sequence[str]) -> None:
         super().__init__(", ".join(symbols))
@@ -121,8 +115,8 @@ def read_snapshot(
 
         contracts = go(source.contracts, one)
         brackets = go(source.leverage_brackets, one)
-        fees = (
-            {s: _done(known_fees[s]) for s in symbols if s in known_fees}
+        fee_reads = (
+            {}
             if known_fees is not None
             else {s: go(source.fee_rate, s) for s in symbols[:MAX_FEE_READS]}
         )
@@ -142,7 +136,11 @@ def read_snapshot(
             symbols=symbols,
             contracts=contracts.result(),
             brackets=brackets.result(),
-            fees={s: f.result() for s, f in fees.items()},
+            fees=(
+                {s: known_fees[s] for s in symbols if s in known_fees}
+                if known_fees is not None
+                else {s: f.result() for s, f in fee_reads.items()}
+            ),
             position_rows=rows,
             all_position_rows=all_rows,
             orders=orders.result(),

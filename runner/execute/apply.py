@@ -325,9 +325,6 @@ class Executor:
 
     # --- verification ---------------------------------------------------------------------------
 
-    def _protected_position_gone(self, action: act.Action, final: Snapshot) -> bool:
-        return _position_gone_for(action, final, self._protects)
-
     def _verify(self, outcomes: list[Outcome], interrupted: bool) -> ApplyReport:
         try:
             final = self.port.snapshot(self.symbols)
@@ -352,7 +349,9 @@ class Executor:
                     if isinstance(action, act.SubmitOrder)
                     else None
                 )
-                ok = _verified(action, final, order) or self._protected_position_gone(action, final)
+                ok = _verified(action, final, order) or _position_gone_for(
+                    action, final, self._protects
+                )
             if key is not None:
                 later.add(key)
             self.journal.record("verified", number=outcome.number, ok=ok)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 PRICES = {"BTCUSDT": Decimal("65000"), "ETHUSDT": Decimal("3200"), "SOLUSDT": Decimal("150")}
+TICKS = {"BTCUSDT": Decimal("0.1"), "ETHUSDT": Decimal("0.01"), "SOLUSDT": Decimal("0.001")}
 FAULTS = (
     "drop_after_commit",
     "drop_before_commit",
@@ -76,8 +77,7 @@ def _other(rng: random.Random, symbol: str, index: int, gen: Generated) -> list[
         return [f"  - ensure_balance: {{min_available: {rng.choice([200, 500, 800])}}}"]
     if kind == "plan_order":
         price = PRICES[symbol] * Decimal(rng.choice(["0.8", "0.85", "0.9"]))
-        tick = Decimal("0.1") if symbol == "BTCUSDT" else Decimal("0.01")
-        trigger = price.quantize(tick)
+        trigger = price.quantize(TICKS[symbol])
         return [
             f"  - id: dip-{index}",
             "    plan_order:",

@@ -61,10 +61,7 @@ def _move_prices(cli: Cli, rng: random.Random) -> None:
     for symbol, base in soak.PRICES.items():
         if rng.random() < 0.5:
             factor = Decimal(1) + Decimal(rng.randint(-150, 150)) / Decimal(10000)
-            tick = Decimal("0.1") if symbol == "BTCUSDT" else Decimal("0.01")
-            if symbol == "SOLUSDT":
-                tick = Decimal("0.001")
-            cli.server.set_price(symbol, (base * factor).quantize(tick))
+            cli.server.set_price(symbol, (base * factor).quantize(soak.TICKS[symbol]))
 
 
 def test_fault_soak(runner_cli: Cli, fake_time: FakeTime, tmp_path: Path) -> None:
