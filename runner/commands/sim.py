@@ -189,7 +189,7 @@ def _control(base_url: str | None, method: str, path: str, payload: Any = None) 
 @sim.command("price")
 @click.argument("symbol")
 @click.argument("price", type=POSITIVE)
-@click.option("--mark", type=POSITIVE, default=None, help="Mark price (default: the engine's).")
+@click.option("--mark", type=POSITIVE, default=None, help="Mark price (default: the backend's).")
 @base_url_option
 def price(symbol: str, price: Decimal, mark: Decimal | None, base_url: str | None) -> int:
     """Move SYMBOL's last price (fills limits, fires TP/SL and plan orders, liquidates)."""

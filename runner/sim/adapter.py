@@ -1,6 +1,6 @@
 """The ``paper`` exchange: the simulator in-process behind a ``requests`` transport adapter.
 
-Each request goes through the same ``SimHandler.handle`` as the HTTP server; the engine is loaded
+Each request goes through the same ``SimHandler.handle`` as the HTTP server; the backend is loaded
 from the SQLite file, run and saved (if changed) in one transaction, so separate runner processes
 share one consistent paper account.  Drop faults surface as ``requests.ConnectionError`` exactly as
 a cut TCP connection would.  A paper session refuses every other host: it cannot reach a network.
@@ -23,7 +23,7 @@ from requests.utils import get_encoding_from_headers
 from runner.config import PAPER_KEY, PAPER_MEMO, PAPER_SECRET, PAPER_URL
 from runner.sim import facade
 from runner.sim.auth import ApiCredentials
-from runner.sim.facade import Engine, Exchange
+from runner.sim.facade import Backend, Exchange
 from runner.sim.handlers import DROP_FAULTS, SimHandler, wall_clock_ms
 from runner.sim.host import StoreHost
 from runner.sim.store import SimStore
@@ -111,25 +111,25 @@ class _RefuseAdapter(BaseAdapter):
         pass
 
 
-def paper_handler(db_path: Path, engine: Engine | None = None) -> SimHandler:
+def paper_handler(db_path: Path, backend: Backend | None = None) -> SimHandler:
     """The paper exchange's handler over ``db_path`` (created on first use), rate limits off."""
-    engine = engine if engine is not None else facade.real_engine()
+    backend = backend if backend is not None else facade.real_backend()
 
     def new_exchange() -> Exchange:
-        return engine.exchange.new(now_ms=wall_clock_ms())
+        return backend.exchange.new(now_ms=wall_clock_ms())
 
-    host = StoreHost(SimStore(db_path), new_exchange, engine.exchange)
-    return SimHandler(host, PAPER_CREDENTIALS, rate_limit=False, engine=engine)
+    host = StoreHost(SimStore(db_path), new_exchange, backend.exchange)
+    return SimHandler(host, PAPER_CREDENTIALS, rate_limit=False, backend=backend)
 
 
-def paper_session(db_path: Path, engine: Engine | None = None) -> requests.Session:
+def paper_session(db_path: Path, backend: Backend | None = None) -> requests.Session:
     """A ``requests.Session`` whose ``http://paper.invalid`` is the simulator on ``db_path``.
 
-    ``engine`` defaults to ``runner.sim.engine``; tests may pass another implementation.
+    ``backend`` defaults to ``runner.sim.backend``; tests may pass another implementation.
     """
     session = requests.Session()
     refuse = _RefuseAdapter()
     session.mount("http://", refuse)
     session.mount("https://", refuse)
-    session.mount(PAPER_URL + "/", PaperAdapter(paper_handler(db_path, engine)))
+    session.mount(PAPER_URL + "/", PaperAdapter(paper_handler(db_path, backend)))
     return session

@@ -23,29 +23,29 @@ MAX_SKEW_MS = 10 * 365 * 24 * 3600 * 1000
 
 
 def reset(sim: SimHandler, *, spot: Decimal | None = None, futures: Decimal | None = None) -> None:
-    """A fresh account (engine defaults: 10,000 USDT spot, 0 futures, bundled prices)."""
+    """A fresh account (backend defaults: 10,000 USDT spot, 0 futures, bundled prices)."""
     sim.host.replace(sim.new_exchange(spot=spot, futures=futures))
 
 
 def set_price(sim: SimHandler, symbol: str, price: Decimal, mark: Decimal | None = None) -> None:
-    """Move last (and mark) price; the engine fills, triggers and liquidates as it must."""
-    _engine_call(sim, lambda ex: ex.set_price(symbol, price, mark, sim.server_time_ms()))
+    """Move last (and mark) price; the backend fills, triggers and liquidates as it must."""
+    _backend_call(sim, lambda ex: ex.set_price(symbol, price, mark, sim.server_time_ms()))
 
 
 def fund(sim: SimHandler, wallet: str, amount: Decimal) -> None:
     if wallet not in WALLETS:
         raise ControlError(f"wallet must be one of {', '.join(WALLETS)}, got {wallet!r}")
-    _engine_call(sim, lambda ex: ex.fund(wallet, amount, sim.server_time_ms()))
+    _backend_call(sim, lambda ex: ex.fund(wallet, amount, sim.server_time_ms()))
 
 
-def _engine_call(sim: SimHandler, action: Callable[[Exchange], None]) -> None:
+def _backend_call(sim: SimHandler, action: Callable[[Exchange], None]) -> None:
     problem: str | None = None
     with sim.host.use(lambda _: problem is None) as exchange:
         try:
             action(exchange)
-        except sim.engine.error as exc:
+        except sim.backend.error as exc:
             problem = error_fields(exc)[1]
-        except (ValueError, KeyError) as exc:  # the engine's own argument checks
+        except (ValueError, KeyError) as exc:  # the backend's own argument checks
             problem = f"rejected by the simulator: {exc}"
     if problem is not None:
         raise ControlError(problem)

@@ -1,4 +1,4 @@
-"""Errors of the simulator's server side (the engine has its own ``SimError``)."""
+"""Errors of the simulator's server side (the backend has its own ``SimError``)."""
 
 from __future__ import annotations
 

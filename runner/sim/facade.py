@@ -1,8 +1,8 @@
-"""The engine facade the server side codes against, as Protocols, and how the real one is found.
+"""The backend facade the server side codes against, as Protocols, and how the real one is found.
 
-The transports, auth and persistence depend on this interface, not on ``runner.sim.engine``'s
+The transports, auth and persistence depend on this interface, not on ``runner.sim.backend``'s
 implementation (moto's backend/response split), so tests can drive them with a tiny fake and the
-real engine is resolved only when a server or paper session is actually built.
+real backend is resolved only when a server or paper session is actually built.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any, Protocol, cast
 
 
-class EngineError(Protocol):
-    """``runner.sim.engine.SimError``: an API error with its code and HTTP status."""
+class BackendError(Protocol):
+    """``runner.sim.backend.SimError``: an API error with its code and HTTP status."""
 
     code: int
     message: str
@@ -49,20 +49,20 @@ class ExchangeFactory(Protocol):
 
 
 @dataclass(frozen=True)
-class Engine:
-    """An engine implementation: its exchange class and the exception type it raises."""
+class Backend:
+    """An backend implementation: its exchange class and the exception type it raises."""
 
     exchange: ExchangeFactory
     error: type[Exception]
 
 
-def real_engine() -> Engine:
-    """``runner.sim.engine`` (imported on first use, so this layer never needs it at import)."""
-    module = importlib.import_module("runner.sim.engine")
-    return Engine(cast(ExchangeFactory, module.Exchange), cast(type[Exception], module.SimError))
+def real_backend() -> Backend:
+    """``runner.sim.backend`` (imported on first use, so this layer never needs it at import)."""
+    module = importlib.import_module("runner.sim.backend")
+    return Backend(cast(ExchangeFactory, module.Exchange), cast(type[Exception], module.SimError))
 
 
 def error_fields(exc: Exception) -> tuple[int, str, int]:
-    """(code, message, http_status) of an engine error."""
-    error = cast(EngineError, exc)
+    """(code, message, http_status) of an backend error."""
+    error = cast(BackendError, exc)
     return int(error.code), str(error.message), int(error.http_status)

@@ -1,7 +1,7 @@
-"""Transport-independent request handling: route -> faults -> auth -> rate limit -> body -> engine.
+"""Transport-independent request handling: route -> faults -> auth -> rate limit -> body -> backend.
 
 ``SimHandler.handle`` turns one raw HTTP request into a ``Reply``; the HTTP server and the
-in-process paper adapter are thin transports around it (the moto split: engine knows nothing of
+in-process paper adapter are thin transports around it (the moto split: backend knows nothing of
 HTTP, this module knows nothing of sockets).
 """
 
@@ -26,9 +26,9 @@ from runner.sim.envelope import (
     ok_envelope,
 )
 from runner.sim.errors import ApiError
-from runner.sim.facade import Engine, Exchange, error_fields
+from runner.sim.facade import Backend, Exchange, error_fields
 from runner.sim.faults import FaultBook, FaultRule
-from runner.sim.host import EngineHost
+from runner.sim.host import BackendHost
 from runner.sim.ratelimit import RateLimiter, Verdict
 from runner.sim.routes import UNROUTED_LIMIT, LimitTarget, Route, lookup
 from runner.sim.wire import Reply, json_reply, parse_json
@@ -77,11 +77,11 @@ class _Outcome:
 
 
 class SimHandler:
-    """One simulated exchange: engine host, accepted credentials, limiter, faults, request log."""
+    """One simulated exchange: backend host, accepted credentials, limiter, faults, request log."""
 
     def __init__(
         self,
-        host: EngineHost,
+        host: BackendHost,
         credentials: ApiCredentials,
         *,
         rate_limit: bool = True,
@@ -89,10 +89,10 @@ class SimHandler:
         clock: Callable[[], int] = wall_clock_ms,
         sleep: Callable[[float], object] = time.sleep,
         log_limit: int = DEFAULT_LOG_LIMIT,
-        engine: Engine | None = None,
+        backend: Backend | None = None,
     ) -> None:
         self.host = host
-        self.engine = engine if engine is not None else facade.real_engine()
+        self.backend = backend if backend is not None else facade.real_backend()
         self.credentials = credentials
         self.seed = seed
         self.limiter = RateLimiter(enforce=rate_limit)
@@ -118,13 +118,13 @@ class SimHandler:
     def new_exchange(
         self, *, spot: Decimal | None = None, futures: Decimal | None = None
     ) -> Exchange:
-        """A fresh account at server time (engine defaults: 10,000 USDT spot, 0 futures)."""
+        """A fresh account at server time (backend defaults: 10,000 USDT spot, 0 futures)."""
         amounts: dict[str, Decimal] = {}
         if spot is not None:
             amounts["spot"] = spot
         if futures is not None:
             amounts["futures"] = futures
-        return self.engine.exchange.new(**amounts, seed=self.seed, now_ms=self.server_time_ms())
+        return self.backend.exchange.new(**amounts, seed=self.seed, now_ms=self.server_time_ms())
 
     # -- the request pipeline -------------------------------------------------------------------
     def handle(
@@ -230,7 +230,7 @@ class SimHandler:
         with self.host.use(mutated) as exchange:
             try:
                 return exchange.dispatch(method, path, params, now_ms)
-            except self.engine.error as exc:
+            except self.backend.error as exc:
                 # Leave the block normally: a rejected request may still have changed state.
                 failure = ApiError(*error_fields(exc))
         raise failure
@@ -277,11 +277,11 @@ class SimHandler:
             return dict(self._counts)
 
     def state(self) -> dict[str, Any]:
-        """Engine state plus request counts per path and the request log (GET /sim/state)."""
+        """Backend state plus request counts per path and the request log (GET /sim/state)."""
         with self.host.use(lambda _: False) as exchange:
-            engine_state = exchange.state()
+            backend_state = exchange.state()
         return {
-            **engine_state,
+            **backend_state,
             "request_counts": self.request_counts(),
             "request_log": [entry.to_json() for entry in self.request_log()],
             "faults": self.faults.active(),

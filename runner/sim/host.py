@@ -1,8 +1,8 @@
-"""Where the engine lives between requests: in memory (HTTP server) or in a SQLite file (paper).
+"""Where the backend lives between requests: in memory (HTTP server) or in a SQLite file (paper).
 
 Both hand the caller an exchange inside a critical section and persist it afterwards when the call
-may have changed it.  Callers turn the engine's business errors into values inside the block, so
-an exception escaping it is a bug: then nothing is saved (never a half-changed engine on disk).
+may have changed it.  Callers turn the backend's business errors into values inside the block, so
+an exception escaping it is a bug: then nothing is saved (never a half-changed backend on disk).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from runner.sim.store import SimStore
 MutationCheck = Callable[[Exchange], bool]
 
 
-class EngineHost(Protocol):
+class BackendHost(Protocol):
     def use(self, mutated: MutationCheck) -> AbstractContextManager[Exchange]: ...
 
     def replace(self, exchange: Exchange) -> None: ...
@@ -43,11 +43,11 @@ def _from_saved(store: SimStore, saved: dict, factory: ExchangeFactory) -> Excha
     try:
         return factory.from_dict(saved)
     except (ValueError, KeyError, TypeError) as exc:
-        raise SimStoreError(store.path, f"the saved engine state is unreadable ({exc})") from None
+        raise SimStoreError(store.path, f"the saved backend state is unreadable ({exc})") from None
 
 
 class MemoryHost:
-    """One engine in memory behind a lock; optionally written through to a store."""
+    """One backend in memory behind a lock; optionally written through to a store."""
 
     def __init__(self, exchange: Exchange, store: SimStore | None = None) -> None:
         self._exchange = exchange

@@ -1,6 +1,6 @@
 """The simulator over real HTTP/1.1: a threaded server around ``SimHandler``, and ``SimServer``.
 
-Keep-alive works (HTTP/1.1 with Content-Length).  The engine is guarded by the host's lock; the
+Keep-alive works (HTTP/1.1 with Content-Length).  The backend is guarded by the host's lock; the
 configured latency is slept OUTSIDE that lock so parallel requests overlap as on the exchange.
 ``stop()`` cuts idle keep-alive connections and joins every handler thread, so tests leave no
 thread or socket behind.
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from runner.sim import facade
 from runner.sim.auth import TEST_CREDENTIALS, ApiCredentials
 from runner.sim.control import fund, reset, set_price
-from runner.sim.facade import Engine, Exchange
+from runner.sim.facade import Backend, Exchange
 from runner.sim.faults import parse_rules
 from runner.sim.handlers import DROP_FAULTS, LogEntry, SimHandler, wall_clock_ms
 from runner.sim.host import MemoryHost, load_exchange
@@ -197,20 +197,20 @@ class SimServer:
         seed: int = 0,
         rate_limit: bool = True,
         clock: Callable[[], int] = wall_clock_ms,
-        engine: Engine | None = None,
+        backend: Backend | None = None,
         sleep: Callable[[float], object] | None = None,
     ) -> None:
         """``sleep`` (latency and delay faults) defaults to a wait that ends when stopping."""
         self.credentials = credentials
         self._store = SimStore(db) if db is not None else None
 
-        engine = engine if engine is not None else facade.real_engine()
+        backend = backend if backend is not None else facade.real_backend()
 
         def new_exchange() -> Exchange:
-            return engine.exchange.new(seed=seed, now_ms=clock())
+            return backend.exchange.new(seed=seed, now_ms=clock())
 
         if self._store is not None:
-            exchange = load_exchange(self._store, new_exchange, engine.exchange)
+            exchange = load_exchange(self._store, new_exchange, backend.exchange)
         else:
             exchange = new_exchange()
         stopping = threading.Event()
@@ -222,7 +222,7 @@ class SimServer:
             seed=seed,
             clock=clock,
             sleep=sleep,
-            engine=engine,
+            backend=backend,
         )
         self._httpd = _HTTPServer((host, port), self.sim, latency_ms, stopping, sleep)
         self._thread: threading.Thread | None = None

@@ -1,4 +1,4 @@
-"""SQLite persistence of the simulator engine (its lossless ``to_dict`` JSON).
+"""SQLite persistence of the simulator backend (its lossless ``to_dict`` JSON).
 
 A simulator file is recognised by ``PRAGMA application_id`` plus a meta row naming the format and
 its version.  Anything else - random bytes, another application's database, a newer format - is a
@@ -28,7 +28,7 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE engine (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)",
+    "CREATE TABLE backend (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)",
 )
 
 
@@ -46,22 +46,22 @@ class StoreTransaction:
         self._path = path
 
     def load(self) -> dict[str, Any] | None:
-        """The saved engine dict, or None for a file that holds no engine yet."""
-        row = self._conn.execute("SELECT state FROM engine WHERE id = 1").fetchone()
+        """The saved backend dict, or None for a file that holds no backend yet."""
+        row = self._conn.execute("SELECT state FROM backend WHERE id = 1").fetchone()
         if row is None:
             return None
         try:
             state = json.loads(row[0], parse_float=Decimal)
         except (TypeError, ValueError):
-            raise SimStoreError(self._path, "the saved engine state is not valid JSON") from None
+            raise SimStoreError(self._path, "the saved backend state is not valid JSON") from None
         if not isinstance(state, dict):
-            raise SimStoreError(self._path, "the saved engine state is not a JSON object")
+            raise SimStoreError(self._path, "the saved backend state is not a JSON object")
         return state
 
     def save(self, state: dict[str, Any]) -> None:
         text = json.dumps(state, separators=(",", ":"), default=_json_default)
         self._conn.execute(
-            "INSERT INTO engine (id, state) VALUES (1, ?) "
+            "INSERT INTO backend (id, state) VALUES (1, ?) "
             "ON CONFLICT(id) DO UPDATE SET state = excluded.state",
             (text,),
         )

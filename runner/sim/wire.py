@@ -19,7 +19,7 @@ class Reply:
 
 
 def _json_default(value: object) -> str:
-    # The engine speaks the facts' wire format (decimals as strings); Decimal is a safe fallback.
+    # The backend speaks the facts' wire format (decimals as strings); Decimal is a safe fallback.
     if isinstance(value, Decimal):
         return str(value)
     raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
@@ -42,7 +42,7 @@ def json_reply(status: int, value: Any, headers: dict[str, str] | None = None) -
     return Reply(status, {"Content-Type": JSON_CONTENT_TYPE, **(headers or {})}, encode_json(value))
 
 
-# Control inputs (prices, amounts) beyond these are typos, and would only make the engine's
+# Control inputs (prices, amounts) beyond these are typos, and would only make the backend's
 # arithmetic slow or overflow: refuse them with a message instead.
 MAX_CONTROL_NUMBER = Decimal("1e15")
 MAX_CONTROL_DECIMALS = 18

@@ -1,16 +1,16 @@
-"""The simulator's stand-in engine, answering with the facts' full row shapes.
+"""The simulator's stand-in backend, answering with the facts' full row shapes.
 
-``tests/sim/fake_engine.py`` returns minimal rows (enough for the transport tests); the client
+``tests/sim/fake_backend.py`` returns minimal rows (enough for the transport tests); the client
 parses strictly, so here assets and orders come back with every documented field.  The real
-engine replaces this once ``runner.sim.engine`` lands.
+backend replaces this once ``runner.sim.backend`` lands.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from runner.sim.facade import Engine
-from tests.sim.fake_engine import FakeExchange, SimError
+from runner.sim.facade import Backend
+from tests.sim.fake_backend import FakeExchange, SimError
 
 
 class FullRowsExchange(FakeExchange):
@@ -52,4 +52,4 @@ class FullRowsExchange(FakeExchange):
         }
 
 
-FULL_ENGINE = Engine(FullRowsExchange, SimError)
+FULL_BACKEND = Backend(FullRowsExchange, SimError)

@@ -16,7 +16,7 @@ from runner.exchange.errors import NotSupported
 from runner.exchange.transport import ReadTransport, WriteTransport
 from runner.sim import facade
 from tests.exchange.conftest import DOC_CREDS, envelope
-from tests.exchange.full_fake import FULL_ENGINE
+from tests.exchange.full_fake import FULL_BACKEND
 
 KEY_ONLY = Credentials(DOC_CREDS.key, "", "")
 # Every write method name of the trade client starts with one of these.
@@ -109,7 +109,7 @@ def test_spot_wallet_host_per_target(mocked: responses.RequestsMock) -> None:
 @pytest.fixture
 def paper(monkeypatch: pytest.MonkeyPatch) -> None:
     """The paper exchange with the stand-in engine (the real one lands separately)."""
-    monkeypatch.setattr(facade, "real_engine", lambda: FULL_ENGINE)
+    monkeypatch.setattr(facade, "real_backend", lambda: FULL_BACKEND)
 
 
 @pytest.mark.usefixtures("paper")

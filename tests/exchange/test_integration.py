@@ -16,14 +16,14 @@ from runner.exchange import RetryPolicy, TradeClient, open_read_client, open_tra
 from runner.exchange import errors as e
 from runner.sim.server import SimServer
 from tests.exchange.conftest import FakeTime
-from tests.exchange.full_fake import FULL_ENGINE
+from tests.exchange.full_fake import FULL_BACKEND
 
 SUBMIT = "/contract/private/submit-order"
 
 
 @pytest.fixture
 def server(make_sim_server: Callable[..., SimServer], fake_time: FakeTime) -> SimServer:
-    return make_sim_server(engine=FULL_ENGINE, clock=fake_time.wall_ms)
+    return make_sim_server(backend=FULL_BACKEND, clock=fake_time.wall_ms)
 
 
 def _creds(server: SimServer) -> Credentials:
@@ -59,9 +59,9 @@ def test_reads_and_a_write(server: SimServer, client: TradeClient, fake_time: Fa
 def test_incomplete_rows_are_a_protocol_error_not_a_keyerror(
     make_sim_server: Callable[..., SimServer], policy: RetryPolicy
 ) -> None:
-    from tests.sim.fake_engine import FAKE_ENGINE  # its asset rows carry one balance only
+    from tests.sim.fake_backend import FAKE_BACKEND  # its asset rows carry one balance only
 
-    minimal = make_sim_server(engine=FAKE_ENGINE, rate_limit=False)
+    minimal = make_sim_server(backend=FAKE_BACKEND, rate_limit=False)
     with (
         open_read_client(resolve_target(None, minimal.url), _creds(minimal)) as reader,
         pytest.raises(e.ProtocolError, match="'frozen_balance' is missing"),

@@ -9,14 +9,14 @@ import requests
 
 from runner.config import PAPER_URL
 from runner.sim.adapter import PAPER_CREDENTIALS, paper_session
-from tests.sim.fake_engine import FAKE_ENGINE
+from tests.sim.fake_backend import FAKE_BACKEND
 from tests.sim.helpers import ASSETS, SUBMIT, get_keyed, post_signed
 
 ORDER = {"symbol": "BTCUSDT", "side": 1, "type": "market", "size": 1, "client_order_id": "p1"}
 
 
 def _fake_session(db: Path) -> requests.Session:
-    return paper_session(db, FAKE_ENGINE)
+    return paper_session(db, FAKE_BACKEND)
 
 
 def test_round_trip_persists_between_sessions(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from runner.sim.server import SimServer
-from tests.sim.fake_engine import FAKE_ENGINE
+from tests.sim.fake_backend import FAKE_BACKEND
 from tests.sim.helpers import ASSETS, SUBMIT, TRANSFER, now_ms, post_signed, signed_headers
 
 ORDER = {"symbol": "BTCUSDT", "side": 1, "type": "market", "size": 1}
@@ -17,7 +17,7 @@ ORDER = {"symbol": "BTCUSDT", "side": 1, "type": "market", "size": 1}
 
 @pytest.fixture
 def server(make_sim_server: Callable[..., SimServer]) -> SimServer:
-    return make_sim_server(engine=FAKE_ENGINE, rate_limit=False)
+    return make_sim_server(backend=FAKE_BACKEND, rate_limit=False)
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ from runner.cli import run
 from runner.config import paper_db_path
 from runner.sim import facade
 from runner.sim.server import SimServer
-from tests.sim.fake_engine import FAKE_ENGINE
+from tests.sim.fake_backend import FAKE_BACKEND
 
 
 @pytest.fixture(autouse=True)
-def _fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are about the CLI and the paper file, so the engine is the fake one."""
-    monkeypatch.setattr(facade, "real_engine", lambda: FAKE_ENGINE)
+def _fake_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the CLI and the paper file, so the backend is the fake one."""
+    monkeypatch.setattr(facade, "real_backend", lambda: FAKE_BACKEND)
 
 
 def _state(capsys: pytest.CaptureFixture[str], *extra: str) -> dict:

@@ -1,4 +1,4 @@
-"""Concurrent clients: latency overlaps (outside the engine lock) and state stays consistent."""
+"""Concurrent clients: latency overlaps (outside the backend lock) and state stays consistent."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 import requests
 
 from runner.sim.server import SimServer
-from tests.sim.fake_engine import FAKE_ENGINE
+from tests.sim.fake_backend import FAKE_BACKEND
 from tests.sim.helpers import ASSETS, SUBMIT, get_keyed, post_signed
 
 # A deadlock detector, not a performance threshold: generous on any machine.
@@ -18,7 +18,7 @@ DEADLOCK_TIMEOUT_S = 30
 def test_latency_sleeps_overlap(make_sim_server: Callable[..., SimServer]) -> None:
     """Two requests must be inside their latency sleep at the same time (a barrier of two).
 
-    If the sleep were taken while holding the engine lock, the second request could not reach
+    If the sleep were taken while holding the backend lock, the second request could not reach
     the barrier, the barrier would break, and the requests would fail.
     """
     barrier = threading.Barrier(2)
@@ -27,7 +27,7 @@ def test_latency_sleeps_overlap(make_sim_server: Callable[..., SimServer]) -> No
         assert seconds == 0.5
         barrier.wait(timeout=DEADLOCK_TIMEOUT_S)
 
-    server = make_sim_server(engine=FAKE_ENGINE, latency_ms=500, sleep=sleep)
+    server = make_sim_server(backend=FAKE_BACKEND, latency_ms=500, sleep=sleep)
     codes: list[int] = []
 
     def call() -> None:
@@ -45,7 +45,7 @@ def test_latency_sleeps_overlap(make_sim_server: Callable[..., SimServer]) -> No
 
 def test_control_endpoints_skip_latency(make_sim_server: Callable[..., SimServer]) -> None:
     slept: list[float] = []
-    server = make_sim_server(engine=FAKE_ENGINE, latency_ms=250, sleep=slept.append)
+    server = make_sim_server(backend=FAKE_BACKEND, latency_ms=250, sleep=slept.append)
     with requests.Session() as http:
         http.get(server.url + "/sim/state", timeout=10)
         assert slept == []
@@ -56,7 +56,7 @@ def test_control_endpoints_skip_latency(make_sim_server: Callable[..., SimServer
 def test_eight_threads_of_orders_are_each_recorded_once(
     make_sim_server: Callable[..., SimServer],
 ) -> None:
-    server = make_sim_server(engine=FAKE_ENGINE, rate_limit=False)
+    server = make_sim_server(backend=FAKE_BACKEND, rate_limit=False)
     accepted: list[str] = []
     lock = threading.Lock()
 
@@ -85,6 +85,6 @@ def test_eight_threads_of_orders_are_each_recorded_once(
     assert len(accepted) == 200
     assert sorted(recorded) == sorted(accepted)
     assert len(set(recorded)) == len(recorded)
-    # Order ids are unique too: no two requests interleaved inside the engine.
+    # Order ids are unique too: no two requests interleaved inside the backend.
     assert len({order["order_id"] for order in server.state()["orders"]}) == 200
     assert server.request_counts()[SUBMIT] == 200

@@ -9,12 +9,12 @@ import pytest
 import requests
 
 from runner.sim.server import SimServer
-from tests.sim.fake_engine import FAKE_ENGINE
+from tests.sim.fake_backend import FAKE_BACKEND
 
 
 @pytest.fixture
 def server(make_sim_server: Callable[..., SimServer]) -> SimServer:
-    return make_sim_server(engine=FAKE_ENGINE)
+    return make_sim_server(backend=FAKE_BACKEND)
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_price_fund_reset_state(server: SimServer, http: requests.Session) -> No
     assert state["balances"] == {"spot": "10000", "futures": "250"}
     http.post(server.url + "/sim/reset", json={"spot": "5", "futures": "7.5"}, timeout=5)
     assert server.state()["balances"] == {"spot": "5", "futures": "7.5"}
-    http.post(server.url + "/sim/reset", timeout=5)  # empty body: engine defaults
+    http.post(server.url + "/sim/reset", timeout=5)  # empty body: backend defaults
     assert server.state()["balances"] == {"spot": "10000", "futures": "0"}
 
 
@@ -56,7 +56,7 @@ def test_clock_and_faults_endpoints(server: SimServer, http: requests.Session) -
         ("/sim/price", {"symbol": "BTCUSDT", "price": "-1"}),
         ("/sim/price", {"symbol": "BTCUSDT", "price": "abc"}),
         ("/sim/price", {"symbol": "BTCUSDT", "price": True}),
-        ("/sim/price", {"symbol": "NOPEUSDT", "price": "1"}),  # engine refuses: still a 400
+        ("/sim/price", {"symbol": "NOPEUSDT", "price": "1"}),  # backend refuses: still a 400
         ("/sim/price", {"price": "1"}),
         ("/sim/fund", {"wallet": "savings", "amount": "1"}),
         ("/sim/fund", {"wallet": "spot", "amount": "0"}),

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from runner.sim.server import SimServer
-from tests.sim.fake_engine import FAKE_ENGINE
+from tests.sim.fake_backend import FAKE_BACKEND
 from tests.sim.helpers import SUBMIT, post_signed
 
 ORDER = {"symbol": "BTCUSDT", "side": 1, "type": "market", "size": 1, "client_order_id": "f1"}
@@ -16,7 +16,7 @@ ORDER = {"symbol": "BTCUSDT", "side": 1, "type": "market", "size": 1, "client_or
 
 @pytest.fixture
 def server(make_sim_server: Callable[..., SimServer]) -> SimServer:
-    return make_sim_server(engine=FAKE_ENGINE)
+    return make_sim_server(backend=FAKE_BACKEND)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from runner.sim.auth import TEST_CREDENTIALS
 from runner.sim.handlers import SimHandler
 from runner.sim.host import MemoryHost
-from tests.sim.fake_engine import FAKE_ENGINE, FakeExchange
+from tests.sim.fake_backend import FAKE_BACKEND, FakeExchange
 from tests.sim.helpers import ASSETS, SUBMIT, sign
 
 START_MS = 1_700_000_000_000
@@ -37,7 +37,7 @@ def exchange() -> FakeExchange:
 
 @pytest.fixture
 def sim(exchange: FakeExchange, clock: Clock) -> SimHandler:
-    return SimHandler(MemoryHost(exchange), TEST_CREDENTIALS, clock=clock, engine=FAKE_ENGINE)
+    return SimHandler(MemoryHost(exchange), TEST_CREDENTIALS, clock=clock, backend=FAKE_BACKEND)
 
 
 def _signed(sim: SimHandler, body: bytes, path: str = SUBMIT) -> tuple[int, dict[str, str], Any]:

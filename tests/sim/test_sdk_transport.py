@@ -1,6 +1,6 @@
-"""The official SDK's own signing and headers against our gateway (engine replaced by a fake).
+"""The official SDK's own signing and headers against our gateway (backend replaced by a fake).
 
-The full trading round with the real engine is in test_sdk_conformance.py; this file pins the
+The full trading round with the real backend is in test_sdk_conformance.py; this file pins the
 transport facts on their own: the SDK signs `json.dumps` output (", " separators) over the raw
 body, sends KEYED GETs with only X-BM-KEY, and reads all four rate-limit headers.
 """
@@ -15,13 +15,13 @@ from bitmart.api_contract import APIContract
 from bitmart.lib.cloud_exceptions import APIException
 
 from runner.sim.server import SimServer
-from tests.sim.fake_engine import FAKE_ENGINE
+from tests.sim.fake_backend import FAKE_BACKEND
 from tests.sim.helpers import now_ms
 
 
 @pytest.fixture
 def server(make_sim_server: Callable[..., SimServer]) -> SimServer:
-    return make_sim_server(engine=FAKE_ENGINE)
+    return make_sim_server(backend=FAKE_BACKEND)
 
 
 def test_sdk_signed_post_and_keyed_get(server: SimServer, sdk_client: Callable[..., Any]) -> None:
@@ -70,7 +70,7 @@ def test_sdk_rate_limited_write_is_429(
 ) -> None:
     # A frozen server clock: the 2 s window can never roll over between the two calls.
     frozen = now_ms()
-    api = sdk_client(make_sim_server(engine=FAKE_ENGINE, clock=lambda: frozen))
+    api = sdk_client(make_sim_server(backend=FAKE_BACKEND, clock=lambda: frozen))
     api.post_transfer(currency="USDT", amount="1", type="spot_to_contract")
     with pytest.raises(APIException) as info:  # 1 per 2 s per key (facts section 2, #24)
         api.post_transfer(currency="USDT", amount="1", type="spot_to_contract")

@@ -1,6 +1,6 @@
 """`bitmart-runner sim serve` as a subprocess: first line, a working API, clean SIGTERM/SIGINT.
 
-The process runs the real CLI entry point (``tests.sim.fake_serve``) with the fake engine
+The process runs the real CLI entry point (``tests.sim.fake_serve``) with the fake backend
 injected: these tests are about the process, its output and its signals, not trading rules.
 """
 

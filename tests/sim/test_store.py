@@ -87,7 +87,7 @@ def test_garbage_state_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "garbage.sqlite3"
     SimStore(path).save({})
     with closing(sqlite3.connect(path)) as conn:
-        conn.execute("UPDATE engine SET state = '{not json'")
+        conn.execute("UPDATE backend SET state = '{not json'")
         conn.commit()
     assert "not valid JSON" in str(_error(path))
 
