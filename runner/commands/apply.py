@@ -10,16 +10,16 @@ from pathlib import Path
 import click
 
 from runner import DISCLAIMER
-from runner.applying import ApplyRun, Prepared
 from runner.commands.common import exchange_options, output_options
-from runner.commands.context import open_session
 from runner.commands.findings_out import emit_rejection
 from runner.execute.consent import Prompt
-from runner.planning import PlanRejected
+from runner.execute.flow import ApplyRun, Prepared
+from runner.pipeline import PlanRejected
 from runner.render.plan_json import plan_document
 from runner.render.plan_text import render_plan
 from runner.render.report import render_report
 from runner.render.style import Style
+from runner.session import open_session
 
 
 def _terminal_prompt() -> Prompt:

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import click
 
-from runner import planning
+from runner import pipeline
 from runner.commands.common import exchange_options, output_options
-from runner.commands.context import Session, local_now, open_session
 from runner.commands.findings_out import emit_rejection
-from runner.engine.result import PlanResult
-from runner.engine.saved import write_saved_plan
+from runner.compiler.result import PlanResult
 from runner.errors import ExitCode
 from runner.execute.registry import load_plan_orders
 from runner.render.findings import github_lines
 from runner.render.plan_json import plan_document
 from runner.render.plan_text import render_plan
+from runner.saved_plan import write_saved_plan
+from runner.session import Session, local_now, open_session
 
 
 @click.command("plan")
@@ -58,8 +58,8 @@ def plan(
     fmt = "json" if as_json else (fmt or "text")
     session = open_session(exchange, base_url, env_file, no_color=no_color or fmt != "text")
     try:
-        loaded = planning.load(plan_file, session.target)
-    except planning.PlanRejected as exc:
+        loaded = pipeline.load(plan_file, session.target)
+    except pipeline.PlanRejected as exc:
         emit_rejection(plan_file, exc.findings, fmt, session.style)
         raise click.exceptions.Exit(ExitCode.INVALID) from None
     result = compute_plan(session, loaded)
@@ -73,10 +73,10 @@ def plan(
         raise click.exceptions.Exit(ExitCode.CHANGES)
 
 
-def compute_plan(session: Session, loaded: planning.LoadedPlan) -> PlanResult:
+def compute_plan(session: Session, loaded: pipeline.LoadedPlan) -> PlanResult:
     with session.reader() as client:
-        snapshot = planning.take_snapshot(client, loaded.intents, session.target, now=local_now)
-    return planning.compute(
+        snapshot = pipeline.take_snapshot(client, loaded.intents, session.target, now=local_now)
+    return pipeline.compute(
         loaded,
         snapshot,
         session.target,

@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from runner import DISCLAIMER
+from runner.account import read_account
 from runner.commands.common import exchange_options, output_options
-from runner.commands.context import local_now, open_session
-from runner.engine.snapshot import read_account
-from runner.engine.state import to_jsonable
+from runner.compiler.snapshot import to_jsonable
 from runner.render.state_text import render_state
+from runner.session import local_now, open_session
 
 
 @click.command("status")

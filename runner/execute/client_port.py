@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from runner.engine import actions as act
-from runner.engine.snapshot import KnownFee, Needs, read_snapshot
-from runner.engine.state import Snapshot
+from runner.account import KnownFee, Needs, read_snapshot
+from runner.compiler import actions as act
+from runner.compiler.snapshot import Snapshot
 from runner.exchange import TradeClient
 from runner.exchange.errors import ApiError, OutcomeUnknown
 from runner.execute.port import OrderFact, Sent, TransferFact, WriteOutcomeUnknown, WriteRejected

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from runner.engine import actions as act
-from runner.engine.state import Snapshot, TriggerKind
+from runner.compiler import actions as act
+from runner.compiler.snapshot import Snapshot
+from runner.domain import TriggerKind
 from runner.execute.port import OrderFact, TransferFact
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from runner.engine.actions import Action
-from runner.engine.state import Snapshot
+from runner.compiler.actions import Action
+from runner.compiler.snapshot import Snapshot
 
 
 class WriteRejected(Exception):

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from runner.engine import actions as act
-from runner.engine.saved import action_to_json
+from runner.compiler import actions as act
 from runner.execute.effects import Before, Facts, took_effect
 from runner.execute.journal import Journal, JournalFile
 from runner.execute.port import ExchangePort
+from runner.saved_plan import action_to_json
 
 _DONE_EVENTS = {"sent"}
 # Estimates move with the market between runs; they do not make a write a different write.

@@ -1,7 +1,7 @@
 """The plan as the user wrote it: frozen values, Decimal numbers, enums, and where each was written.
 
 Nothing here is resolved: a step that leaves out its symbol says ``symbol=None`` and the plan's
-``defaults`` fill it in later (``runner.engine.adapt``).  Every value can be traced back to its
+``defaults`` fill it in later (``runner.compiler.adapt``).  Every value can be traced back to its
 line and column through ``Plan.locations`` (JSON pointer -> Location) and the helpers below.
 """
 
@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import ClassVar
 
-from runner.engine.state import Margin, Mode, PosSide, PriceSource
+from runner.domain import Margin, Mode, PosSide, PriceSource
 from runner.findings import Location
 from runner.plan import pointer
 

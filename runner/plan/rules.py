@@ -2,7 +2,7 @@
 
 Each rule is a function ``(plan, target_kind) -> findings``; ``check_rules`` runs them all.  The
 live checks (ticks, sizes, brackets, margin, liquidation) need the account and live in
-``runner.engine``.
+``runner.compiler``.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from runner.engine.result import PlanResult
-from runner.engine.state import to_jsonable
+from runner.compiler.result import PlanResult
+from runner.compiler.snapshot import to_jsonable
 from runner.findings import Finding
 
 FORMAT_VERSION = 1

@@ -10,8 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from runner import DISCLAIMER
-from runner.engine.actions import Op
-from runner.engine.result import Estimate, PlanResult, StepResult
+from runner.compiler.actions import Op
+from runner.compiler.result import Estimate, PlanResult, StepResult
 from runner.findings import Finding, Severity
 from runner.render.style import Style
 

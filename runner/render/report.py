@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from runner.engine import actions as act
-from runner.execute.apply import ApplyReport, Status
+from runner.compiler import actions as act
+from runner.execute.executor import ApplyReport, Status
 from runner.render.state_text import render_state
 from runner.render.style import Style
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from runner.engine.state import Snapshot, TriggerKind, TriggerOrder, WorkingOrder
+from runner.compiler.snapshot import Snapshot, TriggerOrder, WorkingOrder
+from runner.domain import TriggerKind
 from runner.render.plan_text import fmt, money
 from runner.render.style import Style
 

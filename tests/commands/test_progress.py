@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runner.commands.context import progress_sleep
+from runner.session import progress_sleep
 
 
 def test_terminal_wait_counts_down_and_sleeps_the_whole_time() -> None:

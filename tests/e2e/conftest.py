@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+import runner.session
 from runner import cli
-from runner.commands import context
 from runner.exchange import RetryPolicy
 from runner.exchange.limits import SHARED
 from runner.sim.server import SimServer
@@ -82,7 +82,7 @@ class FakeTime:
 def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
     fake = FakeTime()
     policy = RetryPolicy(sleep=fake.sleep, clock=fake.clock, wall_ms=fake.wall_ms)
-    monkeypatch.setattr(context, "retry_policy", lambda: policy)
+    monkeypatch.setattr(runner.session, "retry_policy", lambda: policy)
     SHARED.clear()
     return fake
 

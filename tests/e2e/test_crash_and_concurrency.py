@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.commands import context
+import runner.session
 from runner.errors import ExitCode
 from runner.sim.server import SimServer
 from tests.e2e.conftest import Cli, FakeTime
@@ -40,7 +40,7 @@ def server(make_sim_server: Callable[..., SimServer]) -> SimServer:
 def real_time(fake_time: FakeTime, monkeypatch: pytest.MonkeyPatch) -> None:
     from runner.exchange import RetryPolicy
 
-    monkeypatch.setattr(context, "retry_policy", RetryPolicy)
+    monkeypatch.setattr(runner.session, "retry_policy", RetryPolicy)
 
 
 def _spawn(cli: Cli, *args: str) -> subprocess.Popen[str]:

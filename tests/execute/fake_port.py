@@ -6,16 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal as D
 
-from runner.engine import actions as act
-from runner.engine.state import (
-    Margin,
-    Position,
-    PosSide,
-    Snapshot,
-    SymbolSetting,
-    TriggerKind,
-    TriggerOrder,
-)
+from runner.compiler import actions as act
+from runner.compiler.snapshot import Position, Snapshot, SymbolSetting, TriggerOrder
+from runner.domain import Margin, PosSide, TriggerKind
 from runner.execute.port import (
     OrderFact,
     Sent,

@@ -6,11 +6,11 @@ import json
 from decimal import Decimal as D
 from pathlib import Path
 
-from runner.engine.actions import OrderIds, SubmitOrder
-from runner.engine.compile import compile_plan
-from runner.execute.apply import ApplyReport, Executor, Status
+from runner.compiler.actions import OrderIds, SubmitOrder
+from runner.compiler.compile import compile_plan
+from runner.execute.executor import ApplyReport, Executor, Status
 from runner.execute.journal import Journal, read_journal
-from tests.engine.fixtures import snapshot
+from tests.compiler.fixtures import snapshot
 from tests.execute.fake_port import FakePort
 from tests.render.test_plan_render import PLAN
 

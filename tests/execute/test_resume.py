@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from runner.engine import actions as act
-from runner.engine.saved import action_to_json
+from runner.compiler import actions as act
 from runner.errors import NotConfirmed
 from runner.execute.consent import Prompt, consent
 from runner.execute.journal import Journal, read_journal, unfinished_journals
 from runner.execute.resume import action_key, already_applied, close_out, inspect
-from tests.engine.fixtures import snapshot
+from runner.saved_plan import action_to_json
+from tests.compiler.fixtures import snapshot
 from tests.execute.fake_port import FakePort
 
 HASH = "abc123"

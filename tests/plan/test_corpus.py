@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.engine.adapt import from_plan
+from runner.compiler.adapt import from_plan
 from runner.plan import validate_file
 
 CORPUS = Path(__file__).resolve().parents[1] / "plans"

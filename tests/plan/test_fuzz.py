@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runner.engine.adapt import from_plan
+from runner.compiler.adapt import from_plan
 from runner.findings import Finding
 from runner.plan import validate_source
 

@@ -16,14 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runner import cli
-from runner.engine.actions import OrderIds
-from runner.engine.adapt import from_plan
-from runner.engine.compile import compile_plan
+from runner.compiler.actions import OrderIds
+from runner.compiler.adapt import from_plan
+from runner.compiler.compile import compile_plan
 from runner.errors import ExitCode
 from runner.findings import Finding
 from runner.plan import validate_source
+from tests.compiler.fixtures import long_btc, snapshot
 from tests.e2e import soak
-from tests.engine.fixtures import long_btc, snapshot
 from tests.plan.test_fuzz import text_mutation, tree_mutation
 
 PLAN_HEAD = "version: 1\nname: hostile\nsteps:\n"

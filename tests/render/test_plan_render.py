@@ -6,14 +6,14 @@ import json
 from decimal import Decimal as D
 
 from runner import DISCLAIMER
-from runner.engine.actions import OrderIds
-from runner.engine.compile import compile_plan
-from runner.engine.intents import BalanceIntent, Entry, PlanIntents, PositionIntent, Trigger
-from runner.engine.state import Margin, PosSide, PriceSource
+from runner.compiler.actions import OrderIds
+from runner.compiler.compile import compile_plan
+from runner.compiler.intents import BalanceIntent, Entry, PlanIntents, PositionIntent, Trigger
+from runner.domain import Margin, PosSide, PriceSource
 from runner.render.plan_json import plan_document
 from runner.render.plan_text import render_plan
 from runner.render.style import Style
-from tests.engine.fixtures import long_btc, sl_order, snapshot, tp_order
+from tests.compiler.fixtures import long_btc, sl_order, snapshot, tp_order
 
 POSITION = PositionIntent(
     index=1,

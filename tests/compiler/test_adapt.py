@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from runner.engine.actions import OrderIds, SubmitOrder, Transfer
-from runner.engine.adapt import from_plan
-from runner.engine.compile import compile_plan
-from runner.engine.intents import (
+from runner.compiler.actions import OrderIds, SubmitOrder, Transfer
+from runner.compiler.adapt import from_plan
+from runner.compiler.compile import compile_plan
+from runner.compiler.intents import (
     KEEP,
     BalanceIntent,
     CancelIntent,
@@ -31,7 +31,7 @@ from runner.engine.intents import (
     TransferIntent,
     Trigger,
 )
-from runner.engine.state import Margin, Mode, PosSide, PriceSource
+from runner.domain import Margin, Mode, PosSide, PriceSource
 from runner.errors import PlanInvalid
 from runner.findings import Location
 from runner.plan import load_plan, validate_file

@@ -18,11 +18,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from runner.engine import actions as act
-from runner.engine.result import PlanResult
-from runner.engine.state import Margin, Mode, PosSide, PriceSource, Snapshot, fingerprint
-from runner.engine.state import from_jsonable as snapshot_from_json
-from runner.engine.state import to_jsonable as snapshot_to_json
+from runner.compiler import actions as act
+from runner.compiler.result import PlanResult
+from runner.compiler.snapshot import Snapshot, fingerprint
+from runner.compiler.snapshot import from_jsonable as snapshot_from_json
+from runner.compiler.snapshot import to_jsonable as snapshot_to_json
+from runner.domain import Margin, Mode, PosSide, PriceSource
 from runner.errors import PlanInvalid, SavedPlanStale
 
 KIND = "bitmart-runner-saved-plan"

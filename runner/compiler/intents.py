@@ -3,7 +3,7 @@
 The plan model (``runner.plan``) is what the user wrote, with locations; an intent is the same
 step with the plan's defaults applied and nothing left implicit except what only the live account
 can decide (inherited leverage/margin, relative triggers, notional sizes).  ``from_plan`` in
-``runner.engine.adapt`` is the single bridge between the two.
+``runner.compiler.adapt`` is the single bridge between the two.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from runner.engine.state import Margin, Mode, PosSide, PriceSource
+from runner.domain import Margin, Mode, PosSide, PriceSource
 
 
 class Keep(Enum):

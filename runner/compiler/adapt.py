@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from runner.engine.intents import (
+from runner.compiler.intents import (
     KEEP,
     BalanceIntent,
     CancelIntent,
@@ -30,7 +30,7 @@ from runner.engine.intents import (
     TransferIntent,
     Trigger,
 )
-from runner.engine.state import Margin, PriceSource
+from runner.domain import Margin, PriceSource
 from runner.errors import PlanInvalid
 from runner.findings import Location
 from runner.plan import model

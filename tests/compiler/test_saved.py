@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from runner.engine.actions import OrderIds
-from runner.engine.compile import compile_plan
-from runner.engine.saved import action_from_json, action_to_json, load_saved_plan, write_saved_plan
+from runner.compiler.actions import OrderIds
+from runner.compiler.compile import compile_plan
 from runner.errors import ExitCode, PlanInvalid, SavedPlanStale
-from tests.engine.fixtures import long_btc, snapshot
+from runner.saved_plan import action_from_json, action_to_json, load_saved_plan, write_saved_plan
+from tests.compiler.fixtures import long_btc, snapshot
 from tests.render.test_plan_render import PLAN
 
 

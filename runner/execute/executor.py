@@ -17,10 +17,10 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from runner.engine import actions as act
-from runner.engine.estimates import to_tick
-from runner.engine.saved import action_to_json
-from runner.engine.state import PosSide, Snapshot, TriggerKind
+from runner.compiler import actions as act
+from runner.compiler.estimates import to_tick
+from runner.compiler.snapshot import Snapshot
+from runner.domain import PosSide, TriggerKind
 from runner.errors import RunnerError
 from runner.execute.effects import Before, Facts, matching_transfer, took_effect
 from runner.execute.journal import Journal
@@ -32,6 +32,7 @@ from runner.execute.port import (
     WriteOutcomeUnknown,
     WriteRejected,
 )
+from runner.saved_plan import action_to_json
 
 
 class Status(StrEnum):

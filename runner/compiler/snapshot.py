@@ -16,33 +16,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from runner.engine.estimates import Bracket
-
-
-class PosSide(StrEnum):
-    LONG = "long"
-    SHORT = "short"
-
-
-class Margin(StrEnum):
-    ISOLATED = "isolated"
-    CROSS = "cross"
-
-
-class Mode(StrEnum):
-    HEDGE = "hedge"
-    ONE_WAY = "one_way"
-
-
-class TriggerKind(StrEnum):
-    PLAN = "plan"
-    TAKE_PROFIT = "take_profit"
-    STOP_LOSS = "stop_loss"
-
-
-class PriceSource(StrEnum):
-    LAST = "last"
-    MARK = "mark"
+from runner.compiler.estimates import Bracket
+from runner.domain import Margin, Mode, PosSide, PriceSource, TriggerKind
 
 
 @dataclass(frozen=True)

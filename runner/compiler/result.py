@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from runner.engine.actions import Action, Category
-from runner.engine.state import Margin, PosSide, Snapshot
+from runner.compiler.actions import Action, Category
+from runner.compiler.snapshot import Snapshot
+from runner.domain import Margin, PosSide
 from runner.findings import Finding, Severity
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from runner.engine.snapshot import Needs, SymbolUnknown, read_account, read_snapshot
-from runner.engine.state import Margin, Mode, PosSide, PriceSource, TriggerKind
+from runner.account import Needs, SymbolUnknown, read_account, read_snapshot
+from runner.domain import Margin, Mode, PosSide, PriceSource, TriggerKind
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_FLOOR, Decimal
 
-from runner.engine import estimates as est
-from runner.engine.actions import (
+from runner.compiler import estimates as est
+from runner.compiler.actions import (
     CancelOrder,
     CancelTrigger,
     ModifyTpSl,
@@ -16,10 +16,10 @@ from runner.engine.actions import (
     open_side_code,
     placeholder_id,
 )
-from runner.engine.builder import StepBuilder
-from runner.engine.checks import check_leverage, check_protection, check_size, check_tick
-from runner.engine.ctx import Ctx
-from runner.engine.intents import (
+from runner.compiler.builder import StepBuilder
+from runner.compiler.checks import check_leverage, check_protection, check_size, check_tick
+from runner.compiler.ctx import Ctx
+from runner.compiler.intents import (
     KEEP,
     CloseIntent,
     Entry,
@@ -29,18 +29,9 @@ from runner.engine.intents import (
     TpSlIntent,
     Trigger,
 )
-from runner.engine.result import Estimate
-from runner.engine.state import (
-    ContractSpec,
-    Margin,
-    Market,
-    Mode,
-    Position,
-    PosSide,
-    TriggerKind,
-    TriggerOrder,
-    WorkingOrder,
-)
+from runner.compiler.result import Estimate
+from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder, WorkingOrder
+from runner.domain import Margin, Mode, PosSide, TriggerKind
 
 ZERO = Decimal(0)
 PURPOSE = {"take_profit": "T", "stop_loss": "S"}

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from runner.engine import estimates as est
+from runner.compiler import estimates as est
 
 # BitMart's documented example tiers (API facts §13.1 #9 + §8.3's cum recurrence)
 BRACKETS = (

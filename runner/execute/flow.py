@@ -11,23 +11,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from runner import planning
-from runner.commands import context
-from runner.commands.context import Session, local_now, notify
-from runner.engine import actions as act
-from runner.engine.result import PlanResult
-from runner.engine.saved import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
-from runner.engine.snapshot import Needs, known_fees, read_snapshot
-from runner.engine.state import Snapshot
+import runner.session
+from runner import pipeline
+from runner.account import Needs, known_fees, read_snapshot
+from runner.compiler import actions as act
+from runner.compiler.result import PlanResult
+from runner.compiler.snapshot import Snapshot
 from runner.errors import ExitCode
 from runner.exchange import TradeClient
-from runner.execute.apply import ApplyReport, Executor
 from runner.execute.client_port import ClientPort
 from runner.execute.consent import Prompt, consent
+from runner.execute.executor import ApplyReport, Executor
 from runner.execute.journal import Journal, new_run_id, read_journal, unfinished_journals
 from runner.execute.lock import AccountLock, lock_path
 from runner.execute.registry import load_plan_orders, record_plan_orders
 from runner.execute.resume import Resume, already_applied, close_out, inspect
+from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
+from runner.session import Session, local_now, notify
 
 
 @dataclass(frozen=True)
@@ -70,14 +70,14 @@ def _nonce_of(actions: Sequence[act.Action]) -> str:
 
 
 def _prepare_file(
-    session: Session, source: TradeClient, loaded: planning.LoadedPlan, resume: Resume
+    session: Session, source: TradeClient, loaded: pipeline.LoadedPlan, resume: Resume
 ) -> Prepared:
     intents = loaded.intents
-    snapshot = planning.take_snapshot(source, intents, session.target, now=local_now)
+    snapshot = pipeline.take_snapshot(source, intents, session.target, now=local_now)
     nonce = resume.nonce or secrets.token_hex(3)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
-    result = planning.compute(loaded, snapshot, session.target, nonce=nonce, plan_orders=registry)
+    result = pipeline.compute(loaded, snapshot, session.target, nonce=nonce, plan_orders=registry)
     return Prepared(
         intents.name,
         intents.plan_hash,
@@ -113,7 +113,7 @@ class ApplyRun:
 
     def run(self) -> Finished:
         s = self.session
-        loaded = None if looks_like_saved_plan(self.path) else planning.load(self.path, s.target)
+        loaded = None if looks_like_saved_plan(self.path) else pipeline.load(self.path, s.target)
         lock = AccountLock(
             lock_path(s.home, s.account_id), self.run_id, timeout=self.lock_timeout, notify=notify
         )
@@ -145,7 +145,7 @@ class ApplyRun:
     ) -> Finished:
         s = self.session
         journal = Journal.create(s.home, s.account_id, self.run_id, redact=s.secrets())
-        policy = context.retry_policy()
+        policy = runner.session.retry_policy()
         with journal:
             journal.record(
                 "run_start",

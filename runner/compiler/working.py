@@ -10,20 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from runner.engine import estimates as est
-from runner.engine.state import (
+from runner.compiler import estimates as est
+from runner.compiler.snapshot import (
     Balances,
     ContractSpec,
-    Margin,
     Market,
-    Mode,
     Position,
-    PosSide,
     Snapshot,
     SymbolSetting,
     TriggerOrder,
     WorkingOrder,
 )
+from runner.domain import Margin, Mode, PosSide
 
 ZERO = Decimal(0)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal as D
 
-from runner.engine.actions import (
+from runner.compiler.actions import (
     OrderIds,
     Protection,
     SubmitOrder,
@@ -13,7 +13,7 @@ from runner.engine.actions import (
     open_side_code,
     plan_tag,
 )
-from runner.engine.state import Margin, PosSide, PriceSource
+from runner.domain import Margin, PosSide, PriceSource
 
 
 def test_client_order_ids_are_alphanumeric_at_most_32_and_deterministic() -> None:

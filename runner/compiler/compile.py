@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from runner.engine.actions import OrderIds
-from runner.engine.builder import StepBuilder
-from runner.engine.ctx import Ctx
-from runner.engine.intents import (
+from runner.compiler.actions import OrderIds
+from runner.compiler.builder import StepBuilder
+from runner.compiler.ctx import Ctx
+from runner.compiler.intents import (
     BalanceIntent,
     CancelIntent,
     CloseIntent,
@@ -28,9 +28,9 @@ from runner.engine.intents import (
     TpSlIntent,
     TransferIntent,
 )
-from runner.engine.result import PlanResult, StepResult
-from runner.engine.state import Snapshot
-from runner.engine.steps_account import (
+from runner.compiler.result import PlanResult, StepResult
+from runner.compiler.snapshot import Snapshot
+from runner.compiler.steps_account import (
     compile_balance,
     compile_cancel,
     compile_leverage,
@@ -38,8 +38,8 @@ from runner.engine.steps_account import (
     compile_plan_order,
     compile_transfer,
 )
-from runner.engine.steps_position import compile_close, compile_position, compile_tp_sl
-from runner.engine.working import WorkingState
+from runner.compiler.steps_position import compile_close, compile_position, compile_tp_sl
+from runner.compiler.working import WorkingState
 from runner.findings import Finding, Severity
 
 ACTION_KINDS = (OpenIntent, CloseIntent, TransferIntent)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from runner.engine.actions import (
+from runner.compiler.actions import (
     CancelOrder,
     CancelTrigger,
     ModifyTpSl,
@@ -16,8 +16,8 @@ from runner.engine.actions import (
     SubmitTpSl,
     Transfer,
 )
-from runner.engine.compile import compile_plan
-from runner.engine.intents import (
+from runner.compiler.compile import compile_plan
+from runner.compiler.intents import (
     KEEP,
     BalanceIntent,
     CancelIntent,
@@ -35,8 +35,9 @@ from runner.engine.intents import (
     TransferIntent,
     Trigger,
 )
-from runner.engine.result import PlanResult
-from runner.engine.state import Margin, Mode, PosSide, PriceSource, WorkingOrder
+from runner.compiler.result import PlanResult
+from runner.compiler.snapshot import WorkingOrder
+from runner.domain import Margin, Mode, PosSide, PriceSource
 
 from .fixtures import long_btc, sl_order, snapshot, tp_order
 

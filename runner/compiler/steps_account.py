@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
 
-from runner.engine import estimates as est
-from runner.engine.actions import (
+from runner.compiler import estimates as est
+from runner.compiler.actions import (
     CancelOrder,
     CancelTrailing,
     CancelTrigger,
@@ -14,10 +14,10 @@ from runner.engine.actions import (
     SubmitPlanOrder,
     Transfer,
 )
-from runner.engine.builder import StepBuilder
-from runner.engine.checks import check_leverage, check_size, check_tick
-from runner.engine.ctx import Ctx
-from runner.engine.intents import (
+from runner.compiler.builder import StepBuilder
+from runner.compiler.checks import check_leverage, check_size, check_tick
+from runner.compiler.ctx import Ctx
+from runner.compiler.intents import (
     BalanceIntent,
     CancelIntent,
     LeverageIntent,
@@ -25,12 +25,8 @@ from runner.engine.intents import (
     PlanOrderIntent,
     TransferIntent,
 )
-from runner.engine.state import (
-    PosSide,
-    SymbolSetting,
-    TriggerKind,
-    TriggerOrder,
-)
+from runner.compiler.snapshot import SymbolSetting, TriggerOrder
+from runner.domain import PosSide, TriggerKind
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")

@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from runner.engine.state import Margin, Mode, PosSide, PriceSource
+from runner.domain import Margin, Mode, PosSide, PriceSource
 
 
 class Category(StrEnum):

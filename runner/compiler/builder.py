@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from runner.engine.actions import Action
-from runner.engine.checks import Problem
-from runner.engine.intents import Intent
-from runner.engine.result import Estimate, StepResult
+from runner.compiler.actions import Action
+from runner.compiler.checks import Problem
+from runner.compiler.intents import Intent
+from runner.compiler.result import Estimate, StepResult
 from runner.findings import Finding, Severity
 
 

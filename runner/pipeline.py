@@ -11,13 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from runner.account import Needs, SnapshotSource, SymbolUnknown, read_snapshot
+from runner.compiler.actions import OrderIds
+from runner.compiler.compile import compile_plan
+from runner.compiler.intents import PlanIntents
+from runner.compiler.result import PlanResult
+from runner.compiler.snapshot import Snapshot
 from runner.config import ExchangeKind, Target
-from runner.engine.actions import OrderIds
-from runner.engine.compile import compile_plan
-from runner.engine.intents import PlanIntents
-from runner.engine.result import PlanResult
-from runner.engine.snapshot import Needs, SnapshotSource, SymbolUnknown, read_snapshot
-from runner.engine.state import Snapshot
 from runner.errors import PlanInvalid
 from runner.findings import Finding, Severity
 
@@ -49,7 +49,7 @@ def needs_of(intents: PlanIntents) -> Needs:
 
 def load(path: Path, target: Target) -> LoadedPlan:
     """Schema + static rules for this target; ``PlanRejected`` (exit 1) on any error."""
-    from runner.engine.adapt import from_plan
+    from runner.compiler.adapt import from_plan
     from runner.plan import validate_file
 
     plan, findings = validate_file(path, target_kind=target.kind.value)

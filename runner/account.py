@@ -1,6 +1,6 @@
 """Read everything a plan needs from the account, read-only, in one parallel round.
 
-The only I/O in ``runner.engine``: it turns the client's typed rows into the immutable
+The only I/O in ``runner.compiler``: it turns the client's typed rows into the immutable
 ``Snapshot`` the pure core works on.  Every read is independent, so they all go out at once on a
 small thread pool (the client's limiter keeps them within the published rate limits); nothing is
 read twice and only the plan's symbols are asked for.  The reader is typed against the few client
@@ -17,22 +17,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
-from runner.engine.estimates import Bracket
-from runner.engine.state import (
+from runner.compiler.estimates import Bracket
+from runner.compiler.snapshot import (
     Balances,
     ContractSpec,
-    Margin,
     Market,
-    Mode,
     Position,
-    PosSide,
-    PriceSource,
     Snapshot,
     SymbolSetting,
-    TriggerKind,
     TriggerOrder,
     WorkingOrder,
 )
+from runner.domain import Margin, Mode, PosSide, PriceSource, TriggerKind
 
 ZERO = Decimal(0)
 # trade-fee-rate allows 2 requests / 2 s: read the account's own rates for at most this many

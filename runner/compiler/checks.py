@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from runner.engine import estimates as est
-from runner.engine.state import ContractSpec, PosSide
+from runner.compiler import estimates as est
+from runner.compiler.snapshot import ContractSpec
+from runner.domain import PosSide
 
 Problem = tuple[str, str, str | None]
 

@@ -5,22 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal as D
 
-from runner.engine.estimates import Bracket
-from runner.engine.state import (
+from runner.compiler.estimates import Bracket
+from runner.compiler.snapshot import (
     Balances,
     ContractSpec,
-    Margin,
     Market,
-    Mode,
     Position,
-    PosSide,
-    PriceSource,
     Snapshot,
     SymbolSetting,
-    TriggerKind,
     TriggerOrder,
     WorkingOrder,
 )
+from runner.domain import Margin, Mode, PosSide, PriceSource, TriggerKind
 
 BTC = ContractSpec(
     symbol="BTCUSDT",

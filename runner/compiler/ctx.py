@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from runner.engine.actions import OrderIds
-from runner.engine.intents import Policy
-from runner.engine.working import WorkingState
+from runner.compiler.actions import OrderIds
+from runner.compiler.intents import Policy
+from runner.compiler.working import WorkingState
 
 
 @dataclass
