@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from runner.domain import Margin, Mode, PosSide, PriceSource
+from runner.money import plain
 
 
 class Category(StrEnum):
@@ -58,11 +59,6 @@ def close_side_code(side: PosSide) -> int:
     """The reduce-only side that closes a position on ``side`` (also the TP/SL side)."""
     return 3 if side is PosSide.LONG else 2
 
-
-def _num(value: Decimal) -> str:
-    """Decimal to the wire's string form without exponent or float noise."""
-    text = format(value.normalize(), "f")
-    return text
 
 
 @dataclass(frozen=True)
@@ -111,7 +107,7 @@ class Transfer(Action):
     def body(self) -> dict[str, Any]:
         return {
             "currency": "USDT",
-            "amount": _num(self.amount),
+            "amount": plain(self.amount),
             "type": "spot_to_contract" if self.to_futures else "contract_to_spot",
         }
 
@@ -145,7 +141,7 @@ class SetLeverage(Action):
     def body(self) -> dict[str, Any]:
         return {
             "symbol": self.symbol,
-            "leverage": _num(self.leverage),
+            "leverage": plain(self.leverage),
             "open_type": self.margin.value,
         }
 
@@ -189,17 +185,17 @@ class SubmitOrder(Action):
         }
         if self.order_type == "limit":
             assert self.price is not None
-            body["price"] = _num(self.price)
+            body["price"] = plain(self.price)
             body["mode"] = _TIF_CODES[self.time_in_force]
         if self.opens:
             assert self.leverage is not None and self.margin is not None
-            body["leverage"] = _num(self.leverage)
+            body["leverage"] = plain(self.leverage)
             body["open_type"] = self.margin.value
             if self.take_profit is not None:
-                body["preset_take_profit_price"] = _num(self.take_profit.trigger)
+                body["preset_take_profit_price"] = plain(self.take_profit.trigger)
                 body["preset_take_profit_price_type"] = _PRICE_TYPE[self.take_profit.source]
             if self.stop_loss is not None:
-                body["preset_stop_loss_price"] = _num(self.stop_loss.trigger)
+                body["preset_stop_loss_price"] = plain(self.stop_loss.trigger)
                 body["preset_stop_loss_price_type"] = _PRICE_TYPE[self.stop_loss.source]
         return body
 
@@ -229,7 +225,7 @@ class SubmitTpSl(Action):
             "symbol": self.symbol,
             "type": self.kind,
             "side": close_side_code(self.side),
-            "trigger_price": _num(self.protection.trigger),
+            "trigger_price": plain(self.protection.trigger),
             "executive_price": "0",
             "price_type": _PRICE_TYPE[self.protection.source],
             "plan_category": 2,
@@ -256,7 +252,7 @@ class ModifyTpSl(Action):
         return {
             "symbol": self.symbol,
             "order_id": self.order_id,
-            "trigger_price": _num(self.protection.trigger),
+            "trigger_price": plain(self.protection.trigger),
             "executive_price": "0",
             "price_type": _PRICE_TYPE[self.protection.source],
             "plan_category": 2,
@@ -340,21 +336,21 @@ class SubmitPlanOrder(Action):
             "side": self.side_code,
             "type": self.order_type,
             "size": int(self.size),
-            "trigger_price": _num(self.trigger),
+            "trigger_price": plain(self.trigger),
             "price_way": self.price_way,
             "price_type": _PRICE_TYPE[self.source],
-            "leverage": _num(self.leverage),
+            "leverage": plain(self.leverage),
             "open_type": self.margin.value,
             "mode": _TIF_CODES[self.time_in_force],
         }
         if self.order_type == "limit":
             assert self.executive_price is not None
-            body["executive_price"] = _num(self.executive_price)
+            body["executive_price"] = plain(self.executive_price)
         if self.take_profit is not None:
-            body["preset_take_profit_price"] = _num(self.take_profit)
+            body["preset_take_profit_price"] = plain(self.take_profit)
             body["preset_take_profit_price_type"] = 1
         if self.stop_loss is not None:
-            body["preset_stop_loss_price"] = _num(self.stop_loss)
+            body["preset_stop_loss_price"] = plain(self.stop_loss)
             body["preset_stop_loss_price_type"] = 1
         return body
 

@@ -12,12 +12,10 @@ from decimal import Decimal
 from runner.compiler import estimates as est
 from runner.compiler.snapshot import ContractSpec
 from runner.domain import PosSide
+from runner.money import plain
 
 Problem = tuple[str, str, str | None]
 
-
-def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 def check_size(spec: ContractSpec, size: Decimal, order_type: str) -> list[Problem]:
@@ -26,7 +24,7 @@ def check_size(spec: ContractSpec, size: Decimal, order_type: str) -> list[Probl
         problems.append(
             (
                 "size-not-whole",
-                f"size must be a whole number of contracts (got {_fmt(size)})",
+                f"size must be a whole number of contracts (got {plain(size)})",
                 "sizes are in contracts; use notional: for a USDT amount",
             )
         )
@@ -35,16 +33,16 @@ def check_size(spec: ContractSpec, size: Decimal, order_type: str) -> list[Probl
         problems.append(
             (
                 "size-step",
-                f"size {_fmt(size)} is not a multiple of the contract step {_fmt(spec.step)}",
-                f"use a multiple of {_fmt(spec.step)}",
+                f"size {plain(size)} is not a multiple of the contract step {plain(spec.step)}",
+                f"use a multiple of {plain(spec.step)}",
             )
         )
     if size < spec.min_volume:
         problems.append(
             (
                 "size-range",
-                f"size {_fmt(size)} is below {spec.symbol}'s minimum of "
-                f"{_fmt(spec.min_volume)} contracts",
+                f"size {plain(size)} is below {spec.symbol}'s minimum of "
+                f"{plain(spec.min_volume)} contracts",
                 None,
             )
         )
@@ -53,8 +51,8 @@ def check_size(spec: ContractSpec, size: Decimal, order_type: str) -> list[Probl
         problems.append(
             (
                 "size-range",
-                f"size {_fmt(size)} exceeds the {order_type} order maximum of "
-                f"{_fmt(limit)} contracts for {spec.symbol}",
+                f"size {plain(size)} exceeds the {order_type} order maximum of "
+                f"{plain(limit)} contracts for {spec.symbol}",
                 "split it over several steps or use a limit order",
             )
         )
@@ -63,14 +61,14 @@ def check_size(spec: ContractSpec, size: Decimal, order_type: str) -> list[Probl
 
 def check_tick(spec: ContractSpec, price: Decimal, what: str) -> list[Problem]:
     if price <= 0:
-        return [("price-positive", f"{what} must be positive (got {_fmt(price)})", None)]
+        return [("price-positive", f"{what} must be positive (got {plain(price)})", None)]
     if not est.on_grid(price, spec.tick):
         lower = est.to_tick(price, spec.tick, up=False)
         return [
             (
                 "price-tick",
-                f"{what} {_fmt(price)} is not on {spec.symbol}'s tick of {_fmt(spec.tick)}",
-                f"use {_fmt(lower)} or {_fmt(lower + spec.tick)}",
+                f"{what} {plain(price)} is not on {spec.symbol}'s tick of {plain(spec.tick)}",
+                f"use {plain(lower)} or {plain(lower + spec.tick)}",
             )
         ]
     return []
@@ -81,8 +79,8 @@ def check_leverage(spec: ContractSpec, leverage: Decimal, notional: Decimal) -> 
         return [
             (
                 "leverage-range",
-                f"leverage {_fmt(leverage)}x is outside {spec.symbol}'s range "
-                f"{_fmt(spec.min_leverage)}-{_fmt(spec.max_leverage)}x",
+                f"leverage {plain(leverage)}x is outside {spec.symbol}'s range "
+                f"{plain(spec.min_leverage)}-{plain(spec.max_leverage)}x",
                 None,
             )
         ]
@@ -91,9 +89,9 @@ def check_leverage(spec: ContractSpec, leverage: Decimal, notional: Decimal) -> 
         return [
             (
                 "leverage-bracket",
-                f"leverage {_fmt(leverage)}x is above the {_fmt(bracket_max)}x allowed for a "
-                f"{_fmt(notional.quantize(Decimal(1)))} USDT position on {spec.symbol}",
-                f"use at most {_fmt(bracket_max)}x or a smaller size",
+                f"leverage {plain(leverage)}x is above the {plain(bracket_max)}x allowed for a "
+                f"{plain(notional.quantize(Decimal(1)))} USDT position on {spec.symbol}",
+                f"use at most {plain(bracket_max)}x or a smaller size",
             )
         ]
     return []
@@ -122,9 +120,9 @@ def check_protection(
         problems.append(
             (
                 "trigger-fires-immediately",
-                f"{name} {_fmt(trigger)} would fire at once: {reference_name} price is "
-                f"{_fmt(reference)}",
-                f"put a {side.value} {name} {where} {_fmt(reference)}",
+                f"{name} {plain(trigger)} would fire at once: {reference_name} price is "
+                f"{plain(reference)}",
+                f"put a {side.value} {name} {where} {plain(reference)}",
             )
         )
         return problems
@@ -132,8 +130,8 @@ def check_protection(
         problems.append(
             (
                 "tp-direction",
-                f"take-profit {_fmt(trigger)} is on the losing side of the "
-                f"entry {_fmt(entry)} for a {side.value}",
+                f"take-profit {plain(trigger)} is on the losing side of the "
+                f"entry {plain(entry)} for a {side.value}",
                 "a long takes profit above its entry, a short below",
             )
         )
@@ -145,8 +143,8 @@ def check_protection(
         problems.append(
             (
                 "stop-beyond-liquidation",
-                f"stop-loss {_fmt(trigger)} lies beyond the "
-                f"estimated liquidation price {_fmt(liquidation)}: the position would be "
+                f"stop-loss {plain(trigger)} lies beyond the "
+                f"estimated liquidation price {plain(liquidation)}: the position would be "
                 "liquidated before the stop fires",
                 "move the stop closer to the entry or lower the leverage",
             )
@@ -159,8 +157,8 @@ def check_protection(
         problems.append(
             (
                 "sl-direction",
-                f"stop-loss {_fmt(trigger)} is on the wrong side of the "
-                f"entry {_fmt(entry)} for a {side.value}",
+                f"stop-loss {plain(trigger)} is on the wrong side of the "
+                f"entry {plain(entry)} for a {side.value}",
                 "a long stops out below its entry, a short above",
             )
         )

@@ -30,15 +30,14 @@ from runner.compiler.intents import (
 )
 from runner.compiler.result import PlanResult, StepResult
 from runner.compiler.snapshot import Snapshot
-from runner.compiler.steps_account import (
-    compile_balance,
-    compile_cancel,
-    compile_leverage,
-    compile_mode,
-    compile_plan_order,
-    compile_transfer,
-)
-from runner.compiler.steps_position import compile_close, compile_position, compile_tp_sl
+from runner.compiler.steps.balance import compile_balance, compile_transfer
+from runner.compiler.steps.cancel import compile_cancel
+from runner.compiler.steps.close import compile_close
+from runner.compiler.steps.leverage import compile_leverage
+from runner.compiler.steps.mode import compile_mode
+from runner.compiler.steps.plan_order import compile_plan_order
+from runner.compiler.steps.position import compile_position
+from runner.compiler.steps.tp_sl import compile_tp_sl
 from runner.compiler.working import WorkingState
 from runner.findings import Finding, Severity
 

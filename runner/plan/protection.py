@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
+from runner.money import plain
 from runner.plan.model import (
     OrderType,
     PlanOrderStep,
@@ -58,9 +59,6 @@ def _above(side: Side, name: str) -> bool:
     return (name == "take_profit") == (side is Side.LONG)
 
 
-def _fmt(value: Decimal) -> str:
-    return format(value, "f")
-
 
 def _check(
     side: Side,
@@ -87,7 +85,7 @@ def _check_tp_vs_sl(
         return
     where = "above" if side is Side.LONG else "below"
     message = (
-        f"take_profit {_fmt(tp)} is not {where} stop_loss {_fmt(sl)}: "
+        f"take_profit {plain(tp)} is not {where} stop_loss {plain(sl)}: "
         f"for a {side.value} the take-profit must be {where} the stop-loss"
     )
     yield f"take_profit{suffix}", RULE, message, None
@@ -101,14 +99,14 @@ def _rule_text(side: Side, name: str) -> str:
 def _check_relative(side: Side, name: str, percent: Decimal, suffix: str) -> Iterator[Problem]:
     above = _above(side, name)
     if percent <= -100:
-        message = f'{name} "-{_fmt(abs(percent))}%" would put the trigger at or below 0'
+        message = f'{name} "-{plain(abs(percent))}%" would put the trigger at or below 0'
         yield f"{name}{suffix}", RULE, message, "a percentage below the entry must be under 100%"
         return
     if percent != 0 and (percent > 0) == above:
         return
-    written = f"{'+' if percent >= 0 else '-'}{_fmt(abs(percent))}%"
+    written = f"{'+' if percent >= 0 else '-'}{plain(abs(percent))}%"
     sign = "+" if above else "-"
-    example = f"{sign}{_fmt(abs(percent))}%" if percent != 0 else f"{sign}3%"
+    example = f"{sign}{plain(abs(percent))}%" if percent != 0 else f"{sign}3%"
     message = f'{name} "{written}" is on the wrong side: {_rule_text(side, name)}'
     yield f"{name}{suffix}", RULE, message, f'write "{example}"'
 
@@ -121,7 +119,7 @@ def _check_against(
         return
     relation = "at" if price == reference else "below" if above else "above"
     message = (
-        f"{name} {_fmt(price)} is {relation} {reference_name} {_fmt(reference)}: "
+        f"{name} {plain(price)} is {relation} {reference_name} {plain(reference)}: "
         f"{_rule_text(side, name)}"
     )
     yield f"{name}{suffix}", RULE, message, None

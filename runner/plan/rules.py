@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from runner.findings import Finding, Severity
+from runner.money import plain
 from runner.plan.model import (
     CloseStep,
     EnsureBalanceStep,
@@ -31,9 +32,6 @@ from runner.plan.protection import protection_findings
 
 Rule = Callable[[Plan, str | None], Iterator[Finding]]
 
-
-def fmt(value: Decimal) -> str:
-    return format(value, "f")
 
 
 def error(
@@ -145,8 +143,10 @@ def _leverage(plan: Plan, _: str | None) -> Iterator[Finding]:
                 yield error(plan, step, "", "margin-missing", "leverage step needs a margin", hint)
         leverage = _leverage_of(plan, step) if hasattr(step, "leverage") else None
         if limit is not None and leverage is not None and leverage > limit:
-            message = f"leverage {fmt(leverage)}x is above the policy's max_leverage {fmt(limit)}x"
-            hint = f"use {fmt(limit)}x or less, or raise policy.max_leverage"
+            message = (
+                f"leverage {plain(leverage)}x is above the policy's max_leverage {plain(limit)}x"
+            )
+            hint = f"use {plain(limit)}x or less, or raise policy.max_leverage"
             yield error(plan, step, "leverage", "policy-leverage", message, hint)
 
 
@@ -169,16 +169,16 @@ def _amounts(plan: Plan, _: str | None) -> Iterator[Finding]:
     for step in plan.steps:
         if isinstance(step, TransferStep):
             if step.amount <= 0:
-                message = f"transfer amount must be more than 0 (got {fmt(step.amount)})"
+                message = f"transfer amount must be more than 0 (got {plain(step.amount)})"
                 yield error(plan, step, "amount", "transfer-amount", message)
             elif max_transfer is not None and step.amount > max_transfer:
                 message = (
-                    f"transfer of {fmt(step.amount)} USDT is above the policy's max_transfer "
-                    f"{fmt(max_transfer)}"
+                    f"transfer of {plain(step.amount)} USDT is above the policy's max_transfer "
+                    f"{plain(max_transfer)}"
                 )
                 yield error(plan, step, "amount", "policy-transfer", message)
         if isinstance(step, EnsureBalanceStep) and step.min_available <= 0:
-            message = f"min_available must be more than 0 (got {fmt(step.min_available)})"
+            message = f"min_available must be more than 0 (got {plain(step.min_available)})"
             yield error(plan, step, "min_available", "balance-amount", message)
 
 

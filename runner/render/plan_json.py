@@ -10,13 +10,14 @@ from typing import Any
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import to_jsonable
 from runner.findings import Finding
+from runner.money import plain
 
 FORMAT_VERSION = 1
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return plain(value)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):

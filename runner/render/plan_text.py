@@ -13,6 +13,7 @@ from runner import DISCLAIMER
 from runner.compiler.actions import Op
 from runner.compiler.result import Estimate, PlanResult, StepResult
 from runner.findings import Finding, Severity
+from runner.money import plain
 from runner.render.style import Style
 
 _OP_COLOR = {Op.CREATE: "green", Op.REMOVE: "red", Op.CHANGE: "yellow"}
@@ -38,8 +39,7 @@ def fmt(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text
+        return plain(value)
     return str(value)
 
 

@@ -1,0 +1,1 @@
+"""One compiler per step kind: plan intent + working state -> actions, findings, prediction."""

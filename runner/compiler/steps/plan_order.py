@@ -1,0 +1,181 @@
+"""The `plan_order` target: a conditional order with these parameters exists."""
+
+from __future__ import annotations
+
+from runner.compiler import estimates as est
+from runner.compiler.actions import (
+    CancelTrigger,
+    SubmitPlanOrder,
+)
+from runner.compiler.builder import StepBuilder
+from runner.compiler.checks import check_leverage, check_size, check_tick
+from runner.compiler.ctx import Ctx
+from runner.compiler.intents import (
+    PlanOrderIntent,
+)
+from runner.compiler.snapshot import TriggerOrder
+from runner.compiler.steps.common import ZERO
+from runner.domain import PosSide, TriggerKind
+from runner.money import plain
+
+
+def _plan_side_code(side: PosSide, reduce_only: bool) -> int:
+    if reduce_only:
+        return 3 if side is PosSide.LONG else 2
+    return 1 if side is PosSide.LONG else 4
+
+
+def _matches(order: TriggerOrder, action: SubmitPlanOrder) -> bool:
+    return (
+        order.kind is TriggerKind.PLAN
+        and order.symbol == action.symbol
+        and order.side_code == action.side_code
+        and order.size == action.size
+        and order.trigger == action.trigger
+        and order.price_source is action.source
+        and order.price_way == action.price_way
+        and order.order_type == action.order_type
+        and (action.order_type != "limit" or order.executive_price == action.executive_price)
+        and (action.side_code in (2, 3) or order.leverage == action.leverage)
+    )
+
+
+def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> None:
+    ws = ctx.ws
+    spec, market = ws.spec(intent.symbol), ws.market(intent.symbol)
+    if spec is None or market is None:
+        b.error("unknown-symbol", f"{intent.symbol} is not a contract on {ctx.target}", "symbol")
+        return
+    b.problems(check_size(spec, intent.size, intent.entry.order_type), "size")
+    b.problems(check_tick(spec, intent.trigger, "trigger"), "trigger")
+    if intent.entry.order_type == "limit" and intent.entry.price is not None:
+        b.problems(check_tick(spec, intent.entry.price, "order price"), "order.price")
+    setting = ws.setting(intent.symbol)
+    leverage = intent.leverage or (setting.leverage if setting else None)
+    margin = intent.margin or (setting.margin if setting else None)
+    if leverage is None or margin is None:
+        b.error("leverage-unknown", "plan_order needs leverage and margin", "leverage")
+        return
+    held = ws.positions_on(intent.symbol)
+    if held and not intent.reduce_only and (held[0].leverage, held[0].margin) != (leverage, margin):
+        b.error(
+            "leverage-conflict",
+            f"{intent.symbol} has an open position at "
+            f"{plain(held[0].leverage)}x {held[0].margin.value}",
+            "leverage",
+            "inherit the open position's leverage and margin mode",
+        )
+    price_ref = market.price(intent.source)
+    if intent.direction is not None:
+        way = 1 if intent.direction == "rises" else 2
+    elif intent.trigger == price_ref:
+        b.error(
+            "trigger-at-price",
+            f"trigger {plain(intent.trigger)} equals the current "
+            f"{intent.source.value} price; say direction: rises or falls",
+            "trigger",
+        )
+        return
+    else:
+        way = 1 if intent.trigger > price_ref else 2
+    if (way == 1 and intent.trigger <= price_ref) or (way == 2 and intent.trigger >= price_ref):
+        b.error(
+            "trigger-fires-immediately",
+            f"trigger {plain(intent.trigger)} has already been "
+            f"reached: {intent.source.value} price is {plain(price_ref)}",
+            "trigger",
+        )
+    order_price = intent.entry.price if intent.entry.order_type == "limit" else intent.trigger
+    assert order_price is not None
+    if not intent.reduce_only:
+        value = est.notional(intent.size, spec.contract_size, order_price)
+        b.problems(check_leverage(spec, leverage, value), "leverage")
+        limit = ctx.policy.max_order_notional
+        if limit is not None and value > limit:
+            b.error(
+                "policy-order-notional",
+                f"order notional {plain(value.quantize(ZERO))} USDT "
+                f"exceeds max_order_notional {plain(limit)}",
+                "size",
+            )
+        if ctx.policy.max_leverage is not None and leverage > ctx.policy.max_leverage:
+            b.error(
+                "policy-leverage",
+                f"leverage {plain(leverage)}x exceeds the plan's "
+                f"max_leverage {plain(ctx.policy.max_leverage)}x",
+                "leverage",
+            )
+    if b.failed():
+        return
+    action = SubmitPlanOrder(
+        step_index=intent.index,
+        summary=f"plan order {intent.key}: {'close' if intent.reduce_only else 'open'} "
+        f"{intent.side.value} {plain(intent.size)} {intent.symbol} when {intent.source.value} "
+        f"{'rises to' if way == 1 else 'falls to'} {plain(intent.trigger)}",
+        symbol=intent.symbol,
+        side_code=_plan_side_code(intent.side, intent.reduce_only),
+        size=intent.size,
+        trigger=intent.trigger,
+        source=intent.source,
+        price_way=way,
+        order_type=intent.entry.order_type,
+        executive_price=intent.entry.price if intent.entry.order_type == "limit" else None,
+        time_in_force=intent.entry.time_in_force,
+        leverage=leverage,
+        margin=margin,
+        take_profit=intent.take_profit,
+        stop_loss=intent.stop_loss,
+        step_key=intent.key,
+    )
+    plans = [t for t in ws.triggers_on(intent.symbol) if t.kind is TriggerKind.PLAN]
+    known_id = ctx.plan_order_registry.get(intent.key)
+    mine = next((t for t in plans if t.order_id == known_id), None) if known_id else None
+    b.after = {"trigger": intent.trigger, "size": intent.size, "order": intent.entry.order_type}
+    if mine is not None:
+        b.before = {"trigger": mine.trigger, "size": mine.size, "order": mine.order_type}
+        if _matches(mine, action):
+            return
+        b.add(
+            CancelTrigger(
+                step_index=intent.index,
+                summary=f"cancel plan order {mine.order_id} (parameters changed)",
+                symbol=intent.symbol,
+                order_id=mine.order_id,
+            )
+        )
+        ws.triggers.remove(mine)
+    elif known_id is not None:
+        b.warn(
+            "plan-order-gone",
+            f"plan order {known_id} placed by an earlier apply of this step "
+            "is no longer waiting (triggered or cancelled); it is not placed again",
+            "",
+            "give the step a new id to place a new one",
+        )
+        b.after = {}
+        return
+    else:
+        twin = next((t for t in plans if _matches(t, action)), None)
+        if twin is not None:
+            b.before = dict(b.after)
+            b.note(f"an identical plan order {twin.order_id} is already waiting")
+            return
+    b.add(action)
+    ws.triggers.append(
+        TriggerOrder(
+            "(new)",
+            "",
+            intent.symbol,
+            TriggerKind.PLAN,
+            action.side_code,
+            intent.size,
+            intent.trigger,
+            action.executive_price or ZERO,
+            intent.source,
+            way,
+            0,
+            intent.entry.order_type,
+            leverage,
+            margin,
+        )
+    )

@@ -1,0 +1,348 @@
+"""The `position` target: hold exactly a size on one side, with leverage, margin and protection."""
+
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, Decimal
+
+from runner.compiler import estimates as est
+from runner.compiler.actions import (
+    CancelOrder,
+    SubmitOrder,
+    open_side_code,
+    placeholder_id,
+)
+from runner.compiler.builder import StepBuilder
+from runner.compiler.checks import check_leverage, check_size, check_tick
+from runner.compiler.ctx import Ctx
+from runner.compiler.intents import (
+    KEEP,
+    Entry,
+    OpenIntent,
+    PositionIntent,
+)
+from runner.compiler.snapshot import ContractSpec, Market, WorkingOrder
+from runner.compiler.steps.close import close_contracts
+from runner.compiler.steps.common import (
+    ZERO,
+    check_policy_leverage,
+    describe,
+    estimate_for,
+    lookup,
+    other_side,
+    resolve_leverage,
+)
+from runner.compiler.steps.protection import (
+    diff_protection,
+    preset_protection,
+    protections_of,
+    remember_trigger,
+)
+from runner.domain import Margin, Mode, PosSide, TriggerKind
+from runner.money import plain
+
+
+def _entry_price(entry: Entry, market: Market) -> Decimal:
+    return entry.price if entry.order_type == "limit" and entry.price is not None else market.last
+
+
+def _size_from_notional(notional: Decimal, spec: ContractSpec, price: Decimal) -> Decimal:
+    contracts = notional / (spec.contract_size * price) / spec.step
+    return contracts.to_integral_value(rounding=ROUND_FLOOR) * spec.step
+
+
+def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
+    looked = lookup(b, ctx, intent.symbol)
+    if looked is None:
+        return
+    spec, market = looked
+    ws = ctx.ws
+    entry_est = _entry_price(intent.entry, market)
+    if intent.entry.order_type == "limit" and intent.entry.price is not None:
+        b.problems(check_tick(spec, intent.entry.price, "limit price"), "entry.price")
+    levmargin = resolve_leverage(b, ctx, intent)
+    held = ws.position(intent.symbol, intent.side)
+    b.before = describe(held, protections_of(ctx, intent.symbol, intent.side))
+    if intent.size is not None:
+        wanted = intent.size
+    else:
+        assert intent.notional is not None
+        wanted = _size_from_notional(intent.notional, spec, entry_est)
+        b.note(
+            f"notional {plain(intent.notional)} USDT = {plain(wanted)} contracts"
+            f" at {plain(entry_est)}"
+        )
+        if wanted <= 0:
+            b.error(
+                "notional-too-small",
+                f"notional {plain(intent.notional)} USDT is less than one "
+                f"contract ({plain(spec.contract_size * entry_est)} USDT)",
+                "notional",
+            )
+    _policy_stop(b, ctx, intent, wanted)
+    if levmargin is not None:
+        check_policy_leverage(b, ctx, levmargin[0])
+    if levmargin is None or b.failed():
+        return
+    leverage, margin = levmargin
+    is_open = isinstance(intent, OpenIntent)
+    current = held.size if held else ZERO
+    prefix = ctx.ids.prefix(intent.key)
+    pending = [
+        o
+        for o in ws.orders_on(intent.symbol)
+        if o.opens
+        and o.side_code == open_side_code(intent.side)
+        and o.client_order_id.startswith(prefix)
+    ]
+    pending_size = sum((o.remaining for o in pending), ZERO)
+    if is_open:
+        delta = wanted
+    else:
+        delta = wanted - current - pending_size
+        if delta != 0 and pending:
+            for order in pending:
+                b.add(
+                    CancelOrder(
+                        step_index=intent.index,
+                        summary=f"cancel stale entry order "
+                        f"{order.order_id} ({plain(order.remaining)} @ {plain(order.price)})",
+                        symbol=intent.symbol,
+                        order_id=order.order_id,
+                    )
+                )
+                ws.open_orders.remove(order)
+                ws.futures_available += _reserved(spec, order)
+            delta = wanted - current
+        elif pending:
+            b.note(
+                f"entry order {pending[0].order_id} for {plain(pending_size)} contracts is working"
+            )
+    if ws.mode is Mode.ONE_WAY and (delta > 0 or is_open):
+        opposite = ws.position(intent.symbol, other_side(intent.side))
+        if opposite is not None:
+            close_contracts(b, ctx, spec, market, opposite, opposite.size, Entry(), purpose="F")
+            b.note(
+                f"one-way mode: the {opposite.side.value} is closed before opening the "
+                f"{intent.side.value}"
+            )
+    flat_before = ws.position(intent.symbol, intent.side) is None and not pending
+    if delta > 0:
+        _open(b, ctx, spec, market, intent, delta, leverage, margin, entry_est, flat_before)
+    elif delta < 0 and held is not None:
+        close_contracts(b, ctx, spec, market, held, -delta, intent.entry, purpose="C")
+    if b.failed():
+        return
+    after = ws.position(intent.symbol, intent.side)
+    if after is not None and not (delta > 0 and flat_before):
+        diff_protection(
+            b,
+            ctx,
+            spec,
+            market,
+            intent.symbol,
+            intent.side,
+            "take_profit",
+            intent.take_profit,
+            after,
+            "take_profit",
+        )
+        diff_protection(
+            b,
+            ctx,
+            spec,
+            market,
+            intent.symbol,
+            intent.side,
+            "stop_loss",
+            intent.stop_loss,
+            after,
+            "stop_loss",
+        )
+    _finish(b, ctx, spec, intent, leverage, margin)
+
+
+def _reserved(spec: ContractSpec, order: WorkingOrder) -> Decimal:
+    if order.leverage <= 0:
+        return ZERO
+    value = est.notional(order.remaining, spec.contract_size, order.price)
+    return est.initial_margin(value, order.leverage) + est.fee(value, spec.maker_fee)
+
+
+def _open(
+    b: StepBuilder,
+    ctx: Ctx,
+    spec: ContractSpec,
+    market: Market,
+    intent: PositionIntent,
+    size: Decimal,
+    leverage: Decimal,
+    margin: Margin,
+    entry_est: Decimal,
+    flat: bool,
+) -> None:
+    ws = ctx.ws
+    entry = intent.entry
+    field = "size" if intent.size is not None else "notional"
+    b.problems(check_size(spec, size, entry.order_type), field)
+    held = ws.position(intent.symbol, intent.side)
+    total = (held.size if held else ZERO) + size
+    resulting_notional = est.notional(total, spec.contract_size, entry_est)
+    b.problems(check_leverage(spec, leverage, resulting_notional), "leverage")
+    _policy_open(
+        b, ctx, leverage, est.notional(size, spec.contract_size, entry_est), resulting_notional
+    )
+    long = intent.side is PosSide.LONG
+    marketable = entry.order_type == "market" or (
+        entry_est >= market.last if long else entry_est <= market.last
+    )
+    if entry.order_type == "limit" and entry.time_in_force == "maker_only" and marketable:
+        b.error(
+            "maker-only-would-take",
+            f"maker-only limit {plain(entry_est)} would cross the "
+            f"last price {plain(market.last)} and be rejected",
+            "entry.price",
+            "move the price away from the market or use gtc",
+        )
+    fill_price = market.last if marketable else entry_est
+    fee_rate = spec.taker_fee if marketable else spec.maker_fee
+    value = est.notional(size, spec.contract_size, fill_price)
+    cost = est.initial_margin(value, leverage) + est.fee(value, fee_rate)
+    if cost > ws.futures_available:
+        b.error(
+            "insufficient-margin",
+            f"opening {plain(size)} contracts needs about "
+            f"{plain(cost.quantize(Decimal('0.01')))} USDT (margin + fee) but only "
+            f"{plain(ws.futures_available.quantize(Decimal('0.01')))} USDT is available",
+            field,
+            "add an ensure_balance step before it, reduce the size or raise leverage",
+        )
+    tp = sl = None
+    if flat:
+        tp = preset_protection(
+            b,
+            ctx,
+            spec,
+            market,
+            intent,
+            "take_profit",
+            intent.take_profit,
+            fill_price,
+            leverage,
+            margin,
+            size,
+        )
+        sl = preset_protection(
+            b,
+            ctx,
+            spec,
+            market,
+            intent,
+            "stop_loss",
+            intent.stop_loss,
+            fill_price,
+            leverage,
+            margin,
+            size,
+        )
+    if b.failed():
+        return
+    purpose = "O"
+    order = SubmitOrder(
+        step_index=intent.index,
+        summary=f"{'open' if flat else 'add'} {intent.side.value} {plain(size)} {intent.symbol} "
+        f"{entry.order_type}{'' if entry.order_type == 'market' else ' @ ' + plain(entry_est)} "
+        f"{plain(leverage)}x {margin.value}",
+        symbol=intent.symbol,
+        side_code=open_side_code(intent.side),
+        size=size,
+        order_type=entry.order_type,
+        price=entry.price if entry.order_type == "limit" else None,
+        time_in_force=entry.time_in_force,
+        leverage=leverage,
+        margin=margin,
+        cid=ctx.ids.make(intent.key, purpose),
+        take_profit=tp,
+        stop_loss=sl,
+        est_price=fill_price,
+        runs_every_apply=b.is_action,
+    )
+    b.add(order)
+    if marketable:
+        ws.fill_open(intent.symbol, intent.side, size, fill_price, leverage, margin, fee_rate)
+        for kind, protection in (("take_profit", tp), ("stop_loss", sl)):
+            if protection is not None:
+                placeholder = placeholder_id("preset", intent.side)
+                remember_trigger(ctx, intent.symbol, intent.side, kind, protection, placeholder, "")
+    else:
+        ws.open_orders.append(
+            WorkingOrder(
+                "(new)",
+                order.cid,
+                intent.symbol,
+                order.side_code,
+                "limit",
+                entry_est,
+                size,
+                ZERO,
+                leverage,
+                margin,
+            )
+        )
+        ws.futures_available -= cost
+        b.note(f"limit order rests at {plain(entry_est)}; the position changes when it fills")
+
+
+def _policy_stop(b: StepBuilder, ctx: Ctx, intent: PositionIntent, wanted: Decimal) -> None:
+    """require_stop_loss: a position the step holds or opens must end up with a stop."""
+    if not ctx.policy.require_stop_loss or (wanted <= 0 and not isinstance(intent, OpenIntent)):
+        return
+    existing = protections_of(ctx, intent.symbol, intent.side)
+    has_stop = any(t.kind is TriggerKind.STOP_LOSS for t in existing)
+    if intent.stop_loss is None or (intent.stop_loss is KEEP and not has_stop):
+        b.error(
+            "policy-stop-loss",
+            f"the plan requires a stop-loss and {intent.symbol} "
+            f"{intent.side.value} would have none",
+            "stop_loss",
+            "add stop_loss to the step",
+        )
+
+
+def _policy_open(
+    b: StepBuilder, ctx: Ctx, leverage: Decimal, order_notional: Decimal, position_notional: Decimal
+) -> None:
+    policy = ctx.policy
+    if policy.max_order_notional is not None and order_notional > policy.max_order_notional:
+        b.error(
+            "policy-order-notional",
+            f"order notional {plain(order_notional.quantize(ZERO))} USDT "
+            f"exceeds max_order_notional {plain(policy.max_order_notional)}",
+            "size",
+        )
+    if (
+        policy.max_position_notional is not None
+        and position_notional > policy.max_position_notional
+    ):
+        b.error(
+            "policy-position-notional",
+            f"position notional "
+            f"{plain(position_notional.quantize(ZERO))} USDT exceeds max_position_notional "
+            f"{plain(policy.max_position_notional)}",
+            "size",
+        )
+
+
+def _finish(
+    b: StepBuilder,
+    ctx: Ctx,
+    spec: ContractSpec,
+    intent: PositionIntent,
+    leverage: Decimal,
+    margin: Margin,
+) -> None:
+    pos = ctx.ws.position(intent.symbol, intent.side)
+    protections = protections_of(ctx, intent.symbol, intent.side)
+    b.after = describe(pos, protections)
+    if pos is None:
+        return
+    b.estimate = estimate_for(spec, pos, protections)

@@ -1,0 +1,216 @@
+"""TP/SL of a position: preset on an open, or stand-alone orders diffed against the wanted ones."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from runner.compiler import estimates as est
+from runner.compiler.actions import (
+    CancelTrigger,
+    ModifyTpSl,
+    Protection,
+    SubmitTpSl,
+    close_side_code,
+    placeholder_id,
+)
+from runner.compiler.builder import StepBuilder
+from runner.compiler.checks import check_protection, check_tick
+from runner.compiler.ctx import Ctx
+from runner.compiler.intents import (
+    KEEP,
+    PositionIntent,
+    Protect,
+    Trigger,
+)
+from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder
+from runner.compiler.steps.common import ZERO
+from runner.domain import Margin, PosSide, TriggerKind
+from runner.money import plain
+
+PURPOSE = {"take_profit": "T", "stop_loss": "S"}
+
+
+def _resolve_trigger(trigger: Trigger, entry: Decimal, tick: Decimal) -> Decimal:
+    """Relative triggers are % of the entry, rounded to the tick toward the entry (protective)."""
+    if trigger.price is not None:
+        return trigger.price
+    assert trigger.percent is not None
+    raw = entry * (1 + trigger.percent / 100)
+    return est.to_tick(raw, tick, up=raw < entry)
+
+
+def protections_of(ctx: Ctx, symbol: str, side: PosSide) -> list[TriggerOrder]:
+    closing = close_side_code(side)
+    return [
+        t
+        for t in ctx.ws.triggers_on(symbol)
+        if t.kind is not TriggerKind.PLAN and t.side_code == closing and t.plan_category == 2
+    ]
+
+
+def preset_protection(
+    b: StepBuilder,
+    ctx: Ctx,
+    spec: ContractSpec,
+    market: Market,
+    intent: PositionIntent,
+    kind: str,
+    wanted: Protect,
+    entry: Decimal,
+    leverage: Decimal,
+    margin: Margin,
+    size: Decimal,
+) -> Protection | None:
+    if wanted is KEEP or wanted is None:
+        return None
+    assert isinstance(wanted, Trigger)
+    trigger = _resolve_trigger(wanted, entry, spec.tick)
+    if wanted.price is not None and not b.problems(
+        check_tick(spec, trigger, kind.replace("_", "-")), f"{kind}.trigger"
+    ):
+        return None
+    liq = est.liquidation_price(
+        is_long=intent.side is PosSide.LONG,
+        entry_price=entry,
+        contracts=size,
+        contract_size=spec.contract_size,
+        leverage=leverage,
+        brackets=spec.brackets,
+        taker_rate=spec.taker_fee,
+        extra_margin=ctx.ws.futures_available if margin is Margin.CROSS else ZERO,
+    )
+    b.problems(
+        check_protection(
+            kind=kind,
+            side=intent.side,
+            trigger=trigger,
+            reference=market.price(wanted.source),
+            reference_name=wanted.source.value,
+            entry=entry,
+            liquidation=liq,
+            existing_position=False,
+        ),
+        f"{kind}.trigger",
+    )
+    if wanted.relative:
+        b.note(
+            f"{kind.replace('_', '-')} {plain(wanted.percent or ZERO)}% of the estimated entry "
+            f"{plain(entry)} = {plain(trigger)} (re-resolved against the actual fill)"
+        )
+    return Protection(trigger, wanted.source, wanted.percent)
+
+
+def remember_trigger(
+    ctx: Ctx, symbol: str, side: PosSide, kind: str, protection: Protection, order_id: str, cid: str
+) -> None:
+    ctx.ws.triggers.append(
+        TriggerOrder(
+            order_id,
+            cid,
+            symbol,
+            TriggerKind(kind),
+            close_side_code(side),
+            ZERO,
+            protection.trigger,
+            ZERO,
+            protection.source,
+            0,
+            2,
+            "market",
+            ZERO,
+            None,
+        )
+    )
+
+
+def diff_protection(
+    b: StepBuilder,
+    ctx: Ctx,
+    spec: ContractSpec,
+    market: Market,
+    symbol: str,
+    side: PosSide,
+    kind: str,
+    wanted: Protect,
+    position: Position,
+    field: str,
+) -> None:
+    if wanted is KEEP:
+        return
+    existing = [t for t in protections_of(ctx, symbol, side) if t.kind.value == kind]
+    label = kind.replace("_", "-")
+    if wanted is None:
+        for order in existing:
+            b.add(
+                CancelTrigger(
+                    step_index=b.intent.index,
+                    summary=f"remove {label} {plain(order.trigger)} on {symbol} {side.value}",
+                    symbol=symbol,
+                    order_id=order.order_id,
+                )
+            )
+            ctx.ws.triggers.remove(order)
+        return
+    assert isinstance(wanted, Trigger)
+    trigger = _resolve_trigger(wanted, position.entry_price, spec.tick)
+    if wanted.price is not None and not b.problems(
+        check_tick(spec, trigger, label), f"{field}.trigger"
+    ):
+        return
+    b.problems(
+        check_protection(
+            kind=kind,
+            side=side,
+            trigger=trigger,
+            reference=market.price(wanted.source),
+            reference_name=wanted.source.value,
+            entry=position.entry_price,
+            liquidation=position.liquidation_price,
+            existing_position=True,
+        ),
+        f"{field}.trigger",
+    )
+    protection = Protection(trigger, wanted.source)
+    if not existing:
+        cid = ctx.ids.make(b.intent.key, PURPOSE[kind])
+        b.add(
+            SubmitTpSl(
+                step_index=b.intent.index,
+                summary=f"set {label} {plain(trigger)} "
+                f"({wanted.source.value}) on {symbol} {side.value}",
+                symbol=symbol,
+                side=side,
+                kind=kind,
+                protection=protection,
+                cid=cid,
+            )
+        )
+        remember_trigger(ctx, symbol, side, kind, protection, placeholder_id("new", side), cid)
+        return
+    first, extras = existing[0], existing[1:]
+    if first.trigger != trigger or first.price_source is not wanted.source:
+        previous = Protection(first.trigger, first.price_source)
+        b.add(
+            ModifyTpSl(
+                step_index=b.intent.index,
+                summary=f"move {label} {plain(first.trigger)} "
+                f"-> {plain(trigger)} ({wanted.source.value}) on {symbol} {side.value}",
+                symbol=symbol,
+                order_id=first.order_id,
+                kind=kind,
+                protection=protection,
+                previous=previous,
+            )
+        )
+        ctx.ws.triggers.remove(first)
+        remember_trigger(ctx, symbol, side, kind, protection, first.order_id, first.client_order_id)
+    for order in extras:
+        b.add(
+            CancelTrigger(
+                step_index=b.intent.index,
+                summary=f"remove duplicate {label} {plain(order.trigger)}",
+                symbol=symbol,
+                order_id=order.order_id,
+            )
+        )
+        ctx.ws.triggers.remove(order)
