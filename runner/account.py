@@ -28,7 +28,8 @@ from runner.compiler.snapshot import (
     TriggerOrder,
     WorkingOrder,
 )
-from runner.domain import Margin, Mode, PosSide, PriceSource, TriggerKind
+from runner.domain import Margin, Mode, PosSide, TriggerKind
+from runner.exchange import codes_domain as codes
 
 ZERO = Decimal(0)
 # trade-fee-rate allows 2 requests / 2 s: read the account's own rates for at most this many
@@ -294,7 +295,7 @@ def _working(order: Any) -> WorkingOrder:
         order_id=str(order.order_id),
         client_order_id=order.client_order_id or "",
         symbol=order.symbol,
-        side_code=int(order.side),
+        side=codes.order_side(order.side),
         order_type=order.type,
         price=order.price or ZERO,
         size=order.size,
@@ -315,13 +316,13 @@ def _trigger(order: Any) -> TriggerOrder | None:
         client_order_id=order.client_order_id or "",
         symbol=order.symbol,
         kind=kind,
-        side_code=int(order.side),
+        side=codes.order_side(order.side),
         size=order.size,
         trigger=order.trigger_price,
         executive_price=executive,
-        price_source=PriceSource.MARK if int(order.price_type) == 2 else PriceSource.LAST,
-        price_way=int(order.price_way or 0),
-        plan_category=int(order.plan_category or 0),
+        price_source=codes.price_source(order.price_type),
+        price_way=codes.price_way(order.price_way),
+        scope=codes.tp_sl_scope(order.plan_category),
         order_type="market" if executive == 0 else "limit",
         leverage=order.leverage or ZERO,
         margin=_margin(order.margin_mode),

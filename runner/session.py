@@ -1,4 +1,5 @@
-"""What every exchange-facing command resolves first: target, credentials, home, output style."""
+"""What every exchange-facing command resolves first: target, credentials, runner home; the
+read-only client and the rate-limit memory that goes with them."""
 
 from __future__ import annotations
 
@@ -23,13 +24,15 @@ from runner.config import (
     ExchangeKind,
     Target,
     load_credentials,
+    paper_db_path,
     resolve_target,
     runner_home,
 )
-from runner.render.style import Style, color_enabled
 
 if TYPE_CHECKING:
-    from runner.exchange import ReadClient, RetryPolicy, TradeClient
+    import requests
+
+    from runner.exchange import ReadClient, RetryPolicy
 
 
 def notify(line: str) -> None:
@@ -80,7 +83,6 @@ class Session:
     target: Target
     creds: Credentials | None
     home: Path
-    style: Style
 
     @property
     def account_id(self) -> str:
@@ -100,30 +102,31 @@ class Session:
         public = {PAPER_SECRET, PAPER_MEMO}
         return tuple(v for v in (self.creds.secret, self.creds.memo) if v and v not in public)
 
+    def http(self) -> requests.Session | None:
+        """The transport: the in-process simulator for paper, else None (a fresh HTTP session)."""
+        if self.target.kind is not ExchangeKind.PAPER:
+            return None
+        from runner.sim.adapter import paper_session
+
+        return paper_session(paper_db_path())
+
     @contextmanager
     def reader(self) -> Iterator[ReadClient]:
+        """A read-only client (it has no write method). The write-capable client is opened in
+        the write path only (``runner.execute.flow.open_trader``)."""
         from runner.exchange import open_read_client
 
         policy = retry_policy()
         with (
-            self._shared_limits(policy),
-            open_read_client(self.target, self.creds, notify=notify, retry=policy) as client,
+            self.shared_limits(policy),
+            open_read_client(
+                self.target, self.creds, notify=notify, retry=policy, http=self.http()
+            ) as client,
         ):
             yield client
 
     @contextmanager
-    def trader(self) -> Iterator[TradeClient]:
-        from runner.exchange import open_trade_client
-
-        policy = retry_policy()
-        with (
-            self._shared_limits(policy),
-            open_trade_client(self.target, self.creds, notify=notify, retry=policy) as client,
-        ):
-            yield client
-
-    @contextmanager
-    def _shared_limits(self, policy: RetryPolicy) -> Iterator[None]:
+    def shared_limits(self, policy: RetryPolicy) -> Iterator[None]:
         """Carry the client's rate-limit windows from one run to the next on this account, so
         runs started back to back (cron, CI, scripts) wait instead of collecting 429s."""
         from runner.exchange.limits import SHARED
@@ -149,11 +152,6 @@ class Session:
                 pass  # best effort: losing it costs at most a wait or a retried 429
 
 
-def open_session(
-    exchange: str | None, base_url: str | None, env_file: Path | None, *, no_color: bool
-) -> Session:
+def open_session(exchange: str | None, base_url: str | None, env_file: Path | None) -> Session:
     target = resolve_target(exchange, base_url)
-    creds = load_credentials(target, env_file)
-    return Session(
-        target, creds, runner_home(), Style(color_enabled(sys.stdout, no_color=no_color))
-    )
+    return Session(target, load_credentials(target, env_file), runner_home())

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from runner import DISCLAIMER
-from runner.commands.common import exchange_options, output_options
+from runner.commands.common import exchange_options, output_options, terminal_style
 from runner.commands.findings_out import emit_rejection
 from runner.execute.consent import Prompt
 from runner.execute.flow import ApplyRun, Prepared
@@ -81,26 +81,27 @@ def apply(
     no_color: bool,
 ) -> None:
     """Apply a plan file (or a saved plan from `plan --out`) after you type CONFIRM."""
-    session = open_session(exchange, base_url, env_file, no_color=no_color or as_json)
+    session = open_session(exchange, base_url, env_file)
+    style = terminal_style(no_color=no_color or as_json)
     run = ApplyRun(
         session,
         plan_file,
         yes=yes,
         lock_timeout=lock_timeout,
         prompt=_terminal_prompt(),
-        show=_shower(session.style, as_json, quiet),
+        show=_shower(style, as_json, quiet),
         emit=lambda line: click.echo(line),
     )
     try:
         finished = run.run()
     except PlanRejected as exc:
-        emit_rejection(plan_file, exc.findings, "json" if as_json else "text", session.style)
+        emit_rejection(plan_file, exc.findings, "json" if as_json else "text", style)
         raise click.exceptions.Exit(1) from None
     if finished.report is not None:
         assert finished.prepared is not None
         lines = render_report(
             finished.report,
-            session.style,
+            style,
             symbols=finished.prepared.symbols,
             skipped=finished.skipped,
         )

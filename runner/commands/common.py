@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from runner.render.style import Style, color_enabled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,3 +45,8 @@ def output_options(func: F) -> F:
         func
     )
     return func
+
+
+def terminal_style(*, no_color: bool) -> Style:
+    """Colours only for a terminal that wants them (NO_COLOR, --no-color, machine formats)."""
+    return Style(color_enabled(sys.stdout, no_color=no_color))

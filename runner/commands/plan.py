@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from runner import pipeline
-from runner.commands.common import exchange_options, output_options
+from runner.commands.common import exchange_options, output_options, terminal_style
 from runner.commands.findings_out import emit_rejection
 from runner.compiler.result import PlanResult
 from runner.errors import ExitCode
@@ -17,6 +17,7 @@ from runner.execute.registry import load_plan_orders
 from runner.render.findings import github_lines
 from runner.render.plan_json import plan_document
 from runner.render.plan_text import render_plan
+from runner.render.style import Style
 from runner.saved_plan import write_saved_plan
 from runner.session import Session, local_now, open_session
 
@@ -56,14 +57,15 @@ def plan(
 ) -> None:
     """Show what `apply` would change. Never sends a write request."""
     fmt = "json" if as_json else (fmt or "text")
-    session = open_session(exchange, base_url, env_file, no_color=no_color or fmt != "text")
+    session = open_session(exchange, base_url, env_file)
+    style = terminal_style(no_color=no_color or fmt != "text")
     try:
         loaded = pipeline.load(plan_file, session.target)
     except pipeline.PlanRejected as exc:
-        emit_rejection(plan_file, exc.findings, fmt, session.style)
+        emit_rejection(plan_file, exc.findings, fmt, style)
         raise click.exceptions.Exit(ExitCode.INVALID) from None
     result = compute_plan(session, loaded)
-    _emit(result, fmt, session)
+    _emit(result, fmt, style)
     if result.has_errors:
         raise click.exceptions.Exit(ExitCode.INVALID)
     if out is not None:
@@ -85,11 +87,11 @@ def compute_plan(session: Session, loaded: pipeline.LoadedPlan) -> PlanResult:
     )
 
 
-def _emit(result: PlanResult, fmt: str, session: Session) -> None:
+def _emit(result: PlanResult, fmt: str, style: Style) -> None:
     if fmt == "json":
         click.echo(json.dumps(plan_document(result), indent=2))
         return
     if fmt == "github":
         for line in github_lines(result.findings):
             click.echo(line)
-    click.echo(render_plan(result, session.style))
+    click.echo(render_plan(result, style))

@@ -9,7 +9,7 @@ import click
 
 from runner import DISCLAIMER
 from runner.account import read_account
-from runner.commands.common import exchange_options, output_options
+from runner.commands.common import exchange_options, output_options, terminal_style
 from runner.compiler.snapshot import to_jsonable
 from runner.render.state_text import render_state
 from runner.session import local_now, open_session
@@ -26,7 +26,8 @@ def status(
     no_color: bool,
 ) -> None:
     """Positions, open orders, TP/SL and plan orders, balances and position mode."""
-    session = open_session(exchange, base_url, env_file, no_color=no_color or as_json)
+    session = open_session(exchange, base_url, env_file)
+    style = terminal_style(no_color=no_color or as_json)
     with session.reader() as client:
         snapshot = read_account(
             client,
@@ -38,5 +39,5 @@ def status(
         document = {"format_version": 1, **to_jsonable(snapshot)}
         click.echo(json.dumps(document, indent=2))
         return
-    click.echo("\n".join(render_state(snapshot, session.style)))
+    click.echo("\n".join(render_state(snapshot, style)))
     click.echo(DISCLAIMER)

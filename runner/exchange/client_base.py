@@ -8,7 +8,8 @@ from typing import Self
 
 from runner.config import Target
 from runner.exchange.endpoints import Endpoint
-from runner.exchange.transport import QueryValue, ReadTransport
+from runner.exchange.retries import QueryValue
+from runner.exchange.transport import ReadTransport
 from runner.exchange.wire import Answer
 
 

@@ -25,7 +25,7 @@ from runner.exchange.market import (
     parse_server_time,
     parse_service,
 )
-from runner.exchange.transport import QueryValue
+from runner.exchange.retries import QueryValue
 
 
 class MarketReads(ClientBase):

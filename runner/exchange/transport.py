@@ -24,13 +24,12 @@ from runner.exchange.endpoints import Endpoint, Host
 from runner.exchange.errors import NotSupported
 from runner.exchange.limits import Key, LimiterRegistry, parse_rate_headers
 from runner.exchange.policy import RetryPolicy
-from runner.exchange.retries import run_read, run_write, sync_clock
+from runner.exchange.retries import QueryValue, run_read, run_write, sync_clock
 from runner.exchange.signing import Auth, auth_headers, base_headers
 from runner.exchange.wire import Answer, interpret
 
 log = logging.getLogger("runner.exchange")
 
-QueryValue = str | int | None
 
 
 def new_session() -> requests.Session:

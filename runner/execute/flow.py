@@ -7,7 +7,8 @@ write it concerns leaves the machine; the CLI command around it only parses opti
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +118,7 @@ class ApplyRun:
         lock = AccountLock(
             lock_path(s.home, s.account_id), self.run_id, timeout=self.lock_timeout, notify=notify
         )
-        with lock, s.trader() as client:
+        with lock, open_trader(s) as client:
             journals = unfinished_journals(s.home, s.account_id)
             plan_hash = loaded.intents.plan_hash if loaded else ""
             resume = inspect(journals, plan_hash)
@@ -210,3 +211,18 @@ def _exit_code(report: ApplyReport) -> ExitCode:
     if not report.complete:
         return ExitCode.PARTIAL
     return ExitCode.OK
+
+
+@contextmanager
+def open_trader(session: Session) -> Iterator[TradeClient]:
+    """The one place a client able to write is created: the apply flow, after the lock."""
+    from runner.exchange import open_trade_client
+
+    policy = runner.session.retry_policy()
+    with (
+        session.shared_limits(policy),
+        open_trade_client(
+            session.target, session.creds, notify=notify, retry=policy, http=session.http()
+        ) as client,
+    ):
+        yield client

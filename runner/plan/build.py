@@ -6,13 +6,13 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from runner.domain import CancelWhat, OrderType, TimeInForce
 from runner.findings import Location
 from runner.plan import pointer
 from runner.plan.load import Document
 from runner.plan.model import (
     ABSENT,
     CancelStep,
-    CancelWhat,
     CloseStep,
     Defaults,
     Direction,
@@ -21,7 +21,6 @@ from runner.plan.model import (
     LeverageStep,
     MarginMode,
     OpenStep,
-    OrderType,
     Plan,
     PlanOrderStep,
     Policy,
@@ -33,7 +32,6 @@ from runner.plan.model import (
     Protection,
     Side,
     Step,
-    TimeInForce,
     TpSlStep,
     TransferDirection,
     TransferStep,

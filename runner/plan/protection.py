@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
+from runner.domain import OrderType
 from runner.money import plain
 from runner.plan.model import (
-    OrderType,
     PlanOrderStep,
     PositionStep,
     PriceLevel,

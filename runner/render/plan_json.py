@@ -9,6 +9,7 @@ from typing import Any
 
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import to_jsonable
+from runner.exchange.requests import request_for
 from runner.findings import Finding
 from runner.money import plain
 
@@ -64,7 +65,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
                         "op": a.op.value,
                         "category": a.category.value,
                         "summary": a.summary,
-                        **a.request(),
+                        **request_for(a).as_json(),
                     }
                     for a in step.actions
                 ],

@@ -8,15 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from runner.sim.errors import ControlError
-from runner.sim.facade import Exchange, error_fields
-from runner.sim.faults import parse_rules
+from runner.sim.facade import Backend, Exchange, error_fields
+from runner.sim.faults import FaultBook, parse_rules
+from runner.sim.host import BackendHost
 from runner.sim.wire import Reply, decimal_problem, json_reply, parse_json
 
-if TYPE_CHECKING:
-    from runner.sim.handlers import SimHandler
+
+class SimHandler(Protocol):
+    """What the control API needs of the server side (``handlers.SimHandler`` is the real one;
+    a Protocol here keeps control and handlers free of an import cycle)."""
+
+    host: BackendHost
+    backend: Backend
+    faults: FaultBook
+
+    def new_exchange(
+        self, *, spot: Decimal | None = None, futures: Decimal | None = None
+    ) -> Exchange: ...
+
+    def server_time_ms(self) -> int: ...
+
+    def set_skew(self, skew_ms: int) -> None: ...
+
+    def state(self) -> dict[str, Any]: ...
+
 
 WALLETS = ("spot", "futures")
 MAX_SKEW_MS = 10 * 365 * 24 * 3600 * 1000

@@ -16,7 +16,7 @@ from runner.compiler.snapshot import (
     TriggerOrder,
     WorkingOrder,
 )
-from runner.domain import Margin, Mode, PosSide, PriceSource, TriggerKind
+from runner.domain import Margin, Mode, OrderSide, PosSide, PriceSource, TpSlScope, TriggerKind
 
 BTC = ContractSpec(
     symbol="BTCUSDT",
@@ -96,13 +96,13 @@ def sl_order(
         "",
         "BTCUSDT",
         TriggerKind.STOP_LOSS,
-        3,
+        OrderSide.CLOSE_LONG,
         D(0),
         D(trigger),
         D(0),
         source,
-        2,
-        2,
+        None,
+        TpSlScope.POSITION,
         "market",
         D(0),
         None,
@@ -117,13 +117,13 @@ def tp_order(
         "",
         "BTCUSDT",
         TriggerKind.TAKE_PROFIT,
-        3,
+        OrderSide.CLOSE_LONG,
         D(0),
         D(trigger),
         D(0),
         source,
-        1,
-        2,
+        None,
+        TpSlScope.POSITION,
         "market",
         D(0),
         None,
