@@ -67,6 +67,14 @@ def fee_for(symbol: str, size: int, price: Decimal, maker: bool) -> Decimal:
     return money(notional(symbol, size, price) * (MAKER_FEE if maker else TAKER_FEE))
 
 
+def opening_cost(symbol: str, size: int, price: Decimal, leverage: Decimal) -> Decimal:
+    """Initial margin plus the taker fee: what an opening order needs (H: margin + fees)."""
+    if size == 0:
+        return ZERO
+    margin = money(notional(symbol, size, price) / leverage)
+    return margin + fee_for(symbol, size, price, maker=False)
+
+
 def remaining(order: Order) -> int:
     return order.size - order.filled
 
@@ -76,10 +84,11 @@ def execute(
 ) -> int:
     """Fill ``size`` contracts of ``order`` (default: all that remain) at ``price``.
 
-    One call is one trade (one ``Fill`` row).  The order stays working while part of it remains;
-    its reservation shrinks in proportion.  A reduce leg never exceeds what is held: an order
-    that finds less to reduce than asked ends with what it did.  Returns the contracts filled;
-    0 when a reduce-only order found nothing to reduce (it then ends).
+    One call is one trade (one ``Fill`` row).  The order stays working while part of it remains,
+    reserving the opening cost of what remains (after a one-way flip's close, all of it opens).
+    A reduce leg never exceeds what is held: an order that finds less to reduce than asked ends
+    with what it did.  Returns the contracts filled; 0 when a reduce-only order found nothing to
+    reduce (it then ends).
     """
     wanted = remaining(order) if size is None else min(size, remaining(order))
     plan = legs(book, order.symbol, order.side, wanted)
@@ -96,6 +105,9 @@ def execute(
         _open(book, order, plan.open_side, plan.open_size, price, now_ms)
     _charge(book, order.symbol, plan, fee, now_ms)
     account.book_entry(book, order.symbol, account.COMMISSION_FEE, -fee, now_ms)
+    if order.state == WORKING:
+        rest = legs(book, order.symbol, order.side, remaining(order))
+        order.reserved = opening_cost(order.symbol, rest.open_size, order.price, order.leverage)
     book.fills.append(
         Fill(
             book.new_seq(),
@@ -117,15 +129,12 @@ def execute(
 def _record_progress(order: Order, filled: int, wanted: int, price: Decimal, now_ms: int) -> None:
     """Counters first: closing a position may cancel its working reduce orders (``on_flat``),
     and this order must already be finished then if nothing of it is left to do."""
-    before = remaining(order)
     order.filled += filled
     order.filled_value += price * filled
     average = order.filled_value / order.filled
     order.avg_price = average if average == money(average) else money(average)
     if order.filled >= order.size or filled < wanted:  # done, or nothing left to reduce
         finish(order, "filled", now_ms)
-    else:
-        order.reserved = money(order.reserved * remaining(order) / before)
 
 
 def _charge(book: Book, symbol: str, plan: Legs, fee: Decimal, now_ms: int) -> None:

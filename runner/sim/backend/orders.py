@@ -102,7 +102,7 @@ def check_opening(book: Book, spec: ContractSpec, order: Order) -> Decimal:
     if plan.open_size == 0:
         return ZERO
     rules.check_bracket(book, spec, plan.open_side, plan.open_size, order.price, order.leverage)
-    cost = rules.opening_cost(order.symbol, plan.open_size, order.price, order.leverage)
+    cost = fills.opening_cost(order.symbol, plan.open_size, order.price, order.leverage)
     rules.check_margin(book, cost)
     book.settings[order.symbol] = Setting(order.leverage, order.margin_mode)
     return cost

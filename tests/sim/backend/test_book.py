@@ -243,3 +243,16 @@ def test_levels_are_sorted_best_first_and_shown_in_the_state() -> None:
     assert ex.state()["books"] == {
         BTC: {"bids": [["64990", "2"], ["64980", "1"]], "asks": [["65010", "3"], ["65020", "4"]]}
     }
+
+
+def test_a_one_way_flip_that_rests_reserves_the_opening_cost_of_its_rest() -> None:
+    ex = new()
+    post(ex, "set-position-mode", position_mode="one_way_mode")
+    market(ex, 1, 4)  # long 4 at 65000 (no book yet)
+    book(ex, [("64990", 4)], [("65010", 3)])
+    placed = limit(ex, 4, 10, "64990")  # sells 4 into the bid (closes the long), rests 6
+    detail = order(ex, placed["order_id"])
+    assert (detail["state"], detail["deal_size"]) == (2, "4")
+    assert get(ex, "position-v2") == []
+    # all 6 left open a short: 6 * 64.99 / 10 = 38.994 margin + 389.94 * 0.0006 fee
+    assert usdt(ex)["frozen_balance"] == D("38.994") + D("0.233964")
