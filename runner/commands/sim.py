@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 import requests
 
+from runner.commands.common import epilog, output_options, reporter_for
 from runner.config import (
     ENV_KEY,
     ENV_MEMO,
@@ -27,6 +28,7 @@ from runner.config import (
     resolve_target,
 )
 from runner.errors import ConfigError, ExchangeUnavailable, ExitCode, UsageError
+from runner.render.views.misc import SimControl, SimView
 from runner.sim.wire import decimal_problem, parse_json
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,6 +56,19 @@ class DecimalParam(click.ParamType):  # type: ignore[type-arg]
         return number
 
 
+_CONTROL_ENV = ("BITMART_BASE_URL", "BITMART_RUNNER_HOME", "NO_COLOR", "BITMART_RUNNER_DEBUG")
+_CONTROL_EXAMPLES = (
+    "bitmart-runner sim price BTCUSDT 64000 --mark 63990",
+    "bitmart-runner sim fund 1000 --wallet futures",
+    "bitmart-runner sim state --base-url http://127.0.0.1:8080 | jq '.positions'",
+)
+_SERVE_EXAMPLES = (
+    "bitmart-runner sim serve --port 8080",
+    "bitmart-runner sim serve --db sim.sqlite --latency-ms 50",
+    "bitmart-runner plan plans/btc.plan.yaml --base-url http://127.0.0.1:8080",
+)
+_SERVE_ENV = ("BITMART_API_KEY", "BITMART_API_SECRET", "BITMART_API_MEMO", "BITMART_RUNNER_DEBUG")
+
 POSITIVE = DecimalParam(allow_zero=False)
 NON_NEGATIVE = DecimalParam(allow_zero=True)
 
@@ -67,12 +82,12 @@ def base_url_option(func: F) -> F:
     )(func)
 
 
-@click.group("sim")
+@click.group("sim", epilog=epilog((*_CONTROL_EXAMPLES[:2], _SERVE_EXAMPLES[0]), _CONTROL_ENV))
 def sim() -> None:
     """The BitMart futures simulator: serve it over HTTP, or drive the paper exchange."""
 
 
-@sim.command("serve")
+@sim.command("serve", epilog=epilog(_SERVE_EXAMPLES, _SERVE_ENV))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
@@ -186,71 +201,84 @@ def _control(base_url: str | None, method: str, path: str, payload: Any = None) 
     return body
 
 
-@sim.command("price")
+@sim.command("price", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @click.argument("symbol")
 @click.argument("price", type=POSITIVE)
 @click.option("--mark", type=POSITIVE, default=None, help="Mark price (default: the backend's).")
 @base_url_option
-def price(symbol: str, price: Decimal, mark: Decimal | None, base_url: str | None) -> int:
+@output_options
+def price(
+    symbol: str,
+    price: Decimal,
+    mark: Decimal | None,
+    base_url: str | None,
+    fmt: str,
+    as_json: bool,
+    no_color: bool,
+) -> int:
     """Move SYMBOL's last price (fills limits, fires TP/SL and plan orders, liquidates)."""
     payload: dict[str, str] = {"symbol": symbol.upper(), "price": str(price)}
     if mark is not None:
         payload["mark"] = str(mark)
-    _control(base_url, "POST", "/sim/price", payload)
+    answer = _control(base_url, "POST", "/sim/price", payload)
     suffix = f", mark {mark}" if mark is not None else ""
-    click.echo(f"{symbol.upper()}: last price {price}{suffix}")
-    return ExitCode.OK
+    message = f"{symbol.upper()}: last price {price}{suffix}"
+    return _report(SimControl("sim price", message, answer), fmt, as_json, no_color)
 
 
-@sim.command("fund")
+@sim.command("fund", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @click.argument("amount", type=POSITIVE)
 @click.option("--wallet", type=click.Choice(["spot", "futures"]), default="spot", show_default=True)
 @base_url_option
-def fund(amount: Decimal, wallet: str, base_url: str | None) -> int:
+@output_options
+def fund(
+    amount: Decimal, wallet: str, base_url: str | None, fmt: str, as_json: bool, no_color: bool
+) -> int:
     """Credit AMOUNT USDT to the spot (default) or futures wallet."""
-    _control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": str(amount)})
-    click.echo(f"credited {amount} USDT to the {wallet} wallet")
-    return ExitCode.OK
+    answer = _control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": str(amount)})
+    message = f"credited {amount} USDT to the {wallet} wallet"
+    return _report(SimControl("sim fund", message, answer), fmt, as_json, no_color)
 
 
-@sim.command("reset")
+@sim.command("reset", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @click.option("--spot", type=NON_NEGATIVE, default=None, help="Starting spot USDT (default 10000).")
 @click.option(
     "--futures", type=NON_NEGATIVE, default=None, help="Starting futures USDT (default 0)."
 )
 @base_url_option
-def reset(spot: Decimal | None, futures: Decimal | None, base_url: str | None) -> int:
+@output_options
+def reset(
+    spot: Decimal | None,
+    futures: Decimal | None,
+    base_url: str | None,
+    fmt: str,
+    as_json: bool,
+    no_color: bool,
+) -> int:
     """Start a fresh simulated account (positions, orders and history are discarded)."""
     payload = {
         name: str(value)
         for name, value in (("spot", spot), ("futures", futures))
         if value is not None
     }
-    _control(base_url, "POST", "/sim/reset", payload)
-    click.echo("fresh simulated account")
-    return ExitCode.OK
+    answer = _control(base_url, "POST", "/sim/reset", payload)
+    message = "fresh simulated account"
+    return _report(SimControl("sim reset", message, answer), fmt, as_json, no_color)
 
 
-def _pretty_json(value: Any, depth: int = 0) -> str:
-    """Indented JSON that writes Decimals back as JSON numbers (json.dumps would quote them)."""
-    pad, inner = "  " * depth, "  " * (depth + 1)
-    if isinstance(value, dict) and value:
-        items = [
-            f"{inner}{json.dumps(str(k))}: {_pretty_json(v, depth + 1)}" for k, v in value.items()
-        ]
-        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list) and value:
-        items = [f"{inner}{_pretty_json(v, depth + 1)}" for v in value]
-        return "[\n" + ",\n".join(items) + f"\n{pad}]"
-    if isinstance(value, Decimal):
-        return str(value)
-    return json.dumps(value)
-
-
-@sim.command("state")
+@sim.command("state", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @base_url_option
-def state(base_url: str | None) -> int:
-    """Print the simulator state as JSON: balances, positions, orders, request counts."""
+@output_options
+def state(base_url: str | None, fmt: str, as_json: bool, no_color: bool) -> int:
+    """Print the simulator state as JSON: balances, positions, orders, request counts.
+
+    The default prints the simulator's own JSON (numbers as numbers); --format json wraps it in
+    the versioned envelope (kind "sim", decimals as strings, like every other document).
+    """
     body = _control(base_url, "GET", "/sim/state")
-    click.echo(_pretty_json(body))
+    return _report(SimControl("sim state", "", body), fmt, as_json, no_color)
+
+
+def _report(result: SimControl, fmt: str, as_json: bool, no_color: bool) -> int:
+    reporter_for(fmt, as_json, no_color).report(SimView(), result, exit_code=ExitCode.OK)
     return ExitCode.OK
