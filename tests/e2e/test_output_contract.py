@@ -197,3 +197,17 @@ def test_plan_github_format_is_annotations_then_markdown(runner_cli: Cli, tmp_pa
     )
     assert down.code == ExitCode.EXCHANGE
     assert down.out.startswith("::error::")
+
+
+def test_apply_json_at_a_terminal_shows_the_diff_on_stderr(
+    runner_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runner.commands import apply as apply_command
+    from runner.execute.consent import Prompt
+
+    prompt = Prompt(is_terminal=lambda: True, ask=lambda _text: "CONFIRM")
+    monkeypatch.setattr(apply_command, "_terminal_prompt", lambda: prompt)
+    result = runner_cli.run("apply", str(BTC_LONG), "--json")
+    assert checked(result.out, "apply", 0)["outcome"] == "applied"
+    assert "bitmart-runner plan: btc-long" in result.err
+    assert "Plan: 2 changes" in result.err
