@@ -16,7 +16,7 @@ from runner.commands.common import (
     output_options,
     reporter_for,
 )
-from runner.commands.findings_out import report_rejection
+from runner.commands.rejection import report_rejection
 from runner.execute.consent import Prompt
 from runner.execute.flow import ApplyRun, Finished, Prepared
 from runner.pipeline import PlanRejected

@@ -16,7 +16,7 @@ from runner.commands.common import (
     output_options,
     reporter_for,
 )
-from runner.commands.findings_out import report_rejection
+from runner.commands.rejection import report_rejection
 from runner.compiler.result import PlanResult
 from runner.errors import ExitCode
 from runner.execute.registry import load_plan_orders
