@@ -6,6 +6,7 @@ Commands live in ``runner/commands/<name>.py`` and are imported only when invoke
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -135,15 +136,17 @@ def _report(args: Sequence[str], written: int, code: int, exc: BaseException, me
 
     hint = exc.hint if isinstance(exc, RunnerError) else None
     message = exc.message if isinstance(exc, RunnerError) else message
-    report_error(
-        args,
-        sorted(COMMANDS),
-        exit_code=code,
-        error=type(exc).__name__,
-        message=message,
-        hint=hint,
-        already_written=written,
-    )
+    # stdout gone (a closed pipe): the exit code still says what happened
+    with contextlib.suppress(OSError):
+        report_error(
+            args,
+            sorted(COMMANDS),
+            exit_code=code,
+            error=type(exc).__name__,
+            message=message,
+            hint=hint,
+            already_written=written,
+        )
     return code
 
 

@@ -14,7 +14,7 @@ SCHEMAS = Path(__file__).resolve().parents[2] / "schemas" / "output"
 
 
 @functools.cache
-def registry() -> Registry:  # type: ignore[type-arg]
+def registry() -> Registry[Any]:
     resources = []
     for path in sorted(SCHEMAS.glob("*.schema.json")):
         schema = json.loads(path.read_text("utf-8"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -40,8 +41,11 @@ def _view_kinds() -> set[str]:
     for module in pkgutil.iter_modules(views_package.__path__):
         importlib.import_module(f"{views_package.__name__}.{module.name}")
 
-    def subclasses(cls: type) -> list[type]:
-        return [s for c in cls.__subclasses__() for s in (c, *subclasses(c))]
+    def subclasses(cls: type[View[Any]]) -> list[type[View[Any]]]:
+        found: list[type[View[Any]]] = []
+        for child in cls.__subclasses__():
+            found += [child, *subclasses(child)]
+        return found
 
     return {cls.kind for cls in subclasses(View) if cls.__module__.startswith("runner.")}
 
