@@ -1,7 +1,6 @@
 """`bitmart-runner sim ...`: serve the simulator, or drive the paper exchange (or a running server).
 
-``price``, ``fund``, ``reset``, ``state``, ``book``, ``clock`` and ``funding`` speak to the
-control endpoints: of the paper exchange
+``price``, ``fund``, ``reset`` and ``state`` speak to the control endpoints: of the paper exchange
 in-process (its SQLite file under the runner home) or, with ``--base-url``, of a running
 ``sim serve``.  One code path for both, so the paper file and a server behave the same.
 """
@@ -10,28 +9,85 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
+import requests
 
-from runner.commands.sim_market import book, clock, funding
-from runner.commands.simcontrol import NON_NEGATIVE, POSITIVE, base_url_option, control
-from runner.config import ENV_KEY, ENV_MEMO, ENV_SECRET, mask_key
-from runner.errors import ConfigError, ExitCode, UsageError
+from runner.commands.common import epilog, output_options, reporter_for
+from runner.config import (
+    ENV_KEY,
+    ENV_MEMO,
+    ENV_SECRET,
+    PAPER_URL,
+    mask_key,
+    paper_db_path,
+    resolve_target,
+)
+from runner.errors import ConfigError, ExchangeUnavailable, ExitCode, UsageError
+from runner.render.views.misc import SimControl, SimView
+from runner.sim.wire import decimal_problem, parse_json
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTROL_TIMEOUT = (5, 60)
 
 
-@click.group("sim")
+class DecimalParam(click.ParamType):  # type: ignore[type-arg]
+    """A finite decimal (never a float); ``allow_zero`` decides whether 0 is accepted."""
+
+    name = "decimal"
+
+    def __init__(self, *, allow_zero: bool) -> None:
+        self.allow_zero = allow_zero
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Decimal):
+            return value
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            self.fail(f"{value!r} is not a decimal number", param, ctx)
+        problem = decimal_problem(number, allow_zero=self.allow_zero)
+        if problem is not None:
+            self.fail(f"{value!r} {problem}", param, ctx)
+        return number
+
+
+_CONTROL_ENV = ("BITMART_BASE_URL", "BITMART_RUNNER_HOME", "NO_COLOR", "BITMART_RUNNER_DEBUG")
+_CONTROL_EXAMPLES = (
+    "bitmart-runner sim price BTCUSDT 64000 --mark 63990",
+    "bitmart-runner sim fund 1000 --wallet futures",
+    "bitmart-runner sim state --base-url http://127.0.0.1:8080 | jq '.positions'",
+)
+_SERVE_EXAMPLES = (
+    "bitmart-runner sim serve --port 8080",
+    "bitmart-runner sim serve --db sim.sqlite --latency-ms 50",
+    "bitmart-runner plan plans/btc.plan.yaml --base-url http://127.0.0.1:8080",
+)
+_SERVE_ENV = ("BITMART_API_KEY", "BITMART_API_SECRET", "BITMART_API_MEMO", "BITMART_RUNNER_DEBUG")
+
+POSITIVE = DecimalParam(allow_zero=False)
+NON_NEGATIVE = DecimalParam(allow_zero=True)
+
+
+def base_url_option(func: F) -> F:
+    return click.option(
+        "--base-url",
+        default=None,
+        envvar="BITMART_BASE_URL",
+        help="Act on a running `sim serve` (e.g. http://127.0.0.1:8080) instead of the paper file.",
+    )(func)
+
+
+@click.group("sim", epilog=epilog((*_CONTROL_EXAMPLES[:2], _SERVE_EXAMPLES[0]), _CONTROL_ENV))
 def sim() -> None:
     """The BitMart futures simulator: serve it over HTTP, or drive the paper exchange."""
 
 
-for _market_command in (book, clock, funding):
-    sim.add_command(_market_command)
-
-
-@sim.command("serve")
+@sim.command("serve", epilog=epilog(_SERVE_EXAMPLES, _SERVE_ENV))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
@@ -107,71 +163,122 @@ def _is_loopback_host(host: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
-@sim.command("price")
+# -- control commands -----------------------------------------------------------------------------
+def _session(base_url: str | None) -> tuple[requests.Session, str]:
+    if base_url:
+        target = resolve_target(None, base_url)  # same URL rules as every other command
+        return requests.Session(), target.base_url
+    from runner.sim.adapter import paper_session
+
+    return paper_session(paper_db_path()), PAPER_URL
+
+
+def _control(base_url: str | None, method: str, path: str, payload: Any = None) -> Any:
+    session, base = _session(base_url)
+    where = base_url or f"the paper exchange ({paper_db_path()})"
+    with session:
+        try:
+            response = session.request(
+                method,
+                base + path,
+                data=None if payload is None else json.dumps(payload),
+                headers={"Content-Type": "application/json"},
+                timeout=CONTROL_TIMEOUT,
+            )
+        except requests.RequestException as exc:
+            raise ExchangeUnavailable(f"cannot reach the simulator at {where}: {exc}") from None
+    try:
+        body = parse_json(response.content)
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if response.status_code == 400 and isinstance(body, dict):
+        raise UsageError(f"simulator refused: {body.get('error')}")
+    if response.status_code != 200 or not isinstance(body, dict):
+        raise ExchangeUnavailable(
+            f"{where} answered {method} {path} with HTTP {response.status_code}",
+            hint="is this a bitmart-runner simulator (`bitmart-runner sim serve`)?",
+        )
+    return body
+
+
+@sim.command("price", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @click.argument("symbol")
 @click.argument("price", type=POSITIVE)
 @click.option("--mark", type=POSITIVE, default=None, help="Mark price (default: the backend's).")
 @base_url_option
-def price(symbol: str, price: Decimal, mark: Decimal | None, base_url: str | None) -> int:
+@output_options
+def price(
+    symbol: str,
+    price: Decimal,
+    mark: Decimal | None,
+    base_url: str | None,
+    fmt: str,
+    as_json: bool,
+    no_color: bool,
+) -> int:
     """Move SYMBOL's last price (fills limits, fires TP/SL and plan orders, liquidates)."""
     payload: dict[str, str] = {"symbol": symbol.upper(), "price": str(price)}
     if mark is not None:
         payload["mark"] = str(mark)
-    control(base_url, "POST", "/sim/price", payload)
+    answer = _control(base_url, "POST", "/sim/price", payload)
     suffix = f", mark {mark}" if mark is not None else ""
-    click.echo(f"{symbol.upper()}: last price {price}{suffix}")
-    return ExitCode.OK
+    message = f"{symbol.upper()}: last price {price}{suffix}"
+    return _report(SimControl("sim price", message, answer), fmt, as_json, no_color)
 
 
-@sim.command("fund")
+@sim.command("fund", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @click.argument("amount", type=POSITIVE)
 @click.option("--wallet", type=click.Choice(["spot", "futures"]), default="spot", show_default=True)
 @base_url_option
-def fund(amount: Decimal, wallet: str, base_url: str | None) -> int:
+@output_options
+def fund(
+    amount: Decimal, wallet: str, base_url: str | None, fmt: str, as_json: bool, no_color: bool
+) -> int:
     """Credit AMOUNT USDT to the spot (default) or futures wallet."""
-    control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": str(amount)})
-    click.echo(f"credited {amount} USDT to the {wallet} wallet")
-    return ExitCode.OK
+    answer = _control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": str(amount)})
+    message = f"credited {amount} USDT to the {wallet} wallet"
+    return _report(SimControl("sim fund", message, answer), fmt, as_json, no_color)
 
 
-@sim.command("reset")
+@sim.command("reset", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @click.option("--spot", type=NON_NEGATIVE, default=None, help="Starting spot USDT (default 10000).")
 @click.option(
     "--futures", type=NON_NEGATIVE, default=None, help="Starting futures USDT (default 0)."
 )
 @base_url_option
-def reset(spot: Decimal | None, futures: Decimal | None, base_url: str | None) -> int:
+@output_options
+def reset(
+    spot: Decimal | None,
+    futures: Decimal | None,
+    base_url: str | None,
+    fmt: str,
+    as_json: bool,
+    no_color: bool,
+) -> int:
     """Start a fresh simulated account (positions, orders and history are discarded)."""
     payload = {
         name: str(value)
         for name, value in (("spot", spot), ("futures", futures))
         if value is not None
     }
-    control(base_url, "POST", "/sim/reset", payload)
-    click.echo("fresh simulated account")
-    return ExitCode.OK
+    answer = _control(base_url, "POST", "/sim/reset", payload)
+    message = "fresh simulated account"
+    return _report(SimControl("sim reset", message, answer), fmt, as_json, no_color)
 
 
-def _pretty_json(value: Any, depth: int = 0) -> str:
-    """Indented JSON that writes Decimals back as JSON numbers (json.dumps would quote them)."""
-    pad, inner = "  " * depth, "  " * (depth + 1)
-    if isinstance(value, dict) and value:
-        items = [
-            f"{inner}{json.dumps(str(k))}: {_pretty_json(v, depth + 1)}" for k, v in value.items()
-        ]
-        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list) and value:
-        items = [f"{inner}{_pretty_json(v, depth + 1)}" for v in value]
-        return "[\n" + ",\n".join(items) + f"\n{pad}]"
-    if isinstance(value, Decimal):
-        return str(value)
-    return json.dumps(value)
-
-
-@sim.command("state")
+@sim.command("state", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @base_url_option
-def state(base_url: str | None) -> int:
-    """Print the simulator state as JSON: balances, positions, orders, request counts."""
-    body = control(base_url, "GET", "/sim/state")
-    click.echo(_pretty_json(body))
+@output_options
+def state(base_url: str | None, fmt: str, as_json: bool, no_color: bool) -> int:
+    """Print the simulator state as JSON: balances, positions, orders, request counts.
+
+    The default prints the simulator's own JSON (numbers as numbers); --format json wraps it in
+    the versioned envelope (kind "sim", decimals as strings, like every other document).
+    """
+    body = _control(base_url, "GET", "/sim/state")
+    return _report(SimControl("sim state", "", body), fmt, as_json, no_color)
+
+
+def _report(result: SimControl, fmt: str, as_json: bool, no_color: bool) -> int:
+    reporter_for(fmt, as_json, no_color).report(SimView(), result, exit_code=ExitCode.OK)
     return ExitCode.OK
