@@ -1,62 +1,39 @@
 """`bitmart-runner sim ...`: serve the simulator, or drive the paper exchange (or a running server).
 
-``price``, ``fund``, ``reset`` and ``state`` speak to the control endpoints: of the paper exchange
+``price``, ``fund``, ``reset``, ``state``, ``book``, ``clock`` and ``funding`` speak to the
+control endpoints: of the paper exchange
 in-process (its SQLite file under the runner home) or, with ``--base-url``, of a running
 ``sim serve``.  One code path for both, so the paper file and a server behave the same.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
-import requests
 
-from runner.commands.common import epilog, output_options, reporter_for
+from runner.commands.common import epilog, output_options
+from runner.commands.sim_market import book, clock, funding
+from runner.commands.simcontrol import (
+    CONTROL_ENV,
+    NON_NEGATIVE,
+    POSITIVE,
+    base_url_option,
+    control,
+    report_control,
+)
 from runner.config import (
     ENV_KEY,
     ENV_MEMO,
     ENV_SECRET,
-    PAPER_URL,
     mask_key,
-    paper_db_path,
-    resolve_target,
 )
-from runner.errors import ConfigError, ExchangeUnavailable, ExitCode, UsageError
-from runner.render.views.misc import SimControl, SimView
-from runner.sim.wire import decimal_problem, parse_json
+from runner.errors import ConfigError, ExitCode, UsageError
+from runner.render.views.misc import SimControl
 
-F = TypeVar("F", bound=Callable[..., Any])
-CONTROL_TIMEOUT = (5, 60)
-
-
-class DecimalParam(click.ParamType):  # type: ignore[type-arg]
-    """A finite decimal (never a float); ``allow_zero`` decides whether 0 is accepted."""
-
-    name = "decimal"
-
-    def __init__(self, *, allow_zero: bool) -> None:
-        self.allow_zero = allow_zero
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, Decimal):
-            return value
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            self.fail(f"{value!r} is not a decimal number", param, ctx)
-        problem = decimal_problem(number, allow_zero=self.allow_zero)
-        if problem is not None:
-            self.fail(f"{value!r} {problem}", param, ctx)
-        return number
-
-
-_CONTROL_ENV = ("BITMART_BASE_URL", "BITMART_RUNNER_HOME", "NO_COLOR", "BITMART_RUNNER_DEBUG")
+_CONTROL_ENV = CONTROL_ENV
 _CONTROL_EXAMPLES = (
     "bitmart-runner sim price BTCUSDT 64000 --mark 63990",
     "bitmart-runner sim fund 1000 --wallet futures",
@@ -69,22 +46,14 @@ _SERVE_EXAMPLES = (
 )
 _SERVE_ENV = ("BITMART_API_KEY", "BITMART_API_SECRET", "BITMART_API_MEMO", "BITMART_RUNNER_DEBUG")
 
-POSITIVE = DecimalParam(allow_zero=False)
-NON_NEGATIVE = DecimalParam(allow_zero=True)
-
-
-def base_url_option(func: F) -> F:
-    return click.option(
-        "--base-url",
-        default=None,
-        envvar="BITMART_BASE_URL",
-        help="Act on a running `sim serve` (e.g. http://127.0.0.1:8080) instead of the paper file.",
-    )(func)
-
 
 @click.group("sim", epilog=epilog((*_CONTROL_EXAMPLES[:2], _SERVE_EXAMPLES[0]), _CONTROL_ENV))
 def sim() -> None:
     """The BitMart futures simulator: serve it over HTTP, or drive the paper exchange."""
+
+
+for _market_command in (book, clock, funding):
+    sim.add_command(_market_command)
 
 
 @sim.command("serve", epilog=epilog(_SERVE_EXAMPLES, _SERVE_ENV))
@@ -164,41 +133,6 @@ def _is_loopback_host(host: str) -> bool:
 
 
 # -- control commands -----------------------------------------------------------------------------
-def _session(base_url: str | None) -> tuple[requests.Session, str]:
-    if base_url:
-        target = resolve_target(None, base_url)  # same URL rules as every other command
-        return requests.Session(), target.base_url
-    from runner.sim.adapter import paper_session
-
-    return paper_session(paper_db_path()), PAPER_URL
-
-
-def _control(base_url: str | None, method: str, path: str, payload: Any = None) -> Any:
-    session, base = _session(base_url)
-    where = base_url or f"the paper exchange ({paper_db_path()})"
-    with session:
-        try:
-            response = session.request(
-                method,
-                base + path,
-                data=None if payload is None else json.dumps(payload),
-                headers={"Content-Type": "application/json"},
-                timeout=CONTROL_TIMEOUT,
-            )
-        except requests.RequestException as exc:
-            raise ExchangeUnavailable(f"cannot reach the simulator at {where}: {exc}") from None
-    try:
-        body = parse_json(response.content)
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    if response.status_code == 400 and isinstance(body, dict):
-        raise UsageError(f"simulator refused: {body.get('error')}")
-    if response.status_code != 200 or not isinstance(body, dict):
-        raise ExchangeUnavailable(
-            f"{where} answered {method} {path} with HTTP {response.status_code}",
-            hint="is this a bitmart-runner simulator (`bitmart-runner sim serve`)?",
-        )
-    return body
 
 
 @sim.command("price", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
@@ -220,10 +154,10 @@ def price(
     payload: dict[str, str] = {"symbol": symbol.upper(), "price": str(price)}
     if mark is not None:
         payload["mark"] = str(mark)
-    answer = _control(base_url, "POST", "/sim/price", payload)
+    answer = control(base_url, "POST", "/sim/price", payload)
     suffix = f", mark {mark}" if mark is not None else ""
     message = f"{symbol.upper()}: last price {price}{suffix}"
-    return _report(SimControl("sim price", message, answer), fmt, as_json, no_color)
+    return report_control(SimControl("sim price", message, answer), fmt, as_json, no_color)
 
 
 @sim.command("fund", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
@@ -235,9 +169,9 @@ def fund(
     amount: Decimal, wallet: str, base_url: str | None, fmt: str, as_json: bool, no_color: bool
 ) -> int:
     """Credit AMOUNT USDT to the spot (default) or futures wallet."""
-    answer = _control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": str(amount)})
+    answer = control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": str(amount)})
     message = f"credited {amount} USDT to the {wallet} wallet"
-    return _report(SimControl("sim fund", message, answer), fmt, as_json, no_color)
+    return report_control(SimControl("sim fund", message, answer), fmt, as_json, no_color)
 
 
 @sim.command("reset", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
@@ -261,9 +195,9 @@ def reset(
         for name, value in (("spot", spot), ("futures", futures))
         if value is not None
     }
-    answer = _control(base_url, "POST", "/sim/reset", payload)
+    answer = control(base_url, "POST", "/sim/reset", payload)
     message = "fresh simulated account"
-    return _report(SimControl("sim reset", message, answer), fmt, as_json, no_color)
+    return report_control(SimControl("sim reset", message, answer), fmt, as_json, no_color)
 
 
 @sim.command("state", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
@@ -275,10 +209,5 @@ def state(base_url: str | None, fmt: str, as_json: bool, no_color: bool) -> int:
     The default prints the simulator's own JSON (numbers as numbers); --format json wraps it in
     the versioned envelope (kind "sim", decimals as strings, like every other document).
     """
-    body = _control(base_url, "GET", "/sim/state")
-    return _report(SimControl("sim state", "", body), fmt, as_json, no_color)
-
-
-def _report(result: SimControl, fmt: str, as_json: bool, no_color: bool) -> int:
-    reporter_for(fmt, as_json, no_color).report(SimView(), result, exit_code=ExitCode.OK)
-    return ExitCode.OK
+    body = control(base_url, "GET", "/sim/state")
+    return report_control(SimControl("sim state", "", body), fmt, as_json, no_color)

@@ -60,7 +60,8 @@ def pretty_json(value: Any, depth: int = 0) -> str:
 
 @dataclass(frozen=True)
 class SimControl:
-    """A `sim price|fund|reset|state` command and what the simulator answered."""
+    """A `sim` control command (price, fund, reset, state, book, clock, funding) and what the
+    simulator answered."""
 
     command: str  # "sim price", ...
     message: str  # the line the text format prints
