@@ -46,15 +46,6 @@ def holder_path(path: Path) -> Path:
     return path.with_name(f"{path.name}.holder.json")
 
 
-def _file_lock(path: Path) -> BaseFileLock:
-    with warnings.catch_warnings():
-        # where the OS has no file locks filelock says so on import and uses its own lock file
-        warnings.filterwarnings("ignore", message="only soft file lock is available")
-        from filelock import FileLock
-
-    return FileLock(str(path), mode=0o600, thread_local=False)
-
-
 class AccountLock:
     """Exclusive lock for one account.  Use as a context manager."""
 
@@ -79,10 +70,13 @@ class AccountLock:
         self._lock: BaseFileLock | None = None
 
     def acquire(self) -> None:
-        from filelock import Timeout
+        with warnings.catch_warnings():
+            # where the OS has no file locks filelock says so on import and uses a lock file
+            warnings.filterwarnings("ignore", message="only soft file lock is available")
+            from filelock import FileLock, Timeout
 
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        lock = _file_lock(self.path)
+        lock = FileLock(str(self.path), mode=0o600, thread_local=False)
         deadline = self._clock() + self.timeout
         announced = False
         while True:
