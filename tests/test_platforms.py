@@ -101,3 +101,26 @@ def test_a_paper_apply_on_a_cp1252_console_without_posix_modules(tmp_path: Path)
     )
     assert again.returncode == 0, again.stdout + again.stderr
     assert b"No changes" in again.stdout
+
+
+NO_CONSOLE = (
+    BLOCK
+    + """
+from runner.cli import run
+sys.stdin = sys.stdout = sys.stderr = None  # pythonw.exe, e.g. started by Task Scheduler
+sys.exit(run(sys.argv[1:]))
+"""
+)
+
+
+def test_without_any_console_apply_refuses_without_yes_and_runs_with_it(tmp_path: Path) -> None:
+    plan = str(REPO / "plans" / "examples" / "btc-long.yaml")
+    env = _env(tmp_path / "home")
+    refused = subprocess.run(
+        [sys.executable, "-c", NO_CONSOLE, "apply", plan], env=env, check=False
+    )
+    assert refused.returncode == 5  # not confirmed: no terminal, no --yes (was 70)
+    applied = subprocess.run(
+        [sys.executable, "-c", NO_CONSOLE, "apply", plan, "--yes"], env=env, check=False
+    )
+    assert applied.returncode == 0

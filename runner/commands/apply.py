@@ -24,7 +24,7 @@ from runner.session import open_session
 
 def _terminal_prompt() -> Prompt:
     return Prompt(
-        is_terminal=lambda: sys.stdin.isatty(),
+        is_terminal=lambda: sys.stdin is not None and sys.stdin.isatty(),  # None: pythonw
         ask=lambda text: click.prompt(text, default="", show_default=False, err=True),
     )
 
