@@ -124,3 +124,41 @@ def test_without_any_console_apply_refuses_without_yes_and_runs_with_it(tmp_path
         [sys.executable, "-c", NO_CONSOLE, "apply", plan, "--yes"], env=env, check=False
     )
     assert applied.returncode == 0
+
+
+DIE_HOLDING_THE_LOCK = (
+    BLOCK
+    + """
+import os
+from pathlib import Path
+from runner.execute.lock import AccountLock
+AccountLock(Path(sys.argv[1]), "dead-run").acquire()
+os._exit(0)  # no release, no clean-up
+"""
+)
+
+TAKE_THE_LOCK = (
+    BLOCK
+    + """
+from pathlib import Path
+from runner.execute.lock import AccountLock, read_lock_info
+with AccountLock(Path(sys.argv[1]), "next-run"):
+    print(read_lock_info(Path(sys.argv[1])).run_id)
+"""
+)
+
+
+def test_without_fcntl_a_lock_whose_holder_died_is_taken_over(tmp_path: Path) -> None:
+    path = str(tmp_path / "locks" / "acct.lock")
+    env = _env(tmp_path / "home")
+    died = subprocess.run([sys.executable, "-c", DIE_HOLDING_THE_LOCK, path], env=env, check=False)
+    assert died.returncode == 0
+    taken = subprocess.run(
+        [sys.executable, "-c", TAKE_THE_LOCK, path],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert taken.returncode == 0, taken.stderr
+    assert taken.stdout.strip() == "next-run"

@@ -4,7 +4,8 @@ The lock is taken with ``filelock`` (the library pip, tox and virtualenv rely on
 ``fcntl.flock`` on Linux and macOS and ``msvcrt.locking`` on Windows. Both are released by the
 operating system when the holding process dies, however it dies, so a lock "left behind" by a
 crashed or killed run is never an obstacle: the next run simply gets it. (Only where the OS offers
-neither does filelock fall back to a lock file of its own.)
+neither does filelock fall back to a lock file of its own, which it takes over once the process
+that wrote it is gone.)
 
 Who holds the lock (pid, run id, start time) is written to a separate holder file next to it, so
 the refusal message can say so: on Windows a locked file cannot be read by anyone else.
