@@ -120,7 +120,8 @@ def test_killed_between_writes_then_rerun_converges_exactly_once(runner_cli: Cli
 
 def test_stopped_between_writes_reports_what_was_applied_and_exits_130(runner_cli: Cli) -> None:
     # systemd/launchd stop a job with SIGTERM (Windows: Ctrl-Break): the same path as Ctrl-C.
-    runner_cli.server.set_faults([{"path": SUBMIT, "fault": "delay", "delay_ms": 3000}])
+    # The open is held up in the server, so the signal arrives with the write in flight.
+    runner_cli.server.set_faults([{"path": SUBMIT, "fault": "delay", "delay_ms": 5000}])
     proc = _spawn(runner_cli, "apply", str(BTC_LONG), "--yes")
     try:
         _until(lambda: _submit_intent_written(runner_cli.home), "the open's journaled intent")
