@@ -41,7 +41,7 @@ def notify(line: str) -> None:
 
 
 def progress_sleep(
-    stream_is_tty: Callable[[], bool] = lambda: sys.stderr.isatty(),
+    stream_is_tty: Callable[[], bool] = lambda: sys.stderr is not None and sys.stderr.isatty(),
     write: Callable[[str], None] = lambda text: click.echo(text, err=True, nl=False),
     sleep: Callable[[float], None] = time.sleep,
 ) -> Callable[[float], None]:

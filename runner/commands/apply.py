@@ -36,7 +36,7 @@ EXAMPLES = (
 
 def _terminal_prompt() -> Prompt:
     return Prompt(
-        is_terminal=lambda: sys.stdin.isatty(),
+        is_terminal=lambda: sys.stdin is not None and sys.stdin.isatty(),  # None: pythonw
         ask=lambda text: click.prompt(text, default="", show_default=False, err=True),
     )
 

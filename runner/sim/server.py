@@ -334,7 +334,7 @@ class SimServer:
 
 
 def serve_until_signalled(server: SimServer, announce: Callable[[str], None]) -> None:
-    """Start ``server``, announce its URL, and stop cleanly on SIGINT or SIGTERM.
+    """Start ``server``, announce its URL, and stop cleanly on SIGINT, SIGTERM or SIGBREAK.
 
     Runs in the main thread (signal handlers can only be installed there); the handler only sets
     an event, and the main thread does the shutdown, because ``shutdown()`` must not run on the
@@ -345,7 +345,10 @@ def serve_until_signalled(server: SimServer, announce: Callable[[str], None]) ->
     def on_signal(signum: int, frame: object) -> None:
         stop.set()
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # SIGBREAK (Ctrl-Break) exists only on Windows, where it is how a console stops a child
+    names = ("SIGINT", "SIGTERM", "SIGBREAK")
+    stops = [getattr(signal, name) for name in names if hasattr(signal, name)]
+    previous = {sig: signal.signal(sig, on_signal) for sig in stops}
     try:
         server.start()
         announce(f"listening on {server.url}")
