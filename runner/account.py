@@ -1,11 +1,11 @@
 """Read everything a plan needs from the account, read-only, in one parallel round.
 
-The only I/O in ``runner.compiler``: it turns the client's typed rows into the immutable
-``Snapshot`` the pure core works on.  Every read is independent, so they all go out at once on a
-small thread pool (the client's limiter keeps them within the published rate limits); nothing is
-read twice and only the plan's symbols are asked for.  The reader is typed against the few client
-methods it uses (``SnapshotSource``), so the read-only client satisfies it and tests can hand it a
-plain fake.
+The read side of the plan pipeline: it turns the client's typed rows into the immutable
+``Snapshot`` the pure compiler works on (``runner.compiler`` itself does no I/O).  Every read
+is independent, so they all go out at once on a small thread pool (the client's limiter keeps
+them within the published rate limits); nothing is read twice and only the plan's symbols are
+asked for.  The reader is typed against the few client methods it uses (``SnapshotSource``), so
+the read-only client satisfies it and tests can hand it a plain fake.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("runner.config", "runner.plan"),
     ("runner.compiler",),
     ("runner.exchange",),
-    ("runner.account", "runner.saved_plan"),
+    ("runner.account", "runner.saved_plan", "runner.records"),
     ("runner.sim",),
     ("runner.session",),
     ("runner.pipeline",),

@@ -17,7 +17,7 @@ from runner.domain import CancelWhat, Margin, Mode, OrderType, PosSide, PriceSou
 from runner.findings import Location
 from runner.plan import pointer
 
-# The plan speaks the engine's vocabulary: one definition of each closed set.
+# The plan speaks the domain's vocabulary (runner.domain): one definition of each closed set.
 Side = PosSide
 MarginMode = Margin
 PriceType = PriceSource

@@ -1,6 +1,6 @@
 """Human dry-run diff, Terraform-like: + create, - remove, ~ change, = unchanged.
 
-Renders a ``PlanResult``; computes nothing about money (every figure comes from the engine).
+Renders a ``PlanResult``; computes nothing about money (every figure comes from the compiler).
 """
 
 from __future__ import annotations

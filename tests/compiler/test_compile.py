@@ -30,7 +30,6 @@ from runner.compiler.intents import (
     PlanIntents,
     PlanOrderIntent,
     Policy,
-    PositionIntent,
     TpSlIntent,
     TransferIntent,
     Trigger,
@@ -39,7 +38,7 @@ from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import WorkingOrder
 from runner.domain import Margin, Mode, OrderSide, OrderType, PosSide, PriceSource, PriceWay
 
-from .fixtures import long_btc, sl_order, snapshot, tp_order
+from .fixtures import long_btc, reference_position, sl_order, snapshot, tp_order
 
 IDS = OrderIds("btc-swing", nonce="abc123")
 
@@ -48,22 +47,6 @@ def plan(*intents: Intent, policy: Policy | None = None) -> PlanIntents:
     return PlanIntents("btc-swing", "hash", "plans/x.yaml", intents, policy or Policy())
 
 
-def reference_position(**overrides: object) -> PositionIntent:
-    fields: dict[str, object] = dict(
-        index=1,
-        key="#2",
-        kind="position",
-        symbol="BTCUSDT",
-        side=PosSide.LONG,
-        size=D(10),
-        leverage=D(10),
-        margin=Margin.ISOLATED,
-        entry=Entry(),
-        take_profit=Trigger(PriceSource.LAST, price=D(72000)),
-        stop_loss=Trigger(PriceSource.MARK, percent=D(-3)),
-    )
-    fields.update(overrides)
-    return PositionIntent(**fields)  # type: ignore[arg-type]
 
 
 def rules(result: PlanResult) -> list[str]:

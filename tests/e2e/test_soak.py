@@ -19,6 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from runner.errors import ExitCode
 from runner.exchange.limits import SHARED
 from tests.e2e import soak
@@ -64,6 +66,7 @@ def _move_prices(cli: Cli, rng: random.Random) -> None:
             cli.server.set_price(symbol, (base * factor).quantize(soak.TICKS[symbol]))
 
 
+@pytest.mark.slow
 def test_fault_soak(runner_cli: Cli, fake_time: FakeTime, tmp_path: Path) -> None:
     rng = random.Random(SEED)
     creds = runner_cli.server.credentials
