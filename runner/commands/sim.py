@@ -24,12 +24,7 @@ from runner.commands.simcontrol import (
     control,
     report_control,
 )
-from runner.config import (
-    ENV_KEY,
-    ENV_MEMO,
-    ENV_SECRET,
-    mask_key,
-)
+from runner.config import ENV_KEY, ENV_MEMO, ENV_SECRET, mask_key
 from runner.errors import ConfigError, ExitCode, UsageError
 from runner.render.views.misc import SimControl
 

@@ -37,12 +37,7 @@ from runner.exchange.policy import RetryPolicy
 from runner.exchange.read_client import ReadClient
 from runner.exchange.results import Accepted, OrderRef, Reply, Submitted
 from runner.exchange.trade_client import TradeClient
-from runner.exchange.transfers import (
-    SpotBalance,
-    SubAccountBalance,
-    SubTransfer,
-    TransferRecord,
-)
+from runner.exchange.transfers import SpotBalance, SubAccountBalance, SubTransfer, TransferRecord
 from runner.exchange.transport import HttpCore, ReadTransport, WriteTransport, new_session
 
 __all__ = [

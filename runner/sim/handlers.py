@@ -19,12 +19,7 @@ from urllib.parse import parse_qsl
 from runner.sim import facade
 from runner.sim.auth import ApiCredentials, authenticate
 from runner.sim.control import handle_control
-from runner.sim.envelope import (
-    CLOUDFLARE_PAGE,
-    SERVER_ERROR_PAGE,
-    error_envelope,
-    ok_envelope,
-)
+from runner.sim.envelope import CLOUDFLARE_PAGE, SERVER_ERROR_PAGE, error_envelope, ok_envelope
 from runner.sim.errors import ApiError
 from runner.sim.facade import Backend, Exchange, error_fields
 from runner.sim.faults import FaultBook, FaultRule

@@ -6,12 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from runner.config import posix_file_modes
-from runner.execute.journal import (
-    Journal,
-    new_run_id,
-    read_journal,
-    unfinished_journals,
-)
+from runner.execute.journal import Journal, new_run_id, read_journal, unfinished_journals
 
 
 def test_records_are_json_lines_with_decimals_as_strings(tmp_path: Path) -> None:

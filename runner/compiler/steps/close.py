@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from runner.compiler.actions import (
-    SubmitOrder,
-)
+from runner.compiler.actions import SubmitOrder
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_size, check_tick
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    CloseIntent,
-    Entry,
-)
+from runner.compiler.intents import CloseIntent, Entry
 from runner.compiler.snapshot import ContractSpec, Market, Position
 from runner.compiler.steps.common import describe, lookup
 from runner.compiler.steps.protection import protections_of

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import (
-    CancelTrigger,
-    SubmitPlanOrder,
-)
+from runner.compiler.actions import CancelTrigger, SubmitPlanOrder
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_leverage, check_size, check_tick
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    PlanOrderIntent,
-)
+from runner.compiler.intents import PlanOrderIntent
 from runner.compiler.snapshot import TriggerOrder
 from runner.compiler.steps.common import ZERO
 from runner.domain import OrderSide, OrderType, PosSide, PriceWay, TriggerKind

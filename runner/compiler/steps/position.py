@@ -5,20 +5,11 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import (
-    CancelOrder,
-    SubmitOrder,
-    placeholder_id,
-)
+from runner.compiler.actions import CancelOrder, SubmitOrder, placeholder_id
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_leverage, check_size, check_tick
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    KEEP,
-    Entry,
-    OpenIntent,
-    PositionIntent,
-)
+from runner.compiler.intents import KEEP, Entry, OpenIntent, PositionIntent
 from runner.compiler.snapshot import ContractSpec, Market, WorkingOrder
 from runner.compiler.steps.close import close_contracts
 from runner.compiler.steps.common import (

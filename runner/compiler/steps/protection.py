@@ -15,12 +15,7 @@ from runner.compiler.actions import (
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_protection, check_tick
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    KEEP,
-    PositionIntent,
-    Protect,
-    Trigger,
-)
+from runner.compiler.intents import KEEP, PositionIntent, Protect, Trigger
 from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder
 from runner.compiler.steps.common import ZERO
 from runner.domain import Margin, OrderSide, PosSide, TpSlScope, TriggerKind
