@@ -110,7 +110,7 @@ class PositionV1:
     side: str  # "long" | "short" from position_type 1/2
     size: Decimal  # current_amount
     leverage: Decimal
-    margin_mode: str  # margin_type, lower-cased
+    margin_mode: str | None  # margin_type, lower-cased; absent in 2023-2024 replies
     position_mode: str | None
     entry_price: Decimal
     mark_price: Decimal | None  # unreliable on v1 (facts 16 #29)
@@ -124,6 +124,10 @@ class PositionV1:
 _POSITION_TYPES = {1: "long", 2: "short"}
 
 
+def _lower(text: str | None) -> str | None:
+    return text.lower() if text else None
+
+
 def parse_positions_v1(data: object, endpoint: str) -> list[PositionV1]:
     positions = []
     for raw in rows(data, endpoint):
@@ -135,7 +139,7 @@ def parse_positions_v1(data: object, endpoint: str) -> list[PositionV1]:
                 side=_POSITION_TYPES.get(kind, str(kind)),
                 size=f.decimal("current_amount"),
                 leverage=f.decimal("leverage"),
-                margin_mode=f.text("margin_type").lower(),
+                margin_mode=_lower(f.opt_text("margin_type")),
                 position_mode=f.opt_text("position_mode"),
                 entry_price=f.decimal("entry_price"),
                 mark_price=f.opt_decimal("mark_price"),
