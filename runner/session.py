@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +29,7 @@ from runner.config import (
 from runner.render.style import Style, color_enabled
 
 if TYPE_CHECKING:
-    from runner.exchange import ReadClient, RetryPolicy, TradeClient
+    from runner.exchange import ReadClient, Recorder, RetryPolicy, TradeClient
 
 
 def notify(line: str) -> None:
@@ -81,6 +81,9 @@ class Session:
     creds: Credentials | None
     home: Path
     style: Style
+    record_dir: Path | None = None  # --record DIR
+    command: str = "run"
+    _recorder: list[Recorder] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def account_id(self) -> str:
@@ -107,7 +110,9 @@ class Session:
         policy = retry_policy()
         with (
             self._shared_limits(policy),
-            open_read_client(self.target, self.creds, notify=notify, retry=policy) as client,
+            open_read_client(
+                self.target, self.creds, notify=notify, retry=policy, recorder=self.recorder()
+            ) as client,
         ):
             yield client
 
@@ -118,9 +123,32 @@ class Session:
         policy = retry_policy()
         with (
             self._shared_limits(policy),
-            open_trade_client(self.target, self.creds, notify=notify, retry=policy) as client,
+            open_trade_client(
+                self.target, self.creds, notify=notify, retry=policy, recorder=self.recorder()
+            ) as client,
         ):
             yield client
+
+    def recorder(self) -> Recorder | None:
+        """With ``--record DIR``: the run's one recording (shared by its read and write
+        clients, so a run is one file); None otherwise."""
+        if self.record_dir is None:
+            return None
+        if not self._recorder:
+            from runner.exchange import Recorder
+
+            self._recorder.append(
+                Recorder(
+                    self.record_dir,
+                    masked_key=self.masked_key or "-",
+                    hidden=self.secrets(),
+                    key=self.creds.key if self.creds is not None else None,
+                    target=self.target.name,
+                    command=self.command,
+                )
+            )
+            notify(f"recording requests and replies to {self._recorder[0].path}")
+        return self._recorder[0]
 
     @contextmanager
     def _shared_limits(self, policy: RetryPolicy) -> Iterator[None]:
@@ -154,6 +182,17 @@ def open_session(
 ) -> Session:
     target = resolve_target(exchange, base_url)
     creds = load_credentials(target, env_file)
+    context = click.get_current_context(silent=True)
+    record_dir = context.meta.get(RECORD_KEY) if context is not None else None
     return Session(
-        target, creds, runner_home(), Style(color_enabled(sys.stdout, no_color=no_color))
+        target,
+        creds,
+        runner_home(),
+        Style(color_enabled(sys.stdout, no_color=no_color)),
+        record_dir=record_dir,
+        command=(context.info_name or "run") if context is not None else "run",
     )
+
+
+# click context meta key where the --record option (commands/common.py) leaves its directory
+RECORD_KEY = "runner.record_dir"

@@ -35,6 +35,7 @@ from runner.exchange.market import Contract, LeverageBracket
 from runner.exchange.orders import Order, PlanOrder, Trade
 from runner.exchange.policy import RetryPolicy
 from runner.exchange.read_client import ReadClient
+from runner.exchange.recording import Recorder
 from runner.exchange.results import Accepted, OrderRef, Reply, Submitted
 from runner.exchange.trade_client import TradeClient
 from runner.exchange.transfers import (
@@ -67,6 +68,7 @@ __all__ = [
     "ProtocolError",
     "RateLimited",
     "ReadClient",
+    "Recorder",
     "Reply",
     "RetryPolicy",
     "SpotBalance",
@@ -95,6 +97,7 @@ def _core(
     signed: bool,
     notify: Callable[[str], None] | None,
     retry: RetryPolicy | None,
+    recorder: Recorder | None = None,
 ) -> HttpCore:
     limiter: LimiterRegistry | None
     if target.kind is ExchangeKind.PAPER:
@@ -113,6 +116,7 @@ def _core(
         policy=retry if retry is not None else RetryPolicy(),
         notify=notify,
         limiter=limiter,
+        recorder=recorder,
     )
 
 
@@ -122,9 +126,10 @@ def open_read_client(
     *,
     notify: Callable[[str], None] | None = None,
     retry: RetryPolicy | None = None,
+    recorder: Recorder | None = None,
 ) -> ReadClient:
     """A read-only client (reads need only the API key)."""
-    core = _core(target, creds, signed=False, notify=notify, retry=retry)
+    core = _core(target, creds, signed=False, notify=notify, retry=retry, recorder=recorder)
     return ReadClient(ReadTransport(core))
 
 
@@ -134,7 +139,8 @@ def open_trade_client(
     *,
     notify: Callable[[str], None] | None = None,
     retry: RetryPolicy | None = None,
+    recorder: Recorder | None = None,
 ) -> TradeClient:
     """A client that can also write (needs key, secret and memo)."""
-    core = _core(target, creds, signed=True, notify=notify, retry=retry)
+    core = _core(target, creds, signed=True, notify=notify, retry=retry, recorder=recorder)
     return TradeClient(WriteTransport(core))
