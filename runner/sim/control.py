@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from runner.sim.errors import ControlError
 from runner.sim.facade import Exchange, error_fields
 from runner.sim.faults import parse_rules
+from runner.sim.keys import parse_permissions
 from runner.sim.wire import Reply, decimal_problem, json_reply, parse_json
 
 if TYPE_CHECKING:
@@ -123,6 +124,17 @@ def _post_clock(sim: SimHandler, body: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "skew_ms": skew, "server_time": sim.server_time_ms()}
 
 
+def _post_key(sim: SimHandler, body: dict[str, Any]) -> dict[str, Any]:
+    names = body.get("permissions")
+    if not isinstance(names, list):
+        raise ControlError('\'permissions\' must be a list, e.g. ["read"] or ["read", "trade"]')
+    try:
+        sim.key_permissions = parse_permissions(names)
+    except ValueError as exc:
+        raise ControlError(str(exc)) from None
+    return {"ok": True, "permissions": sorted(sim.key_permissions)}
+
+
 def _get_state(sim: SimHandler, body: dict[str, Any]) -> dict[str, Any]:
     return sim.state()
 
@@ -135,6 +147,7 @@ _ENDPOINTS: dict[tuple[str, str], Callable[[SimHandler, dict[str, Any]], dict[st
     ("DELETE", "/sim/faults"): _delete_faults,
     ("GET", "/sim/faults"): _get_faults,
     ("POST", "/sim/clock"): _post_clock,
+    ("POST", "/sim/key"): _post_key,
     ("GET", "/sim/state"): _get_state,
 }
 

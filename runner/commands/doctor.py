@@ -1,0 +1,77 @@
+"""`bitmart-runner doctor`: read-only first-contact check (exchange, clock, key, account, plan)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from runner import pipeline
+from runner.commands.common import exchange_options
+from runner.config import require_credentials
+from runner.doctor import Check, Report, Status, diagnose, render_text
+from runner.errors import ExitCode, RunnerError
+from runner.session import Session, open_session
+
+
+@click.command("doctor")
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="text (default) or json (on stdout, with format_version).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--no-color", is_flag=True, help="Plain output (also: NO_COLOR=1).")
+@exchange_options
+def doctor(
+    plan_file: Path | None,
+    fmt: str,
+    as_json: bool,
+    no_color: bool,
+    exchange: str | None,
+    base_url: str | None,
+    env_file: Path | None,
+) -> None:
+    """Check the exchange, the clock, the key and the account (and a plan's symbols) before a
+    first apply. Read-only: never sends a write."""
+    fmt = "json" if as_json else fmt
+    session = open_session(exchange, base_url, env_file, no_color=True)
+    symbols: tuple[str, ...] = ()
+    if plan_file is not None:
+        try:
+            symbols = pipeline.load(plan_file, session.target).intents.symbols()
+        except pipeline.PlanRejected:
+            raise click.UsageError(
+                f"{plan_file} is not a valid plan: run `bitmart-runner validate {plan_file}`"
+            ) from None
+    report = _run(session, symbols)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        click.echo("\n".join(render_text(report)))
+    if not report.ok:
+        raise click.exceptions.Exit(ExitCode.INVALID)
+
+
+def _run(session: Session, symbols: tuple[str, ...]) -> Report:
+    target = session.target
+    try:
+        require_credentials(session.creds, signed=False)
+    except RunnerError as exc:
+        check = Check("credentials", Status.FAIL, exc.message, exc.hint or "")
+        return Report(target.name, target.base_url, None, (check,))
+    creds = session.creds
+    can_sign = creds is not None and bool(creds.secret and creds.memo)
+    with session.reader() as client:
+        return diagnose(
+            client,
+            target=target.name,
+            base_url=target.base_url,
+            masked_key=session.masked_key,
+            can_sign=can_sign,
+            symbols=symbols,
+        )
