@@ -29,7 +29,7 @@ SLOW_MS = 2_000
 
 
 class Status(StrEnum):
-    PASS = "PASS"
+    PASS = "PASS"  # noqa: S105 - a check status, not a password
     WARN = "WARN"
     FAIL = "FAIL"
 
@@ -91,7 +91,7 @@ class DoctorSource(Protocol):
 def _problem(exc: Exception) -> tuple[str, str]:
     """An error's message and its remediation (every RunnerError carries one)."""
     if isinstance(exc, RunnerError):
-        return exc.message, exc.hint or ""
+        return str(exc).split("\nhint: ")[0], exc.hint or ""
     return f"{type(exc).__name__}: {exc}", ""
 
 

@@ -1,0 +1,123 @@
+"""`doctor` against `sim serve` over HTTP: a healthy account, a skewed clock, a read-only key,
+a wrong key, a plan's symbols; text and JSON; never a write (issue 16, item 4)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import requests
+
+from runner.errors import ExitCode
+from tests.e2e.conftest import Cli, write_plan
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "plans" / "examples"
+
+
+def _doctor(cli: Cli, *args: str) -> tuple[int, dict[str, dict[str, str]], dict[str, object]]:
+    result = cli.run("doctor", *args, "--format", "json")
+    document = json.loads(result.out)
+    checks = {c["name"]: c for c in document["checks"]}
+    return result.code, checks, document
+
+
+def test_healthy_account_passes_and_sends_no_write(runner_cli: Cli) -> None:
+    runner_cli.server.fund("futures", "1000")
+    code, checks, document = _doctor(runner_cli, str(EXAMPLES / "btc-long.yaml"))
+    assert code == ExitCode.OK
+    assert document["format_version"] == 1 and document["ok"] is True
+    for name in ("connectivity", "clock", "key", "balance", "position mode", "symbol BTCUSDT"):
+        assert checks[name]["status"] == "PASS", checks[name]
+    assert "1000" in checks["balance"]["message"]
+    assert "Trading" in checks["symbol BTCUSDT"]["message"]
+    assert "leverage 1..100" in checks["symbol BTCUSDT"]["message"]
+    # the API cannot tell trade/withdraw permission or IP binding: said, with advice
+    assert checks["key permissions"]["status"] == "WARN"
+    assert "Withdraw" in checks["key permissions"]["advice"]
+    assert runner_cli.writes() == []
+
+
+def test_text_output_has_one_line_per_check(runner_cli: Cli) -> None:
+    result = runner_cli.run("doctor")
+    assert result.code == ExitCode.OK, result.text
+    lines = result.out.splitlines()
+    assert any(line.startswith("PASS  clock:") for line in lines)
+    assert any(line.startswith("WARN  key permissions:") for line in lines)
+    assert lines[-1].startswith("doctor: ")
+
+
+def test_skewed_clock_fails_with_advice(runner_cli: Cli) -> None:
+    runner_cli.server.set_clock_skew(120_000)
+    code, checks, _ = _doctor(runner_cli)
+    assert code == ExitCode.INVALID
+    assert checks["clock"]["status"] == "FAIL"
+    assert "120000 ms ahead" in checks["clock"]["message"]
+    assert "NTP" in checks["clock"]["advice"]
+
+
+def test_small_skew_is_a_warning(runner_cli: Cli) -> None:
+    runner_cli.server.set_clock_skew(-5_000)
+    code, checks, _ = _doctor(runner_cli)
+    assert code == ExitCode.OK
+    assert checks["clock"]["status"] == "WARN"
+    assert "5000 ms behind" in checks["clock"]["message"]
+
+
+def test_read_only_key(runner_cli: Cli) -> None:
+    """Doctor cannot see a missing trade permission without writing: it passes the reads and
+    says trade permission is unverified; the first write then names the fix."""
+    requests.post(runner_cli.server.url + "/sim/key", json={"permissions": ["read"]}, timeout=5)
+    code, checks, _ = _doctor(runner_cli)
+    assert code == ExitCode.OK
+    assert checks["key"]["status"] == "PASS"
+    assert checks["key permissions"]["status"] == "WARN"
+    assert "cannot be checked" in checks["key permissions"]["message"]
+    applied = runner_cli.run("apply", str(EXAMPLES / "btc-long.yaml"), "--yes")
+    # refused before anything changed
+    assert applied.code in (ExitCode.EXCHANGE, ExitCode.PARTIAL), applied.text
+    assert "30012" in applied.text  # the apply report names the refusal (not yet its hint)
+    assert runner_cli.server.state()["orders"] == []
+
+
+def test_key_without_read_permission_fails(runner_cli: Cli) -> None:
+    requests.post(runner_cli.server.url + "/sim/key", json={"permissions": []}, timeout=5)
+    code, checks, _ = _doctor(runner_cli)
+    assert code == ExitCode.INVALID
+    assert checks["key"]["status"] == "FAIL"
+    assert "30012" in checks["key"]["message"]
+    assert checks["key"]["advice"]
+
+
+def test_unknown_key_fails_and_skips_nothing_silently(
+    runner_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BITMART_API_KEY", "not-the-servers-key-0000")
+    code, checks, _ = _doctor(runner_cli)
+    assert code == ExitCode.INVALID
+    assert checks["key"]["status"] == "FAIL"
+    assert "BITMART_API_KEY" in checks["key"]["advice"]
+    assert "position mode" not in checks  # needs the key: not reported as if checked
+
+
+def test_plan_symbol_not_listed_fails(runner_cli: Cli, tmp_path: Path) -> None:
+    text = (EXAMPLES / "btc-long.yaml").read_text("utf-8").replace("BTCUSDT", "NOPEUSDT")
+    plan = write_plan(tmp_path / "nope.yaml", text)
+    code, checks, _ = _doctor(runner_cli, str(plan))
+    assert code == ExitCode.INVALID
+    assert checks["symbol NOPEUSDT"]["status"] == "FAIL"
+
+
+def test_sparse_contract_status_is_a_warning(runner_cli: Cli, sim_shape: str) -> None:
+    code, checks, _ = _doctor(runner_cli, str(EXAMPLES / "btc-long.yaml"))
+    expected = "WARN" if sim_shape == "sparse" else "PASS"
+    assert checks["symbol BTCUSDT"]["status"] == expected
+
+
+def test_doctor_records(runner_cli: Cli, tmp_path: Path) -> None:
+    record = tmp_path / "rec"
+    assert runner_cli.run("doctor", "--record", str(record)).code == ExitCode.OK
+    (recording,) = record.glob("doctor-*.jsonl")
+    lines = [json.loads(line) for line in recording.read_text("utf-8").splitlines()]
+    assert {line["request"]["method"] for line in lines[1:]} == {"GET"}
+    assert runner_cli.server.credentials.key not in recording.read_text("utf-8")
