@@ -149,7 +149,9 @@ def check_maintenance(source: DoctorSource) -> Check:
     return Check("maintenance", Status.PASS, "no futures maintenance in progress")
 
 
-def check_key(source: DoctorSource, masked_key: str | None, can_sign: bool) -> list[Check]:
+def check_key(
+    source: DoctorSource, masked_key: str | None, can_sign: bool, real_key: bool = True
+) -> list[Check]:
     try:
         assets = source.assets()
     except Exception as exc:
@@ -164,18 +166,21 @@ def check_key(source: DoctorSource, masked_key: str | None, can_sign: bool) -> l
                 "set both (the memo is the one chosen when the key was created)",
             )
         )
-    checks.append(
-        Check(
-            "key permissions",
-            Status.WARN,
-            "BitMart's API does not report a key's permissions or IP binding, and doctor sends "
-            "no write, so trade and withdraw permission cannot be checked from here",
-            "in BitMart's API management, give this key Read + Futures Trade only, NEVER "
-            "Withdraw, and bind it to this machine's IP address",
-        )
-    )
+    if real_key:  # the paper exchange's built-in key has nothing to configure
+        checks.append(_permissions_unknown())
     checks.append(balance_check(assets))
     return checks
+
+
+def _permissions_unknown() -> Check:
+    return Check(
+        "key permissions",
+        Status.WARN,
+        "BitMart's API does not report a key's permissions or IP binding, and doctor sends "
+        "no write, so trade and withdraw permission cannot be checked from here",
+        "in BitMart's API management, give this key Read + Futures Trade only, NEVER "
+        "Withdraw, and bind it to this machine's IP address",
+    )
 
 
 def balance_check(assets: Sequence[Any]) -> Check:
@@ -253,6 +258,7 @@ def diagnose(
     base_url: str,
     masked_key: str | None,
     can_sign: bool,
+    real_key: bool = True,
     symbols: Sequence[str] = (),
     clock: Callable[[], float] = time.monotonic,
 ) -> Report:
@@ -262,7 +268,7 @@ def diagnose(
         checks.append(Check("key", Status.FAIL, skipped, "fix the connection first"))
         return Report(target, base_url, masked_key, tuple(checks))
     checks.append(check_maintenance(source))
-    checks += check_key(source, masked_key, can_sign)
+    checks += check_key(source, masked_key, can_sign, real_key)
     if checks[-1].name != "key" or checks[-1].status is not Status.FAIL:
         checks.append(check_position_mode(source))
     checks += check_symbols(source, symbols)

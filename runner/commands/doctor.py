@@ -9,7 +9,7 @@ import click
 
 from runner import pipeline
 from runner.commands.common import exchange_options
-from runner.config import require_credentials
+from runner.config import ExchangeKind, require_credentials
 from runner.doctor import Check, Report, Status, diagnose, render_text
 from runner.errors import ExitCode, RunnerError
 from runner.session import Session, open_session
@@ -73,5 +73,6 @@ def _run(session: Session, symbols: tuple[str, ...]) -> Report:
             base_url=target.base_url,
             masked_key=session.masked_key,
             can_sign=can_sign,
+            real_key=target.kind is not ExchangeKind.PAPER,
             symbols=symbols,
         )

@@ -4,13 +4,16 @@ a wrong key, a plan's symbols; text and JSON; never a write (issue 16, item 4)."
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import requests
 
 from runner.errors import ExitCode
-from tests.e2e.conftest import Cli, write_plan
+from runner.sim.server import SimServer
+from tests.e2e.conftest import Cli, FakeTime, write_plan
+from tests.simfixtures import make_sim_server  # noqa: F401
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "plans" / "examples"
 
@@ -108,10 +111,20 @@ def test_plan_symbol_not_listed_fails(runner_cli: Cli, tmp_path: Path) -> None:
     assert checks["symbol NOPEUSDT"]["status"] == "FAIL"
 
 
-def test_sparse_contract_status_is_a_warning(runner_cli: Cli, sim_shape: str) -> None:
-    code, checks, _ = _doctor(runner_cli, str(EXAMPLES / "btc-long.yaml"))
-    expected = "WARN" if sim_shape == "sparse" else "PASS"
-    assert checks["symbol BTCUSDT"]["status"] == expected
+def test_unreported_contract_status_is_a_warning(
+    runner_cli: Cli,
+    make_sim_server: Callable[..., SimServer],  # noqa: F811
+    fake_time: FakeTime,
+) -> None:
+    sparse = make_sim_server(rate_limit=True, clock=fake_time.wall_ms, shape="sparse")
+    plan = str(EXAMPLES / "btc-long.yaml")
+    result = runner_cli.run(
+        "doctor", plan, "--format", "json", "--base-url", sparse.url, base_url=False
+    )
+    checks = {c["name"]: c for c in json.loads(result.out)["checks"]}
+    assert result.code == ExitCode.OK
+    assert checks["symbol BTCUSDT"]["status"] == "WARN"
+    assert "status not reported" in checks["symbol BTCUSDT"]["message"]
 
 
 def test_doctor_records(runner_cli: Cli, tmp_path: Path) -> None:

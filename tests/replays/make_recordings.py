@@ -76,6 +76,7 @@ def main() -> None:
     record("btc-long-fresh", EXAMPLES / "btc-long.yaml", fresh)
     record("btc-long-applied", EXAMPLES / "btc-long.yaml", applied(EXAMPLES / "btc-long.yaml"))
     record("eth-dip-buy-fresh", EXAMPLES / "eth-dip-buy.yaml", fresh)
+    record("btc-long-sparse", EXAMPLES / "btc-long.yaml", fresh, shape="sparse")
 
 
 if __name__ == "__main__":
