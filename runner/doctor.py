@@ -87,6 +87,8 @@ class DoctorSource(Protocol):
 
     def contracts(self, symbol: str | None = None) -> Sequence[Any]: ...
 
+    def spot_wallet(self, currency: str | None = "USDT") -> Sequence[Any]: ...
+
 
 def _problem(exc: Exception) -> tuple[str, str]:
     """An error's message and its remediation (every RunnerError carries one)."""
@@ -200,6 +202,23 @@ def balance_check(assets: Sequence[Any]) -> Check:
     return Check("balance", Status.PASS, text)
 
 
+def check_spot(source: DoctorSource) -> Check:
+    """The spot wallet, where ensure_balance / transfer steps take USDT from."""
+    try:
+        wallet = source.spot_wallet("USDT")
+    except Exception as exc:
+        text, hint = _problem(exc)
+        return Check(
+            "spot balance",
+            Status.WARN,
+            f"could not read the spot wallet: {text}",
+            hint or "plans with ensure_balance or transfer steps need it",
+        )
+    available = next((w.available for w in wallet if w.currency == "USDT"), None)
+    shown = show_decimal(available) if available is not None else "0"
+    return Check("spot balance", Status.PASS, f"spot USDT available {shown}")
+
+
 def check_position_mode(source: DoctorSource) -> Check:
     try:
         mode = source.position_mode()
@@ -259,6 +278,7 @@ def diagnose(
     masked_key: str | None,
     can_sign: bool,
     real_key: bool = True,
+    spot: bool = False,
     symbols: Sequence[str] = (),
     clock: Callable[[], float] = time.monotonic,
 ) -> Report:
@@ -270,6 +290,8 @@ def diagnose(
     checks.append(check_maintenance(source))
     checks += check_key(source, masked_key, can_sign, real_key)
     if checks[-1].name != "key" or checks[-1].status is not Status.FAIL:
+        if spot:
+            checks.append(check_spot(source))
         checks.append(check_position_mode(source))
     checks += check_symbols(source, symbols)
     return Report(target, base_url, masked_key, tuple(checks))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -41,14 +42,20 @@ def doctor(
     fmt = "json" if as_json else fmt
     session = open_session(exchange, base_url, env_file, no_color=True)
     symbols: tuple[str, ...] = ()
+    plan_check: Check | None = None
     if plan_file is not None:
         try:
             symbols = pipeline.load(plan_file, session.target).intents.symbols()
-        except pipeline.PlanRejected:
-            raise click.UsageError(
-                f"{plan_file} is not a valid plan: run `bitmart-runner validate {plan_file}`"
-            ) from None
+        except pipeline.PlanRejected as exc:
+            plan_check = Check(
+                "plan",
+                Status.FAIL,
+                f"{plan_file} is not a valid plan ({len(exc.findings)} finding(s))",
+                f"run `bitmart-runner validate {plan_file}`",
+            )
     report = _run(session, symbols)
+    if plan_check is not None:
+        report = replace(report, checks=(*report.checks, plan_check))
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
@@ -74,5 +81,6 @@ def _run(session: Session, symbols: tuple[str, ...]) -> Report:
             masked_key=session.masked_key,
             can_sign=can_sign,
             real_key=target.kind is not ExchangeKind.PAPER,
+            spot=target.spot_base_url is not None,
             symbols=symbols,
         )

@@ -134,3 +134,15 @@ def test_doctor_records(runner_cli: Cli, tmp_path: Path) -> None:
     lines = [json.loads(line) for line in recording.read_text("utf-8").splitlines()]
     assert {line["request"]["method"] for line in lines[1:]} == {"GET"}
     assert runner_cli.server.credentials.key not in recording.read_text("utf-8")
+
+
+def test_invalid_plan_is_a_fail_line_and_the_rest_still_runs(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    plan = write_plan(tmp_path / "bad.yaml", "version: 1\nname: Bad Name\nsteps: []\n")
+    code, checks, document = _doctor(runner_cli, str(plan))
+    assert code == ExitCode.INVALID
+    assert checks["plan"]["status"] == "FAIL"
+    assert "validate" in checks["plan"]["advice"]
+    assert checks["key"]["status"] == "PASS"
+    assert document["ok"] is False

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
+from runner.config import PAPER_URL
+from runner.sim.adapter import paper_session
 from runner.sim.auth import expected_sign
 from runner.sim.server import SimServer
 from runner.sim.shape import shaper
@@ -95,3 +98,27 @@ def test_key_permissions_control_endpoint(sim_server: SimServer) -> None:
         _post(sim_server, "/contract/private/cancel-orders", {"symbol": "BTCUSDT"}).json()["code"]
         == 1000
     )
+
+
+def test_paper_takes_its_shape_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = PAPER_URL + "/contract/public/details"
+    with paper_session(tmp_path / "full.sqlite3") as http:
+        assert "status" in http.get(url, timeout=5).json()["data"]["symbols"][0]
+    monkeypatch.setenv("BITMART_SIM_SHAPE", "sparse")
+    with paper_session(tmp_path / "sparse.sqlite3") as http:
+        assert "status" not in http.get(url, timeout=5).json()["data"]["symbols"][0]
+
+
+def test_serve_takes_shape_and_key_permissions_options() -> None:
+    from tests.sim.test_serve_process import _serve
+
+    with _serve("--shape", "sparse", "--key-permissions", "read") as (proc, first):
+        url = first.strip().removeprefix("listening on ")
+        with requests.Session() as http:
+            state = http.get(url + "/sim/state", timeout=10).json()
+        proc.terminate()
+        proc.communicate(timeout=30)
+    assert state["shape"] == "sparse"
+    assert state["key_permissions"] == ["read"]
