@@ -145,6 +145,7 @@ class Session:
                     key=self.creds.key if self.creds is not None else None,
                     target=self.target.name,
                     command=self.command,
+                    on_failure=notify,
                 )
             )
             notify(f"recording requests and replies to {self._recorder[0].path}")

@@ -64,8 +64,11 @@ class Recorder:
         target: str,
         command: str,
         now: Callable[[], float] = time.time,
+        on_failure: Callable[[str], None] = lambda message: None,
     ) -> None:
         directory.mkdir(parents=True, exist_ok=True)
+        self.failed: str | None = None
+        self._on_failure = on_failure
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         self.path = directory / f"{command}-{stamp}-{os.getpid()}.jsonl"
         self._masked_key = masked_key
@@ -143,9 +146,17 @@ class Recorder:
 
     def _write(self, line: dict[str, Any]) -> None:
         with self._lock:
-            if "kind" in line and line["kind"] == "http":
+            if self.failed is not None:
+                return
+            if line.get("kind") == "http":
                 self._seq += 1
                 line = {"seq": self._seq, **line}
-            # opened per line: nothing to close, and a crash loses at most the line in flight
-            with open(self.path, "a", encoding="utf-8") as file:
-                file.write(json.dumps(line, ensure_ascii=False) + "\n")
+            try:
+                # opened per line: nothing to close; a crash loses at most the line in flight
+                with open(self.path, "a", encoding="utf-8") as file:
+                    file.write(json.dumps(line, ensure_ascii=False) + "\n")
+            except OSError as exc:
+                # A full disk must never turn a write the exchange performed into a crash of
+                # the run: the recording stops, the run goes on, and says so once.
+                self.failed = f"{type(exc).__name__}: {exc.strerror or exc}"
+                self._on_failure(f"recording stopped: cannot write {self.path}: {self.failed}")
