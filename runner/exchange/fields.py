@@ -74,6 +74,10 @@ class Fields:
             return value
         raise self._fail(name, f"should be an id, got {_kind(value)}")
 
+    def opt_ident(self, name: str, default: str | None = None) -> str | None:
+        """An optional id (number or string); absent, null or "" give ``default``."""
+        return self.ident(name) if self.has(name) and self.raw[name] != "" else default
+
     def decimal(self, name: str) -> Decimal:
         value = self._value(name)
         result = to_decimal(value)

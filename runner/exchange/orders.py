@@ -50,7 +50,7 @@ def parse_order(raw: object, endpoint: str) -> Order:
     f = Fields(raw, endpoint, "order")
     return Order(
         order_id=f.ident("order_id"),
-        client_order_id=f.opt_text("client_order_id", "") or "",
+        client_order_id=f.opt_ident("client_order_id", "") or "",
         symbol=f.text("symbol"),
         side=f.integer("side"),
         type=f.text("type"),
@@ -72,7 +72,7 @@ def parse_order(raw: object, endpoint: str) -> Order:
         trigger_price=_optional_price(f, "trigger_price"),
         activation_price=_optional_price(f, "activation_price"),
         callback_rate=_optional_price(f, "callback_rate"),
-        executive_order_id=f.opt_text("executive_order_id") or None,
+        executive_order_id=f.opt_ident("executive_order_id") or None,
     )
 
 
@@ -111,7 +111,7 @@ def parse_plan_orders(data: object, endpoint: str) -> list[PlanOrder]:
         plans.append(
             PlanOrder(
                 order_id=f.ident("order_id"),
-                client_order_id=f.opt_text("client_order_id", "") or "",
+                client_order_id=f.opt_ident("client_order_id", "") or "",
                 symbol=f.text("symbol"),
                 side=f.integer("side"),
                 type=f.text("type"),
