@@ -33,7 +33,7 @@ from runner.sim.keys import ALL as ALL_PERMISSIONS
 from runner.sim.keys import check_permission
 from runner.sim.ratelimit import RateLimiter, Verdict
 from runner.sim.routes import UNROUTED_LIMIT, LimitTarget, Route, lookup
-from runner.sim.shape import FULL, shaper
+from runner.sim.shape import FULL, error_content_type, shaper
 from runner.sim.wire import Reply, json_reply, parse_json
 
 DROP_FAULTS = frozenset({"drop_after_commit", "drop_before_commit"})
@@ -204,7 +204,11 @@ class SimHandler:
             data = self._dispatch(method, path, params, now_ms)
         except ApiError as exc:
             envelope = self._shape(path, error_envelope(route, exc.code, exc.message), False)
-            return _Outcome(_json_reply(exc.http_status, envelope, verdict), exc.code, route)
+            reply = _json_reply(exc.http_status, envelope, verdict)
+            content_type = error_content_type(self.shape, exc.http_status)
+            if content_type is not None:
+                reply = replace(reply, headers={**reply.headers, "Content-Type": content_type})
+            return _Outcome(reply, exc.code, route)
         client_order_id = params.get("client_order_id")
         envelope = self._shape(path, ok_envelope(route, data), True)
         return _Outcome(

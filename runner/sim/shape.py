@@ -5,8 +5,9 @@ backend's replies the way recorded real replies differ from the documentation
 (tests/exchange/captures/README.md): optional fields real replies left out are removed, numbers
 that were JSON numbers are sent as numbers, ``message`` is "Ok" on /contract and "OK" on
 /account and /system routes, successful cancels carry no ``data``, errors carry only ``code`` and
-``message`` (one real 40012 had neither ``trace`` nor ``data``), and ``trace`` is missing where
-real replies had none.  It changes the shape only, never a value the runner acts on.
+``message`` (one real 40012 had neither ``trace`` nor ``data``) and 403 errors come as
+``text/plain``, and ``trace`` is missing where real replies had none.  It changes the shape
+only, never a value the runner acts on.
 
 This is HTTP glue: it works on the JSON envelope after the backend answered and knows nothing of
 the backend's state (nor of the runner's client).
@@ -94,6 +95,12 @@ def _sparse_error(path: str, envelope: dict[str, Any]) -> dict[str, Any]:
     if isinstance(envelope.get("code"), str):
         return envelope
     return {"code": envelope["code"], "message": envelope.get("message", "")}
+
+
+def error_content_type(shape: str, status: int) -> str | None:
+    """The Content-Type a sparse error reply carries instead of JSON's: a real 403 error came
+    back as ``text/plain`` (issue 16), its body still the JSON envelope."""
+    return "text/plain; charset=utf-8" if shape == SPARSE and status == 403 else None
 
 
 def shaper(shape: str) -> Callable[[str, dict[str, Any], bool], dict[str, Any]]:

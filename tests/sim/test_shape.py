@@ -81,6 +81,20 @@ def test_read_only_key_reads_but_cannot_write(
     refused = _post(server, "/contract/private/cancel-orders", {"symbol": "BTCUSDT"})
     assert refused.status_code == 403
     assert refused.json()["code"] == 30012
+    assert refused.headers["Content-Type"].startswith("application/json")
+
+
+def test_sparse_403_errors_are_text_plain(
+    make_sim_server: Callable[..., SimServer],  # noqa: F811
+) -> None:
+    server = make_sim_server(rate_limit=False, shape="sparse", key_permissions=frozenset())
+    refused = _get(server, "/contract/private/assets-detail")
+    assert refused.status_code == 403
+    assert refused.headers["Content-Type"].startswith("text/plain")
+    assert refused.json() == {
+        "code": 30012,
+        "message": "Header X-BM-KEY is forbidden to request it",
+    }
 
 
 def test_key_permissions_control_endpoint(sim_server: SimServer) -> None:
