@@ -28,7 +28,14 @@ _CONTRACT_DROPS = ("market_max_volume", "status", "delist_time", "funding_interv
 # Orders recorded in 2023-2024 also lack preset_* and activation_*, but only because those
 # features came later: an order that has a preset TP/SL or trails today says so, and leaving it
 # out would simulate an exchange that hides a protective order, which no capture shows.
-_ORDER_DROPS = ("position_mode", "account")
+# The plan-trigger extras (trigger_price, execution_price, executive_order_id) are also absent.
+_ORDER_DROPS = (
+    "position_mode",
+    "account",
+    "trigger_price",
+    "execution_price",
+    "executive_order_id",
+)
 _ROW_DROPS: dict[str, tuple[str, ...]] = {
     "/contract/private/get-open-orders": _ORDER_DROPS,
     "/contract/private/order": _ORDER_DROPS,
