@@ -23,6 +23,7 @@ from runner.interrupts import stop_signals_interrupt
 # command name -> "module:attribute" of a click.Command
 COMMANDS: dict[str, str] = {
     "apply": "runner.commands.apply:apply",
+    "doctor": "runner.commands.doctor:doctor",
     "init": "runner.commands.init:init",
     "plan": "runner.commands.plan:plan",
     "schema": "runner.commands.schema:schema",
@@ -36,6 +37,7 @@ COMMANDS: dict[str, str] = {
 # two tables in step).
 SUMMARIES: dict[str, str] = {
     "apply": "Apply a plan (or a saved plan) after you type CONFIRM.",
+    "doctor": "Read-only first-contact check: exchange, clock, key, account, plan symbols.",
     "init": "Write a commented starter plan; never overwrites.",
     "plan": "Read the account and show what `apply` would change.",
     "schema": "Print the plan JSON Schema.",

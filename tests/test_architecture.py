@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("runner.account", "runner.saved_plan", "runner.records"),
     ("runner.sim",),
     ("runner.session",),
-    ("runner.pipeline",),
+    ("runner.pipeline", "runner.doctor"),
     ("runner.execute",),
     ("runner.render",),
     ("runner.commands",),

@@ -222,7 +222,12 @@ def open_trader(session: Session) -> Iterator[TradeClient]:
     with (
         session.shared_limits(policy),
         open_trade_client(
-            session.target, session.creds, notify=notify, retry=policy, http=session.http()
+            session.target,
+            session.creds,
+            notify=notify,
+            retry=policy,
+            http=session.http(),
+            recorder=session.recorder(),
         ) as client,
     ):
         yield client

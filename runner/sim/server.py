@@ -30,7 +30,9 @@ from runner.sim.facade import Backend, Exchange, Levels
 from runner.sim.faults import parse_rules
 from runner.sim.handlers import DROP_FAULTS, SimHandler, wall_clock_ms
 from runner.sim.host import MemoryHost, load_exchange
+from runner.sim.keys import ALL as ALL_PERMISSIONS
 from runner.sim.requestlog import LogEntry
+from runner.sim.shape import FULL
 from runner.sim.store import SimStore
 from runner.sim.wire import Reply, json_reply
 
@@ -199,8 +201,12 @@ class SimServer:
         clock: Callable[[], int] = wall_clock_ms,
         backend: Backend | None = None,
         sleep: Callable[[float], object] | None = None,
+        shape: str = FULL,
+        key_permissions: frozenset[str] = ALL_PERMISSIONS,
     ) -> None:
-        """``sleep`` (latency and delay faults) defaults to a wait that ends when stopping."""
+        """``sleep`` (latency and delay faults) defaults to a wait that ends when stopping;
+        ``shape`` ``sparse`` answers like the real exchange's recorded replies (sim/shape.py);
+        ``key_permissions`` ``{"read"}`` makes the accepted key read-only (sim/keys.py)."""
         self.credentials = credentials
         self._store = SimStore(db) if db is not None else None
 
@@ -223,6 +229,8 @@ class SimServer:
             clock=clock,
             sleep=sleep,
             backend=backend,
+            shape=shape,
+            key_permissions=key_permissions,
         )
         self._httpd = _HTTPServer((host, port), self.sim, latency_ms, stopping, sleep)
         self._thread: threading.Thread | None = None

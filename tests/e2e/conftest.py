@@ -68,8 +68,24 @@ def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
 
 
 @pytest.fixture
-def server(make_sim_server: Callable[..., SimServer], fake_time: FakeTime) -> SimServer:  # noqa: F811
-    return make_sim_server(rate_limit=True, clock=fake_time.wall_ms)
+def sim_shape(request: pytest.FixtureRequest) -> str:
+    """``pytest --sim-shape sparse``: the e2e suite against replies shaped like the real
+    exchange's (runner/sim/shape.py), over HTTP and on the paper exchange alike."""
+    return str(request.config.getoption("--sim-shape"))
+
+
+@pytest.fixture(autouse=True)
+def _paper_shape(sim_shape: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BITMART_SIM_SHAPE", sim_shape)
+
+
+@pytest.fixture
+def server(
+    make_sim_server: Callable[..., SimServer],  # noqa: F811
+    fake_time: FakeTime,
+    sim_shape: str,
+) -> SimServer:
+    return make_sim_server(rate_limit=True, clock=fake_time.wall_ms, shape=sim_shape)
 
 
 @pytest.fixture
