@@ -75,3 +75,18 @@ def test_bad_symbol_is_a_usage_error_and_writes_nothing(tmp_path: Path) -> None:
     plan = tmp_path / "x.yaml"
     assert cli.run(["init", "--symbol", "BTC/USDT", str(plan)]) == ExitCode.USAGE
     assert not plan.exists()
+
+
+def test_every_choice_the_starter_lists_is_one_the_schema_accepts(tmp_path: Path) -> None:
+    # the starter once said `# long | short | flat` although flat is rejected
+    plan = tmp_path / "choices.plan.yaml"
+    assert cli.run(["init", str(plan)]) == ExitCode.OK
+    text = plan.read_text("utf-8")
+    for key, choices in re.findall(r"^\s+(side|margin):\s+\S+\s+#\s*([a-z_| ]+)$", text, re.M):
+        for choice in (c.strip() for c in choices.split("|")):
+            variant = tmp_path / f"{key}-{choice}.plan.yaml"
+            variant.write_text(re.sub(rf"(\s{key}:) \S+", rf"\1 {choice}", text, count=1), "utf-8")
+            _, findings = validate_file(variant)
+            # (a short side also wants the TP/SL signs flipped; that is another finding)
+            assert [f for f in findings if f.rule == "bad-value"] == [], (key, choice)
+    assert "flat" not in re.findall(r"side:.*", text)[0]
