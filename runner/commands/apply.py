@@ -13,7 +13,9 @@ from runner import DISCLAIMER
 from runner.commands.common import exchange_options, output_options
 from runner.commands.findings_out import emit_rejection
 from runner.execute.consent import Prompt
+from runner.execute.executor import Status
 from runner.execute.flow import ApplyRun, Prepared
+from runner.notify import note_applied, notify_option
 from runner.pipeline import PlanRejected
 from runner.render.plan_json import plan_document
 from runner.render.plan_text import render_plan
@@ -69,6 +71,7 @@ def _has_errors(prepared: Prepared) -> bool:
 )
 @exchange_options
 @output_options
+@notify_option("apply")
 def apply(
     plan_file: Path,
     yes: bool,
@@ -97,6 +100,7 @@ def apply(
         emit_rejection(plan_file, exc.findings, "json" if as_json else "text", session.style)
         raise click.exceptions.Exit(1) from None
     if finished.report is not None:
+        note_applied(sum(o.status is Status.APPLIED for o in finished.report.outcomes))
         assert finished.prepared is not None
         lines = render_report(
             finished.report,

@@ -11,6 +11,7 @@ from runner import DISCLAIMER
 from runner.account import read_account
 from runner.commands.common import exchange_options, output_options
 from runner.compiler.snapshot import to_jsonable
+from runner.notify import notify_option
 from runner.render.state_text import render_state
 from runner.session import local_now, open_session
 
@@ -18,6 +19,7 @@ from runner.session import local_now, open_session
 @click.command("status")
 @exchange_options
 @output_options
+@notify_option("status")
 def status(
     exchange: str | None,
     base_url: str | None,
