@@ -59,16 +59,21 @@ def test_systemd_accepts_the_units_as_user_units(tmp_path: Path) -> None:
         (bin_dir / name).chmod(0o755)
     units = tmp_path / "units"
     units.mkdir()
-    for unit in ("bitmart-runner.service", "bitmart-runner.timer"):
+    for unit in (
+        "bitmart-runner.service",
+        "bitmart-runner.timer",
+        "bitmart-runner-failure@.service",
+    ):
         shutil.copy(UNITS / unit, units / unit)
-    shutil.copy(UNITS / "bitmart-runner-failure@.service", units / "bitmart-runner-failure@.service")
     runtime = tmp_path / "run"
     runtime.mkdir(mode=0o700)
     analyze = shutil.which("systemd-analyze")
     assert analyze, "systemd-analyze (Debian package systemd) checks the unit files"
     result = subprocess.run(
         [
-            analyze, "--user", "verify",
+            analyze,
+            "--user",
+            "verify",
             str(units / "bitmart-runner.service"),
             str(units / "bitmart-runner.timer"),
             str(units / "bitmart-runner-failure@bitmart-runner.service.service"),
