@@ -59,8 +59,10 @@ def watched(
 ) -> Any:
     session = _session(kwargs)
     memory = PositionMemory(session.home, session.account_id) if session else None
-    before = _positions(session) if session else None
     previous = memory.load() if memory else None
+    # what the market did since the last run: read before this run acts (status reads anyway)
+    wanted = session is not None and (previous is not None or command == "status")
+    before = _positions(session) if session and wanted else None
     closed = closed_since(previous, before) if previous is not None and before is not None else []
 
     result: Any = None
@@ -81,9 +83,11 @@ def watched(
             copy.write(f"internal error: {type(exc).__name__}\n")
     output = copy.getvalue()
 
-    if memory is not None and before is not None:
-        after = _positions(session) if command == "apply" and session else before
-        memory.save(after if after is not None else before)
+    if memory is not None and session is not None:
+        reachable = code != ExitCode.EXCHANGE
+        after = _positions(session) if command == "apply" and reachable else before
+        if after is not None:
+            memory.save(after)
     ctx = click.get_current_context(silent=True)
     applied = int(ctx.meta.get("runner.notify.applied", 0)) if ctx else 0
     target = session.target.name if session else str(kwargs.get("exchange") or "paper")
