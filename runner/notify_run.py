@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
+from contextlib import redirect_stderr
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,9 +27,13 @@ from runner.session import Session, local_now, open_session
 
 def _session(kwargs: dict[str, Any]) -> Session | None:
     try:
-        return open_session(
-            kwargs.get("exchange"), kwargs.get("base_url"), kwargs.get("env_file"), no_color=True
-        )
+        with redirect_stderr(io.StringIO()):  # the command prints its own warnings (.env mode)
+            return open_session(
+                kwargs.get("exchange"),
+                kwargs.get("base_url"),
+                kwargs.get("env_file"),
+                no_color=True,
+            )
     except RunnerError:
         return None  # the command itself reports the same problem
 
