@@ -22,7 +22,8 @@ import pytest
 from check_jsonschema.parsers.yaml import construct_yaml_implementation
 
 from runner.plan import validate_file
-from runner.plan.load import load_document
+from runner.plan.load import PlanLoadError, load_document
+from runner.plan.scalars import core_tag
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = REPO / "schemas" / "plan.schema.json"
@@ -230,3 +231,38 @@ def test_the_corpus_covers_accepting_and_rejecting_in_every_field(
     for field in VALID:
         verdicts = {editor_verdicts[corpus[(field, scalar)]] for scalar in SCALARS}
         assert verdicts == {True, False}, field
+
+
+REFERENCE = Path(__file__).parent / "data" / "yaml12_reference.tsv"
+_JS_TYPE = {
+    "str": "string",
+    "int": "number",
+    "float": "number",
+    "bool": "boolean",
+    "null": "object",
+}
+
+
+def _reference() -> list[tuple[str, str, str]]:
+    rows = [line.split("\t") for line in REFERENCE.read_text("utf-8").splitlines() if line]
+    return [(scalar, js_type, value) for scalar, js_type, value in rows]
+
+
+@pytest.mark.parametrize(("scalar", "js_type", "value"), _reference(), ids=lambda v: str(v))
+def test_we_read_each_scalar_as_yaml_language_servers_parser_does(
+    scalar: str, js_type: str, value: str
+) -> None:
+    """Against a recorded reading by the npm `yaml` package (see yaml12_reference.mjs)."""
+    if scalar == "<<":  # a merge key to PyYAML and ruamel: refused by the loader, as before
+        assert js_type == "string"
+        return
+    tag = core_tag(scalar).rsplit(":", 1)[1]
+    assert _JS_TYPE[tag] == js_type
+    if js_type != "number":
+        return
+    source = f"a: {scalar}\n".encode()
+    if value in ("Infinity", "-Infinity", "NaN") or abs(Decimal(value)) >= 10**19:
+        with pytest.raises(PlanLoadError):  # and the schema rejects them in the editor
+            load_document(source, "p.yaml")
+    else:
+        assert load_document(source, "p.yaml").data["a"] == Decimal(value)
