@@ -16,6 +16,7 @@ from runner.commands.common import (
     reporter_for,
 )
 from runner.errors import ExitCode
+from runner.notify import notify_option
 from runner.render.views.status import StatusView
 from runner.session import local_now, open_session
 
@@ -29,6 +30,7 @@ EXAMPLES = (
 @click.command("status", epilog=epilog(EXAMPLES, EXCHANGE_ENV))
 @exchange_options
 @output_options
+@notify_option("status")
 def status(
     exchange: str | None,
     base_url: str | None,
