@@ -139,7 +139,7 @@ def test_vendor_schema_copies_it_into_the_repository_and_points_there(tmp_path: 
         tmp_path, repo / "plans" / "eth", "--vendor-schema", "swing.plan.yaml"
     )
     assert result.returncode == 0, result.stderr
-    assert f"wrote {repo / 'schemas' / 'plan.schema.json'}" in result.stderr  # progress, so stdout stays the document
+    assert f"wrote {repo / 'schemas' / 'plan.schema.json'}" in result.stderr
     plan = repo / "plans" / "eth" / "swing.plan.yaml"
     assert _modeline(plan) == "../../schemas/plan.schema.json"
     # the install is gone; the modeline still resolves, inside the repository
