@@ -17,7 +17,6 @@ services' tokens) are never printed, only their scheme.
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import os
@@ -225,32 +224,6 @@ def note_applied(count: int) -> None:
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.meta["runner.notify.applied"] = count
-
-
-def notify_option(command: str) -> Callable[[F], F]:
-    """Adds `--notify URL` to a command and notifies after it runs (see the module docstring)."""
-
-    def decorate(func: F) -> F:
-        @functools.wraps(func)
-        def wrapper(*args: Any, notify: tuple[str, ...], **kwargs: Any) -> Any:
-            urls = notify_urls(notify)
-            if not urls:
-                return func(*args, **kwargs)
-            send = apprise_sender(urls)
-            from runner.notify_run import watched
-
-            return watched(command, send, urls, func, args, kwargs)
-
-        option = click.option(
-            "--notify",
-            multiple=True,
-            metavar="URL",
-            help=f"Notify through apprise (repeatable; or {ENV}, space/comma separated) when "
-            "changes are applied, the run fails, or a position closed since the last run.",
-        )
-        return option(wrapper)  # type: ignore[return-value]
-
-    return decorate
 
 
 def redactor(secrets: Sequence[str], key: str | None, masked: str | None) -> Callable[[str], str]:

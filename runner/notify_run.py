@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Sequence
 from contextlib import redirect_stderr
@@ -13,12 +14,16 @@ import click
 
 from runner.errors import ExitCode, RunnerError
 from runner.notify import (
+    ENV,
+    F,
     Outcome,
     PositionMemory,
     Sender,
+    apprise_sender,
     captured,
     closed_since,
     message,
+    notify_urls,
     redactor,
     shown_url,
 )
@@ -126,3 +131,27 @@ def _deliver(
     if not delivered:
         where = ", ".join(shown_url(url) for url in urls)
         click.echo(f"warning: the notification could not be delivered ({where})", err=True)
+
+
+def notify_option(command: str) -> Callable[[F], F]:
+    """Adds `--notify URL` to a command and notifies after it runs (see the module docstring)."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, notify: tuple[str, ...], **kwargs: Any) -> Any:
+            urls = notify_urls(notify)
+            if not urls:
+                return func(*args, **kwargs)
+            send = apprise_sender(urls)
+            return watched(command, send, urls, func, args, kwargs)
+
+        option = click.option(
+            "--notify",
+            multiple=True,
+            metavar="URL",
+            help=f"Notify through apprise (repeatable; or {ENV}, space/comma separated) when "
+            "changes are applied, the run fails, or a position closed since the last run.",
+        )
+        return option(wrapper)  # type: ignore[return-value]
+
+    return decorate

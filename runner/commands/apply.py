@@ -20,7 +20,8 @@ from runner.commands.rejection import report_rejection
 from runner.execute.consent import Prompt
 from runner.execute.executor import Status
 from runner.execute.flow import ApplyRun, Finished, Prepared
-from runner.notify import note_applied, notify_option
+from runner.notify import note_applied
+from runner.notify_run import notify_option
 from runner.pipeline import PlanRejected
 from runner.render.findings import github_lines
 from runner.render.reporter import Reporter

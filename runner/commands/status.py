@@ -16,7 +16,7 @@ from runner.commands.common import (
     reporter_for,
 )
 from runner.errors import ExitCode
-from runner.notify import notify_option
+from runner.notify_run import notify_option
 from runner.render.views.status import StatusView
 from runner.session import local_now, open_session
 
