@@ -112,10 +112,23 @@ def _ordered(check: Callable[[Any], bool]) -> Check:
     return safe
 
 
+def _all(checks: list[Check]) -> Check:
+    if not checks:
+        return lambda v: True
+    if len(checks) == 1:
+        return checks[0]
+
+    def every(v: Any) -> bool:
+        return all(check(v) for check in checks)
+
+    return every
+
+
 class _Compiler:
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.defs: Mapping[str, Any] = root.get("$defs", {})
         self.compiled: dict[str, Check] = {}
+        self.compiling: set[str] = set()
 
     def ref(self, target: Any) -> Check:
         if not isinstance(target, str) or not target.startswith("#/$defs/"):
@@ -123,11 +136,14 @@ class _Compiler:
         name = target.removeprefix("#/$defs/")
         if name not in self.defs:
             raise Unsupported(f"$ref {target!r} names no definition")
-        if name not in self.compiled:
-            self.compiled[name] = lambda v: True  # placeholder while compiling (recursion)
-            self.compiled[name] = self.node(self.defs[name])
         compiled = self.compiled
-        return lambda v: compiled[name](v)
+        if name in self.compiling:  # a cycle: look it up when called, it exists by then
+            return lambda v: compiled[name](v)
+        if name not in compiled:
+            self.compiling.add(name)
+            compiled[name] = self.node(self.defs[name])
+            self.compiling.discard(name)
+        return compiled[name]
 
     def node(self, schema: Any) -> Check:
         if schema is True:
@@ -146,9 +162,7 @@ class _Compiler:
             checks.append(build(arg, schema))
         if "properties" in schema or "additionalProperties" in schema:
             checks.append(self._object(schema))
-        if len(checks) == 1:
-            return checks[0]
-        return lambda v: all(check(v) for check in checks)
+        return _all(checks)
 
     # --- keywords ---------------------------------------------------------------------------
 
@@ -161,6 +175,8 @@ class _Compiler:
             tests = [_TYPES[name] for name in names]
         except KeyError as exc:
             raise Unsupported(f"type {exc}") from None
+        if len(tests) == 1:
+            return tests[0]
         return lambda v: any(test(v) for test in tests)
 
     def k_enum(self, arg: Any, _: Mapping[str, Any]) -> Check:
@@ -184,8 +200,8 @@ class _Compiler:
         return _ordered(lambda v: not _is_number(v) or v > arg)
 
     def k_required(self, arg: Any, _: Mapping[str, Any]) -> Check:
-        names = tuple(arg)
-        return lambda v: not isinstance(v, dict) or all(name in v for name in names)
+        names = frozenset(arg)
+        return lambda v: not isinstance(v, dict) or names <= v.keys()
 
     def _object(self, schema: Mapping[str, Any]) -> Check:
         props = {name: self.node(sub) for name, sub in schema.get("properties", {}).items()}
@@ -208,7 +224,15 @@ class _Compiler:
 
     def k_items(self, arg: Any, _: Mapping[str, Any]) -> Check:
         item = self.node(arg)
-        return lambda v: not isinstance(v, list) or all(item(x) for x in v)
+
+        def items(v: Any) -> bool:
+            if isinstance(v, list):
+                for x in v:
+                    if not item(x):
+                        return False
+            return True
+
+        return items
 
     def k_minItems(self, arg: Any, _: Mapping[str, Any]) -> Check:
         return lambda v: not isinstance(v, list) or len(v) >= arg
@@ -228,8 +252,7 @@ class _Compiler:
         return unique
 
     def k_allOf(self, arg: Any, _: Mapping[str, Any]) -> Check:
-        subs = [self.node(s) for s in arg]
-        return lambda v: all(sub(v) for sub in subs)
+        return _all([self.node(s) for s in arg])
 
     def k_anyOf(self, arg: Any, _: Mapping[str, Any]) -> Check:
         subs = [self.node(s) for s in arg]
