@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from runner.account import Needs, SnapshotSource, SymbolUnknown, read_snapshot
+from runner.account import Needs, SnapshotSource, SymbolUnknown, fee_reads_for, read_snapshot
 from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
 from runner.compiler.intents import PlanIntents
@@ -19,6 +19,7 @@ from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
 from runner.config import ExchangeKind, Target
 from runner.errors import PlanInvalid
+from runner.fees import FeeCache
 from runner.findings import Finding, Severity
 
 
@@ -64,16 +65,29 @@ def take_snapshot(
     target: Target,
     *,
     now: Callable[[], datetime],
+    fees: FeeCache | None = None,
 ) -> Snapshot:
+    """One parallel round of reads; fee rates come from ``fees`` while they are fresh, and the
+    ones read are kept there for the next run."""
+    symbols = intents.symbols()
+    cached = fees.fresh(symbols) if fees is not None else None
     try:
-        return read_snapshot(
-            source, intents.symbols(), target=target.name, needs=needs_of(intents), now=now
+        snapshot = read_snapshot(
+            source,
+            symbols,
+            target=target.name,
+            needs=needs_of(intents),
+            now=now,
+            known_fees=cached,
         )
     except SymbolUnknown as exc:
         raise PlanInvalid(
             f"{intents.path}: the exchange lists no contract {', '.join(exc.symbols)}",
             hint="check the symbol's spelling (e.g. BTCUSDT)",
         ) from None
+    if fees is not None:
+        fees.remember(snapshot, fee_reads_for(symbols, cached))
+    return snapshot
 
 
 def compute(
@@ -83,6 +97,7 @@ def compute(
     *,
     nonce: str,
     plan_orders: Mapping[str, str],
+    fee_ages: Mapping[str, int] | None = None,
 ) -> PlanResult:
     """The pure part: plan + snapshot -> actions, predicted state, findings."""
     result = compile_plan(
@@ -94,4 +109,6 @@ def compute(
     )
     if loaded.warnings:
         result = replace(result, findings=(*loaded.warnings, *result.findings))
+    if fee_ages:
+        result = replace(result, fee_ages=dict(fee_ages))
     return result

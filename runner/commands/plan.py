@@ -14,6 +14,7 @@ from runner.commands.findings_out import emit_rejection
 from runner.compiler.result import PlanResult
 from runner.errors import ExitCode
 from runner.execute.registry import load_plan_orders
+from runner.fees import FeeCache
 from runner.render.findings import github_lines
 from runner.render.plan_json import plan_document
 from runner.render.plan_text import render_plan
@@ -74,14 +75,18 @@ def plan(
 
 
 def compute_plan(session: Session, loaded: pipeline.LoadedPlan) -> PlanResult:
+    fees = FeeCache(session.home, session.account_id)
     with session.reader() as client:
-        snapshot = pipeline.take_snapshot(client, loaded.intents, session.target, now=local_now)
+        snapshot = pipeline.take_snapshot(
+            client, loaded.intents, session.target, now=local_now, fees=fees
+        )
     return pipeline.compute(
         loaded,
         snapshot,
         session.target,
         nonce=secrets.token_hex(3),
         plan_orders=load_plan_orders(session.home, session.account_id, loaded.intents.name),
+        fee_ages=fees.ages,
     )
 
 
