@@ -5,7 +5,8 @@ outcome is unknown (timeout, reset, 5xx, dropped connection) is never sent again
 executor first asks the exchange whether it took effect (``effects.took_effect``), and only when
 it provably did not does it send it once more, with the same client order id.  A rejection stops
 the run (exit 4 at the CLI) and the report says what was applied.  After the last write one read of
-the account verifies every applied action with the same predicates.
+the account verifies every applied action with the same predicates.  Reads after
+writes come in rounds (``runner.execute.rounds``), each valid until the next write.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from runner.execute.port import (
     WriteOutcomeUnknown,
     WriteRejected,
 )
+from runner.execute.rounds import Rounds
 from runner.saved_plan import action_to_json
 
 
@@ -109,6 +111,7 @@ class Executor:
             t.order_id for t in start.trigger_orders if t.kind is TriggerKind.PLAN
         }
         self._claimed_transfers: set[str] = set()
+        self._rounds = Rounds(port, self.symbols)
         # TP/SL order id -> the side of the position it protects (its closing side says which)
         self._protects = {
             t.order_id: PosSide.LONG if t.side_code == 3 else PosSide.SHORT
@@ -153,7 +156,7 @@ class Executor:
             return action
         closing = act.close_side_code(side)
         try:
-            snapshot = self.port.snapshot(self.symbols)
+            snapshot = self._rounds.read()
         except RunnerError as exc:
             raise _StepFailed(
                 f"could not read the exchange to find the TP/SL to move: {exc}"
@@ -196,6 +199,8 @@ class Executor:
             )
         if isinstance(action, act.SubmitPlanOrder) and sent is not None and sent.order_id:
             self._plan_order_ids.add(sent.order_id)
+        if isinstance(action, act.SubmitOrder):
+            self._rounds.sent_order(action)
         trace = sent.trace if sent else None
         at = self.clock()
         self.emit(
@@ -206,6 +211,7 @@ class Executor:
 
     def _send_exactly_once(self, action: act.Action, before: Before) -> tuple[Sent | None, str]:
         for attempt in (1, 2):
+            self._rounds.wrote()
             try:
                 sent = self.port.send(action)
             except WriteRejected as exc:
@@ -283,7 +289,7 @@ class Executor:
         ]
         if not relative or action.order_type != "market":
             return None
-        snapshot = self.port.snapshot(self.symbols)
+        snapshot = self._rounds.read()  # also the verification read if nothing has to move
         side = PosSide.LONG if action.side_code == 1 else PosSide.SHORT
         position = snapshot.position(action.symbol, side)
         spec = snapshot.specs.get(action.symbol)
@@ -328,7 +334,7 @@ class Executor:
 
     def _verify(self, outcomes: list[Outcome], interrupted: bool) -> ApplyReport:
         try:
-            final = self.port.snapshot(self.symbols)
+            final = self._rounds.read()
         except RunnerError as exc:
             self.journal.record("verify_failed", detail=str(exc))
             return ApplyReport(tuple(outcomes), None, interrupted, str(exc))
@@ -345,11 +351,7 @@ class Executor:
                 # what the exchange must show, and it is verified on its own
                 ok = True
             else:
-                order = (
-                    self.port.find_order(action.symbol, action.cid)
-                    if isinstance(action, act.SubmitOrder)
-                    else None
-                )
+                order = self._rounds.order(action) if isinstance(action, act.SubmitOrder) else None
                 ok = _verified(action, final, order) or _position_gone_for(
                     action, final, self._protects
                 )
