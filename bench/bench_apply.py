@@ -1,10 +1,11 @@
 """apply and plan as a user runs them: separate processes against `sim serve` in its own process.
 
-For each latency (0 and 50 ms by default) the simulator is started once with ``--latency-ms L``
+For each latency (0, 50 and 200 ms by default) a simulator is started with ``--latency-ms L``
 (every request waits L before it is answered, as a network would make it); the command runs once
-to warm up (disk caches, the runner home), then ``--runs`` times, each on a fresh account
-(``POST /sim/reset``), so every apply really has work to do.  The wall time of each run is taken
-from spawn to exit of ``python -m runner apply PLAN --yes --base-url URL``.
+on each to warm up (disk caches, the runner home), then ``--runs`` times on each, taking turns,
+each on a fresh account (``POST /sim/reset``), so every apply really has work to do.
+The wall time of each run is taken from spawn to exit of
+``python -m runner apply PLAN --yes --base-url URL``.
 
 Round trips on the critical path are measured, not counted from the code: at latency L every
 sequential wait costs L, so (median wall at L - median wall at 0) / L is how many the run sat
@@ -20,7 +21,7 @@ account and one runner home, with the simulator's rate limits on; compared with 
 published limits allow for the requests that were sent (``rate_limit_floor``), both with and
 without ``trade-fee-rate``.  A benchmark, not a test: it prints figures and asserts nothing.
 
-    python bench/bench_apply.py [--runs 5] [--latency-ms 50] [--plans 30] [--json FILE]
+    python bench/bench_apply.py [--runs 7] [--latency-ms 50 200] [--plans 30] [--json FILE]
 """
 
 from __future__ import annotations

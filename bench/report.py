@@ -22,6 +22,10 @@ def _spread(f: dict[str, Any]) -> str:
     return f"{_ms(f['median_s'])} ({_ms(f['min_s'])} – {_ms(f['max_s'])})"
 
 
+def _cell(figures: dict[str, Any], name: str) -> str:
+    return _spread(figures[name]) if name in figures else "unavailable"
+
+
 def _latency_table(figures: dict[str, Any]) -> list[str]:
     lines = [
         "| latency | requests | wall: median (min – max) | round trips | × floor |",
@@ -142,29 +146,44 @@ def render(results: dict[str, Any]) -> str:
         "",
         "## validate",
         "",
+        "Cold start: each command a fresh process, byte code cached, taking turns with the "
+        "others. `import ccxt` runs in a venv of its own that the bench creates "
+        f"({cold['ccxt']}); like for like, `validate` is also timed from a venv holding only the "
+        "runner's runtime dependencies "
+        f"({cold.get('runner_venv') or 'unavailable'}), the runner itself from this checkout. "
+        "The development interpreter loads more at every start (an editable-install finder and "
+        "a `.pth` hook that imports certifi), so its figure is shown too.",
+        "",
         "| | median (min – max) |",
         "|---|---|",
-        f"| `python -m runner validate btc-long.yaml` (cold) | {_spread(cold['validate'])} |",
-        f"| `python -m runner --help` (cold) | {_spread(cold['help'])} |",
-        f"| `python -c pass` (this interpreter) | {_spread(cold['python'])} |",
+        "| `python -m runner validate btc-long.yaml` (runner venv) | "
+        f"{_cell(cold, 'validate_venv')} |",
+        f"| `python -c pass` (runner venv) | {_cell(cold, 'runner_venv_python')} |",
+        f"| `python -m runner validate btc-long.yaml` (development interpreter) | "
+        f"{_spread(cold['validate'])} |",
+        f"| `python -m runner --help` (development interpreter) | {_spread(cold['help'])} |",
+        f"| `python -c pass` (development interpreter) | {_spread(cold['python'])} |",
     ]
     if ratio is not None:
         out += [
-            f'| `python -c "import ccxt"` ({cold["ccxt"]}) | {_spread(cold["import_ccxt"])} |',
-            f"| `python -c pass` (that venv) | {_spread(cold['ccxt_venv_python'])} |",
+            f'| `python -c "import ccxt"` (ccxt venv) | {_spread(cold["import_ccxt"])} |',
+            f"| `python -c pass` (ccxt venv) | {_spread(cold['ccxt_venv_python'])} |",
             "",
-            f"**Cold validate = {ratio} × `import ccxt`.**",
+            f"**Cold validate = {ratio} × `import ccxt`** (both from a venv of their own); "
+            f"{cold.get('dev_interpreter_validate_to_import_ccxt')} × from the development "
+            "interpreter.",
         ]
     else:
         out += ["", f"`import ccxt`: comparison unavailable ({cold['ccxt']})."]
     out += [
         "",
         f"**{inproc['plans']:,} generated plans validated in one process: "
-        f"{inproc['seconds']:.3f} s** (load with libyaml's composer, the compiled schema check, "
-        "model, rules; jsonschema runs only to explain a plan the compiled check rejects).",
+        f"{inproc['seconds']:.3f} s** (load with libyaml's parser under the runner's own "
+        "composer, the schema compiled into plain predicates, model, rules; jsonschema runs only "
+        "to explain a plan the compiled check rejects).",
         "",
-        "`validate` imports neither the HTTP client, the simulator, nor jsonschema for a valid "
-        "plan (a test checks `sys.modules`).",
+        "`validate` imports neither the HTTP client, the simulator, nor, for a valid plan, "
+        "jsonschema (tests check `sys.modules`).",
     ]
     if sim:
         out += ["", "## Simulator throughput", "", "```", json.dumps(sim, indent=2), "```"]
