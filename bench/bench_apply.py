@@ -1,6 +1,6 @@
 """apply and plan as a user runs them: separate processes against `sim serve` in its own process.
 
-For each latency (0, 50 and 200 ms by default) a simulator is started with ``--latency-ms L``
+For each latency (0, 50 and 1000 ms by default) a simulator is started with ``--latency-ms L``
 (every request waits L before it is answered, as a network would make it); the command runs once
 on each to warm up (disk caches, the runner home), then ``--runs`` times on each, taking turns,
 each on a fresh account (``POST /sim/reset``), so every apply really has work to do.
@@ -21,7 +21,7 @@ account and one runner home, with the simulator's rate limits on; compared with 
 published limits allow for the requests that were sent (``rate_limit_floor``), both with and
 without ``trade-fee-rate``.  A benchmark, not a test: it prints figures and asserts nothing.
 
-    python bench/bench_apply.py [--runs 7] [--latency-ms 50 200] [--plans 30] [--json FILE]
+    python bench/bench_apply.py [--runs 7] [--latency-ms 50 1000] [--plans 30] [--json FILE]
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def print_table(results: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--latency-ms", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--latency-ms", type=int, nargs="+", default=[50, 1000])
     parser.add_argument("--plans", type=int, default=30)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)

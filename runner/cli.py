@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 
 import click
@@ -114,6 +113,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return ExitCode.OK
     except Exception as exc:  # the one place unexpected errors are turned into exit 70
         if _debug_requested(args):
+            import traceback  # only here: it costs every start-up otherwise
+
             traceback.print_exc()
         click.echo(
             f"internal error: {type(exc).__name__}: {exc}\n"
