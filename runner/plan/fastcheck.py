@@ -119,7 +119,10 @@ def _all(checks: list[Check]) -> Check:
         return checks[0]
 
     def every(v: Any) -> bool:
-        return all(check(v) for check in checks)
+        for check in checks:  # noqa: SIM110 - a plain loop: this runs for every value checked
+            if not check(v):
+                return False
+        return True
 
     return every
 

@@ -31,7 +31,6 @@ from yaml.error import MarkedYAMLError
 from yaml.events import (
     AliasEvent,
     MappingEndEvent,
-    NodeEvent,
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
@@ -239,27 +238,27 @@ class _Guarded(Composer):
 
     def compose_node(self, parent: Node | None, index: object) -> Node:
         event: Any = self.get_event()
-        line, col = (event.start_mark.line, event.start_mark.column) if event.start_mark else (0, 0)
-        if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-            raise _Stop(
+        kind = type(event)
+        if kind is AliasEvent or event.anchor is not None:
+            raise _located(
+                event,
                 "yaml-alias",
                 "anchors and aliases (&name, *name) are not allowed in plans",
-                line,
-                col,
                 "write each value out in full",
             )
         if self._depth >= MAX_DEPTH:
-            raise _Stop("too-deep", "the plan is nested too deeply", line, col)
+            raise _located(event, "too-deep", "the plan is nested too deeply")
         tag = event.tag
-        if isinstance(event, ScalarEvent):
+        if kind is ScalarEvent:
             if tag is None or tag == "!":
-                tag = _scalar_tag(self, event.value, event.implicit)
-            start: Any = event.start_mark  # libyaml's marks are its own class, alike in use
-            end: Any = event.end_mark
-            return ScalarNode(tag, event.value, start, end, event.style)
+                tag = _RESOLVED.get((event.value, event.implicit[0])) or _scalar_tag(
+                    self, event.value, event.implicit
+                )
+            # libyaml's marks are its own class, alike in use
+            return ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         self._depth += 1
         try:
-            if isinstance(event, SequenceStartEvent):
+            if kind is SequenceStartEvent:
                 return self._sequence(event, tag)
             return self._mapping(event, tag)
         finally:
@@ -285,6 +284,12 @@ class _Guarded(Composer):
             pairs.append((key, self.compose_node(node, key)))
         node.end_mark = self.get_event().end_mark
         return node
+
+
+def _located(event: Any, rule: str, message: str, hint: str | None = None) -> _Stop:
+    mark = event.start_mark
+    line, col = (mark.line, mark.column) if mark else (0, 0)
+    return _Stop(rule, message, line, col, hint)
 
 
 _RESOLVED: dict[tuple[str, bool], str] = {}
