@@ -55,7 +55,46 @@ def _endpoints(figures: dict[str, Any]) -> str:
     )
 
 
-def render(results: dict[str, Any]) -> str:
+def _headline_rows(runs: list[dict[str, Any]]) -> list[str]:
+    """The figures the issue asks for, one column per run (the second reproduces the first)."""
+    head = [r["summary"] for r in runs]
+    trips = sorted({k for h in head for k in h["apply_round_trips"]}, key=lambda k: int(k[:-2]))
+    lines = [
+        "| | "
+        + " | ".join(f"run {i} ({r['machine']['date']})" for i, r in enumerate(runs, 1))
+        + " |",
+        "|---|" + "---|" * len(runs),
+    ]
+    for key in trips:
+        floor = head[0]["apply_floor_round_trips"]
+        lines.append(
+            f"| apply round trips at {key} (floor {floor}) | "
+            + " | ".join(str(h["apply_round_trips"].get(key)) for h in head)
+            + " |"
+        )
+    rows = (
+        ("cold validate / `import ccxt`", "cold_validate_to_import_ccxt", "{}"),
+        ("1,000 plans in one process", "validate_1000_plans_s", "{:.3f} s"),
+        ("30 applies back to back", "back_to_back_s", "{:.1f} s"),
+        (
+            "… × what the other endpoints' limits allow",
+            "back_to_back_to_other_endpoints_floor",
+            "{}",
+        ),
+    )
+    for label, key, form in rows:
+        cells = ["–" if h.get(key) is None else form.format(h[key]) for h in head]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    loads = [
+        f"{r['machine']['load_average_at_start'][0]} → "
+        f"{r['machine'].get('load_average_at_end', ['?'])[0]}"
+        for r in runs
+    ]
+    lines.append("| load average (start → end) | " + " | ".join(loads) + " |")
+    return lines
+
+
+def render(results: dict[str, Any], earlier: dict[str, Any] | None = None) -> str:
     m = results["machine"]
     ref = results["apply"]["reference"]
     apply, plan = ref["apply"], ref["plan"]
@@ -78,6 +117,10 @@ def render(results: dict[str, Any]) -> str:
         f"{m['python']}; load average {m['load_average_at_start'][0]} at the start and "
         f"{m.get('load_average_at_end', ['?'])[0]} at the end (the machine is shared, so the "
         "spread between min and max is mostly other work).",
+        "",
+        "## Summary",
+        "",
+        *_headline_rows([r for r in (earlier, results) if r is not None]),
         "",
         "## How the figures are taken",
         "",
@@ -193,14 +236,16 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def write(results: dict[str, Any], path: Path = DOC) -> Path:
-    path.write_text(render(results), "utf-8")
+def write(results: dict[str, Any], path: Path = DOC, earlier: dict[str, Any] | None = None) -> Path:
+    path.write_text(render(results, earlier), "utf-8")
     return path
 
 
 def main(argv: list[str]) -> int:
+    """``report.py [RESULTS [EARLIER]]``: the page from RESULTS, with EARLIER's summary beside."""
     source = Path(argv[0]) if argv else HERE / "results.json"
-    print(f"wrote {write(json.loads(source.read_text('utf-8')))}")
+    earlier = json.loads(Path(argv[1]).read_text("utf-8")) if len(argv) > 1 else None
+    print(f"wrote {write(json.loads(source.read_text('utf-8')), earlier=earlier)}")
     return 0
 
 

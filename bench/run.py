@@ -1,6 +1,6 @@
 """One command for every figure: prints a table and writes bench/results.json.
 
-    python bench/run.py [--quick] [--docs]
+    python bench/run.py [--quick] [--docs [--earlier RESULTS.json]]
 
 - plan and apply of the reference plan as separate processes against `sim serve` in its own
   process, at 0, 50 and 1000 ms of simulated latency: medians, min and max, round trips on the
@@ -96,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller counts, for a smoke run")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--docs", action="store_true", help="regenerate docs/performance.md")
+    parser.add_argument(
+        "--earlier", type=Path, default=None, help="an earlier results.json to show beside"
+    )
     args = parser.parse_args(argv)
     runs, plans, validate_count, seconds = (2, 3, 100, 0.5) if args.quick else (7, 30, 1000, 3.0)
 
@@ -121,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     print(f"\nwrote {args.out}")
     if args.docs:
-        print(f"wrote {report.write(results)}")
+        earlier = json.loads(args.earlier.read_text("utf-8")) if args.earlier else None
+        print(f"wrote {report.write(results, earlier=earlier)}")
     return 0
 
 
