@@ -1,113 +1,145 @@
-"""apply against the simulator over HTTP: requests, round trips, wall time, and the floor.
+"""apply and plan as a user runs them: separate processes against `sim serve` in its own process.
 
-Runs ``apply plans/examples/btc-long.yaml --yes`` (the reference plan: fund the futures wallet,
-open 10 BTCUSDT at 10x isolated with TP and SL) on a fresh simulated account at 0 and at
-``--latency-ms`` of simulated network latency, then 30 plans back to back on one account with the
-simulator's rate limits on.  A benchmark, not a test: it prints figures and asserts nothing.
+For each latency (0, 50 and 1000 ms by default) a simulator is started with ``--latency-ms L``
+(every request waits L before it is answered, as a network would make it); the command runs once
+on each to warm up (disk caches, the runner home), then ``--runs`` times on each, taking turns,
+each on a fresh account (``POST /sim/reset``), so every apply really has work to do.
+The wall time of each run is taken from spawn to exit of
+``python -m runner apply PLAN --yes --base-url URL``.
 
 Round trips on the critical path are measured, not counted from the code: at latency L every
-sequential round trip costs L, so (wall at L - wall at 0) / L is how many the run waited through.
-The floor is what any correct client must wait for on this plan from a fresh account: one round
-of reads (independent, so parallel), one round per dependent write (the transfer, then the open
-that needs its margin, TP/SL riding on it as preset fields), one parallel round to verify: 4
-round trips.  BitMart's own guidance (the agent skill "S" in the API facts, sections 10.1-10.4)
-reads and writes one call at a time: details, assets, spot wallet, transfer, assets again,
-position-v2 pre-check, submit-leverage, submit-order, position-v2 check, one submit-tp-sl-order
-per leg, current-plan-order check: about 12 sequential round trips.
+sequential wait costs L, so (median wall at L - median wall at 0) / L is how many the run sat
+through.  The floor for the reference plan (``bench/plans/reference.yaml``: ensure_balance, then a
+3-contract BTCUSDT long with a take-profit and a relative stop, from a fresh account) is 4: one
+parallel round of reads, the transfer, the open (its margin needs the transfer; TP/SL ride on it
+as preset fields), one parallel verification round.  Requests per endpoint come from the
+simulator's request log.  The simulator runs without rate limits here (the runs follow each
+other quickly; rate limits are what the back-to-back figure measures).
 
-    python bench/bench_apply.py [--latency-ms 50] [--plans 30] [--json FILE]
+Back to back: ``--plans`` generated plans applied one after the other, each its own process, on one
+account and one runner home, with the simulator's rate limits on; compared with the least time the
+published limits allow for the requests that were sent (``rate_limit_floor``), both with and
+without ``trade-fee-rate``.  A benchmark, not a test: it prints figures and asserts nothing.
+
+    python bench/bench_apply.py [--runs 7] [--latency-ms 50 1000] [--plans 30] [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import json
-import os
+import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
-from runner import cli  # noqa: E402
-from runner.exchange.limits import SHARED  # noqa: E402
-from runner.sim.server import SimServer  # noqa: E402
+from simproc import SimProcess, run_cli, sim_serve  # noqa: E402
 
-REFERENCE = REPO / "plans" / "examples" / "btc-long.yaml"
+from runner.exchange.endpoints import ALL, TRADE_FEE_RATE  # noqa: E402
+
+REFERENCE = HERE / "plans" / "reference.yaml"
 FLOOR_ROUND_TRIPS = 4
-GUIDE_ROUND_TRIPS = 12
+PLAN_FLOOR_ROUND_TRIPS = 1
 SYMBOLS = ("BTCUSDT", "ETHUSDT", "SOLUSDT")
 
 
-@contextmanager
-def _account(server: SimServer) -> Iterator[Path]:
-    creds = server.credentials
-    with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
-        names = ("BITMART_API_KEY", "BITMART_API_SECRET", "BITMART_API_MEMO", "BITMART_RUNNER_HOME")
-        saved = {k: os.environ.get(k) for k in names}
-        os.environ.update(
-            BITMART_API_KEY=creds.key,
-            BITMART_API_SECRET=creds.secret,
-            BITMART_API_MEMO=creds.memo,
-            BITMART_RUNNER_HOME=home,
-        )
-        try:
-            yield Path(home)
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
-
-
-def _cli(server: SimServer, *args: str, ok: tuple[int, ...] = (0,)) -> tuple[int, float]:
-    SHARED.clear()  # as a new process would start: no memory of earlier calls
-    out = io.StringIO()
-    started = time.perf_counter()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = cli.run([*args, "--base-url", server.url])
-    elapsed = time.perf_counter() - started
-    if code not in ok:
-        raise SystemExit(f"{' '.join(args)} exited {code}:\n{out.getvalue()}")
-    return int(code), elapsed
-
-
-def _apply(server: SimServer, plan: Path) -> tuple[int, float]:
-    return _cli(server, "apply", str(plan), "--yes")
-
-
-def one_plan(latency_ms: int) -> dict[str, Any]:
-    """`plan` on the reference plan: its reads should cost about one round trip (parallel)."""
-    with SimServer(latency_ms=latency_ms) as server, _account(server):
-        _, elapsed = _cli(server, "plan", str(REFERENCE), "--detailed-exitcode", ok=(2,))
-        log = server.request_log()
-    return {"latency_ms": latency_ms, "requests": len(log), "seconds": round(elapsed, 4)}
-
-
-def one_apply(latency_ms: int) -> dict[str, Any]:
-    with SimServer(latency_ms=latency_ms) as server, _account(server):
-        _, elapsed = _apply(server, REFERENCE)
-        log = server.request_log()
-    by_endpoint = Counter(f"{e.method} {e.path}" for e in log)
+def spread(values: Sequence[float]) -> dict[str, Any]:
     return {
-        "latency_ms": latency_ms,
-        "requests": len(log),
-        "writes": sum(1 for e in log if e.write),
-        "by_endpoint": dict(sorted(by_endpoint.items())),
-        "seconds": round(elapsed, 4),
+        "runs": len(values),
+        "median_s": round(statistics.median(values), 4),
+        "min_s": round(min(values), 4),
+        "max_s": round(max(values), 4),
     }
 
 
-def _generated_plan(folder: Path, index: int) -> Path:
+def _by_endpoint(entries: Sequence[dict[str, Any]]) -> dict[str, int]:
+    counts = Counter(f"{e['method']} {e['path']}" for e in entries)
+    return dict(sorted(counts.items()))
+
+
+def rounds(entries: Sequence[dict[str, Any]], latency_ms: int) -> list[list[str]]:
+    """The requests grouped into sequential rounds: at latency L, a request that starts less than
+    L/2 after the one before it was sent while that one was still waiting."""
+    grouped: list[list[str]] = []
+    last: int | None = None
+    for entry in sorted(entries, key=lambda e: int(e["time"])):
+        name = entry["path"].rsplit("/", 1)[-1]
+        if last is None or int(entry["time"]) - last >= latency_ms / 2:
+            grouped.append([])
+        grouped[-1].append(name)
+        last = int(entry["time"])
+    return grouped
+
+
+def _timed(sim: SimProcess, command: Sequence[str], home: Path, ok: Sequence[int]) -> Any:
+    sim.reset()
+    sim.new_requests()
+    seconds = run_cli([*command, "--base-url", sim.url], home=home, ok=ok).seconds
+    return seconds, sim.new_requests()
+
+
+def _figures(times: list[float], requests: list[list[dict[str, Any]]]) -> dict[str, Any]:
+    counts = [_by_endpoint(r) for r in requests]
+    return {
+        **spread(times),
+        "times_s": [round(t, 4) for t in times],
+        "requests": len(requests[0]),
+        "writes": sum(1 for e in requests[0] if e["write"]),
+        "by_endpoint": counts[0],
+        "same_requests_every_run": all(c == counts[0] for c in counts),
+    }
+
+
+def latency_series(
+    args: Sequence[str], runs: int, latencies: Sequence[int], *, ok: Sequence[int], floor: int
+) -> dict[str, Any]:
+    """One simulator per latency, each with its own runner home; a warm-up run on each, then
+    ``runs`` timed runs on each, taking turns, so that load from elsewhere on the machine falls on
+    every latency alike.  Every run starts from a fresh simulated account."""
+    latencies = tuple(dict.fromkeys((0, *latencies)))
+    with contextlib.ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-home-")))
+        sims = {lat: stack.enter_context(sim_serve(lat, rate_limit=False)) for lat in latencies}
+        homes = {lat: folder / f"home-{lat}" for lat in latencies}
+        for lat in latencies:
+            _timed(sims[lat], args, homes[lat], ok)  # warm-up
+        times: dict[int, list[float]] = {lat: [] for lat in latencies}
+        logs: dict[int, list[list[dict[str, Any]]]] = {lat: [] for lat in latencies}
+        for _ in range(runs):
+            for lat in latencies:
+                seconds, log = _timed(sims[lat], args, homes[lat], ok)
+                times[lat].append(seconds)
+                logs[lat].append(log)
+    figures: dict[str, Any] = {f"at_{lat}ms": _figures(times[lat], logs[lat]) for lat in latencies}
+    zero = figures["at_0ms"]["median_s"]
+    for lat in latencies[1:]:
+        at = figures[f"at_{lat}ms"]
+        at["round_trips"] = round((at["median_s"] - zero) / (lat / 1000), 2)
+        at["ratio_to_floor"] = round(at["round_trips"] / floor, 2)
+        at["rounds"] = rounds(logs[lat][0], lat)
+    return {**figures, "latencies_ms": list(latencies), "floor_round_trips": floor}
+
+
+def reference(runs: int, latencies: Sequence[int]) -> dict[str, Any]:
+    """plan and apply of the reference plan at 0 ms and at each of ``latencies``."""
+    plan_args = ["plan", str(REFERENCE), "--detailed-exitcode"]
+    apply_args = ["apply", str(REFERENCE), "--yes"]
+    return {
+        "plan": latency_series(plan_args, runs, latencies, ok=(2,), floor=PLAN_FLOOR_ROUND_TRIPS),
+        "apply": latency_series(apply_args, runs, latencies, ok=(0,), floor=FLOOR_ROUND_TRIPS),
+    }
+
+
+def generated_plan(folder: Path, index: int) -> Path:
     symbol = SYMBOLS[index % len(SYMBOLS)]
     side = "long" if index % 2 == 0 else "short"
     stop, take = ("-3%", "+5%") if side == "long" else ("+3%", "-5%")
@@ -122,113 +154,97 @@ def _generated_plan(folder: Path, index: int) -> Path:
     return path
 
 
-def back_to_back(count: int) -> dict[str, Any]:
-    with SimServer(latency_ms=0, rate_limit=True) as server, _account(server) as home:
-        server.fund("futures", "100000")
-        plans = [_generated_plan(home, i) for i in range(count)]
-        started = time.perf_counter()
-        for plan in plans:
-            _apply(server, plan)
-        elapsed = time.perf_counter() - started
-        log = server.request_log()
-    throttled = sum(1 for e in log if e.status == 429)
-    by_path = Counter(e.path for e in log)
-    return {
-        "plans": count,
-        "requests": len(log),
-        "http_429": throttled,
-        "seconds": round(elapsed, 3),
-        "busiest_endpoints": dict(by_path.most_common(4)),
-        "rate_limit_floor_seconds": _rate_limit_floor(by_path),
-    }
-
-
-def _rate_limit_floor(by_path: Counter[str]) -> float:
+def rate_limit_floor(by_path: Counter[str], *, without: Sequence[str] = ()) -> float:
     """The least time the published limits allow for these requests: per endpoint, the number of
     full windows its count needs (the first window is free), the slowest endpoint deciding."""
-    from runner.exchange.endpoints import ALL
-
     worst = 0.0
     for endpoint in ALL:
         sent = by_path.get(endpoint.path, 0)
-        if sent and endpoint.limit:
+        if sent and endpoint.limit and endpoint.path not in without:
             windows = max(0, -(-sent // endpoint.limit) - 1)
             worst = max(worst, windows * endpoint.window_s)
     return worst
 
 
-def summarise(zero: dict[str, Any], slow: dict[str, Any]) -> dict[str, Any]:
-    latency_s = slow["latency_ms"] / 1000
-    trips = (slow["seconds"] - zero["seconds"]) / latency_s if latency_s else None
-    floor_s = FLOOR_ROUND_TRIPS * latency_s
+def back_to_back(count: int) -> dict[str, Any]:
+    """``count`` applies, one process each, on one account and one runner home, limits on."""
+    with (
+        sim_serve(0, rate_limit=True) as sim,
+        tempfile.TemporaryDirectory(prefix="bench-home-") as folder,
+    ):
+        home = Path(folder)
+        sim.reset(futures="100000")
+        plans = [generated_plan(home, i) for i in range(count)]
+        sim.new_requests()
+        started = time.perf_counter()
+        for plan in plans:
+            run_cli(["apply", str(plan), "--yes", "--base-url", sim.url], home=home)
+        elapsed = time.perf_counter() - started
+        log = sim.new_requests()
+    by_path = Counter(str(e["path"]) for e in log)
+    floor_all = rate_limit_floor(by_path)
+    floor_others = rate_limit_floor(by_path, without=(TRADE_FEE_RATE.path,))
     return {
-        "round_trips_measured": None if trips is None else round(trips, 2),
-        "floor_round_trips": FLOOR_ROUND_TRIPS,
-        "ratio_to_floor": None if not floor_s else round(slow["seconds"] / floor_s, 2),
-        "guide_round_trips": GUIDE_ROUND_TRIPS,
-        "ratio_to_guide": round(slow["seconds"] / (GUIDE_ROUND_TRIPS * latency_s), 2)
-        if latency_s
-        else None,
+        "plans": count,
+        "requests": len(log),
+        "http_429": sum(1 for e in log if e["status"] == 429),
+        "seconds": round(elapsed, 3),
+        "fee_rate_reads": by_path.get(TRADE_FEE_RATE.path, 0),
+        "busiest_endpoints": dict(by_path.most_common(4)),
+        "rate_limit_floor_s": floor_all,
+        "rate_limit_floor_other_endpoints_s": floor_others,
+        "ratio_to_other_endpoints_floor": (
+            round(elapsed / floor_others, 2) if floor_others else None
+        ),
     }
 
 
-def run(latency_ms: int, plans: int) -> dict[str, Any]:
-    zero = one_apply(0)
-    slow = one_apply(latency_ms)
-    plan_zero, plan_slow = one_plan(0), one_plan(latency_ms)
-    plan_trips = (plan_slow["seconds"] - plan_zero["seconds"]) / (latency_ms / 1000)
-    results = {
-        "plan_reference": {
-            "at_0ms": plan_zero,
-            f"at_{latency_ms}ms": plan_slow,
-            "round_trips_measured": round(plan_trips, 2),
-            "floor_round_trips": 1,
-        },
-        "apply_reference": {"at_0ms": zero, f"at_{latency_ms}ms": slow, **summarise(zero, slow)},
-        "back_to_back": back_to_back(plans),
-    }
-    return results
+def run(runs: int, latencies: Sequence[int], plans: int) -> dict[str, Any]:
+    return {"reference": reference(runs, latencies), "back_to_back": back_to_back(plans)}
 
 
 def print_table(results: dict[str, Any]) -> None:
-    plan = results["plan_reference"]
-    for figures in plan.values():
-        if isinstance(figures, dict):
-            print(
-                f"plan btc-long at {figures['latency_ms']:>3} ms latency: "
-                f"{figures['seconds'] * 1000:8.1f} ms wall, {figures['requests']} requests (reads)"
+    for command, figures in results["reference"].items():
+        print(f"{command} bench/plans/reference.yaml (separate processes, sim serve):")
+        for lat in figures["latencies_ms"]:
+            f = figures[f"at_{lat}ms"]
+            line = (
+                f"  {lat:>4} ms latency: median {f['median_s'] * 1000:7.1f} ms "
+                f"(min {f['min_s'] * 1000:.1f}, max {f['max_s'] * 1000:.1f}, {f['runs']} runs), "
+                f"{f['requests']} requests ({f['writes']} writes)"
             )
-    print(f"  critical path: {plan['round_trips_measured']} round trips measured; floor 1")
-    ref = results["apply_reference"]
-    for figures in ref.values():
-        if isinstance(figures, dict) and "requests" in figures:
-            print(
-                f"apply btc-long at {figures['latency_ms']:>3} ms latency: "
-                f"{figures['seconds'] * 1000:8.1f} ms wall, {figures['requests']} requests "
-                f"({figures['writes']} writes)"
-            )
-    print(
-        f"  critical path: {ref['round_trips_measured']} round trips measured; floor "
-        f"{ref['floor_round_trips']} -> x{ref['ratio_to_floor']} of the floor; BitMart's "
-        f"sequential flow {ref['guide_round_trips']} -> x{ref['ratio_to_guide']} of it"
-    )
-    for name, count in next(iter(ref.values()))["by_endpoint"].items():
-        print(f"    {count:3d}  {name}")
+            if lat:
+                line += (
+                    f" -> {f['round_trips']} round trips, floor {figures['floor_round_trips']}"
+                    f" (x{f['ratio_to_floor']})"
+                )
+            print(line)
+        slowest = figures[f"at_{figures['latencies_ms'][-1]}ms"]
+        print("  rounds: " + " | ".join(", ".join(r) for r in slowest["rounds"]))
+        for name, count in slowest["by_endpoint"].items():
+            print(f"    {count:3d}  {name}")
     b2b = results["back_to_back"]
     print(
-        f"{b2b['plans']} plans back to back on one account: {b2b['seconds']:.2f} s, "
-        f"{b2b['requests']} requests, {b2b['http_429']} x 429 "
-        f"(rate-limit floor {b2b['rate_limit_floor_seconds']:.1f} s)"
+        f"{b2b['plans']} applies back to back (one process each, rate limits on): "
+        f"{b2b['seconds']:.2f} s, {b2b['requests']} requests, {b2b['http_429']} x 429, "
+        f"{b2b['fee_rate_reads']} fee-rate reads"
+    )
+    print(
+        "  the published limits of the other endpoints allow "
+        f"{b2b['rate_limit_floor_other_endpoints_s']:.1f} s -> "
+        f"x{b2b['ratio_to_other_endpoints_floor']}; with trade-fee-rate "
+        f"{b2b['rate_limit_floor_s']:.1f} s"
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--latency-ms", type=int, nargs="+", default=[50, 1000])
     parser.add_argument("--plans", type=int, default=30)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
-    results = run(args.latency_ms, args.plans)
+    results = run(args.runs, args.latency_ms, args.plans)
     print_table(results)
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=2) + "\n")

@@ -1,29 +1,41 @@
-"""Validation speed: 1,000 generated plans in one process, and the CLI's cold start.
+"""Validation speed: the CLI's cold start against `import ccxt`, and 1,000 plans in one process.
 
-Prints how long ``validate_source`` takes over 1,000 varied plans (load, schema, model, rules),
-the cold-start time of ``python -m runner validate plans/examples/btc-long.yaml`` (best of 5,
-each a fresh interpreter), and for comparison ``python -c "import ccxt"`` when ccxt is
-installed.  A benchmark, not a test: nothing is asserted.
+Cold start: ``python -m runner validate plans/examples/btc-long.yaml`` as a fresh process (byte
+code cached, as after an install), the median of ``--runs`` after a warm-up, taking turns with
+``python -c "import ccxt"`` run in a venv of its own that the bench creates under the cache
+directory (``pip install ccxt==4.5.70``; if that fails the comparison is reported unavailable).
+Also ``python -c pass`` for each interpreter, so the start-up both pay is visible.
 
-    python bench/bench_validate.py [--plans 1000] [--runs 5] [--json FILE]
+In process: ``validate_source`` over 1,000 generated plans (load, schema, model, rules), the first
+call included (it builds whatever is built lazily).  A benchmark, not a test: nothing is asserted.
+
+    python bench/bench_validate.py [--plans 1000] [--runs 7] [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
+import os
 import random
+import re
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from runner.plan import validate_source
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
-REPO = Path(__file__).resolve().parent.parent
+from simproc import REPO, runner_env  # noqa: E402
+
 EXAMPLE = REPO / "plans" / "examples" / "btc-long.yaml"
 SYMBOLS = {"BTCUSDT": 65000, "ETHUSDT": 3200, "SOLUSDT": 150}
+CCXT_VERSION = "4.5.70"
 
 
 def position_step(rng: random.Random, kind: str) -> str:
@@ -73,50 +85,161 @@ def generated_plans(count: int, seed: int = 7) -> list[bytes]:
     return plans
 
 
-def bench_in_process(count: int) -> dict[str, float]:
+def bench_in_process(count: int) -> dict[str, Any]:
+    from runner.plan import validate_source
+
     plans = generated_plans(count)
-    started = time.perf_counter()
     invalid = 0
+    started = time.perf_counter()
     for i, source in enumerate(plans):
         plan, findings = validate_source(source, f"generated-{i}.yaml")
         invalid += plan is None or any(f.is_error for f in findings)
     elapsed = time.perf_counter() - started
-    print(f"validated {count} plans in {elapsed:.3f} s ({elapsed / count * 1000:.2f} ms/plan)")
+    per_plan = elapsed / count * 1000
+    print(f"validated {count} plans in one process: {elapsed:.3f} s ({per_plan:.2f} ms/plan)")
     if invalid:
         print(f"  note: {invalid} generated plans had errors")
-    return {"plans": count, "seconds": elapsed, "ms_per_plan": elapsed / count * 1000}
+    return {"plans": count, "seconds": round(elapsed, 4), "invalid": invalid}
 
 
-def best_of(command: list[str], runs: int) -> float:
-    times = []
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "bitmart-runner-bench"
+
+
+def ccxt_python() -> tuple[Path | None, str]:
+    """The interpreter of a venv holding ccxt (created and installed once), or why there is none."""
+    venv = cache_dir() / f"ccxt-{CCXT_VERSION}"
+    python = venv / "bin" / "python"
+    check = [str(python), "-c", f"import ccxt; assert ccxt.__version__ == '{CCXT_VERSION}'"]
+    if python.exists() and subprocess.run(check, capture_output=True, check=False).returncode == 0:
+        return python, f"ccxt {CCXT_VERSION} in {venv}"
+    print(f"creating a venv with ccxt=={CCXT_VERSION} in {venv} (once) ...")
+    steps = [
+        [sys.executable, "-m", "venv", "--clear", str(venv)],
+        [str(python), "-m", "pip", "install", "-q", f"ccxt=={CCXT_VERSION}"],
+        check,
+    ]
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            why = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["failed"]
+            return None, f"could not install ccxt=={CCXT_VERSION}: {why[0]}"
+    return python, f"ccxt {CCXT_VERSION} in {venv}"
+
+
+def _pinned_runtime_deps() -> list[str]:
+    """The runtime dependencies from pyproject.toml, pinned to the versions installed here."""
+    import tomllib
+    from importlib import metadata
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    pins = []
+    for requirement in declared:
+        name = re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0]
+        try:
+            pins.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pins.append(requirement)
+    return pins
+
+
+def runner_venv_python() -> tuple[Path | None, str]:
+    """A venv holding only the runner's runtime dependencies (the runner itself comes from this
+    checkout through PYTHONPATH): the runner installed as a user would have it, without what the
+    development interpreter loads at every start-up (editable finders, .pth hooks)."""
+    pins = _pinned_runtime_deps()
+    venv = cache_dir() / "runner-deps"
+    python = venv / "bin" / "python"
+    marker = venv / "requirements.txt"
+    if python.exists() and marker.exists() and marker.read_text() == "\n".join(pins):
+        return python, f"a venv with {', '.join(pins)}"
+    print(f"creating a venv with the runner's runtime dependencies in {venv} (once) ...")
+    for step in (
+        [sys.executable, "-m", "venv", "--clear", str(venv)],
+        [str(python), "-m", "pip", "install", "-q", *pins],
+    ):
+        done = subprocess.run(step, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            return None, f"could not install {' '.join(pins)}"
+    marker.write_text("\n".join(pins))
+    return python, f"a venv with {', '.join(pins)}"
+
+
+def _once(command: Sequence[str], env: dict[str, str] | None) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, cwd=REPO, env=env, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}: {done.stderr.decode()}")
+    return elapsed
+
+
+def spread(values: Sequence[float]) -> dict[str, Any]:
+    return {
+        "runs": len(values),
+        "median_s": round(statistics.median(values), 4),
+        "min_s": round(min(values), 4),
+        "max_s": round(max(values), 4),
+    }
+
+
+def taking_turns(commands: dict[str, list[str]], runs: int) -> dict[str, dict[str, Any]]:
+    """A warm-up of each, then ``runs`` rounds in which every command runs once."""
+    env = runner_env()
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for command in commands.values():
+        _once(command, env)
     for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(command, check=False, capture_output=True, cwd=REPO)
-        times.append(time.perf_counter() - started)
-    return min(times)
+        for name, command in commands.items():
+            times[name].append(_once(command, env))
+    return {name: spread(values) for name, values in times.items()}
 
 
-def bench_cold_start(runs: int) -> dict[str, float | None]:
-    validate = best_of([sys.executable, "-m", "runner", "validate", str(EXAMPLE)], runs)
-    print(
-        f"cold start: python -m runner validate btc-long.yaml: {validate * 1000:.0f} ms"
-        f" (best of {runs})"
-    )
-    baseline = best_of([sys.executable, "-c", "pass"], runs)
-    print(f"cold start: python -c pass: {baseline * 1000:.0f} ms (best of {runs})")
-    ccxt: float | None = None
-    if importlib.util.find_spec("ccxt") is not None:
-        ccxt = best_of([sys.executable, "-c", "import ccxt"], runs)
-        print(f'cold start: python -c "import ccxt": {ccxt * 1000:.0f} ms (best of {runs})')
+def bench_cold_start(runs: int) -> dict[str, Any]:
+    commands = {
+        "validate": [sys.executable, "-m", "runner", "validate", str(EXAMPLE)],
+        "help": [sys.executable, "-m", "runner", "--help"],
+        "python": [sys.executable, "-c", "pass"],
+    }
+    runner_python, runner_about = runner_venv_python()
+    if runner_python is not None:
+        commands["validate_venv"] = [str(runner_python), "-m", "runner", "validate", str(EXAMPLE)]
+        commands["runner_venv_python"] = [str(runner_python), "-c", "pass"]
+    ccxt, about = ccxt_python()
+    if ccxt is not None:
+        commands["import_ccxt"] = [str(ccxt), "-c", "import ccxt"]
+        commands["ccxt_venv_python"] = [str(ccxt), "-c", "pass"]
+    figures: dict[str, Any] = taking_turns(commands, runs)
+    figures["ccxt"] = about
+    figures["runner_venv"] = runner_about if runner_python is not None else None
+    ratio = raw_ratio = None
+    if ccxt is not None:
+        ccxt_s = figures["import_ccxt"]["median_s"]
+        # like for like: both from a venv of their own, as installed
+        same = "validate_venv" if runner_python is not None else "validate"
+        ratio = round(figures[same]["median_s"] / ccxt_s, 3)
+        raw_ratio = round(figures["validate"]["median_s"] / ccxt_s, 3)
+    figures["validate_to_import_ccxt"] = ratio
+    figures["dev_interpreter_validate_to_import_ccxt"] = raw_ratio
+    for name in commands:
+        f = figures[name]
+        print(
+            f"cold start {name:>16}: median {f['median_s'] * 1000:6.0f} ms "
+            f"(min {f['min_s'] * 1000:.0f}, max {f['max_s'] * 1000:.0f}, {f['runs']} runs)"
+        )
+    if ratio is None:
+        print(f"import ccxt: comparison unavailable ({about})")
     else:
-        print("ccxt is not installed here: no import-time comparison")
-    return {"validate_seconds": validate, "python_seconds": baseline, "ccxt_seconds": ccxt}
+        print(f"cold validate / import ccxt = {ratio} (both in a venv of their own)")
+        print(f"  with this development interpreter instead: {raw_ratio}")
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--plans", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
     results = {

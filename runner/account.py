@@ -100,9 +100,10 @@ def read_snapshot(
     """One parallel round of reads -> ``Snapshot``.  Raises ``SymbolUnknown`` for a symbol the
     exchange does not list; client errors propagate unchanged.
 
-    ``known_fees`` (symbol -> object with ``taker``/``maker``) skips the fee-rate reads: an
-    account's fee tier does not move within a run, and that endpoint allows only 2 calls per
-    2 s, so re-reading it to verify an apply would cost a wait."""
+    ``known_fees`` (symbol -> object with ``taker``/``maker``) skips the fee-rate reads for the
+    symbols it holds (``fee_reads`` says which are read): an account's fee tier does not move
+    within a run, and that endpoint allows only 2 calls per 2 s, so re-reading it to verify an
+    apply would cost a wait."""
     symbols = tuple(dict.fromkeys(symbols))
     one = symbols[0] if len(symbols) == 1 else None
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snapshot") as pool:
@@ -112,11 +113,7 @@ def read_snapshot(
 
         contracts = go(source.contracts, one)
         brackets = go(source.leverage_brackets, one)
-        fee_reads = (
-            {}
-            if known_fees is not None
-            else {s: go(source.fee_rate, s) for s in symbols[:MAX_FEE_READS]}
-        )
+        fee_reads = {s: go(source.fee_rate, s) for s in fee_reads_for(symbols, known_fees)}
         positions = {s: go(source.positions_v2, s) for s in symbols}
         every_position = go(source.positions_v2) if needs.mode else None
         orders = go(source.open_orders)
@@ -133,11 +130,10 @@ def read_snapshot(
             symbols=symbols,
             contracts=contracts.result(),
             brackets=brackets.result(),
-            fees=(
-                {s: known_fees[s] for s in symbols if s in known_fees}
-                if known_fees is not None
-                else {s: f.result() for s, f in fee_reads.items()}
-            ),
+            fees={
+                **{s: known_fees[s] for s in symbols if known_fees and s in known_fees},
+                **{s: f.result() for s, f in fee_reads.items()},
+            },
             position_rows=rows,
             all_position_rows=all_rows,
             orders=orders.result(),
@@ -146,6 +142,12 @@ def read_snapshot(
             spot=spot.result() if spot is not None else None,
             mode_text=mode.result() if mode is not None else None,
         )
+
+
+def fee_reads_for(symbols: Sequence[str], known: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The symbols whose fee rates a snapshot reads: those not known, at most MAX_FEE_READS."""
+    unknown = [s for s in dict.fromkeys(symbols) if not known or s not in known]
+    return tuple(unknown[:MAX_FEE_READS])
 
 
 def _assemble(

@@ -10,7 +10,6 @@ import contextlib
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 
 import click
@@ -186,6 +185,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return ExitCode.OK
     except Exception as exc:  # the one place unexpected errors are turned into exit 70
         if _debug_requested(args):
+            import traceback  # only here: it costs every start-up otherwise
+
             traceback.print_exc()
         click.echo(
             f"internal error: {type(exc).__name__}: {exc}\n"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from runner.account import Needs, SnapshotSource, SymbolUnknown, read_snapshot
+from runner.account import Needs, SnapshotSource, SymbolUnknown, fee_reads_for, read_snapshot
 from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
 from runner.compiler.intents import PlanIntents
@@ -21,6 +21,7 @@ from runner.compiler.snapshot import Snapshot
 from runner.config import ExchangeKind, Target
 from runner.errors import PlanInvalid
 from runner.findings import Finding, Severity
+from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders
 from runner.session import Session, local_now
 
@@ -67,16 +68,29 @@ def take_snapshot(
     target: Target,
     *,
     now: Callable[[], datetime],
+    fees: FeeCache | None = None,
 ) -> Snapshot:
+    """One parallel round of reads; fee rates come from ``fees`` while they are fresh, and the
+    ones read are kept there for the next run."""
+    symbols = intents.symbols()
+    cached = fees.fresh(symbols) if fees is not None else None
     try:
-        return read_snapshot(
-            source, intents.symbols(), target=target.name, needs=needs_of(intents), now=now
+        snapshot = read_snapshot(
+            source,
+            symbols,
+            target=target.name,
+            needs=needs_of(intents),
+            now=now,
+            known_fees=cached,
         )
     except SymbolUnknown as exc:
         raise PlanInvalid(
             f"{intents.path}: the exchange lists no contract {', '.join(exc.symbols)}",
             hint="check the symbol's spelling (e.g. BTCUSDT)",
         ) from None
+    if fees is not None:
+        fees.remember(snapshot, fee_reads_for(symbols, cached))
+    return snapshot
 
 
 def compute(
@@ -86,6 +100,7 @@ def compute(
     *,
     nonce: str,
     plan_orders: Mapping[str, str],
+    fee_ages: Mapping[str, int] | None = None,
 ) -> PlanResult:
     """The pure part: plan + snapshot -> actions, predicted state, findings."""
     result = compile_plan(
@@ -97,18 +112,22 @@ def compute(
     )
     if loaded.warnings:
         result = replace(result, findings=(*loaded.warnings, *result.findings))
+    if fee_ages:
+        result = replace(result, fee_ages=dict(fee_ages))
     return result
 
 
 def plan_for(session: Session, loaded: LoadedPlan) -> PlanResult:
     """What `plan` shows: the account read with the read-only client, then compiled. Nothing
     here can write (the session hands out only a ``ReadClient``)."""
+    fees = FeeCache(session.home, session.account_id)
     with session.reader() as client:
-        snapshot = take_snapshot(client, loaded.intents, session.target, now=local_now)
+        snapshot = take_snapshot(client, loaded.intents, session.target, now=local_now, fees=fees)
     return compute(
         loaded,
         snapshot,
         session.target,
         nonce=secrets.token_hex(3),
         plan_orders=load_plan_orders(session.home, session.account_id, loaded.intents.name),
+        fee_ages=fees.ages,
     )

@@ -68,6 +68,8 @@ class PlanResult:
     before: Snapshot
     predicted: Snapshot
     findings: tuple[Finding, ...]  # every step's findings plus plan-level ones, in order
+    # symbol -> age in seconds of a fee tier reused from the runner home (read this run: absent)
+    fee_ages: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def actions(self) -> tuple[Action, ...]:

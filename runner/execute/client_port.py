@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -71,6 +72,20 @@ class ClientPort:
         for order in self.client.open_orders(symbol):
             if order.client_order_id == client_order_id:
                 return _fact(order)
+        return self.order_in_history(symbol, client_order_id)
+
+    def read_round(
+        self, symbols: Sequence[str], history: Sequence[tuple[str, str]]
+    ) -> tuple[Snapshot, dict[str, OrderFact | None]]:
+        """The snapshot and the history lookups at once: none waits for another."""
+        if not history:
+            return self.snapshot(symbols), {}
+        with ThreadPoolExecutor(max_workers=len(history) + 1, thread_name_prefix="round") as pool:
+            snapshot = pool.submit(self.snapshot, symbols)
+            found = {cid: pool.submit(self.order_in_history, sym, cid) for sym, cid in history}
+            return snapshot.result(), {cid: f.result() for cid, f in found.items()}
+
+    def order_in_history(self, symbol: str, client_order_id: str) -> OrderFact | None:
         now_s = self.now_ms() // 1000
         history = self.client.order_history(
             symbol,

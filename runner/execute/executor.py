@@ -5,7 +5,8 @@ outcome is unknown (timeout, reset, 5xx, dropped connection) is never sent again
 executor first asks the exchange whether it took effect (``effects.took_effect``), and only when
 it provably did not does it send it once more, with the same client order id.  A rejection stops
 the run (exit 4 at the CLI) and the report says what was applied.  After the last write one read of
-the account verifies every applied action with the same predicates.
+the account verifies every applied action with the same predicates.  Reads after
+writes come in rounds (``runner.execute.rounds``), each valid until the next write.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from runner.execute.port import (
     WriteOutcomeUnknown,
     WriteRejected,
 )
+from runner.execute.rounds import Rounds
 from runner.saved_plan import action_to_json
 
 
@@ -110,6 +112,7 @@ class Executor:
             t.order_id for t in start.trigger_orders if t.kind is TriggerKind.PLAN
         }
         self._claimed_transfers: set[str] = set()
+        self._rounds = Rounds(port, self.symbols)
         # TP/SL order id -> the side of the position it protects (its closing side says which)
         self._protects = {t.order_id: t.side.position for t in start.trigger_orders}
 
@@ -151,7 +154,7 @@ class Executor:
             return action
         closing = OrderSide.closing(side)
         try:
-            snapshot = self.port.snapshot(self.symbols)
+            snapshot = self._rounds.read()
         except RunnerError as exc:
             raise _StepFailed(
                 f"could not read the exchange to find the TP/SL to move: {exc}"
@@ -195,6 +198,8 @@ class Executor:
             )
         if isinstance(action, act.SubmitPlanOrder) and sent is not None and sent.order_id:
             self._plan_order_ids.add(sent.order_id)
+        if isinstance(action, act.SubmitOrder):
+            self._rounds.sent_order(action)
         trace = sent.trace if sent else None
         at = self.clock()
         self.emit(
@@ -205,6 +210,7 @@ class Executor:
 
     def _send_exactly_once(self, action: act.Action, before: Before) -> tuple[Sent | None, str]:
         for attempt in (1, 2):
+            self._rounds.wrote()
             try:
                 sent = self.port.send(action)
             except WriteRejected as exc:
@@ -285,7 +291,7 @@ class Executor:
         ]
         if not relative or action.order_type is not OrderType.MARKET:
             return None
-        snapshot = self.port.snapshot(self.symbols)
+        snapshot = self._rounds.read()  # also the verification read if nothing has to move
         side = action.side.position
         position = snapshot.position(action.symbol, side)
         spec = snapshot.specs.get(action.symbol)
@@ -330,7 +336,7 @@ class Executor:
 
     def _verify(self, outcomes: list[Outcome], interrupted: bool) -> ApplyReport:
         try:
-            final = self.port.snapshot(self.symbols)
+            final = self._rounds.read()
         except RunnerError as exc:
             self.journal.record("verify_failed", detail=str(exc))
             return ApplyReport(tuple(outcomes), None, interrupted, str(exc))
@@ -347,11 +353,7 @@ class Executor:
                 # what the exchange must show, and it is verified on its own
                 ok = True
             else:
-                order = (
-                    self.port.find_order(action.symbol, action.cid)
-                    if isinstance(action, act.SubmitOrder)
-                    else None
-                )
+                order = self._rounds.order(action) if isinstance(action, act.SubmitOrder) else None
                 ok = _verified(action, final, order) or _position_gone_for(
                     action, final, self._protects
                 )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import runner.session
 from runner import pipeline
-from runner.account import Needs, known_fees, read_snapshot
+from runner.account import Needs, fee_reads_for, known_fees, read_snapshot
 from runner.compiler import actions as act
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
@@ -26,6 +26,7 @@ from runner.execute.executor import ApplyReport, Executor
 from runner.execute.journal import Journal, new_run_id, read_journal, unfinished_journals
 from runner.execute.lock import AccountLock, lock_path
 from runner.execute.resume import Resume, already_applied, close_out, inspect
+from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders, record_plan_orders
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.session import Session, local_now, notify
@@ -56,7 +57,17 @@ def _prepare_saved(session: Session, source: TradeClient, saved: SavedPlan) -> P
     needs = Needs(
         spot=saved.facts.balances.spot_available is not None, mode=saved.facts.account_wide
     )
-    live = read_snapshot(source, symbols, target=session.target.name, needs=needs, now=local_now)
+    fees = FeeCache(session.home, session.account_id)
+    cached = fees.fresh(symbols)
+    live = read_snapshot(
+        source,
+        symbols,
+        target=session.target.name,
+        needs=needs,
+        now=local_now,
+        known_fees=cached,
+    )
+    fees.remember(live, fee_reads_for(symbols, cached))
     saved.check_fresh(live, target=session.target.name, now=local_now())
     nonce = _nonce_of(saved.actions)
     return Prepared(saved.name, saved.plan_hash, symbols, needs, live, saved.actions, nonce, None)
@@ -74,11 +85,19 @@ def _prepare_file(
     session: Session, source: TradeClient, loaded: pipeline.LoadedPlan, resume: Resume
 ) -> Prepared:
     intents = loaded.intents
-    snapshot = pipeline.take_snapshot(source, intents, session.target, now=local_now)
+    fees = FeeCache(session.home, session.account_id)
+    snapshot = pipeline.take_snapshot(source, intents, session.target, now=local_now, fees=fees)
     nonce = resume.nonce or secrets.token_hex(3)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
-    result = pipeline.compute(loaded, snapshot, session.target, nonce=nonce, plan_orders=registry)
+    result = pipeline.compute(
+        loaded,
+        snapshot,
+        session.target,
+        nonce=nonce,
+        plan_orders=registry,
+        fee_ages=fees.ages,
+    )
     return Prepared(
         intents.name,
         intents.plan_hash,

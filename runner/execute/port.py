@@ -69,6 +69,13 @@ class ExchangePort(Protocol):
 
     def find_order(self, symbol: str, client_order_id: str) -> OrderFact | None: ...
 
+    def read_round(
+        self, symbols: Sequence[str], history: Sequence[tuple[str, str]]
+    ) -> tuple[Snapshot, dict[str, OrderFact | None]]:
+        """The snapshot, and the orders (symbol, client order id) looked up in order history,
+        all in one parallel round: client order id -> the order, or None if history has none."""
+        ...
+
     def transfers_since(self, since_ms: int) -> Sequence[TransferFact]: ...
 
     def now_ms(self) -> int: ...

@@ -1,9 +1,15 @@
 """Reading a plan file into plain values that remember where each one was written.
 
-The file is checked as bytes first (size, UTF-8, tabs), then composed into YAML nodes with
-``yaml.SafeLoader`` (never constructed: PyYAML's constructor would apply YAML 1.1 typing and expand
-aliases), and the node tree is walked into dicts, lists, strings, ``Decimal``, booleans and ``None``
-while recording the line and column of every value and every key under its JSON pointer.
+The file is checked as bytes first (size, UTF-8, tabs), then composed into YAML nodes (never
+constructed: PyYAML's constructor would apply YAML 1.1 typing and expand aliases), and the node
+tree is walked into dicts, lists, strings, ``Decimal``, booleans and ``None`` while recording the
+line and column of every value and every key under its JSON pointer.
+
+Composing: libyaml's parser (``yaml.CParser``, when PyYAML was built with it) produces the events
+and our composer, the same one either way, turns them into nodes, refusing anchors, aliases and
+deep nesting.  Anything libyaml does not accept, and any text PyYAML's own reader would refuse, is
+composed again by the pure-Python parser, so every finding (message and place) is PyYAML's; when
+libyaml is missing, the pure-Python parser does all of it.
 
 Anything wrong is reported as a located ``Finding`` inside ``PlanLoadError``; no other exception
 leaves this module.
@@ -12,16 +18,26 @@ leaves this module.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+import importlib
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.error import MarkedYAMLError
-from yaml.events import AliasEvent, NodeEvent
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.reader import ReaderError
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import Resolver
 
 from runner.errors import PlanInvalid
 from runner.findings import Finding, Location, Severity
@@ -137,6 +153,26 @@ def _decode(source: bytes) -> str:
 
 
 def _compose(text: str) -> Node:
+    node = _compose_libyaml(text) if _CComposer is not None else None
+    return _checked_root(node if node is not None else _compose_python(text))
+
+
+def _compose_libyaml(text: str) -> Node | None:
+    """The root node, or None when libyaml did not compose it (PyYAML's parser then says what
+    is wrong, and where, in its own words)."""
+    if _NON_PRINTABLE.search(text):
+        return None
+    composer = _CComposer(text)
+    try:
+        node: Node | None = composer.get_single_node()
+    except Exception:
+        return None
+    finally:
+        composer.dispose()
+    return node
+
+
+def _compose_python(text: str) -> Node | None:
     loader: _Composer | None = None
     try:
         loader = _Composer(text)  # the reader checks for unprintable characters right here
@@ -157,6 +193,10 @@ def _compose(text: str) -> Node:
     finally:
         if loader is not None:
             loader.dispose()
+    return node
+
+
+def _checked_root(node: Node | None) -> Node:
     if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")):
         raise _Stop("empty", "the plan is empty", hint=_EMPTY_HINT)
     if not isinstance(node, MappingNode):
@@ -186,31 +226,118 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return before.count("\n"), index - (before.rfind("\n") + 1)
 
 
-class _Composer(CoreSchemaResolver, yaml.SafeLoader):
-    """Composes nodes; refuses anchors/aliases (no alias bombs) and deep nesting up front."""
+class _Guarded(Composer):
+    """Composes nodes as PyYAML's ``Composer`` does, but refuses anchors and aliases (no alias
+    bombs) and deep nesting up front, and remembers how plain scalars resolved (the same words
+    recur in every plan; resolving one tries several regular expressions)."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
+    _depth = 0
+    # provided by the parser this is mixed with (PyYAML's Python one, or libyaml's)
+    get_event: Callable[[], Any]
+    check_event: Callable[..., bool]
 
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        line, col = (event.start_mark.line, event.start_mark.column) if event.start_mark else (0, 0)
-        if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-            raise _Stop(
+    def compose_node(self, parent: Node | None, index: object) -> Node:
+        event: Any = self.get_event()
+        kind = type(event)
+        if kind is AliasEvent or event.anchor is not None:
+            raise _located(
+                event,
                 "yaml-alias",
                 "anchors and aliases (&name, *name) are not allowed in plans",
-                line,
-                col,
                 "write each value out in full",
             )
         if self._depth >= MAX_DEPTH:
-            raise _Stop("too-deep", "the plan is nested too deeply", line, col)
+            raise _located(event, "too-deep", "the plan is nested too deeply")
+        tag = event.tag
+        if kind is ScalarEvent:
+            if tag is None or tag == "!":
+                tag = _RESOLVED.get((event.value, event.implicit[0])) or _scalar_tag(
+                    self, event.value, event.implicit
+                )
+            # libyaml's marks are its own class, alike in use
+            return ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         self._depth += 1
         try:
-            return super().compose_node(parent, index)
+            if kind is SequenceStartEvent:
+                return self._sequence(event, tag)
+            return self._mapping(event, tag)
         finally:
             self._depth -= 1
+
+    def _sequence(self, start: Any, tag: str | None) -> Node:
+        if tag is None or tag == "!":
+            tag = Resolver.DEFAULT_SEQUENCE_TAG
+        items: list[Node] = []
+        node = SequenceNode(tag, items, start.start_mark, None, start.flow_style)
+        while not self.check_event(SequenceEndEvent):
+            items.append(self.compose_node(node, len(items)))
+        node.end_mark = self.get_event().end_mark
+        return node
+
+    def _mapping(self, start: Any, tag: str | None) -> Node:
+        if tag is None or tag == "!":
+            tag = Resolver.DEFAULT_MAPPING_TAG
+        pairs: list[tuple[Node, Node]] = []
+        node = MappingNode(tag, pairs, start.start_mark, None, start.flow_style)
+        while not self.check_event(MappingEndEvent):
+            key = self.compose_node(node, None)
+            pairs.append((key, self.compose_node(node, key)))
+        node.end_mark = self.get_event().end_mark
+        return node
+
+
+def _located(event: Any, rule: str, message: str, hint: str | None = None) -> _Stop:
+    mark = event.start_mark
+    line, col = (mark.line, mark.column) if mark else (0, 0)
+    return _Stop(rule, message, line, col, hint)
+
+
+_RESOLVED: dict[tuple[str, bool], str] = {}
+
+
+def _scalar_tag(resolver: Any, value: str, implicit: tuple[bool, bool]) -> str:
+    """``Resolver.resolve`` for a scalar, remembered for short values (it depends on nothing
+    else: plans use no path resolvers)."""
+    key = (value, implicit[0])
+    tag = _RESOLVED.get(key)
+    if tag is None:
+        tag = resolver.resolve(ScalarNode, value, implicit)
+        if len(value) <= 64:
+            if len(_RESOLVED) >= 4096:
+                _RESOLVED.clear()
+            _RESOLVED[key] = tag
+    return tag
+
+
+class _Composer(_Guarded, CoreSchemaResolver, yaml.SafeLoader):
+    """The pure-Python parser (PyYAML's reader, scanner and parser) under our composer, with
+    plain scalars resolved by YAML 1.2's core schema (``CoreSchemaResolver``)."""
+
+
+def _libyaml_composer() -> Any:
+    """libyaml's events under our composer and the same YAML 1.2 resolver as the Python path,
+    or None when PyYAML was built without libyaml."""
+    if not getattr(yaml, "__with_libyaml__", False):
+        return None
+    # yaml.cyaml is imported with yaml itself; its stubs do not export CParser
+    parser: Any = getattr(importlib.import_module("yaml.cyaml"), "CParser")  # noqa: B009
+
+    class _CComposer(_Guarded, CoreSchemaResolver, parser):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            parser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+    return _CComposer
+
+
+_CComposer: Any = _libyaml_composer()
+# what PyYAML's reader refuses; libyaml's set differs, so such text takes the Python path
+_NON_PRINTABLE = Reader.NON_PRINTABLE
+
+
+# a key needing no JSON-pointer escaping (no "~" or "/"): the common case, joined directly
+_PLAIN_TOKEN = re.compile(r"[^~/]*\Z").match
 
 
 class _Walker:
@@ -235,8 +362,15 @@ class _Walker:
         self.problems.append(Finding(rule, Severity.ERROR, message, self.here(node), hint))
 
     def value(self, node: Node, at: str) -> Any:
-        self.locations[at] = self.here(node)
-        if isinstance(node, MappingNode | SequenceNode) and node.tag not in _COLLECTION_TAGS:
+        mark = node.start_mark
+        self.locations[at] = Location(self.path, mark.line + 1, mark.column + 1)
+        if isinstance(node, ScalarNode):
+            try:
+                return convert(node)
+            except ScalarRejected as rejected:
+                self.problem(node, rejected.rule, rejected.message, rejected.hint)
+                return None
+        if node.tag not in _COLLECTION_TAGS:
             # e.g. !!python/object/apply on a list, !!set, !!omap: never a plan value
             self.problem(
                 node, "yaml-tag", f"the YAML tag {shown_tag(node.tag)} is not supported in plans"
@@ -244,14 +378,8 @@ class _Walker:
             return None
         if isinstance(node, MappingNode):
             return self.mapping(node, at)
-        if isinstance(node, SequenceNode):
-            return [self.value(item, pointer.join(at, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        try:
-            return convert(node)
-        except ScalarRejected as rejected:
-            self.problem(node, rejected.rule, rejected.message, rejected.hint)
-            return None
+        assert isinstance(node, SequenceNode)
+        return [self.value(item, f"{at}/{i}") for i, item in enumerate(node.value)]
 
     def mapping(self, node: MappingNode, at: str) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -262,7 +390,7 @@ class _Walker:
                 )
                 continue
             key = str(key_node.value)
-            child = pointer.join(at, key)
+            child = f"{at}/{key}" if _PLAIN_TOKEN(key) else pointer.join(at, key)
             if child in self.key_locations:
                 first = self.key_locations[child]
                 self.problem(
@@ -272,7 +400,8 @@ class _Walker:
                     "keep one of them",
                 )
                 continue
-            self.key_locations[child] = self.here(key_node)
+            mark = key_node.start_mark
+            self.key_locations[child] = Location(self.path, mark.line + 1, mark.column + 1)
             result[key] = self.value(value_node, child)
         return result
 

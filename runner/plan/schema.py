@@ -1,8 +1,10 @@
-"""The plan JSON Schema: packaged text, one compiled validator, findings located at the node.
+"""The plan JSON Schema: packaged text, a compiled check, findings located at the node.
 
 ``schemas/plan.schema.json`` (for editors) and ``runner/data/plan.schema.json`` (packaged) are the
-same bytes; a test keeps them so.  jsonschema's errors are turned into one human sentence per
-mistake by ``runner.plan.messages``.
+same bytes; a test keeps them so.  A document is first put to the schema compiled into plain
+predicates (``runner.plan.fastcheck``, built once per process on first use); only a document it
+rejects is handed to jsonschema, whose errors ``runner.plan.messages`` turns into one human
+sentence per mistake.  So a valid plan never imports jsonschema.
 """
 
 from __future__ import annotations
@@ -10,23 +12,28 @@ from __future__ import annotations
 import functools
 import json
 from decimal import Decimal
-from importlib import resources
-from typing import Any, cast
-
-from jsonschema import validators
-from jsonschema.protocols import Validator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from runner.findings import Finding
+from runner.plan.fastcheck import Check, Unsupported, compile_schema
 from runner.plan.load import Document
-from runner.plan.messages import Explained, explain
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 SCHEMA_ID = "https://bitmart-runner.dev/schemas/plan-v1.json"
 SCHEMA_VERSION = 1  # the plan file's `version:` this schema describes (`--version` shows it)
 # a mistake already named as an unknown key makes these at the same place redundant noise
 _IMPLIED_BY_UNKNOWN_KEY = {"missing-key", "step-kind", "size-or-notional", "tp-or-sl"}
+_PACKAGED = Path(__file__).resolve().parent.parent / "data" / "plan.schema.json"
 
 
 def schema_text() -> str:
+    if _PACKAGED.is_file():  # the usual install: a plain file, no importlib.resources needed
+        return _PACKAGED.read_text("utf-8")
+    from importlib import resources
+
     return resources.files("runner").joinpath("data/plan.schema.json").read_text("utf-8")
 
 
@@ -46,14 +53,35 @@ def _is_integer(_: object, instance: object) -> bool:
 
 @functools.cache
 def validator() -> Validator:
+    from jsonschema import validators
+
     base = validators.validator_for(schema())
     checker = base.TYPE_CHECKER.redefine("integer", _is_integer)
     cls = validators.extend(base, type_checker=checker)  # type: ignore[no-untyped-call]
-    return cast(Validator, cls(schema()))
+    return cast("Validator", cls(schema()))
+
+
+@functools.cache
+def fast_check() -> Check | None:
+    """The compiled check, or None when the schema uses what it does not implement."""
+    try:
+        return compile_schema(schema())
+    except Unsupported:
+        return None
 
 
 def schema_findings(document: Document) -> list[Finding]:
     """One finding per mistake, ordered by position in the file."""
+    check = fast_check()
+    if check is not None and check(document.data):
+        return []
+    return explain_errors(document)
+
+
+def explain_errors(document: Document) -> list[Finding]:
+    """jsonschema's account of every mistake, as findings."""
+    from runner.plan.messages import Explained, explain
+
     defs = schema()["$defs"]
     names = {id(value): name for name, value in defs.items()}
     explained: list[Explained] = []

@@ -39,6 +39,8 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "valid": not result.has_errors,
         "changes": result.has_changes and not result.has_errors,
         "summary": result.counts(),
+        # fee rates reused from the runner home: symbol -> seconds since they were read
+        "fee_tier_age_seconds": dict(sorted(result.fee_ages.items())),
         "steps": [
             {
                 "index": step.index + 1,

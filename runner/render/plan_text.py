@@ -115,6 +115,21 @@ def summary_line(result: PlanResult) -> str:
     )
 
 
+def fee_tier_lines(result: PlanResult) -> list[str]:
+    """Where the fee rates behind the estimates came from, when not from this run's reads."""
+    return [
+        f"Fee rates for {symbol}: from the runner home, read {_age(age)} ago "
+        "(kept for up to 1 h; fee tiers change rarely)"
+        for symbol, age in sorted(result.fee_ages.items())
+    ]
+
+
+def _age(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} s"
+    return f"{seconds // 60} min"
+
+
 def render_plan(result: PlanResult, style: Style) -> str:
     lines = [
         style(f"bitmart-runner plan: {result.name} ({result.path}) on {result.target}", "bold"),
@@ -128,6 +143,7 @@ def render_plan(result: PlanResult, style: Style) -> str:
         lines.extend(finding_lines(finding, style))
     if result.findings:
         lines.append("")
+    lines.extend(style(line, "dim") for line in fee_tier_lines(result))
     if result.has_errors:
         errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
         lines.append(

@@ -164,3 +164,24 @@ def test_validate_never_loads_network_or_exchange_code(repo: Path) -> None:
     )
     assert done.stdout.splitlines()[-1] == "0 []", done.stderr
     assert "1 file checked, 0 invalid, 0 errors" in done.stdout
+
+
+def _modules_after_validating(repo: Path, plan: Path) -> str:
+    probe = (
+        "import sys\n"
+        "from runner.plan import validate_file\n"
+        "plan, findings = validate_file(sys.argv[1])\n"
+        "print(plan is not None, len(findings), 'jsonschema' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(plan)], capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() or done.stderr
+
+
+def test_validating_a_valid_plan_imports_no_jsonschema(repo: Path) -> None:
+    # jsonschema only explains a plan the compiled check rejects; a valid plan never pays for it
+    valid = repo / "plans" / "examples" / "btc-long.yaml"
+    assert _modules_after_validating(repo, valid) == "True 0 False"
+    invalid = repo / "tests" / "plans" / "bad" / "unknown-key.yaml"
+    assert _modules_after_validating(repo, invalid) == "False 1 True"

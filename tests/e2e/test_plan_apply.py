@@ -161,9 +161,10 @@ def test_status_shows_what_apply_did(runner_cli: Cli) -> None:
 def test_runs_back_to_back_wait_instead_of_collecting_429s(
     runner_cli: Cli, fake_time: FakeTime
 ) -> None:
-    # trade-fee-rate allows 2 calls per 2 s; each plan reads it once.  Every run below starts
-    # with an empty in-process limiter, as a new process would: only the saved windows help.
-    for _ in range(4):
+    # position-v2 allows 6 calls per 2 s; each plan reads it once (the fee rates come from the
+    # runner home after the first run).  Every run below starts with an empty in-process
+    # limiter, as a new process would: only the saved windows help.
+    for _ in range(8):
         SHARED.clear()
         assert runner_cli.run("plan", str(BTC_LONG)).code == ExitCode.OK
     assert [e.path for e in runner_cli.server.request_log() if e.status == 429] == []

@@ -25,6 +25,7 @@ class FakePort:
     transfers: list[TransferFact] = field(default_factory=list)
     clock_ms: int = 1_000_000
     reads: int = 0
+    rounds: list[tuple[str, ...]] = field(default_factory=list)  # history looked up per round
 
     def now_ms(self) -> int:
         self.clock_ms += 10
@@ -158,6 +159,12 @@ class FakePort:
     def find_order(self, symbol: str, client_order_id: str) -> OrderFact | None:
         order = self.orders.get(client_order_id)
         return order if order is not None and order.symbol == symbol else None
+
+    def read_round(
+        self, symbols: Sequence[str], history: Sequence[tuple[str, str]]
+    ) -> tuple[Snapshot, dict[str, OrderFact | None]]:
+        self.rounds.append(tuple(cid for _, cid in history))
+        return self.snapshot(symbols), {cid: self.find_order(sym, cid) for sym, cid in history}
 
     def transfers_since(self, since_ms: int) -> Sequence[TransferFact]:
         return [t for t in self.transfers if t.time_ms >= since_ms]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from runner.compiler.actions import OrderIds, SubmitOrder
 from runner.compiler.compile import compile_plan
+from runner.exchange.requests import request_for
 from runner.execute.executor import ApplyReport, Executor, Status
 from runner.execute.journal import Journal, read_journal
 from tests.compiler.fixtures import snapshot
@@ -129,3 +130,35 @@ def test_interrupt_stops_further_writes_and_reports(tmp_path: Path) -> None:
     assert port.sends_to(ORDER) == []
     assert [o.status for o in report.outcomes] == [Status.APPLIED, Status.NOT_RUN]
     assert json.dumps([r["event"] for r in read_journal(path).records]).count("interrupted") == 1
+
+
+def test_the_relative_stop_read_is_the_verification_read_when_nothing_moves(
+    tmp_path: Path,
+) -> None:
+    # the market fills at the estimate (67000): one read round after the last write, holding
+    # the snapshot and the order's history lookup; no second snapshot, no lookup on its own
+    port = FakePort(snapshot(), fill_price=D(67000))
+    report, _ = run(tmp_path, port)
+    assert report.complete
+    assert [request_for(a).path for a in port.sent] == [TRANSFER, ORDER]
+    assert port.reads == 1
+    (order,) = port.sends_to(ORDER)
+    assert isinstance(order, SubmitOrder)
+    assert port.rounds == [(order.cid,)]
+
+
+def test_a_stop_that_has_to_move_costs_one_write_and_one_read_more(tmp_path: Path) -> None:
+    port = FakePort(snapshot(), fill_price=D(66000))
+    report, _ = run(tmp_path, port)
+    assert report.complete
+    assert [request_for(a).path for a in port.sent] == [
+        TRANSFER,
+        ORDER,
+        "/contract/private/modify-tp-sl-order",
+    ]
+    # the round that found the fill, then the one that verifies the move; the order was
+    # found by the first, so the second looks nothing up again
+    assert port.reads == 2
+    (order,) = port.sends_to(ORDER)
+    assert isinstance(order, SubmitOrder)
+    assert port.rounds == [(order.cid,), ()]
