@@ -24,7 +24,7 @@ from runner.compiler.snapshot import Snapshot, fingerprint
 from runner.compiler.snapshot import from_jsonable as snapshot_from_json
 from runner.compiler.snapshot import to_jsonable as snapshot_to_json
 from runner.domain import Margin, Mode, PosSide, PriceSource
-from runner.errors import PlanInvalid, SavedPlanStale
+from runner.errors import PlanInvalid, SavedPlanStale, UsageError
 
 KIND = "bitmart-runner-saved-plan"
 FORMAT_VERSION = 1
@@ -101,6 +101,27 @@ def _decode(name: str, type_text: str, raw: Any) -> Any:
     return raw
 
 
+def check_out_path(path: Path) -> None:
+    """`plan --out` writes only a new file or over an earlier saved plan, never over anything
+    else (the plan YAML itself, a config file, a directory)."""
+    if not path.exists() and not path.is_symlink():
+        return
+    if path.is_file() and not path.is_symlink() and _is_saved_plan_file(path):
+        return
+    raise UsageError(
+        f"refusing to overwrite {path}: it exists and is not a saved plan",
+        hint="choose a new file name for --out (e.g. plan.json)",
+    )
+
+
+def _is_saved_plan_file(path: Path) -> bool:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(document, dict) and document.get("kind") == KIND
+
+
 def write_saved_plan(
     path: Path,
     result: PlanResult,
@@ -122,6 +143,7 @@ def write_saved_plan(
         "actions": [action_to_json(a) for a in result.actions],
         "predicted": snapshot_to_json(result.predicted),
     }
+    check_out_path(path)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, path)  # never a half-written saved plan

@@ -22,11 +22,18 @@ from runner.render.style import Style
 from runner.session import open_session
 
 
+def _ask(text: str) -> str:
+    """One line from stdin; EOFError at end of input (click.prompt would call that an Abort,
+    the same as Ctrl-C, and end of input is "not confirmed", not "interrupted")."""
+    click.echo(text, err=True, nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\r\n")
+
+
 def _terminal_prompt() -> Prompt:
-    return Prompt(
-        is_terminal=lambda: sys.stdin.isatty(),
-        ask=lambda text: click.prompt(text, default="", show_default=False, err=True),
-    )
+    return Prompt(is_terminal=lambda: sys.stdin.isatty(), ask=_ask)
 
 
 def _shower(style: Style, as_json: bool, quiet: bool) -> Callable[[Prepared], None]:

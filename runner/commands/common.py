@@ -22,15 +22,14 @@ def exchange_options(func: F) -> F:
     func = click.option(
         "--base-url",
         default=None,
-        envvar="BITMART_BASE_URL",
-        help="Any BitMart-compatible server, e.g. one started by `bitmart-runner sim serve`.",
+        help="Any BitMart-compatible server, e.g. one started by `bitmart-runner sim serve` "
+        "(or BITMART_BASE_URL; giving it with --exchange/BITMART_EXCHANGE is an error).",
     )(func)
     func = click.option(
         "--exchange",
         type=click.Choice(["paper", "demo", "live"], case_sensitive=False),
         default=None,
-        envvar="BITMART_EXCHANGE",
-        help="paper (default, built-in simulator), demo or live.",
+        help="paper (default, built-in simulator), demo or live (or BITMART_EXCHANGE).",
     )(func)
     return func
 

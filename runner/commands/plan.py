@@ -17,7 +17,7 @@ from runner.execute.registry import load_plan_orders
 from runner.render.findings import github_lines
 from runner.render.plan_json import plan_document
 from runner.render.plan_text import render_plan
-from runner.saved_plan import write_saved_plan
+from runner.saved_plan import check_out_path, write_saved_plan
 from runner.session import Session, local_now, open_session
 
 
@@ -56,6 +56,8 @@ def plan(
 ) -> None:
     """Show what `apply` would change. Never sends a write request."""
     fmt = "json" if as_json else (fmt or "text")
+    if out is not None:
+        check_out_path(out)  # before reading anything: never a diff that cannot be saved
     session = open_session(exchange, base_url, env_file, no_color=no_color or fmt != "text")
     try:
         loaded = pipeline.load(plan_file, session.target)

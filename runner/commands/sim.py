@@ -151,7 +151,7 @@ def _is_loopback_host(host: str) -> bool:
 # -- control commands -----------------------------------------------------------------------------
 def _session(base_url: str | None) -> tuple[requests.Session, str]:
     if base_url:
-        target = resolve_target(None, base_url)  # same URL rules as every other command
+        target = resolve_target(None, base_url, environ={})  # same URL rules as every other command
         return requests.Session(), target.base_url
     from runner.sim.adapter import paper_session
 

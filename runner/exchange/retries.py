@@ -49,7 +49,7 @@ def server_side(exc: ExchangeError) -> bool:
 
 
 def _retryable_read(exc: ExchangeError) -> bool:
-    if isinstance(exc, Banned):
+    if isinstance(exc, Banned | LocalFailure):
         return False  # facts 6.4: after a 418 stop sending
     if isinstance(exc, NetworkError | CloudflareBlocked | RateLimited):
         return True
@@ -65,13 +65,27 @@ def _ambiguous_write(exc: ExchangeError) -> bool:
     return server_side(exc)
 
 
+# requests refuses these before it opens a connection: nothing left, and trying again cannot help
+_LOCAL_FAILURES: tuple[type[requests.RequestException], ...] = (
+    requests.exceptions.InvalidHeader,
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.URLRequired,
+)
+
+
+class LocalFailure(NetworkError):
+    """The request could not even be built (a header or URL requests refuses): never sent."""
+
+
 def never_sent(exc: requests.RequestException) -> bool:
     """True when the connection could not be established, so no byte of the request left.
 
     A connect timeout or a refused/unresolvable connection qualifies; a read timeout, a reset or
     a dropped connection does not (the server may have received and performed the request).
     """
-    if isinstance(exc, requests.ConnectTimeout):
+    if isinstance(exc, (requests.ConnectTimeout, *_LOCAL_FAILURES)):
         return True
     if not isinstance(exc, requests.ConnectionError) or isinstance(exc, requests.Timeout):
         return False
@@ -104,6 +118,8 @@ def _read_once(
 ) -> Answer:
     try:
         response = core.send(endpoint, query=query, body=body)
+    except _LOCAL_FAILURES as exc:
+        raise LocalFailure(endpoint.path, core.describe(exc), sent=False) from None
     except requests.RequestException as exc:
         raise NetworkError(endpoint.path, core.describe(exc), sent=not never_sent(exc)) from None
     return core.interpret(endpoint, response)
@@ -141,6 +157,8 @@ def _send_write(core: HttpCore, endpoint: Endpoint, body: bytes) -> requests.Res
     """The response, or None when the connection could not even be established."""
     try:
         return core.send(endpoint, body=body)
+    except _LOCAL_FAILURES as exc:
+        raise LocalFailure(endpoint.path, core.describe(exc), sent=False) from None
     except requests.RequestException as exc:
         if never_sent(exc):
             log.debug("%s not sent: %s", endpoint.path, type(exc).__name__)

@@ -49,10 +49,14 @@ class Redactor:
         hidden = (creds.secret, creds.memo) if creds is not None else ()
         # The paper exchange's built-in values are public constants, and "paper" is a common word.
         self._hidden = tuple(v for v in hidden if v and v not in (PAPER_SECRET, PAPER_MEMO))
+        # the key may be shown, but only masked (an error quoting a header would show it whole)
+        self._key = (creds.key, creds.masked_key) if creds is not None and creds.key else None
 
     def __call__(self, text: str) -> str:
         for value in self._hidden:
             text = text.replace(value, "***")
+        if self._key is not None and len(self._key[0]) >= 4:
+            text = text.replace(self._key[0], self._key[1])
         return text
 
 
