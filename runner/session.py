@@ -81,6 +81,7 @@ class Session:
     creds: Credentials | None
     home: Path
     style: Style
+    quiet: bool = False  # apply --quiet: no "waiting ... rate limit" lines (cron mails stay empty)
 
     @property
     def account_id(self) -> str:
@@ -107,7 +108,7 @@ class Session:
         policy = retry_policy()
         with (
             self._shared_limits(policy),
-            open_read_client(self.target, self.creds, notify=notify, retry=policy) as client,
+            open_read_client(self.target, self.creds, notify=self.notify, retry=policy) as client,
         ):
             yield client
 
@@ -118,9 +119,30 @@ class Session:
         policy = retry_policy()
         with (
             self._shared_limits(policy),
-            open_trade_client(self.target, self.creds, notify=notify, retry=policy) as client,
+            open_trade_client(self.target, self.creds, notify=self.notify, retry=policy) as client,
         ):
             yield client
+
+    def _set_aside(self, path: Path) -> None:
+        """A damaged rate-limit file is moved out of the way (kept for a bug report) and rebuilt
+        from the exchange's replies during this run."""
+        aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+        try:
+            os.replace(path, aside)
+        except OSError as exc:
+            from runner.errors import RunnerHomeBroken
+
+            raise RunnerHomeBroken(
+                f"the rate-limit file {path} is damaged and cannot be moved aside: {exc.strerror}",
+                hint=f"remove {path} (it is rebuilt from the exchange's replies)",
+            ) from None
+        self.notify(f"warning: {path} was damaged; set aside as {aside.name} and rebuilt")
+
+    def notify(self, line: str) -> None:
+        """Progress lines; under --quiet the client's "waiting N s" lines are dropped."""
+        if self.quiet and line.startswith("waiting "):
+            return
+        notify(line)
 
     @contextmanager
     def _shared_limits(self, policy: RetryPolicy) -> Iterator[None]:
@@ -133,9 +155,14 @@ class Session:
             return
         path = self.home / "ratelimits" / f"{self.account_id}.json"
         # first run, or unreadable: the exchange's headers and 429 handling still protect
-        with suppress(OSError, ValueError):
+        saved: object = None
+        with suppress(OSError, ValueError, RecursionError):
             saved = json.loads(path.read_text("utf-8"))
-            SHARED.restore(saved, now=policy.clock(), wall_s=_wall_s(policy))
+        if path.exists() and not (
+            isinstance(saved, dict)
+            and SHARED.restore(saved, now=policy.clock(), wall_s=_wall_s(policy))
+        ):
+            self._set_aside(path)
         try:
             yield
         finally:

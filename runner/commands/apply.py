@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable
@@ -89,6 +90,7 @@ def apply(
 ) -> None:
     """Apply a plan file (or a saved plan from `plan --out`) after you type CONFIRM."""
     session = open_session(exchange, base_url, env_file, no_color=no_color or as_json)
+    session = dataclasses.replace(session, quiet=quiet)
     run = ApplyRun(
         session,
         plan_file,

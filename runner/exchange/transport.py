@@ -22,7 +22,7 @@ from runner.config import PAPER_MEMO, PAPER_SECRET, Credentials, Target
 from runner.exchange.clock import ExchangeClock
 from runner.exchange.endpoints import Endpoint, Host
 from runner.exchange.errors import NotSupported
-from runner.exchange.limits import Key, LimiterRegistry, parse_rate_headers
+from runner.exchange.limits import MAX_WAIT_S, Key, LimiterRegistry, parse_rate_headers
 from runner.exchange.policy import RetryPolicy
 from runner.exchange.retries import run_read, run_write, sync_clock
 from runner.exchange.signing import Auth, auth_headers, base_headers
@@ -97,6 +97,9 @@ class HttpCore:
     def wait(self, seconds: float, reason: str) -> None:
         if seconds <= 0:
             return
+        if seconds > self.policy.max_wait_s:  # never trust a reply to set an unbounded wait
+            reason = f"{reason}; capped at {self.policy.max_wait_s:g} s (asked for {seconds:.3g} s)"
+            seconds = self.policy.max_wait_s
         if seconds > self.policy.notify_after_s:
             self.announce(f"waiting {seconds:.1f} s: {reason}")
         self.policy.sleep(seconds)
@@ -117,6 +120,7 @@ class HttpCore:
             return
 
         def on_wait(seconds: float) -> None:
+            seconds = min(seconds, MAX_WAIT_S)
             if seconds > self.policy.notify_after_s:
                 self.announce(
                     f"waiting {seconds:.1f} s: rate limit of {endpoint.path} "

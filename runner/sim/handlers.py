@@ -27,7 +27,7 @@ from runner.sim.envelope import (
 )
 from runner.sim.errors import ApiError
 from runner.sim.facade import Backend, Exchange, error_fields
-from runner.sim.faults import FaultBook, FaultRule
+from runner.sim.faults import HOSTILE_FAULTS, FaultBook, FaultRule, hostile_reply
 from runner.sim.host import BackendHost
 from runner.sim.ratelimit import RateLimiter, Verdict
 from runner.sim.routes import UNROUTED_LIMIT, LimitTarget, Route, lookup
@@ -165,6 +165,11 @@ class SimHandler:
         if fault.fault == "drop_after_commit":
             assert performed is not None
             performed.reply = replace(performed.reply, fault=fault.fault)
+            return performed
+        if performed is not None and fault.fault in HOSTILE_FAULTS:
+            if fault.fault == "late_reply":
+                self._sleep(fault.delay_ms / 1000)  # committed; the answer comes too late
+            performed.reply = hostile_reply(fault, performed.reply)
             return performed
         faulted = self._fault_outcome(fault, method, path, client_ip)
         if performed is not None:  # a 500 after commit: the log keeps the order's client id
