@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -82,6 +83,13 @@ class Session:
     home: Path
     style: Style
     quiet: bool = False  # apply --quiet: no "waiting ... rate limit" lines (cron mails stay empty)
+    timeout_s: float | None = None  # --timeout: total time limit of each request (None: default)
+
+    def _policy(self) -> RetryPolicy:
+        policy = retry_policy()
+        if self.timeout_s is None:
+            return policy
+        return dataclasses.replace(policy, total_timeout_s=self.timeout_s)
 
     @property
     def account_id(self) -> str:
@@ -105,7 +113,7 @@ class Session:
     def reader(self) -> Iterator[ReadClient]:
         from runner.exchange import open_read_client
 
-        policy = retry_policy()
+        policy = self._policy()
         with (
             self._shared_limits(policy),
             open_read_client(self.target, self.creds, notify=self.notify, retry=policy) as client,
@@ -116,7 +124,7 @@ class Session:
     def trader(self) -> Iterator[TradeClient]:
         from runner.exchange import open_trade_client
 
-        policy = retry_policy()
+        policy = self._policy()
         with (
             self._shared_limits(policy),
             open_trade_client(self.target, self.creds, notify=self.notify, retry=policy) as client,

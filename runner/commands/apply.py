@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from runner import DISCLAIMER
-from runner.commands.common import exchange_options, output_options
+from runner.commands.common import exchange_options, output_options, timeout_option
 from runner.commands.findings_out import emit_rejection
 from runner.execute.consent import Prompt
 from runner.execute.flow import ApplyRun, Prepared
@@ -77,6 +77,7 @@ def _has_errors(prepared: Prepared) -> bool:
 )
 @exchange_options
 @output_options
+@timeout_option
 def apply(
     plan_file: Path,
     yes: bool,
@@ -87,10 +88,11 @@ def apply(
     env_file: Path | None,
     as_json: bool,
     no_color: bool,
+    timeout_s: float,
 ) -> None:
     """Apply a plan file (or a saved plan from `plan --out`) after you type CONFIRM."""
     session = open_session(exchange, base_url, env_file, no_color=no_color or as_json)
-    session = dataclasses.replace(session, quiet=quiet)
+    session = dataclasses.replace(session, quiet=quiet, timeout_s=timeout_s)
     run = ApplyRun(
         session,
         plan_file,

@@ -41,3 +41,19 @@ def output_options(func: F) -> F:
         func
     )
     return func
+
+
+DEFAULT_TIMEOUT_S = 30.0
+
+
+def timeout_option(func: F) -> F:
+    """--timeout: the total time limit of each request to the exchange (plan and apply)."""
+    return click.option(
+        "--timeout",
+        "timeout_s",
+        type=click.FloatRange(min=1, max=600),
+        default=DEFAULT_TIMEOUT_S,
+        show_default=True,
+        help="Seconds each request to the exchange may take in total (connection, headers and "
+        "body); a slower reply is a network error.",
+    )(func)

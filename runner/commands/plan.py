@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import click
 
 from runner import pipeline
-from runner.commands.common import exchange_options, output_options
+from runner.commands.common import exchange_options, output_options, timeout_option
 from runner.commands.findings_out import emit_rejection
 from runner.compiler.result import PlanResult
 from runner.errors import ExitCode
@@ -43,6 +44,7 @@ from runner.session import Session, local_now, open_session
 )
 @exchange_options
 @output_options
+@timeout_option
 def plan(
     plan_file: Path,
     out: Path | None,
@@ -53,12 +55,14 @@ def plan(
     env_file: Path | None,
     as_json: bool,
     no_color: bool,
+    timeout_s: float,
 ) -> None:
     """Show what `apply` would change. Never sends a write request."""
     fmt = "json" if as_json else (fmt or "text")
     if out is not None:
         check_out_path(out)  # before reading anything: never a diff that cannot be saved
     session = open_session(exchange, base_url, env_file, no_color=no_color or fmt != "text")
+    session = dataclasses.replace(session, timeout_s=timeout_s)
     try:
         loaded = pipeline.load(plan_file, session.target)
     except pipeline.PlanRejected as exc:

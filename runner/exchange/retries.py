@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
+from runner.exchange.deadline import DeadlineExceeded
 from runner.exchange.endpoints import SYSTEM_TIME, Endpoint
 from runner.exchange.errors import (
     ApiError,
@@ -49,7 +50,7 @@ def server_side(exc: ExchangeError) -> bool:
 
 
 def _retryable_read(exc: ExchangeError) -> bool:
-    if isinstance(exc, Banned | LocalFailure):
+    if isinstance(exc, Banned | LocalFailure | TooSlow):
         return False  # facts 6.4: after a 418 stop sending
     if isinstance(exc, NetworkError | CloudflareBlocked | RateLimited):
         return True
@@ -77,6 +78,11 @@ _LOCAL_FAILURES: tuple[type[requests.RequestException], ...] = (
 
 class LocalFailure(NetworkError):
     """The request could not even be built (a header or URL requests refuses): never sent."""
+
+
+class TooSlow(NetworkError):
+    """The reply did not complete within the total time limit; trying again would only spend
+    that time again (the user chose it with --timeout)."""
 
 
 def never_sent(exc: requests.RequestException) -> bool:
@@ -120,6 +126,8 @@ def _read_once(
         response = core.send(endpoint, query=query, body=body)
     except _LOCAL_FAILURES as exc:
         raise LocalFailure(endpoint.path, core.describe(exc), sent=False) from None
+    except DeadlineExceeded as exc:
+        raise TooSlow(endpoint.path, str(exc), sent=True) from None
     except requests.RequestException as exc:
         raise NetworkError(endpoint.path, core.describe(exc), sent=not never_sent(exc)) from None
     return core.interpret(endpoint, response)

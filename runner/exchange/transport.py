@@ -15,11 +15,11 @@ import logging
 from collections.abc import Callable, Mapping
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from runner.config import PAPER_MEMO, PAPER_SECRET, Credentials, Target
 from runner.exchange.clock import ExchangeClock
+from runner.exchange.deadline import Deadline, DeadlineAdapter, DeadlineExceeded, within
 from runner.exchange.endpoints import Endpoint, Host
 from runner.exchange.errors import NotSupported
 from runner.exchange.limits import MAX_WAIT_S, Key, LimiterRegistry, parse_rate_headers
@@ -36,7 +36,7 @@ QueryValue = str | int | None
 def new_session() -> requests.Session:
     """A keep-alive session whose adapters never retry on their own (no silent re-sends)."""
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=Retry(total=0, read=False, redirect=False))
+    adapter = DeadlineAdapter(max_retries=Retry(total=0, read=False, redirect=False))
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
@@ -171,16 +171,22 @@ class HttpCore:
         self._throttle(endpoint)
         headers = self._headers(endpoint, body or b"")
         try:
-            response = self.session.request(
-                endpoint.method,
-                url,
-                params=_query(query),
-                data=body,
-                headers=headers,
-                timeout=self.policy.timeout,
-                allow_redirects=False,
-            )
+            with within(Deadline(self.policy.total_timeout_s)) as deadline:
+                response = self.session.request(
+                    endpoint.method,
+                    url,
+                    params=_query(query),
+                    data=body,
+                    headers=headers,
+                    timeout=self.policy.timeout,
+                    allow_redirects=False,
+                )
         except requests.RequestException as exc:
+            if deadline.expired:
+                raise DeadlineExceeded(
+                    f"no complete reply within {self.policy.total_timeout_s:g} s "
+                    "(the total time limit per request, --timeout)"
+                ) from None
             log.debug(
                 "%s %s failed: %s (key %s)",
                 endpoint.method,
