@@ -71,7 +71,9 @@ def action_to_json(action: act.Action) -> dict[str, Any]:
     return {"type": type(action).__name__, **data}
 
 
-def action_from_json(data: Mapping[str, Any]) -> act.Action:
+def action_from_json(data: object) -> act.Action:
+    if not isinstance(data, Mapping):
+        raise ValueError(f"an action must be an object, got {type(data).__name__}")
     cls = _ACTION_TYPES.get(str(data.get("type")))
     if cls is None:
         raise ValueError(f"unknown action type {data.get('type')!r}")
@@ -92,13 +94,29 @@ def _decode(name: str, type_text: str, raw: Any) -> Any:
     if "Protection" in type_text:
         percent = raw.get("percent")
         return act.Protection(
-            Decimal(raw["trigger"]),
+            _finite("trigger", raw["trigger"]),
             PriceSource(raw["source"]),
-            None if percent is None else Decimal(percent),
+            None if percent is None else _finite("percent", percent),
         )
     if "Decimal" in type_text:
-        return Decimal(str(raw))
+        return _finite(name, raw)
     return raw
+
+
+def _finite(name: str, raw: Any) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        raise ValueError(f"{name} must be a decimal string")
+    value = Decimal(str(raw))  # InvalidOperation is a ValueError
+    if not value.is_finite():
+        raise ValueError(f"{name} is not a finite number ({raw})")
+    return value
+
+
+def _aware(name: str, raw: Any) -> datetime:
+    value = datetime.fromisoformat(str(raw))
+    if value.tzinfo is None:
+        raise ValueError(f"{name} has no time zone ({raw})")
+    return value
 
 
 def check_out_path(path: Path) -> None:
@@ -159,7 +177,7 @@ class SavedPlan:
         self.plan_path: str = document["plan"]["path"]
         self.target: str = document["target"]
         self.fingerprint: str = document["fingerprint"]
-        self.expires_at = datetime.fromisoformat(document["expires_at"])
+        self.expires_at = _aware("expires_at", document["expires_at"])
         self.facts: Snapshot = snapshot_from_json(document["facts"])
         self.actions: tuple[act.Action, ...] = tuple(
             action_from_json(a) for a in document["actions"]
@@ -215,7 +233,7 @@ def load_saved_plan(path: Path) -> SavedPlan:
         )
     try:
         return SavedPlan(document, path)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise PlanInvalid(f"{path}: damaged saved plan ({exc})") from None
 
 

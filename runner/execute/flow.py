@@ -22,7 +22,14 @@ from runner.exchange import TradeClient
 from runner.execute.client_port import ClientPort
 from runner.execute.consent import Prompt, consent
 from runner.execute.executor import ApplyReport, Executor
-from runner.execute.journal import Journal, new_run_id, read_journal, unfinished_journals
+from runner.execute.home import check_home, home_errors
+from runner.execute.journal import (
+    Journal,
+    journal_dir,
+    new_run_id,
+    read_journal,
+    unfinished_journals,
+)
 from runner.execute.lock import AccountLock, lock_path
 from runner.execute.registry import load_plan_orders, record_plan_orders
 from runner.execute.resume import Resume, already_applied, close_out, inspect
@@ -117,7 +124,12 @@ class ApplyRun:
         lock = AccountLock(
             lock_path(s.home, s.account_id), self.run_id, timeout=self.lock_timeout, notify=notify
         )
-        with lock, s.trader() as client:
+        check_home(
+            s.home,
+            folders=(journal_dir(s.home, s.account_id), lock.path.parent),
+            files=(lock.path,),
+        )
+        with home_errors(s.home), lock, s.trader() as client:
             journals = unfinished_journals(s.home, s.account_id)
             plan_hash = loaded.intents.plan_hash if loaded else ""
             resume = inspect(journals, plan_hash)
