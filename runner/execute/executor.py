@@ -38,6 +38,7 @@ from runner.saved_plan import action_to_json
 class Status(StrEnum):
     APPLIED = "applied"
     FAILED = "failed"
+    UNKNOWN = "outcome unknown"  # in flight when the run was interrupted
     NOT_RUN = "not run"
 
 
@@ -109,6 +110,7 @@ class Executor:
             t.order_id for t in start.trigger_orders if t.kind is TriggerKind.PLAN
         }
         self._claimed_transfers: set[str] = set()
+        self._in_flight: tuple[int, act.Action] | None = None  # intent journaled, no answer yet
         # TP/SL order id -> the side of the position it protects (its closing side says which)
         self._protects = {
             t.order_id: PosSide.LONG if t.side_code == 3 else PosSide.SHORT
@@ -134,8 +136,25 @@ class Executor:
                     outcomes.append(self._apply_one(number, total, follow_up))
         except KeyboardInterrupt:
             interrupted = True
-            self.journal.record("interrupted", after=len(outcomes))
+            in_flight = self._in_flight
+            self.journal.record(
+                "interrupted",
+                after=len(outcomes),
+                in_flight=None if in_flight is None else in_flight[0],
+            )
             self.emit("interrupted: no further writes are sent")
+            if in_flight is not None:
+                # the request may have reached the exchange: not "not run", and the journal keeps
+                # its intent without an answer, so the next apply asks the exchange first
+                outcomes.append(
+                    Outcome(
+                        in_flight[0],
+                        in_flight[1],
+                        Status.UNKNOWN,
+                        "interrupted while it was in flight: it may have been applied; the next "
+                        "apply checks the exchange before sending anything",
+                    )
+                )
         done = {o.number for o in outcomes}
         for number, action in enumerate(actions, 1):
             if number not in done:
@@ -186,14 +205,17 @@ class Executor:
             client_order_id=action.client_order_id,
         )
         self.emit(f"step {number}/{total}: {action.summary}")
+        self._in_flight = (number, action)  # from here the request may be on its way
         try:
             sent, detail = self._send_exactly_once(action, before)
         except _StepFailed as failure:
+            self._in_flight = None
             self.journal.record("failed", number=number, detail=failure.detail, trace=failure.trace)
             self.emit(f"  failed: {failure.detail}")
             return Outcome(
                 number, action, Status.FAILED, failure.detail, failure.trace, self.clock()
             )
+        self._in_flight = None
         if isinstance(action, act.SubmitPlanOrder) and sent is not None and sent.order_id:
             self._plan_order_ids.add(sent.order_id)
         trace = sent.trace if sent else None

@@ -33,6 +33,7 @@ from runner.execute.journal import (
 from runner.execute.lock import AccountLock, lock_path
 from runner.execute.registry import load_plan_orders, record_plan_orders
 from runner.execute.resume import Resume, already_applied, close_out, inspect
+from runner.execute.signals import terminate_as_interrupt
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.session import Session, local_now, notify
 
@@ -132,7 +133,7 @@ class ApplyRun:
         with home_errors(s.home), lock, s.trader() as client:
             journals = unfinished_journals(s.home, s.account_id)
             plan_hash = loaded.intents.plan_hash if loaded else ""
-            resume = inspect(journals, plan_hash)
+            resume = inspect(journals, plan_hash, loaded.intents.name if loaded else None)
             if journals:
                 self.emit(
                     f"found {len(journals)} unfinished run(s) on this account "
@@ -189,11 +190,15 @@ class ApplyRun:
                 emit=self.emit,
                 sleep=policy.sleep,  # the same waits (and test seam) as the client
             )
-            report = executor.run(to_run)
+            with terminate_as_interrupt():
+                report = executor.run(to_run)
             placed = inspect([read_journal(journal.path)], prepared.plan_hash).plan_orders
             record_plan_orders(s.home, s.account_id, prepared.name, placed)
             code = _exit_code(report)
-            journal.record("run_end", outcome=code.name.lower(), exit_code=int(code))
+            # Only a complete run is closed.  A stopped or interrupted one stays unfinished, so
+            # the next apply skips what it did and asks the exchange about what was in flight.
+            event = "run_end" if code is ExitCode.OK else "run_stopped"
+            journal.record(event, outcome=code.name.lower(), exit_code=int(code))
         return Finished(code, report, prepared, tuple(skipped))
 
     def _skip_done(

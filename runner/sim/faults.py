@@ -25,6 +25,7 @@ FAULT_KINDS = frozenset(
         "rewrite_field",  # perform, then set every `field` in the reply's data to `value`
         "raw_body",  # perform, then answer HTTP 200 with `body` (any text) instead
         "rate_headers",  # perform, then answer with these X-BM-RateLimit-* `headers`
+        "reject",  # not performed: a definite BitMart error `code` (default 40027), HTTP 400
     }
 )
 # Faults that still perform the request; they change only what the client gets back.
@@ -34,6 +35,8 @@ _PERFORMING = frozenset(
 )
 _EXTRA_FIELDS = {"field": "rewrite_field", "value": "rewrite_field", "body": "raw_body"}
 _EXTRA_FIELDS["headers"] = "rate_headers"
+_EXTRA_FIELDS["code"] = "reject"
+DEFAULT_REJECT_CODE = 40027
 ANY_PATH = "*"
 DEFAULT_DELAY_MS = 1000
 MAX_DELAY_MS = 600_000
@@ -52,6 +55,7 @@ class FaultRule:
     value: Any = None  # rewrite_field: its new value (any JSON)
     body: str | None = None  # raw_body: the text sent instead of the reply
     headers: dict[str, str] | None = None  # rate_headers: header name -> value
+    code: int = DEFAULT_REJECT_CODE  # reject: the error code answered
 
     @property
     def performs_request(self) -> bool:
@@ -144,6 +148,8 @@ def _hostile_fields(fault: str, raw: Mapping[str, Any]) -> dict[str, Any]:
         ):
             raise ControlError("rate_headers needs 'headers': {X-BM-RateLimit-*: text}")
         return {"headers": dict(headers)}
+    if fault == "reject":
+        return {"code": _int_field(raw, "code", DEFAULT_REJECT_CODE, 30000, 99999)}
     return {}
 
 

@@ -252,6 +252,10 @@ class SimHandler:
             return _Outcome(_html_reply(403, CLOUDFLARE_PAGE), None, route)
         if fault.fault == "http_500":
             return _Outcome(_html_reply(500, SERVER_ERROR_PAGE), None, route)
+        if fault.fault == "reject":
+            envelope = error_envelope(route, fault.code, "rejected by an injected fault")
+            verdict = Verdict(True, 0, limit)
+            return _Outcome(_json_reply(400, envelope, verdict), fault.code, route)
         # drop_before_commit: nothing performed, nothing answered.
         return _Outcome(Reply(0, {}, b"", fault.fault), None, route)
 

@@ -187,3 +187,12 @@ def test_slow_drip_sends_each_byte_within_any_read_timeout(
 def test_hostile_fault_options_are_checked(server: SimServer, rule: dict[str, object]) -> None:
     with pytest.raises(ControlError):
         server.set_faults([{"path": SUBMIT, **rule}])
+
+
+def test_reject_answers_a_definite_error_without_performing(
+    server: SimServer, http: requests.Session
+) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "reject", "code": 40027}])
+    response = _submit(server, http)
+    assert response.status_code == 400 and response.json()["code"] == 40027
+    assert _orders(server) == []
