@@ -58,6 +58,17 @@ def load(path: Path, target: Target) -> LoadedPlan:
     return LoadedPlan(from_plan(plan), tuple(findings))
 
 
+def load_source(source: bytes, path: str, target: Target) -> LoadedPlan:
+    """``load`` for a plan's bytes kept elsewhere (a saved plan carries its plan's source)."""
+    from runner.compiler.adapt import from_plan
+    from runner.plan import validate_source
+
+    plan, findings = validate_source(source, path, target_kind=target.kind.value)
+    if plan is None or any(f.severity is Severity.ERROR for f in findings):
+        raise PlanRejected(Path(path), findings)
+    return LoadedPlan(from_plan(plan), tuple(findings))
+
+
 def take_snapshot(
     source: SnapshotSource,
     intents: PlanIntents,

@@ -18,7 +18,7 @@ from runner.execute.registry import load_plan_orders
 from runner.render.findings import github_lines
 from runner.render.plan_json import plan_document
 from runner.render.plan_text import render_plan
-from runner.saved_plan import check_out_path, write_saved_plan
+from runner.saved_plan import check_out_path, read_plan_source, write_saved_plan
 from runner.session import Session, local_now, open_session
 
 
@@ -68,27 +68,34 @@ def plan(
     except pipeline.PlanRejected as exc:
         emit_rejection(plan_file, exc.findings, fmt, session.style)
         raise click.exceptions.Exit(ExitCode.INVALID) from None
-    result = compute_plan(session, loaded)
+    nonce = secrets.token_hex(3)
+    registry = load_plan_orders(session.home, session.account_id, loaded.intents.name)
+    result = compute_plan(session, loaded, nonce=nonce, registry=registry)
     _emit(result, fmt, session)
     if result.has_errors:
         raise click.exceptions.Exit(ExitCode.INVALID)
     if out is not None:
-        write_saved_plan(out, result, masked_key=session.masked_key, now=local_now())
+        write_saved_plan(
+            out,
+            result,
+            masked_key=session.masked_key,
+            now=local_now(),
+            source=read_plan_source(plan_file, result.plan_hash),
+            nonce=nonce,
+            plan_orders=registry,
+            account=session.account_id,
+        )
         click.echo(f"Saved the plan to {out} (valid for 10 minutes).", err=True)
     if detailed_exitcode and result.has_changes:
         raise click.exceptions.Exit(ExitCode.CHANGES)
 
 
-def compute_plan(session: Session, loaded: pipeline.LoadedPlan) -> PlanResult:
+def compute_plan(
+    session: Session, loaded: pipeline.LoadedPlan, *, nonce: str, registry: dict[str, str]
+) -> PlanResult:
     with session.reader() as client:
         snapshot = pipeline.take_snapshot(client, loaded.intents, session.target, now=local_now)
-    return pipeline.compute(
-        loaded,
-        snapshot,
-        session.target,
-        nonce=secrets.token_hex(3),
-        plan_orders=load_plan_orders(session.home, session.account_id, loaded.intents.name),
-    )
+    return pipeline.compute(loaded, snapshot, session.target, nonce=nonce, plan_orders=registry)
 
 
 def _emit(result: PlanResult, fmt: str, session: Session) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import runner.session
 from runner import pipeline
-from runner.account import Needs, known_fees, read_snapshot
+from runner.account import Needs, known_fees
 from runner.compiler import actions as act
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
@@ -33,6 +33,7 @@ from runner.execute.journal import (
 from runner.execute.lock import AccountLock, lock_path
 from runner.execute.registry import load_plan_orders, record_plan_orders
 from runner.execute.resume import Resume, already_applied, close_out, inspect
+from runner.execute.saved_check import live_check, verify_saved
 from runner.execute.signals import terminate_as_interrupt
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.session import Session, local_now, notify
@@ -59,14 +60,25 @@ class Finished:
 
 
 def _prepare_saved(session: Session, source: TradeClient, saved: SavedPlan) -> Prepared:
-    symbols = tuple(saved.facts.specs)
-    needs = Needs(
-        spot=saved.facts.balances.spot_available is not None, mode=saved.facts.account_wide
+    """Recompute the saved actions from the file's own plan and facts (refused unless equal),
+    then check the live account: same facts, same account, and the live checks pass again.
+    What is shown and sent are the recomputed actions, never the file's text."""
+    loaded, stored = verify_saved(saved, session.target)
+    live = pipeline.take_snapshot(source, loaded.intents, session.target, now=local_now)
+    saved.check_fresh(live, target=session.target.name, now=local_now(), account=session.account_id)
+    checked = live_check(saved, loaded, live, session.target)
+    shown = checked if checked.has_errors else stored
+    nonce = saved.nonce or _nonce_of(stored.actions)
+    return Prepared(
+        saved.name,
+        saved.plan_hash,
+        loaded.intents.symbols(),
+        loaded.needs,
+        live,
+        stored.actions,
+        nonce,
+        shown,
     )
-    live = read_snapshot(source, symbols, target=session.target.name, needs=needs, now=local_now)
-    saved.check_fresh(live, target=session.target.name, now=local_now())
-    nonce = _nonce_of(saved.actions)
-    return Prepared(saved.name, saved.plan_hash, symbols, needs, live, saved.actions, nonce, None)
 
 
 def _nonce_of(actions: Sequence[act.Action]) -> str:
