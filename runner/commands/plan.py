@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import secrets
 from pathlib import Path
 
 import click
@@ -15,6 +14,7 @@ from runner.commands.findings_out import emit_rejection
 from runner.compiler.result import PlanResult
 from runner.errors import ExitCode
 from runner.execute.registry import load_plan_orders
+from runner.idempotency import state_nonce
 from runner.render.findings import github_lines
 from runner.render.plan_json import plan_document
 from runner.render.plan_text import render_plan
@@ -68,9 +68,8 @@ def plan(
     except pipeline.PlanRejected as exc:
         emit_rejection(plan_file, exc.findings, fmt, session.style)
         raise click.exceptions.Exit(ExitCode.INVALID) from None
-    nonce = secrets.token_hex(3)
     registry = load_plan_orders(session.home, session.account_id, loaded.intents.name)
-    result = compute_plan(session, loaded, nonce=nonce, registry=registry)
+    result, nonce = compute_plan(session, loaded, registry=registry)
     _emit(result, fmt, session)
     if result.has_errors:
         raise click.exceptions.Exit(ExitCode.INVALID)
@@ -91,11 +90,14 @@ def plan(
 
 
 def compute_plan(
-    session: Session, loaded: pipeline.LoadedPlan, *, nonce: str, registry: dict[str, str]
-) -> PlanResult:
+    session: Session, loaded: pipeline.LoadedPlan, *, registry: dict[str, str]
+) -> tuple[PlanResult, str]:
+    """The plan's result and the client-order-id nonce it used (derived from the state)."""
     with session.reader() as client:
         snapshot = pipeline.take_snapshot(client, loaded.intents, session.target, now=local_now)
-    return pipeline.compute(loaded, snapshot, session.target, nonce=nonce, plan_orders=registry)
+    nonce = state_nonce(session.account_id, loaded.intents.name, snapshot)
+    result = pipeline.compute(loaded, snapshot, session.target, nonce=nonce, plan_orders=registry)
+    return result, nonce
 
 
 def _emit(result: PlanResult, fmt: str, session: Session) -> None:

@@ -22,7 +22,15 @@ from runner.compiler.estimates import to_tick
 from runner.compiler.snapshot import Snapshot
 from runner.domain import PosSide, TriggerKind
 from runner.errors import RunnerError
-from runner.execute.effects import Before, Facts, matching_transfer, took_effect
+from runner.execute.effects import (
+    SIGNATURE_VALIDITY_MS,
+    TRANSFER_SKEW_MS,
+    Before,
+    Facts,
+    matching_plan_order,
+    matching_transfer,
+    took_effect,
+)
 from runner.execute.journal import Journal
 from runner.execute.port import (
     DUPLICATE_CLIENT_ORDER_ID,
@@ -80,6 +88,9 @@ class _StepFailed(Exception):
         self.trace = trace
 
 
+_EXPIRY_MARGIN_MS = 5_000  # the request was signed a moment after its intent was journaled
+
+
 def _local_now() -> datetime:
     return datetime.now().astimezone()
 
@@ -111,6 +122,8 @@ class Executor:
         }
         self._claimed_transfers: set[str] = set()
         self._in_flight: tuple[int, act.Action] | None = None  # intent journaled, no answer yet
+        self._start_futures = start.balances.futures_available
+        self._other_runner_seen = False
         # TP/SL order id -> the side of the position it protects (its closing side says which)
         self._protects = {
             t.order_id: PosSide.LONG if t.side_code == 3 else PosSide.SHORT
@@ -187,13 +200,19 @@ class Executor:
         )
 
     def _apply_one(self, number: int, total: int, action: act.Action) -> Outcome:
-        before = Before(
-            plan_order_ids=frozenset(self._plan_order_ids),
-            intent_time_ms=self.port.now_ms(),
-            claimed_transfer_ids=frozenset(self._claimed_transfers),
-        )
         try:
+            before = Before(
+                plan_order_ids=frozenset(self._plan_order_ids),
+                intent_time_ms=self.port.now_ms(),
+                claimed_transfer_ids=frozenset(self._claimed_transfers),
+                known_transfer_ids=self._transfers_now(action),
+            )
             action = self._resolve_placeholder(action)
+            if self._done_by_another_runner(action):
+                detail = "already done on the exchange by another runner (balance re-read)"
+                self.journal.record("skipped", number=number, reason=detail)
+                self.emit(f"step {number}/{total}: {action.summary}: {detail}; not sent")
+                return Outcome(number, action, Status.APPLIED, detail, None, self.clock())
         except _StepFailed as failure:
             self.journal.record("failed", number=number, detail=failure.detail)
             self.emit(f"step {number}/{total}: {action.summary}\n  failed: {failure.detail}")
@@ -226,6 +245,45 @@ class Executor:
         )
         return Outcome(number, action, Status.APPLIED, detail, trace, at)
 
+    def _transfers_now(self, action: act.Action) -> frozenset[str] | None:
+        """Right before a transfer: the transfers the exchange lists now, so that a match after
+        an unknown outcome must be a new one, whatever the clocks say.  A recent transfer of the
+        same amount and direction that this run did not make is another runner's work: said."""
+        if not isinstance(action, act.Transfer):
+            return None
+        since = self.port.now_ms() - TRANSFER_SKEW_MS
+        try:
+            records = tuple(self.port.transfers_since(since))
+        except RunnerError as exc:
+            raise _StepFailed(f"could not read the transfers before sending: {exc}") from None
+        twins = [
+            r
+            for r in records
+            if r.amount == action.amount
+            and r.to_futures == action.to_futures
+            and r.transfer_id not in self._claimed_transfers
+        ]
+        if twins:
+            self._other_runner_seen = True
+            self.emit(
+                f"  warning: the exchange shows {len(twins)} identical transfer(s) in the last "
+                "minute that this run did not make: another runner may be working on this account"
+            )
+        return frozenset(r.transfer_id for r in records)
+
+    def _done_by_another_runner(self, action: act.Action) -> bool:
+        """A top-up (ensure_balance) whose shortfall another runner's identical transfer has
+        just filled: re-read the balance right before sending, and do not send it twice."""
+        if not isinstance(action, act.Transfer) or action.runs_every_apply:
+            return False
+        if not self._other_runner_seen or not action.to_futures:
+            return False
+        try:
+            live = self.port.snapshot(self.symbols)
+        except RunnerError:
+            return False
+        return live.balances.futures_available >= self._start_futures + action.amount
+
     def _send_exactly_once(self, action: act.Action, before: Before) -> tuple[Sent | None, str]:
         for attempt in (1, 2):
             try:
@@ -247,7 +305,8 @@ class Executor:
                     "anything is sent again"
                 )
                 if self._took_effect(action, before):
-                    self.journal.record("reconciled", decision="happened")
+                    found = self._claim_plan_order(action, before)
+                    self.journal.record("reconciled", decision="happened", order_id=found)
                     return None, "confirmed on the exchange after an unknown outcome"
                 self.journal.record("reconciled", decision="did_not_happen")
                 if attempt == 2:
@@ -255,7 +314,10 @@ class Executor:
                         "the outcome was unknown twice and the exchange shows no "
                         "effect; stopped rather than risk a duplicate"
                     ) from None
-                self.emit("  it did not take effect; sending it again with the same id")
+                self.emit(
+                    "  it did not take effect; sending it again"
+                    + (" with the same id" if action.client_order_id else "")
+                )
                 continue
             self.journal.record("sent", trace=sent.trace, order_id=sent.order_id)
             return sent, "done"
@@ -268,7 +330,8 @@ class Executor:
             order = self.port.find_order(action.symbol, action.cid)
         transfers: tuple[TransferFact, ...] = ()
         if isinstance(action, act.Transfer):
-            transfers = tuple(self.port.transfers_since(before.intent_time_ms - 5_000))
+            since = before.intent_time_ms - TRANSFER_SKEW_MS
+            transfers = tuple(self.port.transfers_since(since))
             match = matching_transfer(action, transfers, before)
             if match is not None:
                 self._claimed_transfers.add(match.transfer_id)
@@ -285,12 +348,55 @@ class Executor:
                 return True
             if read + 1 < self.reconcile_reads:
                 self.sleep(self.reconcile_wait)  # the exchange may show a write a moment late
+        if facts is not None and action.client_order_id is None:
+            facts = self._after_signature_expired(action, before)
+            if facts is not None and took_effect(action, facts, before):
+                return True
         if facts is None:
             raise _StepFailed(
                 "could not read the exchange to reconcile an unknown outcome; "
                 "stopped without sending again"
             )
         return False
+
+    def _after_signature_expired(self, action: act.Action, before: Before) -> Facts | None:
+        """A write without a client id that is not on the exchange yet may still land: the
+        exchange accepts a signed request for 60 s of *its* time.  Measure the clock offset,
+        wait until that window has passed on the exchange's clock, and read once more; only
+        then does "not there" mean "did not happen"."""
+        sync = getattr(self.port, "sync_clock", None)
+        if callable(sync):
+            try:
+                sync()
+            except RunnerError as exc:
+                self.journal.record("reconcile_read_failed", detail=str(exc))
+        expires = before.intent_time_ms + SIGNATURE_VALIDITY_MS + _EXPIRY_MARGIN_MS
+        wait_s = (expires - self.port.now_ms()) / 1000
+        if wait_s > 0:
+            self.emit(
+                f"  waiting {wait_s:.0f} s until the request's signature has expired on the "
+                "exchange's clock (it carries no client id, so only then is its absence final)"
+            )
+            self.sleep(wait_s)
+        try:
+            return self._facts(action, before)
+        except RunnerError as exc:
+            self.journal.record("reconcile_read_failed", detail=str(exc))
+            return None
+
+    def _claim_plan_order(self, action: act.Action, before: Before) -> str | None:
+        """The id of the plan order an unknown outcome turned out to have placed, claimed once
+        (recorded, so a later edit of the step modifies it instead of adding another)."""
+        if not isinstance(action, act.SubmitPlanOrder):
+            return None
+        try:
+            snapshot = self.port.snapshot(self.symbols)
+        except RunnerError:
+            return None
+        found = matching_plan_order(action, snapshot, before)
+        if found is not None:
+            self._plan_order_ids.add(found)
+        return found
 
     # --- relative TP/SL against the actual fill ----------------------------------------------
 

@@ -35,6 +35,7 @@ from runner.execute.registry import load_plan_orders, record_plan_orders
 from runner.execute.resume import Resume, already_applied, close_out, inspect
 from runner.execute.saved_check import live_check, verify_saved
 from runner.execute.signals import terminate_as_interrupt
+from runner.idempotency import state_nonce
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.session import Session, local_now, notify
 
@@ -94,7 +95,7 @@ def _prepare_file(
 ) -> Prepared:
     intents = loaded.intents
     snapshot = pipeline.take_snapshot(source, intents, session.target, now=local_now)
-    nonce = resume.nonce or secrets.token_hex(3)
+    nonce = resume.nonce or state_nonce(session.account_id, intents.name, snapshot)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
     result = pipeline.compute(loaded, snapshot, session.target, nonce=nonce, plan_orders=registry)
