@@ -294,6 +294,11 @@ class Executor:
                 # a taken id means an earlier attempt reached the exchange: confirm, then accept
                 if duplicate and self._took_effect(action, before):
                     self.journal.record("reconciled", decision="happened", via="duplicate id")
+                    if attempt == 1:  # not our own earlier attempt: someone sent this id first
+                        self.emit(
+                            "  warning: the exchange already has this order (same client order "
+                            "id): another runner, or an earlier run, placed it; not sent twice"
+                        )
                     return None, "already on the exchange (duplicate client order id)"
                 raise _StepFailed(
                     f"rejected by the exchange: {exc.code} {exc.message}", exc.trace

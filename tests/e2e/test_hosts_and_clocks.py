@@ -154,3 +154,5 @@ def test_two_homes_applying_at_once_place_the_position_once(
     cids = Counter(o["client_order_id"] for o in state["orders"] if o.get("client_order_id"))
     assert set(cids.values()) == {1}, cids
     assert sum(Decimal(str(p["size"])) for p in state["positions"]) == 10
+    # the runner that lost the race says it saw the other's work
+    assert any("another runner" in out for out, _ in outputs), outputs

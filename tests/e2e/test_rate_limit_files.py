@@ -93,3 +93,16 @@ def test_quiet_silences_the_waiting_lines(runner_cli: Cli, fake_time: FakeTime) 
     _spend_every_window(runner_cli)
     loud = runner_cli.run("apply", str(BTC_LONG), "--yes")
     assert "waiting" in loud.err
+
+
+def test_a_damaged_plan_order_registry_is_set_aside(runner_cli: Cli) -> None:
+    registry = runner_cli.home / "plan-orders" / _limits_file(runner_cli).name
+    registry.parent.mkdir(parents=True)
+    registry.write_text('{"eth-dip-buy": "not an object"}', "utf-8")
+    plan = BTC_LONG.parent / "eth-dip-buy.yaml"
+    runner_cli.server.fund("futures", "2000")
+    result = runner_cli.run("apply", str(plan), "--yes")
+    assert result.code == ExitCode.OK, result.text
+    assert "set aside" in result.err
+    assert list(registry.parent.glob("*.damaged-*"))
+    assert json.loads(registry.read_text("utf-8"))["eth-dip-buy"]  # rebuilt by this run
