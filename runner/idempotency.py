@@ -39,14 +39,24 @@ def _state(snapshot: Snapshot) -> dict[str, object]:
     }
 
 
-def state_nonce(account_id: str, plan_name: str, snapshot: Snapshot) -> str:
-    """Six base-36 characters naming (account, plan, the state the plan moves from)."""
-    canonical = json.dumps(
-        [account_id, plan_name, _state(snapshot)], sort_keys=True, separators=(",", ":")
-    )
-    number = int.from_bytes(hashlib.sha256(canonical.encode()).digest()[:8], "big")
+def _base36(text: str) -> str:
+    number = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
     out = []
     for _ in range(6):
         number, digit = divmod(number, 36)
         out.append(_ALPHABET[digit])
     return "".join(out)
+
+
+def state_nonce(account_id: str, plan_name: str, snapshot: Snapshot) -> str:
+    """Six base-36 characters naming (account, plan, the state the plan moves from)."""
+    canonical = json.dumps(
+        [account_id, plan_name, _state(snapshot)], sort_keys=True, separators=(",", ":")
+    )
+    return _base36(canonical)
+
+
+def reissued_id(client_order_id: str, cancelled_order_id: str) -> str:
+    """A new id for an intent whose id an order cancelled unfilled has taken: the same prefix
+    (plan, step, purpose), the last six characters derived from the dead order."""
+    return client_order_id[:-6] + _base36(f"{client_order_id}|{cancelled_order_id}")

@@ -40,6 +40,7 @@ from runner.execute.port import (
     WriteOutcomeUnknown,
     WriteRejected,
 )
+from runner.idempotency import reissued_id
 from runner.saved_plan import action_to_json
 
 
@@ -79,6 +80,15 @@ class ApplyReport:
             and self.verify_error is None
             and all(o.status is Status.APPLIED and o.verified for o in self.outcomes)
         )
+
+
+class _Reissue(Exception):
+    """The id is taken by an older order that was cancelled unfilled: send under a new id."""
+
+    def __init__(self, action: act.SubmitOrder, old_order_id: str) -> None:
+        super().__init__(action.cid)
+        self.action = action
+        self.old_order_id = old_order_id
 
 
 class _StepFailed(Exception):
@@ -226,7 +236,12 @@ class Executor:
         self.emit(f"step {number}/{total}: {action.summary}")
         self._in_flight = (number, action)  # from here the request may be on its way
         try:
-            sent, detail = self._send_exactly_once(action, before)
+            try:
+                sent, detail = self._send_exactly_once(action, before)
+            except _Reissue as reissue:
+                action = reissue.action
+                self._in_flight = (number, action)
+                sent, detail = self._send_exactly_once(action, before, reissued=True)
         except _StepFailed as failure:
             self._in_flight = None
             self.journal.record("failed", number=number, detail=failure.detail, trace=failure.trace)
@@ -244,6 +259,28 @@ class Executor:
             + (f" (trace {trace})" if trace else "")
         )
         return Outcome(number, action, Status.APPLIED, detail, trace, at)
+
+    def _reissue_if_stale(self, action: act.Action) -> None:
+        """Ids come from the state a plan moves from, so an order cancelled by hand, which puts
+        the account back where it was, leaves its id taken by a dead order.  That is not this
+        intent: raise ``_Reissue`` with a new id derived from the dead order (two runners derive
+        the same one).  A live or filled order under the id is another runner's: left alone."""
+        if not isinstance(action, act.SubmitOrder):
+            return
+        try:
+            order = self.port.find_order(action.symbol, action.cid)
+        except RunnerError:
+            return
+        if order is None or not order.finished or order.filled != 0:
+            return
+        variant = replace(action, cid=reissued_id(action.cid, order.order_id))
+        self.journal.record(
+            "reissued", old=action.cid, new=variant.cid, cancelled_order=order.order_id
+        )
+        self.emit(
+            f"  the id {action.cid} belongs to an order cancelled unfilled; using {variant.cid}"
+        )
+        raise _Reissue(variant, order.order_id)
 
     def _transfers_now(self, action: act.Action) -> frozenset[str] | None:
         """Right before a transfer: the transfers the exchange lists now, so that a match after
@@ -284,13 +321,17 @@ class Executor:
             return False
         return live.balances.futures_available >= self._start_futures + action.amount
 
-    def _send_exactly_once(self, action: act.Action, before: Before) -> tuple[Sent | None, str]:
+    def _send_exactly_once(
+        self, action: act.Action, before: Before, *, reissued: bool = False
+    ) -> tuple[Sent | None, str]:
         for attempt in (1, 2):
             try:
                 sent = self.port.send(action)
             except WriteRejected as exc:
                 self.journal.record("rejected", code=exc.code, message=exc.message, trace=exc.trace)
                 duplicate = exc.code == DUPLICATE_CLIENT_ORDER_ID and action.client_order_id
+                if duplicate and attempt == 1 and not reissued:
+                    self._reissue_if_stale(action)
                 # a taken id means an earlier attempt reached the exchange: confirm, then accept
                 if duplicate and self._took_effect(action, before):
                     self.journal.record("reconciled", decision="happened", via="duplicate id")

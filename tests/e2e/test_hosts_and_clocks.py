@@ -156,3 +156,53 @@ def test_two_homes_applying_at_once_place_the_position_once(
     assert sum(Decimal(str(p["size"])) for p in state["positions"]) == 10
     # the runner that lost the race says it saw the other's work
     assert any("another runner" in out for out, _ in outputs), outputs
+
+
+RESTING = """\
+version: 1
+name: resting-entry
+steps:
+  - ensure_balance: {min_available: 2000}
+  - position:
+      symbol: BTCUSDT
+      side: long
+      size: 3
+      leverage: 5
+      margin: isolated
+      entry: {type: limit, price: 60000, mode: gtc}
+"""
+
+
+def _cancel_by_hand(cli: Cli, client_order_id: str) -> None:
+    import requests
+
+    from tests.sim.helpers import post_signed
+
+    with requests.Session() as http:
+        cancel = {"symbol": "BTCUSDT", "client_order_id": client_order_id}
+        path = "/contract/private/cancel-order"
+        reply = post_signed(http, cli.server.url, path, cancel, cli.server.credentials)
+        assert reply.json()["code"] == 1000, reply.text
+
+
+def _cids(cli: Cli) -> list[str]:
+    return [o["client_order_id"] for o in cli.server.state()["orders"] if o.get("client_order_id")]
+
+
+def test_an_order_cancelled_by_hand_is_placed_again_under_a_new_id(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    runner_cli.server.fund("futures", "2000")
+    plan = write_plan(tmp_path / "resting.yaml", RESTING)
+    assert runner_cli.run("apply", str(plan), "--yes").code == ExitCode.OK
+    _cancel_by_hand(runner_cli, _cids(runner_cli)[-1])
+    # the first apply set the leverage; from here on, placing and cancelling by hand puts the
+    # account back into exactly the state the next order is derived from
+    assert runner_cli.run("apply", str(plan), "--yes").code == ExitCode.OK
+    _cancel_by_hand(runner_cli, _cids(runner_cli)[-1])
+    again = runner_cli.run("apply", str(plan), "--yes")
+    assert again.code == ExitCode.OK, again.text
+    assert "NOT verified" not in again.out
+    assert len(set(_cids(runner_cli))) == 3
+    settled = runner_cli.run("plan", str(plan), "--detailed-exitcode")
+    assert settled.code == ExitCode.OK, settled.text  # the new order rests: nothing to change
