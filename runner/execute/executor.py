@@ -23,11 +23,9 @@ from runner.compiler.snapshot import Snapshot
 from runner.domain import PosSide, TriggerKind
 from runner.errors import RunnerError
 from runner.execute.effects import (
-    SIGNATURE_VALIDITY_MS,
     TRANSFER_SKEW_MS,
     Before,
     Facts,
-    matching_plan_order,
     matching_transfer,
     took_effect,
 )
@@ -40,7 +38,9 @@ from runner.execute.port import (
     WriteOutcomeUnknown,
     WriteRejected,
 )
-from runner.idempotency import reissued_id
+from runner.execute.unlabelled import Reissue as _Reissue
+from runner.execute.unlabelled import StepFailed as _StepFailed
+from runner.execute.unlabelled import Unlabelled
 from runner.saved_plan import action_to_json
 
 
@@ -82,25 +82,6 @@ class ApplyReport:
         )
 
 
-class _Reissue(Exception):
-    """The id is taken by an older order that was cancelled unfilled: send under a new id."""
-
-    def __init__(self, action: act.SubmitOrder, old_order_id: str) -> None:
-        super().__init__(action.cid)
-        self.action = action
-        self.old_order_id = old_order_id
-
-
-class _StepFailed(Exception):
-    def __init__(self, detail: str, trace: str | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.trace = trace
-
-
-_EXPIRY_MARGIN_MS = 5_000  # the request was signed a moment after its intent was journaled
-
-
 def _local_now() -> datetime:
     return datetime.now().astimezone()
 
@@ -132,8 +113,16 @@ class Executor:
         }
         self._claimed_transfers: set[str] = set()
         self._in_flight: tuple[int, act.Action] | None = None  # intent journaled, no answer yet
-        self._start_futures = start.balances.futures_available
-        self._other_runner_seen = False
+        self._unlabelled = Unlabelled(
+            port,
+            journal,
+            emit=emit,
+            sleep=sleep,
+            symbols=self.symbols,
+            start_futures=start.balances.futures_available,
+            claimed_transfers=self._claimed_transfers,
+            plan_order_ids=self._plan_order_ids,
+        )
         # TP/SL order id -> the side of the position it protects (its closing side says which)
         self._protects = {
             t.order_id: PosSide.LONG if t.side_code == 3 else PosSide.SHORT
@@ -215,10 +204,10 @@ class Executor:
                 plan_order_ids=frozenset(self._plan_order_ids),
                 intent_time_ms=self.port.now_ms(),
                 claimed_transfer_ids=frozenset(self._claimed_transfers),
-                known_transfer_ids=self._transfers_now(action),
+                known_transfer_ids=self._unlabelled.transfers_now(action),
             )
             action = self._resolve_placeholder(action)
-            if self._done_by_another_runner(action):
+            if self._unlabelled.done_by_another_runner(action):
                 detail = "already done on the exchange by another runner (balance re-read)"
                 self.journal.record("skipped", number=number, reason=detail)
                 self.emit(f"step {number}/{total}: {action.summary}: {detail}; not sent")
@@ -260,67 +249,6 @@ class Executor:
         )
         return Outcome(number, action, Status.APPLIED, detail, trace, at)
 
-    def _reissue_if_stale(self, action: act.Action) -> None:
-        """Ids come from the state a plan moves from, so an order cancelled by hand, which puts
-        the account back where it was, leaves its id taken by a dead order.  That is not this
-        intent: raise ``_Reissue`` with a new id derived from the dead order (two runners derive
-        the same one).  A live or filled order under the id is another runner's: left alone."""
-        if not isinstance(action, act.SubmitOrder):
-            return
-        try:
-            order = self.port.find_order(action.symbol, action.cid)
-        except RunnerError:
-            return
-        if order is None or not order.finished or order.filled != 0:
-            return
-        variant = replace(action, cid=reissued_id(action.cid, order.order_id))
-        self.journal.record(
-            "reissued", old=action.cid, new=variant.cid, cancelled_order=order.order_id
-        )
-        self.emit(
-            f"  the id {action.cid} belongs to an order cancelled unfilled; using {variant.cid}"
-        )
-        raise _Reissue(variant, order.order_id)
-
-    def _transfers_now(self, action: act.Action) -> frozenset[str] | None:
-        """Right before a transfer: the transfers the exchange lists now, so that a match after
-        an unknown outcome must be a new one, whatever the clocks say.  A recent transfer of the
-        same amount and direction that this run did not make is another runner's work: said."""
-        if not isinstance(action, act.Transfer):
-            return None
-        since = self.port.now_ms() - TRANSFER_SKEW_MS
-        try:
-            records = tuple(self.port.transfers_since(since))
-        except RunnerError as exc:
-            raise _StepFailed(f"could not read the transfers before sending: {exc}") from None
-        twins = [
-            r
-            for r in records
-            if r.amount == action.amount
-            and r.to_futures == action.to_futures
-            and r.transfer_id not in self._claimed_transfers
-        ]
-        if twins:
-            self._other_runner_seen = True
-            self.emit(
-                f"  warning: the exchange shows {len(twins)} identical transfer(s) in the last "
-                "minute that this run did not make: another runner may be working on this account"
-            )
-        return frozenset(r.transfer_id for r in records)
-
-    def _done_by_another_runner(self, action: act.Action) -> bool:
-        """A top-up (ensure_balance) whose shortfall another runner's identical transfer has
-        just filled: re-read the balance right before sending, and do not send it twice."""
-        if not isinstance(action, act.Transfer) or action.runs_every_apply:
-            return False
-        if not self._other_runner_seen or not action.to_futures:
-            return False
-        try:
-            live = self.port.snapshot(self.symbols)
-        except RunnerError:
-            return False
-        return live.balances.futures_available >= self._start_futures + action.amount
-
     def _send_exactly_once(
         self, action: act.Action, before: Before, *, reissued: bool = False
     ) -> tuple[Sent | None, str]:
@@ -331,7 +259,7 @@ class Executor:
                 self.journal.record("rejected", code=exc.code, message=exc.message, trace=exc.trace)
                 duplicate = exc.code == DUPLICATE_CLIENT_ORDER_ID and action.client_order_id
                 if duplicate and attempt == 1 and not reissued:
-                    self._reissue_if_stale(action)
+                    self._unlabelled.reissue_if_stale(action)
                 # a taken id means an earlier attempt reached the exchange: confirm, then accept
                 if duplicate and self._took_effect(action, before):
                     self.journal.record("reconciled", decision="happened", via="duplicate id")
@@ -351,7 +279,7 @@ class Executor:
                     "anything is sent again"
                 )
                 if self._took_effect(action, before):
-                    found = self._claim_plan_order(action, before)
+                    found = self._unlabelled.claim_plan_order(action, before)
                     self.journal.record("reconciled", decision="happened", order_id=found)
                     return None, "confirmed on the exchange after an unknown outcome"
                 self.journal.record("reconciled", decision="did_not_happen")
@@ -395,7 +323,9 @@ class Executor:
             if read + 1 < self.reconcile_reads:
                 self.sleep(self.reconcile_wait)  # the exchange may show a write a moment late
         if facts is not None and action.client_order_id is None:
-            facts = self._after_signature_expired(action, before)
+            facts = self._unlabelled.after_signature_expired(
+                before, lambda: self._facts(action, before)
+            )
             if facts is not None and took_effect(action, facts, before):
                 return True
         if facts is None:
@@ -404,45 +334,6 @@ class Executor:
                 "stopped without sending again"
             )
         return False
-
-    def _after_signature_expired(self, action: act.Action, before: Before) -> Facts | None:
-        """A write without a client id that is not on the exchange yet may still land: the
-        exchange accepts a signed request for 60 s of *its* time.  Measure the clock offset,
-        wait until that window has passed on the exchange's clock, and read once more; only
-        then does "not there" mean "did not happen"."""
-        sync = getattr(self.port, "sync_clock", None)
-        if callable(sync):
-            try:
-                sync()
-            except RunnerError as exc:
-                self.journal.record("reconcile_read_failed", detail=str(exc))
-        expires = before.intent_time_ms + SIGNATURE_VALIDITY_MS + _EXPIRY_MARGIN_MS
-        wait_s = (expires - self.port.now_ms()) / 1000
-        if wait_s > 0:
-            self.emit(
-                f"  waiting {wait_s:.0f} s until the request's signature has expired on the "
-                "exchange's clock (it carries no client id, so only then is its absence final)"
-            )
-            self.sleep(wait_s)
-        try:
-            return self._facts(action, before)
-        except RunnerError as exc:
-            self.journal.record("reconcile_read_failed", detail=str(exc))
-            return None
-
-    def _claim_plan_order(self, action: act.Action, before: Before) -> str | None:
-        """The id of the plan order an unknown outcome turned out to have placed, claimed once
-        (recorded, so a later edit of the step modifies it instead of adding another)."""
-        if not isinstance(action, act.SubmitPlanOrder):
-            return None
-        try:
-            snapshot = self.port.snapshot(self.symbols)
-        except RunnerError:
-            return None
-        found = matching_plan_order(action, snapshot, before)
-        if found is not None:
-            self._plan_order_ids.add(found)
-        return found
 
     # --- relative TP/SL against the actual fill ----------------------------------------------
 
