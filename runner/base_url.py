@@ -25,8 +25,17 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _shown(raw: str) -> str:
+    """The URL as an error may show it: user-info (a password?) blanked, length bounded."""
+    scheme, sep, rest = raw.partition("://")
+    if "@" in rest:
+        rest = "***@" + rest.rsplit("@", 1)[1]
+    text = f"{scheme}{sep}{rest}" if sep else raw
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
 def _refuse(raw: str, why: str, hint: str | None = None) -> ConfigError:
-    shown = raw if len(raw) <= 200 else raw[:200] + "..."
+    shown = _shown(raw)
     return ConfigError(f"refusing base URL {shown!r}: {why}", hint=hint)
 
 
@@ -45,7 +54,7 @@ def clean_base_url(raw: str) -> tuple[str, bool]:
     except LocationParseError as exc:
         raise _refuse(raw, f"it does not parse ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.host:
-        raise ConfigError(f"--base-url must be an http(s) URL, got {raw!r}")
+        raise ConfigError(f"--base-url must be an http(s) URL, got {_shown(raw)!r}")
     if parts.auth is not None or parts.query is not None or parts.fragment is not None:
         raise _refuse(raw, "it carries user-info, a query or a fragment")
     clean = raw.rstrip("/")

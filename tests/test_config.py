@@ -177,3 +177,9 @@ def test_the_key_travels_in_a_header_so_it_must_be_ascii(monkeypatch: pytest.Mon
     monkeypatch.setenv("BITMART_API_KEY", "kéy-kéy-kéy-kéy")
     with pytest.raises(CredentialsMissing, match="BITMART_API_KEY contains characters"):
         config.load_credentials(config.resolve_target("live", None, environ={}))
+
+
+def test_a_refused_url_never_shows_its_user_info() -> None:
+    with pytest.raises(ConfigError) as caught:
+        config.resolve_target(None, "https://trader:hunter2@example.com", environ={})
+    assert "hunter2" not in str(caught.value) and "***@example.com" in str(caught.value)
