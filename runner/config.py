@@ -7,14 +7,13 @@ Nothing here touches the network.  The secret and memo live only inside ``Creden
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import os
 import stat
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from runner.errors import ConfigError, CredentialsMissing
 
@@ -23,6 +22,7 @@ ENV_SECRET = "BITMART_API_SECRET"  # noqa: S105 - the variable's name, not a sec
 ENV_MEMO = "BITMART_API_MEMO"
 ENV_EXCHANGE = "BITMART_EXCHANGE"
 ENV_HOME = "BITMART_RUNNER_HOME"
+ENV_BASE_URL = "BITMART_BASE_URL"
 
 LIVE_URL = "https://api-cloud-v2.bitmart.com"
 LIVE_SPOT_URL = "https://api-cloud.bitmart.com"
@@ -88,31 +88,34 @@ class Credentials:
         return hashlib.sha256(self.key.encode()).hexdigest()[:16]
 
 
-def _is_loopback(host: str | None) -> bool:
-    if host is None:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _source(option: str, env_name: str, cli_value: str | None, env_value: str | None) -> str:
+    return f"{option} {cli_value}" if cli_value else f"{env_name}={env_value}"
 
 
-def resolve_target(exchange: str | None, base_url: str | None) -> Target:
-    """Pick the target from --exchange / --base-url / $BITMART_EXCHANGE (default: paper)."""
-    if base_url:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"--base-url must be an http(s) URL, got {base_url!r}")
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
-            raise ConfigError(
-                f"refusing plain-http base URL {base_url!r}: only loopback hosts may use http",
-                hint="use https, or run the simulator on 127.0.0.1",
-            )
-        clean = base_url.rstrip("/")
+def resolve_target(
+    exchange: str | None, base_url: str | None, environ: Mapping[str, str] | None = None
+) -> Target:
+    """Pick the target from --exchange / --base-url, else $BITMART_EXCHANGE / $BITMART_BASE_URL
+    (default: paper).  A name and a URL from any two places is an error naming both: a URL in
+    the environment must never silently take the signed writes meant for `--exchange live`."""
+    env = os.environ if environ is None else environ
+    env_exchange = env.get(ENV_EXCHANGE) or None
+    env_base = env.get(ENV_BASE_URL) or None
+    chosen_name = exchange or env_exchange
+    chosen_url = base_url or env_base
+    if chosen_name and chosen_url:
+        name_src = _source("--exchange", ENV_EXCHANGE, exchange, env_exchange)
+        url_src = "--base-url" if base_url else ENV_BASE_URL
+        raise ConfigError(
+            f"{name_src} and {url_src} both choose the exchange: give only one",
+            hint=f"unset {ENV_BASE_URL} / {ENV_EXCHANGE}, or drop one of the options",
+        )
+    if chosen_url:
+        from runner.base_url import clean_base_url
+
+        clean, _ = clean_base_url(chosen_url)
         return Target(ExchangeKind.CUSTOM, clean, clean)
-    name = (exchange or os.environ.get(ENV_EXCHANGE) or "paper").lower()
+    name = (chosen_name or "paper").lower()
     if name == "paper":
         return Target(ExchangeKind.PAPER, PAPER_URL, PAPER_URL)
     if name == "demo":
@@ -195,7 +198,31 @@ def load_credentials(target: Target, env_file: Path | None = None) -> Credential
     memo = values.get(ENV_MEMO, "")
     if not (key or secret or memo):
         return None
+    for name, value in ((ENV_KEY, key), (ENV_SECRET, secret), (ENV_MEMO, memo)):
+        _check_credential(name, value)
     return Credentials(key, secret, memo)
+
+
+def _check_credential(name: str, value: str) -> None:
+    """Refuse a value no HTTP header or signature can carry as given (a pasted trailing
+    newline, a stray space, a non-UTF-8 byte); the message names the variable, never the value."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        problem = "a byte that is not valid UTF-8"
+    else:
+        bad = [ch for ch in value if ch.isspace() or not ch.isprintable()]
+        if not bad and (name != ENV_KEY or value.isascii()):
+            return  # the key travels in a header: ASCII only
+        problem = (
+            "whitespace or a control character (e.g. a trailing newline)"
+            if bad
+            else "characters that are not ASCII"
+        )
+    raise CredentialsMissing(
+        f"{name} contains {problem}",
+        hint=f"re-copy {name} into the environment or the .env file without extra characters",
+    )
 
 
 def require_credentials(creds: Credentials | None, *, signed: bool) -> Credentials:

@@ -84,3 +84,9 @@ class ConfigError(RunnerError):
     """Bad local configuration (runner home, env file, base URL)."""
 
     exit_code = ExitCode.USAGE
+
+
+class RunnerHomeBroken(ConfigError):
+    """The runner home (journals, locks, rate-limit files) cannot be used as it is: read-only,
+    full, or a directory where a file should be.  Exit 64 like every local-configuration error;
+    the message names the path and what is wrong."""

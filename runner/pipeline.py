@@ -6,7 +6,6 @@ so computing a plan cannot send a write whatever it is given.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -15,6 +14,7 @@ from pathlib import Path
 from runner.account import Needs, SnapshotSource, SymbolUnknown, fee_reads_for, read_snapshot
 from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
+from runner.compiler.idempotency import state_nonce
 from runner.compiler.intents import PlanIntents
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
@@ -59,6 +59,17 @@ def load(path: Path, target: Target) -> LoadedPlan:
     plan, findings = validate_file(path, target_kind=target.kind.value)
     if plan is None or any(f.severity is Severity.ERROR for f in findings):
         raise PlanRejected(path, findings)
+    return LoadedPlan(from_plan(plan), tuple(findings))
+
+
+def load_source(source: bytes, path: str, target: Target) -> LoadedPlan:
+    """``load`` for a plan's bytes kept elsewhere (a saved plan carries its plan's source)."""
+    from runner.compiler.adapt import from_plan
+    from runner.plan import validate_source
+
+    plan, findings = validate_source(source, path, target_kind=target.kind.value)
+    if plan is None or any(f.severity is Severity.ERROR for f in findings):
+        raise PlanRejected(Path(path), findings)
     return LoadedPlan(from_plan(plan), tuple(findings))
 
 
@@ -117,17 +128,29 @@ def compute(
     return result
 
 
-def plan_for(session: Session, loaded: LoadedPlan) -> PlanResult:
+@dataclass(frozen=True)
+class Planned:
+    """What `plan` computed, and what a saved plan needs to recompute it exactly."""
+
+    result: PlanResult
+    nonce: str  # the client-order-id tag, derived from the account state
+    plan_orders: Mapping[str, str]
+
+
+def plan_for(session: Session, loaded: LoadedPlan) -> Planned:
     """What `plan` shows: the account read with the read-only client, then compiled. Nothing
     here can write (the session hands out only a ``ReadClient``)."""
     fees = FeeCache(session.home, session.account_id)
     with session.reader() as client:
         snapshot = take_snapshot(client, loaded.intents, session.target, now=local_now, fees=fees)
-    return compute(
+    nonce = state_nonce(session.account_id, loaded.intents.name, snapshot)
+    registry = load_plan_orders(session.home, session.account_id, loaded.intents.name)
+    result = compute(
         loaded,
         snapshot,
         session.target,
-        nonce=secrets.token_hex(3),
-        plan_orders=load_plan_orders(session.home, session.account_id, loaded.intents.name),
+        nonce=nonce,
+        plan_orders=registry,
         fee_ages=fees.ages,
     )
+    return Planned(result, nonce, registry)

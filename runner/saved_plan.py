@@ -34,10 +34,14 @@ from runner.domain import (
     TimeInForce,
     TriggerKind,
 )
-from runner.errors import PlanInvalid, SavedPlanStale
+from runner.errors import PlanInvalid, SavedPlanStale, UsageError
 
 KIND = "bitmart-runner-saved-plan"
-FORMAT_VERSION = 2  # 2: actions and snapshots name order sides (open_long...), not codes
+# 2: actions and snapshots name order sides (open_long...), not BitMart's codes; the plan
+# source, the client-order-id nonce, the plan-order registry and the account id are stored, so
+# apply recomputes the actions instead of believing the file.  Format 1 files (which expire
+# after 10 minutes anyway) are refused with a message to make them again.
+FORMAT_VERSION = 2
 DEFAULT_TTL = timedelta(minutes=10)
 
 _ACTION_TYPES: dict[str, type[act.Action]] = {
@@ -91,7 +95,9 @@ def action_to_json(action: act.Action) -> dict[str, Any]:
     return {"type": type(action).__name__, **data}
 
 
-def action_from_json(data: Mapping[str, Any]) -> act.Action:
+def action_from_json(data: object) -> act.Action:
+    if not isinstance(data, Mapping):
+        raise ValueError(f"an action must be an object, got {type(data).__name__}")
     cls = _ACTION_TYPES.get(str(data.get("type")))
     if cls is None:
         raise ValueError(f"unknown action type {data.get('type')!r}")
@@ -113,13 +119,74 @@ def _decode(name: str, type_text: str, raw: Any) -> Any:
     if "Protection" in type_text:
         percent = raw.get("percent")
         return act.Protection(
-            Decimal(raw["trigger"]),
+            _finite("trigger", raw["trigger"]),
             PriceSource(raw["source"]),
-            None if percent is None else Decimal(percent),
+            None if percent is None else _finite("percent", percent),
         )
     if "Decimal" in type_text:
-        return Decimal(str(raw))
+        return _finite(name, raw)
     return raw
+
+
+def _text(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise TypeError(f"expected text, got {type(raw).__name__}")
+    return raw
+
+
+def _finite(name: str, raw: Any) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        raise ValueError(f"{name} must be a decimal string")
+    value = Decimal(str(raw))  # InvalidOperation is a ValueError
+    if not value.is_finite():
+        raise ValueError(f"{name} is not a finite number ({raw})")
+    return value
+
+
+def _aware(name: str, raw: Any) -> datetime:
+    value = datetime.fromisoformat(str(raw))
+    if value.tzinfo is None:
+        raise ValueError(f"{name} has no time zone ({raw})")
+    return value
+
+
+def read_plan_source(path: Path, plan_hash: str) -> bytes:
+    """The plan file's bytes, as they were when the plan was computed (else an error)."""
+    import hashlib
+
+    try:
+        source = path.read_bytes()
+    except OSError as exc:
+        raise PlanInvalid(
+            f"{path}: cannot read the plan again to save it ({exc.strerror})"
+        ) from None
+    if hashlib.sha256(source).hexdigest() != plan_hash:
+        raise PlanInvalid(
+            f"{path} changed while the plan was computed: nothing was saved",
+            hint="run `plan --out` again",
+        )
+    return source
+
+
+def check_out_path(path: Path) -> None:
+    """`plan --out` writes only a new file or over an earlier saved plan, never over anything
+    else (the plan YAML itself, a config file, a directory)."""
+    if not path.exists() and not path.is_symlink():
+        return
+    if path.is_file() and not path.is_symlink() and _is_saved_plan_file(path):
+        return
+    raise UsageError(
+        f"refusing to overwrite {path}: it exists and is not a saved plan",
+        hint="choose a new file name for --out (e.g. plan.json)",
+    )
+
+
+def _is_saved_plan_file(path: Path) -> bool:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(document, dict) and document.get("kind") == KIND
 
 
 def write_saved_plan(
@@ -129,13 +196,27 @@ def write_saved_plan(
     masked_key: str | None,
     now: datetime,
     ttl: timedelta = DEFAULT_TTL,
+    source: bytes = b"",
+    nonce: str = "",
+    plan_orders: Mapping[str, str] | None = None,
+    account: str | None = None,
 ) -> dict[str, Any]:
+    """``source`` (the plan file's bytes), ``nonce`` and ``plan_orders`` are what ``apply``
+    recomputes the actions from; ``account`` the account the facts were read from."""
     document = {
         "kind": KIND,
         "format_version": FORMAT_VERSION,
-        "plan": {"name": result.name, "path": result.path, "hash": result.plan_hash},
+        "plan": {
+            "name": result.name,
+            "path": result.path,
+            "hash": result.plan_hash,
+            "source": source.decode("utf-8", errors="replace"),
+        },
         "target": result.target,
         "masked_key": masked_key,
+        "account": account,
+        "nonce": nonce,
+        "plan_orders": dict(plan_orders or {}),
         "created_at": now.astimezone(UTC).isoformat(),
         "expires_at": (now + ttl).astimezone(UTC).isoformat(),
         "fingerprint": fingerprint(result.before),
@@ -143,6 +224,7 @@ def write_saved_plan(
         "actions": [action_to_json(a) for a in result.actions],
         "predicted": snapshot_to_json(result.predicted),
     }
+    check_out_path(path)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, path)  # never a half-written saved plan
@@ -157,15 +239,32 @@ class SavedPlan:
         self.plan_hash: str = document["plan"]["hash"]
         self.plan_path: str = document["plan"]["path"]
         self.target: str = document["target"]
+        self.source: str = _text(document["plan"].get("source", ""))
+        self.account: str | None = document.get("account")
+        self.masked_key: str | None = document.get("masked_key")
+        self.nonce: str = _text(document.get("nonce", ""))
+        self.plan_orders: dict[str, str] = {
+            _text(k): _text(v) for k, v in dict(document.get("plan_orders") or {}).items()
+        }
         self.fingerprint: str = document["fingerprint"]
-        self.expires_at = datetime.fromisoformat(document["expires_at"])
+        self.expires_at = _aware("expires_at", document["expires_at"])
         self.facts: Snapshot = snapshot_from_json(document["facts"])
         self.actions: tuple[act.Action, ...] = tuple(
             action_from_json(a) for a in document["actions"]
         )
 
-    def check_fresh(self, live: Snapshot, *, target: str, now: datetime) -> None:
-        """Raise ``SavedPlanStale`` (exit 3) if expired, for another target, or facts changed."""
+    def check_fresh(
+        self, live: Snapshot, *, target: str, now: datetime, account: str | None = None
+    ) -> None:
+        """Raise ``SavedPlanStale`` (exit 3) if expired, for another target or account, or the
+        facts changed.  The account is part of what the plan relied on: the same URL and the
+        same state on another account is another plan."""
+        if account is not None and self.account != account:
+            raise SavedPlanStale(
+                f"{self.path} was made for the account with key {self.masked_key or '(none)'}, "
+                "not this one",
+                hint="run `plan --out` again with this account's credentials",
+            )
         if target != self.target:
             raise SavedPlanStale(
                 f"{self.path} was made for {self.target}, not {target}",
@@ -207,6 +306,12 @@ def load_saved_plan(path: Path) -> SavedPlan:
         raise PlanInvalid(f"{path}: not a readable saved plan ({exc})") from None
     if not isinstance(document, dict) or document.get("kind") != KIND:
         raise PlanInvalid(f"{path}: not a bitmart-runner saved plan")
+    if document.get("format_version") == 1:
+        raise SavedPlanStale(
+            f"{path} was saved by an older version (format 1, without its plan source), so its "
+            "actions cannot be checked",
+            hint="run `plan --out` again and review the new diff",
+        )
     if document.get("format_version") != FORMAT_VERSION:
         raise PlanInvalid(
             f"{path}: saved plan format {document.get('format_version')} is not "
@@ -214,7 +319,7 @@ def load_saved_plan(path: Path) -> SavedPlan:
         )
     try:
         return SavedPlan(document, path)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise PlanInvalid(f"{path}: damaged saved plan ({exc})") from None
 
 

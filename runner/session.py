@@ -3,6 +3,7 @@ read-only client and the rate-limit memory that goes with them."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -86,6 +87,14 @@ class Session:
     record_dir: Path | None = None  # --record DIR
     command: str = "run"
     _recorder: list[Recorder] = field(default_factory=list, compare=False, repr=False)
+    quiet: bool = False  # apply --quiet: no "waiting ... rate limit" lines (cron mails stay empty)
+    timeout_s: float | None = None  # --timeout: total time limit of each request (None: default)
+
+    def policy(self) -> RetryPolicy:
+        policy = retry_policy()
+        if self.timeout_s is None:
+            return policy
+        return dataclasses.replace(policy, total_timeout_s=self.timeout_s)
 
     @property
     def account_id(self) -> str:
@@ -119,13 +128,13 @@ class Session:
         the write path only (``runner.execute.flow.open_trader``)."""
         from runner.exchange import open_read_client
 
-        policy = retry_policy()
+        policy = self.policy()
         with (
             self.shared_limits(policy),
             open_read_client(
                 self.target,
                 self.creds,
-                notify=notify,
+                notify=self.notify,
                 retry=policy,
                 http=self.http(),
                 recorder=self.recorder(),
@@ -155,6 +164,27 @@ class Session:
             notify(f"recording requests and replies to {self._recorder[0].path}")
         return self._recorder[0]
 
+    def _set_aside(self, path: Path) -> None:
+        """A damaged rate-limit file is moved out of the way (kept for a bug report) and rebuilt
+        from the exchange's replies during this run."""
+        aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+        try:
+            os.replace(path, aside)
+        except OSError as exc:
+            from runner.errors import RunnerHomeBroken
+
+            raise RunnerHomeBroken(
+                f"the rate-limit file {path} is damaged and cannot be moved aside: {exc.strerror}",
+                hint=f"remove {path} (it is rebuilt from the exchange's replies)",
+            ) from None
+        self.notify(f"warning: {path} was damaged; set aside as {aside.name} and rebuilt")
+
+    def notify(self, line: str) -> None:
+        """Progress lines; under --quiet the client's "waiting N s" lines are dropped."""
+        if self.quiet and line.startswith("waiting "):
+            return
+        notify(line)
+
     @contextmanager
     def shared_limits(self, policy: RetryPolicy) -> Iterator[None]:
         """Carry the client's rate-limit windows from one run to the next on this account, so
@@ -166,9 +196,14 @@ class Session:
             return
         path = self.home / "ratelimits" / f"{self.account_id}.json"
         # first run, or unreadable: the exchange's headers and 429 handling still protect
-        with suppress(OSError, ValueError):
+        saved: object = None
+        with suppress(OSError, ValueError, RecursionError):
             saved = json.loads(path.read_text("utf-8"))
-            SHARED.restore(saved, now=policy.clock(), wall_s=_wall_s(policy))
+        if path.exists() and not (
+            isinstance(saved, dict)
+            and SHARED.restore(saved, now=policy.clock(), wall_s=_wall_s(policy))
+        ):
+            self._set_aside(path)
         try:
             yield
         finally:

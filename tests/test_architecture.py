@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "runner.console",
         "runner.interrupts",
         "runner.redact",
+        "runner.base_url",
     ),
     ("runner.config", "runner.plan", "runner.notify"),
     ("runner.compiler",),

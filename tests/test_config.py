@@ -186,3 +186,84 @@ def test_bitmart_runner_home_wins_over_the_platform_and_the_old_path(
     chosen = user_home / "elsewhere"
     monkeypatch.setenv("BITMART_RUNNER_HOME", str(chosen))
     assert config.runner_home() == chosen
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://192.0.2.2:80\\@127.0.0.1",
+        "http://user:pw@127.0.0.1:8080",
+        "http://127.0.0.1:8080/%2e",
+        "http://127.0.0.1:8080/?a=1",
+        "http://127.0.0.1:8080/#x",
+        "http://127.0.0.1:8080 ",
+        "http://127.0.0.1:8080\n",
+        "http://127.0.0.１",
+        "https://exa mple.com",
+    ],
+)
+def test_ambiguous_base_urls_are_refused(url: str) -> None:
+    with pytest.raises(ConfigError, match=r"refusing base URL|must be an http"):
+        config.resolve_target(None, url, environ={})
+
+
+def test_loopback_is_judged_on_the_host_requests_connects_to() -> None:
+    assert config.resolve_target(None, "http://[::1]:8080", environ={}).base_url == (
+        "http://[::1]:8080"
+    )
+    with pytest.raises(ConfigError, match="plain http"):
+        config.resolve_target(None, "http://127.0.0.1.example.com", environ={})
+
+
+@pytest.mark.parametrize(
+    ("exchange", "base_url", "environ", "named"),
+    [
+        ("live", None, {"BITMART_BASE_URL": "http://127.0.0.1:1"}, "--exchange live"),
+        (None, "http://127.0.0.1:1", {"BITMART_EXCHANGE": "live"}, "BITMART_EXCHANGE=live"),
+        (
+            None,
+            None,
+            {"BITMART_EXCHANGE": "demo", "BITMART_BASE_URL": "http://127.0.0.1:1"},
+            "BITMART_BASE_URL",
+        ),
+        ("live", "http://127.0.0.1:1", {}, "--base-url"),
+    ],
+)
+def test_a_name_and_a_url_from_two_places_is_an_error_naming_both(
+    exchange: str | None, base_url: str | None, environ: dict[str, str], named: str
+) -> None:
+    with pytest.raises(ConfigError, match="both choose the exchange") as caught:
+        config.resolve_target(exchange, base_url, environ=environ)
+    assert named in str(caught.value)
+
+
+def test_the_command_line_still_overrides_the_same_variable() -> None:
+    env = {"BITMART_EXCHANGE": "demo"}
+    assert config.resolve_target("live", None, environ=env).kind is config.ExchangeKind.LIVE
+    url_env = {"BITMART_BASE_URL": "http://127.0.0.1:1"}
+    chosen = config.resolve_target(None, "http://127.0.0.1:2", environ=url_env)
+    assert chosen.base_url == "http://127.0.0.1:2"
+
+
+@pytest.mark.parametrize("bad", ["\n", " x", "a b", "\x01", "\udcff"])
+def test_credentials_are_checked_on_load_and_never_shown(
+    monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    monkeypatch.setenv("BITMART_API_KEY", "ok-key-ok-key-ok")
+    monkeypatch.setenv("BITMART_API_SECRET", "s3cr3t" + bad)
+    with pytest.raises(CredentialsMissing) as caught:
+        config.load_credentials(config.resolve_target("live", None, environ={}))
+    assert "BITMART_API_SECRET" in str(caught.value)
+    assert "s3cr3t" not in str(caught.value)
+
+
+def test_the_key_travels_in_a_header_so_it_must_be_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BITMART_API_KEY", "kéy-kéy-kéy-kéy")
+    with pytest.raises(CredentialsMissing, match="BITMART_API_KEY contains characters"):
+        config.load_credentials(config.resolve_target("live", None, environ={}))
+
+
+def test_a_refused_url_never_shows_its_user_info() -> None:
+    with pytest.raises(ConfigError) as caught:
+        config.resolve_target(None, "https://trader:hunter2@example.com", environ={})
+    assert "hunter2" not in str(caught.value) and "***@example.com" in str(caught.value)

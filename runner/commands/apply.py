@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from runner.commands.common import (
     output_format,
     output_options,
     reporter_for,
+    timeout_option,
 )
 from runner.commands.rejection import report_rejection
 from runner.execute.consent import Prompt
@@ -37,10 +39,20 @@ EXAMPLES = (
 )
 
 
+def _ask(text: str) -> str:
+    """One line from stdin; EOFError at end of input (click.prompt would call that an Abort,
+    the same as Ctrl-C, and end of input is "not confirmed", not "interrupted")."""
+    click.echo(text, err=True, nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\r\n")
+
+
 def _terminal_prompt() -> Prompt:
     return Prompt(
         is_terminal=lambda: sys.stdin is not None and sys.stdin.isatty(),  # None: pythonw
-        ask=lambda text: click.prompt(text, default="", show_default=False, err=True),
+        ask=_ask,
     )
 
 
@@ -110,6 +122,7 @@ def applied(plan_file: Path, target: str, finished: Finished) -> Applied:
 @exchange_options
 @output_options
 @notify_option("apply")
+@timeout_option
 def apply(
     plan_file: Path,
     yes: bool,
@@ -121,12 +134,14 @@ def apply(
     fmt: str,
     as_json: bool,
     no_color: bool,
+    timeout_s: float,
 ) -> None:
     """Apply a plan file (or a saved plan from `plan --out`) after you type CONFIRM."""
     fmt = output_format(fmt, as_json)
     reporter = reporter_for(fmt, as_json, no_color)
     session = open_session(exchange, base_url, env_file)
     prompt = _terminal_prompt()
+    session = dataclasses.replace(session, quiet=quiet, timeout_s=timeout_s)
     run = ApplyRun(
         session,
         plan_file,

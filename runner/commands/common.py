@@ -62,15 +62,14 @@ def exchange_options(func: F) -> F:
     func = click.option(
         "--base-url",
         default=None,
-        envvar="BITMART_BASE_URL",
-        help="Any BitMart-compatible server, e.g. one started by `bitmart-runner sim serve`.",
+        help="Any BitMart-compatible server, e.g. one started by `bitmart-runner sim serve` "
+        "(or BITMART_BASE_URL; giving it with --exchange/BITMART_EXCHANGE is an error).",
     )(func)
     func = click.option(
         "--exchange",
         type=click.Choice(["paper", "demo", "live"], case_sensitive=False),
         default=None,
-        envvar="BITMART_EXCHANGE",
-        help="paper (default, built-in simulator), demo or live.",
+        help="paper (default, built-in simulator), demo or live (or BITMART_EXCHANGE).",
     )(func)
     return func
 
@@ -97,3 +96,19 @@ def output_format(fmt: str, as_json: bool) -> str:
 
 def reporter_for(fmt: str, as_json: bool, no_color: bool) -> Reporter:
     return make_reporter(output_format(fmt, as_json), no_color=no_color)
+
+
+DEFAULT_TIMEOUT_S = 30.0
+
+
+def timeout_option(func: F) -> F:
+    """--timeout: the total time limit of each request to the exchange (plan and apply)."""
+    return click.option(
+        "--timeout",
+        "timeout_s",
+        type=click.FloatRange(min=1, max=600),
+        default=DEFAULT_TIMEOUT_S,
+        show_default=True,
+        help="Seconds each request to the exchange may take in total (connection, headers and "
+        "body); a slower reply is a network error.",
+    )(func)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -14,12 +15,13 @@ from runner.commands.common import (
     output_format,
     output_options,
     reporter_for,
+    timeout_option,
 )
 from runner.commands.rejection import report_rejection
 from runner.compiler.result import PlanResult
 from runner.errors import ExitCode
 from runner.render.views.plan import PlanView
-from runner.saved_plan import write_saved_plan
+from runner.saved_plan import check_out_path, read_plan_source, write_saved_plan
 from runner.session import local_now, open_session
 
 EXAMPLES = (
@@ -44,6 +46,7 @@ EXAMPLES = (
 )
 @exchange_options
 @output_options
+@timeout_option
 def plan(
     plan_file: Path,
     out: Path | None,
@@ -54,21 +57,35 @@ def plan(
     fmt: str,
     as_json: bool,
     no_color: bool,
+    timeout_s: float,
 ) -> None:
     """Show what `apply` would change. Never sends a write request."""
     fmt = output_format(fmt, as_json)
     reporter = reporter_for(fmt, as_json, no_color)
+    if out is not None:
+        check_out_path(out)  # before reading anything: never a diff that cannot be saved
     session = open_session(exchange, base_url, env_file)
+    session = dataclasses.replace(session, timeout_s=timeout_s)
     try:
         loaded = pipeline.load(plan_file, session.target)
     except pipeline.PlanRejected as exc:
         report_rejection(reporter, "plan", exc)
         raise click.exceptions.Exit(ExitCode.INVALID) from None
-    result = pipeline.plan_for(session, loaded)
+    planned = pipeline.plan_for(session, loaded)
+    result = planned.result
     code = plan_exit_code(result, detailed=detailed_exitcode)
     if out is not None and not result.has_errors:
         # before the output, so that a file that cannot be written is the run's one error
-        write_saved_plan(out, result, masked_key=session.masked_key, now=local_now())
+        write_saved_plan(
+            out,
+            result,
+            masked_key=session.masked_key,
+            now=local_now(),
+            source=read_plan_source(plan_file, result.plan_hash),
+            nonce=planned.nonce,
+            plan_orders=planned.plan_orders,
+            account=session.account_id,
+        )
     reporter.report(PlanView(), result, exit_code=code)
     if out is not None and not result.has_errors:
         click.echo(f"Saved the plan to {out} (valid for 10 minutes).", err=True)

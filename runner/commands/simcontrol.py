@@ -58,7 +58,7 @@ def base_url_option(func: F) -> F:
 
 def session_for(base_url: str | None) -> tuple[requests.Session, str]:
     if base_url:
-        target = resolve_target(None, base_url)  # same URL rules as every other command
+        target = resolve_target(None, base_url, environ={})  # same URL rules as every command
         return requests.Session(), target.base_url
     from runner.sim.adapter import paper_session
 

@@ -17,6 +17,77 @@ from runner.exchange.errors import ProtocolError
 # Unix times below this are in seconds: 1e11 ms is March 1973, 1e11 s is the year 5138.
 _SECONDS_BELOW = 100_000_000_000
 
+# No price, size, balance or rate of a USDT-M account comes near these; a reply that does is
+# broken or hostile, and believing it would make every later computation meaningless (1e400
+# overflows the context, 1e-400 underflows it).
+MAX_MAGNITUDE = Decimal("1e18")
+MAX_DECIMALS = 30
+
+# Fields that can never be below zero (sizes, prices, balances, leverage, contract rules).
+# ``current_amount`` is a size: "-10" must not read as "flat" (the side is a separate field).
+NON_NEGATIVE = frozenset(
+    {
+        "current_amount",
+        "size",
+        "vol",
+        "deal_size",
+        "deal_vol",
+        "qty",
+        "volume",
+        "available_balance",
+        "frozen_balance",
+        "position_deposit",
+        "available",
+        "frozen",
+        "price",
+        "entry_price",
+        "mark_price",
+        "last_price",
+        "index_price",
+        "liquidation_price",
+        "trigger_price",
+        "executive_price",
+        "deal_avg_price",
+        "deal_price",
+        "open_price",
+        "high_price",
+        "low_price",
+        "close_price",
+        "leverage",
+        "initial_margin",
+        "maintenance_margin",
+        "max_notional_value",
+        "isolated_margin",
+        "notional",
+        "min_volume",
+        "max_volume",
+        "market_max_volume",
+        "notional_floor",
+        "notional_cap",
+        "maint_margin_ratio",
+        "preset_take_profit_price",
+        "preset_stop_loss_price",
+    }
+)
+# ...and those that must be above it: a contract with a zero tick or size has no orders.
+POSITIVE = frozenset(
+    {"contract_size", "price_precision", "vol_precision", "min_leverage", "max_leverage"}
+)
+
+
+def implausible(name: str, value: Decimal) -> str | None:
+    """Why a decimal field's value cannot be true, or None when it can."""
+    if abs(value) >= MAX_MAGNITUDE:
+        return f"is out of range ({value:.3e})"
+    exponent = value.as_tuple().exponent
+    if value != 0 and isinstance(exponent, int) and -exponent > MAX_DECIMALS:
+        return f"has more than {MAX_DECIMALS} decimals"
+    if value < 0 and (name in NON_NEGATIVE or name in POSITIVE):
+        return f"cannot be negative (got {value})"
+    if value == 0 and name in POSITIVE:
+        return "cannot be zero"
+    return None
+
 
 def to_decimal(value: object) -> Decimal | None:
     """A finite Decimal from a decimal string, int or Decimal; None when it is not one."""
@@ -83,6 +154,9 @@ class Fields:
         result = to_decimal(value)
         if result is None:
             raise self._fail(name, f"should be a decimal, got {_show(value)}")
+        problem = implausible(name, result)
+        if problem is not None:
+            raise self._fail(name, problem)
         return result
 
     def opt_decimal(self, name: str) -> Decimal | None:

@@ -20,6 +20,12 @@ from typing import Any
 
 Key = tuple[str, str]  # (base URL, endpoint path)
 
+# Every wait this module imposes is capped: the exchange's windows are seconds long (facts 5), so a
+# header or a saved file asking for more is broken or hostile, and obeying it would hold the
+# account lock for days (X-BM-RateLimit-Reset: 1e9).  The 429 handling stays the backstop.
+MAX_WAIT_S = 60.0
+_MAX_LIMIT = 100_000
+
 
 @dataclass
 class _Window:
@@ -80,6 +86,7 @@ class LimiterRegistry:
 
     def block(self, key: Key, limit: int, window_s: float, seconds: float, *, now: float) -> None:
         """Hold every request of ``key`` back for ``seconds`` (a 429, or the server's counters)."""
+        seconds = min(max(seconds, 0.0), MAX_WAIT_S)
         with self._lock:
             window = self._window(key, limit, window_s)
             window.blocked_until = max(window.blocked_until, now + seconds)
@@ -126,27 +133,59 @@ class LimiterRegistry:
                     )
         return {"wall_s": wall_s, "windows": windows}
 
-    def restore(self, data: Mapping[str, Any], *, now: float, wall_s: float) -> None:
-        """Take over what an earlier process spent; damaged or old data is ignored, since the
-        exchange's own headers and 429 handling remain the backstop."""
+    def restore(self, data: Mapping[str, Any], *, now: float, wall_s: float) -> bool:
+        """Take over what an earlier process spent.  Returns False, restoring nothing, when the
+        data is damaged or impossible (a limit of 0, an infinite block): the caller sets the file
+        aside, and the exchange's own headers and 429 handling remain the backstop."""
         try:
-            elapsed = max(0.0, wall_s - float(data["wall_s"]))
-            entries = list(data["windows"])
-            with self._lock:
-                for entry in entries:
-                    key = (str(entry["base"]), str(entry["path"]))
-                    if key in self._windows:
-                        continue  # this process already counts that endpoint itself
-                    window_s = float(entry["window_s"])
-                    window = self._window(key, int(entry["limit"]), window_s)
-                    for age in sorted((float(a) for a in entry["ages"]), reverse=True):
-                        if age + elapsed < window_s:
-                            window.stamps.append(now - age - elapsed)
-                    blocked = float(entry["blocked_s"]) - elapsed
-                    if blocked > 0:
-                        window.blocked_until = max(window.blocked_until, now + blocked)
+            elapsed = max(0.0, wall_s - _finite(data["wall_s"]))
+            entries = [_SavedWindow.parse(entry) for entry in list(data["windows"])]
         except (KeyError, TypeError, ValueError):
-            return
+            return False
+        with self._lock:
+            for entry in entries:
+                if entry.key in self._windows:
+                    continue  # this process already counts that endpoint itself
+                window = self._window(entry.key, entry.limit, entry.window_s)
+                for age in sorted(entry.ages, reverse=True):
+                    if age + elapsed < entry.window_s:
+                        window.stamps.append(now - age - elapsed)
+                blocked = entry.blocked_s - elapsed
+                if blocked > 0:
+                    window.blocked_until = max(window.blocked_until, now + blocked)
+        return True
+
+
+def _finite(raw: object) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise TypeError("not a number")
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError("not finite")
+    return value
+
+
+@dataclass(frozen=True)
+class _SavedWindow:
+    key: Key
+    limit: int
+    window_s: float
+    ages: tuple[float, ...]
+    blocked_s: float
+
+    @classmethod
+    def parse(cls, entry: Mapping[str, Any]) -> _SavedWindow:
+        limit = entry["limit"]
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= _MAX_LIMIT:
+            raise ValueError("limit out of range")
+        window_s = _finite(entry["window_s"])
+        blocked_s = _finite(entry["blocked_s"])
+        ages = tuple(_finite(a) for a in entry["ages"])
+        if not 0 < window_s <= MAX_WAIT_S or not 0 <= blocked_s <= MAX_WAIT_S:
+            raise ValueError("window or block out of range")
+        if len(ages) > limit or any(not 0 <= age <= window_s for age in ages):
+            raise ValueError("impossible request ages")
+        return cls((str(entry["base"]), str(entry["path"])), limit, window_s, ages, blocked_s)
 
 
 @dataclass(frozen=True)

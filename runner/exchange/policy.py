@@ -25,6 +25,7 @@ class RetryPolicy:
     max_wait_s: float = 60.0  # cap on a server-announced wait
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 15.0
+    total_timeout_s: float = 30.0  # the whole request: connect + headers + body (--timeout)
     notify_after_s: float = 1.0  # waits longer than this are announced, never silent
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic  # seconds, for rate-limit windows
@@ -36,7 +37,8 @@ class RetryPolicy:
 
     @property
     def timeout(self) -> tuple[float, float]:
-        return (self.connect_timeout_s, self.read_timeout_s)
+        total = self.total_timeout_s
+        return (min(self.connect_timeout_s, total), min(self.read_timeout_s, total))
 
     def backoff(self, attempt: int) -> float:
         """The wait after failed attempt number ``attempt`` (1-based)."""

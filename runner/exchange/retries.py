@@ -17,6 +17,7 @@ import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from runner.exchange.clock import ExchangeClock
+from runner.exchange.deadline import DeadlineExceeded
 from runner.exchange.endpoints import SYSTEM_TIME, Endpoint
 from runner.exchange.errors import (
     ApiError,
@@ -75,7 +76,7 @@ def server_side(exc: ExchangeError) -> bool:
 
 
 def _retryable_read(exc: ExchangeError) -> bool:
-    if isinstance(exc, Banned):
+    if isinstance(exc, Banned | LocalFailure | TooSlow):
         return False  # facts 6.4: after a 418 stop sending
     if isinstance(exc, NetworkError | CloudflareBlocked | RateLimited):
         return True
@@ -91,13 +92,32 @@ def _ambiguous_write(exc: ExchangeError) -> bool:
     return server_side(exc)
 
 
+# requests refuses these before it opens a connection: nothing left, and trying again cannot help
+_LOCAL_FAILURES: tuple[type[requests.RequestException], ...] = (
+    requests.exceptions.InvalidHeader,
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.URLRequired,
+)
+
+
+class LocalFailure(NetworkError):
+    """The request could not even be built (a header or URL requests refuses): never sent."""
+
+
+class TooSlow(NetworkError):
+    """The reply did not complete within the total time limit; trying again would only spend
+    that time again (the user chose it with --timeout)."""
+
+
 def never_sent(exc: requests.RequestException) -> bool:
     """True when the connection could not be established, so no byte of the request left.
 
     A connect timeout or a refused/unresolvable connection qualifies; a read timeout, a reset or
     a dropped connection does not (the server may have received and performed the request).
     """
-    if isinstance(exc, requests.ConnectTimeout):
+    if isinstance(exc, (requests.ConnectTimeout, *_LOCAL_FAILURES)):
         return True
     if not isinstance(exc, requests.ConnectionError) or isinstance(exc, requests.Timeout):
         return False
@@ -130,6 +150,10 @@ def _read_once(
 ) -> Answer:
     try:
         response = core.send(endpoint, query=query, body=body)
+    except _LOCAL_FAILURES as exc:
+        raise LocalFailure(endpoint.path, core.describe(exc), sent=False) from None
+    except DeadlineExceeded as exc:
+        raise TooSlow(endpoint.path, str(exc), sent=True) from None
     except requests.RequestException as exc:
         raise NetworkError(endpoint.path, core.describe(exc), sent=not never_sent(exc)) from None
     return core.interpret(endpoint, response)
@@ -167,6 +191,8 @@ def _send_write(core: HttpCore, endpoint: Endpoint, body: bytes) -> requests.Res
     """The response, or None when the connection could not even be established."""
     try:
         return core.send(endpoint, body=body)
+    except _LOCAL_FAILURES as exc:
+        raise LocalFailure(endpoint.path, core.describe(exc), sent=False) from None
     except requests.RequestException as exc:
         if never_sent(exc):
             log.debug("%s not sent: %s", endpoint.path, type(exc).__name__)

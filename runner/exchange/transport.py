@@ -17,14 +17,14 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from runner.config import PAPER_MEMO, PAPER_SECRET, Credentials, Target
 from runner.exchange.clock import ExchangeClock
+from runner.exchange.deadline import Deadline, DeadlineAdapter, DeadlineExceeded, within
 from runner.exchange.endpoints import Endpoint, Host
 from runner.exchange.errors import NotSupported
-from runner.exchange.limits import Key, LimiterRegistry, parse_rate_headers
+from runner.exchange.limits import MAX_WAIT_S, Key, LimiterRegistry, parse_rate_headers
 from runner.exchange.policy import RetryPolicy
 from runner.exchange.retries import QueryValue, run_read, run_write, sync_clock
 from runner.exchange.signing import Auth, auth_headers, base_headers
@@ -41,7 +41,7 @@ log = logging.getLogger("runner.exchange")
 def new_session() -> requests.Session:
     """A keep-alive session whose adapters never retry on their own (no silent re-sends)."""
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=Retry(total=0, read=False, redirect=False))
+    adapter = DeadlineAdapter(max_retries=Retry(total=0, read=False, redirect=False))
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
@@ -55,9 +55,14 @@ class Redactor:
         # The paper exchange's built-in values are public constants, and "paper" is a common word.
         # Whole tokens only: a memo such as "cloud" must not be blanked inside a host name.
         self._redact = TokenRedactor(v for v in hidden if v and v not in (PAPER_SECRET, PAPER_MEMO))
+        # the key may be shown, but only masked (an error quoting a header would show it whole)
+        self._key = (creds.key, creds.masked_key) if creds is not None and creds.key else None
 
     def __call__(self, text: str) -> str:
-        return self._redact(text)
+        text = self._redact(text)
+        if self._key is not None and len(self._key[0]) >= 4:
+            text = text.replace(self._key[0], self._key[1])
+        return text
 
 
 def _query(params: Mapping[str, QueryValue] | None) -> dict[str, str] | None:
@@ -99,6 +104,9 @@ class HttpCore:
     def wait(self, seconds: float, reason: str) -> None:
         if seconds <= 0:
             return
+        if seconds > self.policy.max_wait_s:  # never trust a reply to set an unbounded wait
+            reason = f"{reason}; capped at {self.policy.max_wait_s:g} s (asked for {seconds:.3g} s)"
+            seconds = self.policy.max_wait_s
         if seconds > self.policy.notify_after_s:
             self.announce(f"waiting {seconds:.1f} s: {reason}")
         self.policy.sleep(seconds)
@@ -119,6 +127,7 @@ class HttpCore:
             return
 
         def on_wait(seconds: float) -> None:
+            seconds = min(seconds, MAX_WAIT_S)
             if seconds > self.policy.notify_after_s:
                 self.announce(
                     f"waiting {seconds:.1f} s: rate limit of {endpoint.path} "
@@ -171,17 +180,23 @@ class HttpCore:
         params = _query(query)
         started = time.monotonic()
         try:
-            response = self.session.request(
-                endpoint.method,
-                url,
-                params=params,
-                data=body,
-                headers=headers,
-                timeout=self.policy.timeout,
-                allow_redirects=False,
-            )
+            with within(Deadline(self.policy.total_timeout_s)) as deadline:
+                response = self.session.request(
+                    endpoint.method,
+                    url,
+                    params=params,
+                    data=body,
+                    headers=headers,
+                    timeout=self.policy.timeout,
+                    allow_redirects=False,
+                )
         except requests.RequestException as exc:
             self._record(endpoint, url, params, headers, body, None, exc, started)
+            if deadline.expired:
+                raise DeadlineExceeded(
+                    f"no complete reply within {self.policy.total_timeout_s:g} s "
+                    "(the total time limit per request, --timeout)"
+                ) from None
             log.debug(
                 "%s %s failed: %s (key %s)",
                 endpoint.method,

@@ -56,7 +56,8 @@ def _decode(response: requests.Response) -> Any:
         return None
     try:
         return json.loads(response.content, parse_float=Decimal, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: nesting deeper than the parser's limit (a broken or hostile reply)
         return None
 
 

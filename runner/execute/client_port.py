@@ -111,6 +111,10 @@ class ClientPort:
             for r in records
         )
 
+    def sync_clock(self) -> None:
+        """Measure the offset to the exchange's clock (one /system/time read)."""
+        self.client.sync_clock()
+
     def now_ms(self) -> int:
         """Exchange time as the client knows it (local clock plus any measured offset)."""
         offset = getattr(self.client, "clock_offset_ms", 0)

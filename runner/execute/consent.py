@@ -30,7 +30,12 @@ def consent(prompt: Prompt, *, yes: bool, changes: int) -> str:
             "no terminal to confirm on and --yes not given: nothing was applied",
             hint="review with `bitmart-runner plan`, then run apply with --yes (e.g. from cron)",
         )
-    answer = prompt.ask(f"Type {CONFIRM_WORD} to apply {changes} change(s): ")
+    try:
+        answer = prompt.ask(f"Type {CONFIRM_WORD} to apply {changes} change(s): ")
+    except EOFError:  # Ctrl-D or a closed stdin: no answer is not a yes (and not an interrupt)
+        raise NotConfirmed(
+            f"no answer (end of input) where {CONFIRM_WORD} was expected: nothing was applied"
+        ) from None
     if answer.strip() != CONFIRM_WORD:
         raise NotConfirmed(f"not confirmed (expected {CONFIRM_WORD}): nothing was applied")
     return CONFIRM_WORD

@@ -24,6 +24,9 @@ class Before:
     plan_order_ids: frozenset[str] = frozenset()
     intent_time_ms: int = 0  # exchange time when the intent was journaled
     claimed_transfer_ids: frozenset[str] = frozenset()  # already explained by earlier steps
+    # transfers on the exchange right before the send (None: not read): a match must be new,
+    # which holds whatever the two clocks say
+    known_transfer_ids: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,24 +62,34 @@ def took_effect(action: act.Action, facts: Facts, before: Before) -> bool:
     if isinstance(action, act.SetPositionMode):
         return snap.mode is action.mode
     if isinstance(action, act.SubmitPlanOrder):
-        return any(
+        return matching_plan_order(action, snap, before) is not None
+    if isinstance(action, act.Transfer):
+        return matching_transfer(action, facts.transfers, before) is not None
+    raise TypeError(f"no effect predicate for {type(action).__name__}")
+
+
+def matching_plan_order(action: act.SubmitPlanOrder, snap: Snapshot, before: Before) -> str | None:
+    """The id of a plan order with this content that was not there before (each claimed once:
+    the caller adds it to ``before.plan_order_ids`` of the next step)."""
+    for t in snap.trigger_orders:
+        if (
             t.kind is TriggerKind.PLAN
             and t.order_id not in before.plan_order_ids
             and t.symbol == action.symbol
             and t.trigger == action.trigger
             and t.size == action.size
             and t.side is action.side
-            for t in snap.trigger_orders
-        )
-    if isinstance(action, act.Transfer):
-        return matching_transfer(action, facts.transfers, before) is not None
-    raise TypeError(f"no effect predicate for {type(action).__name__}")
+        ):
+            return t.order_id
+    return None
 
 
-# Transfers carry no client id: a record with the same amount and direction, stamped after the
-# intent was journaled (less a small allowance for clock skew) and not already explained by an
-# earlier step of this run, is this transfer.
-TRANSFER_SKEW_MS = 5_000
+# Transfers carry no client id: a record with the same amount and direction that was not on the
+# exchange right before the send and not already explained by an earlier step of this run is this
+# transfer.  Times are only a window for the read: a signed request is valid for 60 s, the two
+# clocks may disagree by as much, so the window reaches that far back.
+SIGNATURE_VALIDITY_MS = 60_000
+TRANSFER_SKEW_MS = SIGNATURE_VALIDITY_MS + 5_000
 
 
 def matching_transfer(
@@ -86,8 +99,12 @@ def matching_transfer(
         if (
             record.amount == action.amount
             and record.to_futures == action.to_futures
-            and record.time_ms >= before.intent_time_ms - TRANSFER_SKEW_MS
             and record.transfer_id not in before.claimed_transfer_ids
+            and (
+                record.transfer_id not in before.known_transfer_ids
+                if before.known_transfer_ids is not None
+                else record.time_ms >= before.intent_time_ms - TRANSFER_SKEW_MS
+            )
         ):
             return record
     return None

@@ -24,7 +24,13 @@ from runner.compiler.snapshot import Snapshot
 from runner.domain import OrderSide, OrderType, PosSide, TriggerKind
 from runner.errors import RunnerError
 from runner.exchange.requests import request_for
-from runner.execute.effects import Before, Facts, matching_transfer, took_effect
+from runner.execute.effects import (
+    TRANSFER_SKEW_MS,
+    Before,
+    Facts,
+    matching_transfer,
+    took_effect,
+)
 from runner.execute.journal import Journal
 from runner.execute.port import (
     DUPLICATE_CLIENT_ORDER_ID,
@@ -35,12 +41,16 @@ from runner.execute.port import (
     WriteRejected,
 )
 from runner.execute.rounds import Rounds
+from runner.execute.unlabelled import Reissue as _Reissue
+from runner.execute.unlabelled import StepFailed as _StepFailed
+from runner.execute.unlabelled import Unlabelled
 from runner.saved_plan import action_to_json
 
 
 class Status(StrEnum):
     APPLIED = "applied"
     FAILED = "failed"
+    UNKNOWN = "outcome unknown"  # in flight when the run was interrupted
     NOT_RUN = "not run"
 
 
@@ -75,13 +85,6 @@ class ApplyReport:
         )
 
 
-class _StepFailed(Exception):
-    def __init__(self, detail: str, trace: str | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.trace = trace
-
-
 def _local_now() -> datetime:
     return datetime.now().astimezone()
 
@@ -113,6 +116,17 @@ class Executor:
         }
         self._claimed_transfers: set[str] = set()
         self._rounds = Rounds(port, self.symbols)
+        self._in_flight: tuple[int, act.Action] | None = None  # intent journaled, no answer yet
+        self._unlabelled = Unlabelled(
+            port,
+            journal,
+            emit=emit,
+            sleep=sleep,
+            symbols=self.symbols,
+            start_futures=start.balances.futures_available,
+            claimed_transfers=self._claimed_transfers,
+            plan_order_ids=self._plan_order_ids,
+        )
         # TP/SL order id -> the side of the position it protects (its closing side says which)
         self._protects = {t.order_id: t.side.position for t in start.trigger_orders}
 
@@ -135,8 +149,25 @@ class Executor:
                     outcomes.append(self._apply_one(number, total, follow_up))
         except KeyboardInterrupt:
             interrupted = True
-            self.journal.record("interrupted", after=len(outcomes))
+            in_flight = self._in_flight
+            self.journal.record(
+                "interrupted",
+                after=len(outcomes),
+                in_flight=None if in_flight is None else in_flight[0],
+            )
             self.emit("interrupted: no further writes are sent")
+            if in_flight is not None:
+                # the request may have reached the exchange: not "not run", and the journal keeps
+                # its intent without an answer, so the next apply asks the exchange first
+                outcomes.append(
+                    Outcome(
+                        in_flight[0],
+                        in_flight[1],
+                        Status.UNKNOWN,
+                        "interrupted while it was in flight: it may have been applied; the next "
+                        "apply checks the exchange before sending anything",
+                    )
+                )
         done = {o.number for o in outcomes}
         for number, action in enumerate(actions, 1):
             if number not in done:
@@ -169,13 +200,19 @@ class Executor:
         )
 
     def _apply_one(self, number: int, total: int, action: act.Action) -> Outcome:
-        before = Before(
-            plan_order_ids=frozenset(self._plan_order_ids),
-            intent_time_ms=self.port.now_ms(),
-            claimed_transfer_ids=frozenset(self._claimed_transfers),
-        )
         try:
+            before = Before(
+                plan_order_ids=frozenset(self._plan_order_ids),
+                intent_time_ms=self.port.now_ms(),
+                claimed_transfer_ids=frozenset(self._claimed_transfers),
+                known_transfer_ids=self._unlabelled.transfers_now(action),
+            )
             action = self._resolve_placeholder(action)
+            if self._unlabelled.done_by_another_runner(action):
+                detail = "already done on the exchange by another runner (balance re-read)"
+                self.journal.record("skipped", number=number, reason=detail)
+                self.emit(f"step {number}/{total}: {action.summary}: {detail}; not sent")
+                return Outcome(number, action, Status.APPLIED, detail, None, self.clock())
         except _StepFailed as failure:
             self.journal.record("failed", number=number, detail=failure.detail)
             self.emit(f"step {number}/{total}: {action.summary}\n  failed: {failure.detail}")
@@ -188,14 +225,22 @@ class Executor:
             client_order_id=action.client_order_id,
         )
         self.emit(f"step {number}/{total}: {action.summary}")
+        self._in_flight = (number, action)  # from here the request may be on its way
         try:
-            sent, detail = self._send_exactly_once(action, before)
+            try:
+                sent, detail = self._send_exactly_once(action, before)
+            except _Reissue as reissue:
+                action = reissue.action
+                self._in_flight = (number, action)
+                sent, detail = self._send_exactly_once(action, before, reissued=True)
         except _StepFailed as failure:
+            self._in_flight = None
             self.journal.record("failed", number=number, detail=failure.detail, trace=failure.trace)
             self.emit(f"  failed: {failure.detail}")
             return Outcome(
                 number, action, Status.FAILED, failure.detail, failure.trace, self.clock()
             )
+        self._in_flight = None
         if isinstance(action, act.SubmitPlanOrder) and sent is not None and sent.order_id:
             self._plan_order_ids.add(sent.order_id)
         if isinstance(action, act.SubmitOrder):
@@ -208,7 +253,9 @@ class Executor:
         )
         return Outcome(number, action, Status.APPLIED, detail, trace, at)
 
-    def _send_exactly_once(self, action: act.Action, before: Before) -> tuple[Sent | None, str]:
+    def _send_exactly_once(
+        self, action: act.Action, before: Before, *, reissued: bool = False
+    ) -> tuple[Sent | None, str]:
         for attempt in (1, 2):
             self._rounds.wrote()
             try:
@@ -216,9 +263,16 @@ class Executor:
             except WriteRejected as exc:
                 self.journal.record("rejected", code=exc.code, message=exc.message, trace=exc.trace)
                 duplicate = exc.code == DUPLICATE_CLIENT_ORDER_ID and action.client_order_id
+                if duplicate and attempt == 1 and not reissued:
+                    self._unlabelled.reissue_if_stale(action)
                 # a taken id means an earlier attempt reached the exchange: confirm, then accept
                 if duplicate and self._took_effect(action, before):
                     self.journal.record("reconciled", decision="happened", via="duplicate id")
+                    if attempt == 1:  # not our own earlier attempt: someone sent this id first
+                        self.emit(
+                            "  warning: the exchange already has this order (same client order "
+                            "id): another runner, or an earlier run, placed it; not sent twice"
+                        )
                     return None, "already on the exchange (duplicate client order id)"
                 raise _StepFailed(
                     f"rejected by the exchange: {exc.code} {exc.message}", exc.trace
@@ -230,7 +284,8 @@ class Executor:
                     "anything is sent again"
                 )
                 if self._took_effect(action, before):
-                    self.journal.record("reconciled", decision="happened")
+                    found = self._unlabelled.claim_plan_order(action, before)
+                    self.journal.record("reconciled", decision="happened", order_id=found)
                     return None, "confirmed on the exchange after an unknown outcome"
                 self.journal.record("reconciled", decision="did_not_happen")
                 if attempt == 2:
@@ -238,7 +293,10 @@ class Executor:
                         "the outcome was unknown twice and the exchange shows no "
                         "effect; stopped rather than risk a duplicate"
                     ) from None
-                self.emit("  it did not take effect; sending it again with the same id")
+                self.emit(
+                    "  it did not take effect; sending it again"
+                    + (" with the same id" if action.client_order_id else "")
+                )
                 continue
             self.journal.record("sent", trace=sent.trace, order_id=sent.order_id)
             return sent, "done"
@@ -251,7 +309,8 @@ class Executor:
             order = self.port.find_order(action.symbol, action.cid)
         transfers: tuple[TransferFact, ...] = ()
         if isinstance(action, act.Transfer):
-            transfers = tuple(self.port.transfers_since(before.intent_time_ms - 5_000))
+            since = before.intent_time_ms - TRANSFER_SKEW_MS
+            transfers = tuple(self.port.transfers_since(since))
             match = matching_transfer(action, transfers, before)
             if match is not None:
                 self._claimed_transfers.add(match.transfer_id)
@@ -268,6 +327,12 @@ class Executor:
                 return True
             if read + 1 < self.reconcile_reads:
                 self.sleep(self.reconcile_wait)  # the exchange may show a write a moment late
+        if facts is not None and action.client_order_id is None:
+            facts = self._unlabelled.after_signature_expired(
+                before, lambda: self._facts(action, before)
+            )
+            if facts is not None and took_effect(action, facts, before):
+                return True
         if facts is None:
             raise _StepFailed(
                 "could not read the exchange to reconcile an unknown outcome; "

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import runner.session
 from runner import pipeline
-from runner.account import Needs, fee_reads_for, known_fees, read_snapshot
+from runner.account import Needs, known_fees
 from runner.compiler import actions as act
+from runner.compiler.idempotency import state_nonce
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
 from runner.errors import ExitCode
@@ -23,9 +24,18 @@ from runner.exchange import TradeClient
 from runner.execute.client_port import ClientPort
 from runner.execute.consent import Prompt, consent
 from runner.execute.executor import ApplyReport, Executor
-from runner.execute.journal import Journal, new_run_id, read_journal, unfinished_journals
+from runner.execute.home import check_home, home_errors
+from runner.execute.journal import (
+    Journal,
+    journal_dir,
+    new_run_id,
+    read_journal,
+    unfinished_journals,
+)
 from runner.execute.lock import AccountLock, lock_path
 from runner.execute.resume import Resume, already_applied, close_out, inspect
+from runner.execute.saved_check import live_check, verify_saved
+from runner.execute.signals import terminate_as_interrupt
 from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders, record_plan_orders
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
@@ -53,24 +63,28 @@ class Finished:
 
 
 def _prepare_saved(session: Session, source: TradeClient, saved: SavedPlan) -> Prepared:
-    symbols = tuple(saved.facts.specs)
-    needs = Needs(
-        spot=saved.facts.balances.spot_available is not None, mode=saved.facts.account_wide
-    )
+    """Recompute the saved actions from the file's own plan and facts (refused unless equal),
+    then check the live account: same facts, same account, and the live checks pass again.
+    What is shown and sent are the recomputed actions, never the file's text."""
+    loaded, stored = verify_saved(saved, session.target)
     fees = FeeCache(session.home, session.account_id)
-    cached = fees.fresh(symbols)
-    live = read_snapshot(
-        source,
-        symbols,
-        target=session.target.name,
-        needs=needs,
-        now=local_now,
-        known_fees=cached,
+    live = pipeline.take_snapshot(
+        source, loaded.intents, session.target, now=local_now, fees=fees
     )
-    fees.remember(live, fee_reads_for(symbols, cached))
-    saved.check_fresh(live, target=session.target.name, now=local_now())
-    nonce = _nonce_of(saved.actions)
-    return Prepared(saved.name, saved.plan_hash, symbols, needs, live, saved.actions, nonce, None)
+    saved.check_fresh(live, target=session.target.name, now=local_now(), account=session.account_id)
+    checked = live_check(saved, loaded, live, session.target)
+    shown = checked if checked.has_errors else stored
+    nonce = saved.nonce or _nonce_of(stored.actions)
+    return Prepared(
+        saved.name,
+        saved.plan_hash,
+        loaded.intents.symbols(),
+        loaded.needs,
+        live,
+        stored.actions,
+        nonce,
+        shown,
+    )
 
 
 def _nonce_of(actions: Sequence[act.Action]) -> str:
@@ -87,7 +101,7 @@ def _prepare_file(
     intents = loaded.intents
     fees = FeeCache(session.home, session.account_id)
     snapshot = pipeline.take_snapshot(source, intents, session.target, now=local_now, fees=fees)
-    nonce = resume.nonce or secrets.token_hex(3)
+    nonce = resume.nonce or state_nonce(session.account_id, intents.name, snapshot)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
     result = pipeline.compute(
@@ -137,10 +151,15 @@ class ApplyRun:
         lock = AccountLock(
             lock_path(s.home, s.account_id), self.run_id, timeout=self.lock_timeout, notify=notify
         )
-        with lock, open_trader(s) as client:
+        check_home(
+            s.home,
+            folders=(journal_dir(s.home, s.account_id), lock.path.parent),
+            files=(lock.path,),
+        )
+        with home_errors(s.home), lock, open_trader(s) as client:
             journals = unfinished_journals(s.home, s.account_id)
             plan_hash = loaded.intents.plan_hash if loaded else ""
-            resume = inspect(journals, plan_hash)
+            resume = inspect(journals, plan_hash, loaded.intents.name if loaded else None)
             if journals:
                 self.emit(
                     f"found {len(journals)} unfinished run(s) on this account "
@@ -197,11 +216,15 @@ class ApplyRun:
                 emit=self.emit,
                 sleep=policy.sleep,  # the same waits (and test seam) as the client
             )
-            report = executor.run(to_run)
+            with terminate_as_interrupt():
+                report = executor.run(to_run)
             placed = inspect([read_journal(journal.path)], prepared.plan_hash).plan_orders
             record_plan_orders(s.home, s.account_id, prepared.name, placed)
             code = _exit_code(report)
-            journal.record("run_end", outcome=code.name.lower(), exit_code=int(code))
+            # Only a complete run is closed.  A stopped or interrupted one stays unfinished, so
+            # the next apply skips what it did and asks the exchange about what was in flight.
+            event = "run_end" if code is ExitCode.OK else "run_stopped"
+            journal.record(event, outcome=code.name.lower(), exit_code=int(code))
         return Finished(code, report, prepared, tuple(skipped))
 
     def _skip_done(
@@ -237,13 +260,13 @@ def open_trader(session: Session) -> Iterator[TradeClient]:
     """The one place a client able to write is created: the apply flow, after the lock."""
     from runner.exchange import open_trade_client
 
-    policy = runner.session.retry_policy()
+    policy = session.policy()  # the command's retry policy with its --timeout
     with (
         session.shared_limits(policy),
         open_trade_client(
             session.target,
             session.creds,
-            notify=notify,
+            notify=session.notify,
             retry=policy,
             http=session.http(),
             recorder=session.recorder(),

@@ -21,7 +21,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from runner.errors import RunnerHomeBroken
 from runner.redact import Redactor
+
+REDACTED = "***"
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -118,8 +121,23 @@ def read_journal(path: Path) -> JournalFile:
 
 
 def unfinished_journals(home: Path, account_id: str) -> list[JournalFile]:
+    """Every journal without ``run_end``.  A journal that cannot be read (a directory or a looping
+    link named ``*.jsonl``) is an error, not skipped: it may hide a write in flight."""
     folder = journal_dir(home, account_id)
-    if not folder.is_dir():
+    if not folder.exists() and not folder.is_symlink():
         return []
-    found = (read_journal(p) for p in sorted(folder.glob("*.jsonl")))
+    if not folder.is_dir():
+        raise RunnerHomeBroken(
+            f"the runner home is unusable: {folder}: should be the journals directory",
+            hint=f"move {folder} away; nothing was sent",
+        )
+    paths = sorted(folder.glob("*.jsonl"))
+    for path in paths:
+        if not path.is_file():
+            raise RunnerHomeBroken(
+                f"the runner home is unusable: {path} is not a journal file "
+                "(a directory, or a broken or looping link)",
+                hint=f"move it out of {folder}; nothing was sent",
+            )
+    found = (read_journal(p) for p in paths)
     return [j for j in found if not j.finished]

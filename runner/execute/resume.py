@@ -26,8 +26,10 @@ from runner.execute.port import ExchangePort
 from runner.saved_plan import action_to_json
 
 _DONE_EVENTS = {"sent"}
-# Estimates move with the market between runs; they do not make a write a different write.
-_VOLATILE = {"summary", "est_price"}
+# Estimates move with the market between runs; they do not make a write a different write.  Nor
+# does the client order id: an edited plan (a new nonce) must still recognise what a stopped run
+# of it already did; the journaled id is what the exchange is asked about.
+_VOLATILE = {"summary", "est_price", "cid"}
 _ENDED_EVENTS = {"sent", "failed", "rejected", "reconciled"}
 
 
@@ -42,6 +44,7 @@ class InDoubt:
     key: str
     intent_ms: int
     run_id: str
+    cid: str | None = None  # the id the earlier run sent, to find its order
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,12 @@ def _ms(ts: Any) -> int:
         return 0
 
 
-def inspect(journals: Sequence[JournalFile], plan_hash: str) -> Resume:
-    """What the unfinished journals say, for a run of the plan with ``plan_hash``."""
+def inspect(
+    journals: Sequence[JournalFile], plan_hash: str, plan_name: str | None = None
+) -> Resume:
+    """What the unfinished journals say, for a run of the plan with ``plan_hash`` (named
+    ``plan_name``: the actions of stopped runs of a plan of that name count as done, even when
+    the file was edited since; another plan's never do)."""
     nonce = None
     done: dict[str, str] = {}
     in_doubt: dict[str, InDoubt] = {}
@@ -75,12 +82,16 @@ def inspect(journals: Sequence[JournalFile], plan_hash: str) -> Resume:
         same_plan = start is not None and start.get("plan_hash") == plan_hash
         if same_plan and start is not None and start.get("nonce"):
             nonce = str(start["nonce"])
+        ours = plan_name is None or (start is not None and start.get("plan") == plan_name)
         current: tuple[str, int, dict[str, Any]] | None = None
         for record in journal.records:
             event = record.get("event")
-            if event == "intent" and isinstance(record.get("action"), dict):
+            if event == "intent" and isinstance(record.get("action"), dict) and ours:
                 current = (action_key(record["action"]), _ms(record.get("ts")), record["action"])
-                in_doubt[current[0]] = InDoubt(current[0], current[1], journal.run_id)
+                cid = record.get("client_order_id")
+                in_doubt[current[0]] = InDoubt(
+                    current[0], current[1], journal.run_id, cid if isinstance(cid, str) else None
+                )
                 continue
             if current is None or event not in _ENDED_EVENTS:
                 continue
@@ -114,7 +125,7 @@ def already_applied(
     before = Before(intent_time_ms=doubt.intent_ms)
     order = None
     if isinstance(action, act.SubmitOrder):
-        order = port.find_order(action.symbol, action.cid)
+        order = port.find_order(action.symbol, doubt.cid or action.cid)
     transfers = (
         port.transfers_since(doubt.intent_ms - 5_000) if isinstance(action, act.Transfer) else ()
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,14 +19,29 @@ def registry_path(home: Path, account_id: str) -> Path:
     return home / "plan-orders" / f"{account_id}.json"
 
 
+def _set_aside(path: Path) -> None:
+    """A damaged registry only costs recognition (compile then matches plan orders by their
+    parameters); it is moved aside, kept for a bug report, and rebuilt by the next runs."""
+    aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+    try:
+        os.replace(path, aside)
+    except OSError:
+        return
+    print(f"warning: {path} was damaged; set aside as {aside.name} and rebuilt", file=sys.stderr)
+
+
 def _read(path: Path) -> dict[str, dict[str, str]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError):
-        return {}  # a damaged registry only costs recognition: compile then matches by parameters
-    if not isinstance(data, dict):
+    except (ValueError, RecursionError):
+        _set_aside(path)
+        return {}
+    except OSError:
+        return {}  # unreadable (a directory?): the broken-home check names it on apply
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        _set_aside(path)
         return {}
     return {
         str(plan): {str(k): str(v) for k, v in steps.items()}

@@ -9,7 +9,12 @@ from runner.execute.executor import ApplyReport, Status
 from runner.render.state_text import render_state
 from runner.render.style import Style
 
-_MARKS = {Status.APPLIED: ("✓", "green"), Status.FAILED: ("✗", "red"), Status.NOT_RUN: ("-", "dim")}
+_MARKS = {
+    Status.APPLIED: ("✓", "green"),
+    Status.FAILED: ("✗", "red"),
+    Status.UNKNOWN: ("?", "yellow"),
+    Status.NOT_RUN: ("-", "dim"),
+}
 
 
 def render_report(
@@ -39,17 +44,34 @@ def render_report(
         lines.append("")
     applied = len(report.applied)
     total = len(report.outcomes)
-    if report.interrupted:
-        lines.append(style(f"Interrupted: {applied} of {total} change(s) applied.", "red", "bold"))
-    elif report.complete:
+    if report.complete:
         lines.append(style(f"Applied and verified {applied} change(s).", "green", "bold"))
-    else:
+        return lines
+    head = "Interrupted" if report.interrupted else "Stopped part-way"
+    lines.append(style(f"{head}: {applied} of {total} change(s) applied.", "red", "bold"))
+    lines.extend(rerun_promise(report))
+    return lines
+
+
+def rerun_promise(report: ApplyReport) -> list[str]:
+    """Exactly what the next `apply` of this plan will and will not do (exit 4 and 130)."""
+    count = {status: sum(o.status is status for o in report.outcomes) for status in Status}
+    lines = ["Re-running apply on this plan (also after editing it):"]
+    if count[Status.APPLIED]:
         lines.append(
-            style(
-                f"Stopped part-way: {applied} of {total} change(s) applied. Re-running apply on "
-                "the same plan converges without repeating what was done.",
-                "red",
-                "bold",
-            )
+            f"  - will not send again the {count[Status.APPLIED]} change(s) applied here "
+            "(action steps are skipped from this run's journal; targets are already met)"
+        )
+    if count[Status.UNKNOWN]:
+        lines.append(
+            f"  - will first ask the exchange about the {count[Status.UNKNOWN]} change(s) whose "
+            "outcome is unknown, and send one again only if the exchange shows it did not happen"
+        )
+    lines.append("  - re-plans every target step against the account as it is then")
+    retry = count[Status.FAILED] + count[Status.NOT_RUN]
+    if retry:
+        lines.append(
+            f"  - will send the {retry} failed or not-run change(s) if they are still needed "
+            "(a rejected one is rejected again until its cause is fixed)"
         )
     return lines

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from runner.sim.errors import ControlError
+from runner.sim.wire import JSON_CONTENT_TYPE, Reply, encode_json, parse_json
 
 FAULT_KINDS = frozenset(
     {
@@ -19,8 +20,23 @@ FAULT_KINDS = frozenset(
         "http_429",
         "cloudflare_403",
         "delay",  # sleep delay_ms, then perform and answer normally
+        "late_reply",  # perform, then sleep delay_ms before answering (lands after a timeout)
+        "slow_drip",  # perform, then send the reply one byte every delay_ms
+        "rewrite_field",  # perform, then set every `field` in the reply's data to `value`
+        "raw_body",  # perform, then answer HTTP 200 with `body` (any text) instead
+        "rate_headers",  # perform, then answer with these X-BM-RateLimit-* `headers`
+        "reject",  # not performed: a definite BitMart error `code` (default 40027), HTTP 400
     }
 )
+# Faults that still perform the request; they change only what the client gets back.
+_PERFORMING = frozenset(
+    {"delay", "drop_after_commit", "late_reply", "slow_drip"}
+    | {"rewrite_field", "raw_body", "rate_headers"}
+)
+_EXTRA_FIELDS = {"field": "rewrite_field", "value": "rewrite_field", "body": "raw_body"}
+_EXTRA_FIELDS["headers"] = "rate_headers"
+_EXTRA_FIELDS["code"] = "reject"
+DEFAULT_REJECT_CODE = 40027
 ANY_PATH = "*"
 DEFAULT_DELAY_MS = 1000
 MAX_DELAY_MS = 600_000
@@ -35,14 +51,19 @@ class FaultRule:
     probability: Decimal = Decimal(1)
     delay_ms: int = DEFAULT_DELAY_MS
     after_commit: bool = False  # http_500 only: perform the request, then answer 500
+    field: str | None = None  # rewrite_field: the key to rewrite wherever it appears in data
+    value: Any = None  # rewrite_field: its new value (any JSON)
+    body: str | None = None  # raw_body: the text sent instead of the reply
+    headers: dict[str, str] | None = None  # rate_headers: header name -> value
+    code: int = DEFAULT_REJECT_CODE  # reject: the error code answered
 
     @property
     def performs_request(self) -> bool:
         """Whether the request still reaches the exchange under this fault."""
-        return self.fault in ("delay", "drop_after_commit") or self.after_commit
+        return self.fault in _PERFORMING or self.after_commit
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "path": self.path,
             "fault": self.fault,
             "count": self.count,
@@ -50,6 +71,13 @@ class FaultRule:
             "delay_ms": self.delay_ms,
             "after_commit": self.after_commit,
         }
+        for name, kind in _EXTRA_FIELDS.items():
+            if kind == self.fault:
+                value = getattr(self, name)
+                out[name] = str(value) if isinstance(value, Decimal) else value
+        if self.body is not None and len(self.body) > 200:
+            out["body"] = self.body[:200] + "..."  # a 100k-deep body stays out of /sim/state
+        return out
 
 
 def _int_field(raw: Mapping[str, Any], name: str, default: int, low: int, high: int) -> int:
@@ -81,9 +109,11 @@ def parse_rule(raw: object) -> FaultRule:
     fault = raw.get("fault")
     if fault not in FAULT_KINDS:
         raise ControlError(f"fault rule 'fault' must be one of {', '.join(sorted(FAULT_KINDS))}")
-    unknown = set(raw) - {"path", "fault", "count", "probability", "delay_ms", "after_commit"}
+    allowed = {"path", "fault", "count", "probability", "delay_ms", "after_commit"}
+    allowed |= {name for name, kind in _EXTRA_FIELDS.items() if kind == fault}
+    unknown = set(raw) - allowed
     if unknown:
-        raise ControlError(f"unknown fault rule field(s): {', '.join(sorted(unknown))}")
+        raise ControlError(f"unknown fault rule field(s) for {fault}: {', '.join(sorted(unknown))}")
     after_commit = raw.get("after_commit", False)
     if not isinstance(after_commit, bool) or (after_commit and fault != "http_500"):
         raise ControlError("fault rule 'after_commit' is a boolean, allowed only with http_500")
@@ -94,7 +124,63 @@ def parse_rule(raw: object) -> FaultRule:
         probability=_probability(raw),
         delay_ms=_int_field(raw, "delay_ms", DEFAULT_DELAY_MS, 0, MAX_DELAY_MS),
         after_commit=after_commit,
+        **_hostile_fields(str(fault), raw),
     )
+
+
+def _hostile_fields(fault: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The options of the faults that rewrite a reply, checked for shape."""
+    if fault == "rewrite_field":
+        name = raw.get("field")
+        if not isinstance(name, str) or not name or "value" not in raw:
+            raise ControlError("rewrite_field needs 'field' (a key name) and 'value' (any JSON)")
+        return {"field": name, "value": raw["value"]}
+    if fault == "raw_body":
+        body = raw.get("body")
+        if not isinstance(body, str):
+            raise ControlError("raw_body needs 'body' (the text to answer with)")
+        return {"body": body}
+    if fault == "rate_headers":
+        headers = raw.get("headers")
+        if not isinstance(headers, dict) or not all(
+            isinstance(k, str) and k.lower().startswith("x-bm-ratelimit") and isinstance(v, str)
+            for k, v in headers.items()
+        ):
+            raise ControlError("rate_headers needs 'headers': {X-BM-RateLimit-*: text}")
+        return {"headers": dict(headers)}
+    if fault == "reject":
+        return {"code": _int_field(raw, "code", DEFAULT_REJECT_CODE, 30000, 99999)}
+    return {}
+
+
+HOSTILE_FAULTS = frozenset({"late_reply", "slow_drip", "rewrite_field", "raw_body", "rate_headers"})
+
+
+def hostile_reply(rule: FaultRule, reply: Reply) -> Reply:
+    """The performed request's reply as the fault changes it."""
+    if rule.fault == "slow_drip":
+        return replace(reply, drip_ms=max(1, rule.delay_ms))
+    if rule.fault == "raw_body":
+        assert rule.body is not None
+        return Reply(200, {"Content-Type": JSON_CONTENT_TYPE}, rule.body.encode())
+    if rule.fault == "rate_headers":
+        return replace(reply, headers={**reply.headers, **(rule.headers or {})})
+    if rule.fault == "rewrite_field":
+        assert rule.field is not None
+        envelope = parse_json(reply.body)
+        if isinstance(envelope, dict) and "data" in envelope:
+            envelope["data"] = rewrite_field(envelope["data"], rule.field, rule.value)
+        return replace(reply, body=encode_json(envelope))
+    return reply  # late_reply: the handler already waited
+
+
+def rewrite_field(value: Any, name: str, new: Any) -> Any:
+    """``value`` with every ``name`` key (at any depth) set to ``new``."""
+    if isinstance(value, dict):
+        return {k: new if k == name else rewrite_field(v, name, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [rewrite_field(item, name, new) for item in value]
+    return value
 
 
 def parse_rules(body: object) -> list[FaultRule]:

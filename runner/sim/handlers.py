@@ -22,7 +22,7 @@ from runner.sim.control import handle_control
 from runner.sim.envelope import CLOUDFLARE_PAGE, SERVER_ERROR_PAGE, error_envelope, ok_envelope
 from runner.sim.errors import ApiError
 from runner.sim.facade import Backend, Exchange, error_fields
-from runner.sim.faults import FaultBook, FaultRule
+from runner.sim.faults import HOSTILE_FAULTS, FaultBook, FaultRule, hostile_reply
 from runner.sim.host import BackendHost
 from runner.sim.keys import ALL as ALL_PERMISSIONS
 from runner.sim.keys import check_permission
@@ -163,6 +163,11 @@ class SimHandler:
             assert performed is not None
             performed.reply = replace(performed.reply, fault=fault.fault)
             return performed
+        if performed is not None and fault.fault in HOSTILE_FAULTS:
+            if fault.fault == "late_reply":
+                self._sleep(fault.delay_ms / 1000)  # committed; the answer comes too late
+            performed.reply = hostile_reply(fault, performed.reply)
+            return performed
         faulted = self._fault_outcome(fault, method, path, client_ip)
         if performed is not None:  # a 500 after commit: the log keeps the order's client id
             faulted.client_order_id = performed.client_order_id
@@ -250,6 +255,10 @@ class SimHandler:
             return _Outcome(_html_reply(403, CLOUDFLARE_PAGE), None, route)
         if fault.fault == "http_500":
             return _Outcome(_html_reply(500, SERVER_ERROR_PAGE), None, route)
+        if fault.fault == "reject":
+            envelope = error_envelope(route, fault.code, "rejected by an injected fault")
+            verdict = Verdict(True, 0, limit)
+            return _Outcome(_json_reply(400, envelope, verdict), fault.code, route)
         # drop_before_commit: nothing performed, nothing answered.
         return _Outcome(Reply(0, {}, b"", fault.fault), None, route)
 

@@ -170,10 +170,22 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(reply.body)))
             self.end_headers()
-            if self.command != "HEAD":
+            if self.command != "HEAD" and reply.drip_ms:
+                self._drip(reply.body, reply.drip_ms / 1000)
+            elif self.command != "HEAD":
                 self.wfile.write(reply.body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+    def _drip(self, body: bytes, every_s: float) -> None:
+        """slow_drip: one byte at a time; each byte alone is in time for any per-read timeout."""
+        for index in range(len(body)):
+            self.wfile.write(body[index : index + 1])
+            self.wfile.flush()
+            self.server.sleep(every_s)
+            if self.server.stopping.is_set():
+                self.close_connection = True
+                return
 
 
 def _as_decimal(value: Decimal | str | int) -> Decimal:

@@ -16,6 +16,7 @@ class Reply:
     headers: dict[str, str]
     body: bytes
     fault: str | None = None  # a drop_* fault: the transport cuts the connection, sends nothing
+    drip_ms: int = 0  # slow_drip: the HTTP transport sends the reply one byte every drip_ms
 
 
 def _json_default(value: object) -> str:

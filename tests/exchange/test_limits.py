@@ -206,3 +206,27 @@ def test_damaged_saved_windows_are_ignored(data: dict[str, object]) -> None:
     fresh = LimiterRegistry()
     fresh.restore(data, now=1.0, wall_s=2.0)
     assert _wait_for_slot(fresh, 1.0) == 0.0
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"limit": 0, "window_s": 2, "ages": [], "blocked_s": 0},
+        {"limit": -1, "window_s": 2, "ages": [], "blocked_s": 0},
+        {"limit": 6, "window_s": 2, "ages": [], "blocked_s": "inf"},
+        {"limit": 6, "window_s": 2, "ages": [], "blocked_s": 1e9},
+        {"limit": 6, "window_s": "nan", "ages": [], "blocked_s": 0},
+        {"limit": 1, "window_s": 2, "ages": [0.1, 0.2], "blocked_s": 0},
+    ],
+)
+def test_impossible_saved_windows_are_refused_whole(entry: dict[str, object]) -> None:
+    fresh = LimiterRegistry()
+    data = {"wall_s": 1.0, "windows": [{"base": "b", "path": "p", **entry}]}
+    assert fresh.restore(data, now=1.0, wall_s=1.0) is False
+    assert fresh.export(now=1.0, wall_s=1.0)["windows"] == []
+
+
+def test_every_block_is_capped() -> None:
+    registry = LimiterRegistry()
+    registry.block(KEY, 2, 2.0, 1e9, now=0.0)
+    assert _wait_for_slot(registry, 0.0) == limits.MAX_WAIT_S

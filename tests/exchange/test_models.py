@@ -117,7 +117,11 @@ def test_any_decimal_string_parses_to_the_same_decimal(value: Decimal) -> None:
     assert parsed == value and str(parsed) == str(value)
 
 
-@given(st.decimals(allow_nan=False, allow_infinity=False, places=8, max_value=10**12))
+@given(
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=8, min_value=-(10**12), max_value=10**12
+    )
+)
 def test_json_numbers_and_strings_reach_models_exactly(value: Decimal) -> None:
     """A JSON number is decoded as Decimal, not float: no binary rounding on the way."""
     for literal in (str(value), json.dumps(str(value))):

@@ -263,3 +263,19 @@ def test_float_prices_are_refused_before_sending(
     with pytest.raises(ValueError, match="whole number"):
         trader.submit_order("BTCUSDT", side=1, size=Decimal("1.5"), type="market")
     assert len(mocked.calls) == 0
+
+
+def test_a_request_requests_refuses_to_build_is_not_sent_not_retried_and_key_masked(
+    mocked: responses.RequestsMock, reader: ReadClient, fake_time: FakeTime
+) -> None:
+    damaged = requests.exceptions.InvalidHeader(
+        f"Invalid return character or leading space in header: X-BM-KEY: {DOC_CREDS.key!r}"
+    )
+    mocked.get(ASSETS, body=damaged)
+    with pytest.raises(e.NetworkError) as caught:
+        reader.assets()
+    assert len(mocked.calls) == 1 and fake_time.sleeps == []
+    assert not caught.value.sent
+    assert "was not sent" in str(caught.value)
+    assert DOC_CREDS.key not in str(caught.value)
+    assert DOC_CREDS.masked_key in str(caught.value)

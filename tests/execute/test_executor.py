@@ -162,3 +162,27 @@ def test_a_stop_that_has_to_move_costs_one_write_and_one_read_more(tmp_path: Pat
     (order,) = port.sends_to(ORDER)
     assert isinstance(order, SubmitOrder)
     assert port.rounds == [(order.cid,), ()]
+
+
+class _InterruptedInFlight(FakePort):
+    """Ctrl-C (or SIGTERM) arrives while the order's request is on its way: it committed."""
+
+    def send(self, action: object) -> object:  # type: ignore[override]
+        result = super().send(action)  # type: ignore[arg-type]
+        if request_for(action).path == ORDER:  # type: ignore[arg-type]
+            raise KeyboardInterrupt
+        return result
+
+
+def test_an_interrupt_with_a_write_in_flight_reports_it_unknown_not_not_run(
+    tmp_path: Path,
+) -> None:
+    port = _InterruptedInFlight(snapshot())
+    report, path = run(tmp_path, port)
+    assert report.interrupted
+    assert [o.status for o in report.outcomes] == [Status.APPLIED, Status.UNKNOWN]
+    records = read_journal(path).records
+    interrupted = next(r for r in records if r["event"] == "interrupted")
+    assert interrupted["in_flight"] == 2
+    # its intent has no answer in the journal: the next apply treats it as in doubt
+    assert [r["event"] for r in records].count("sent") == 1

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import requests
 
+from runner.sim.errors import ControlError
 from runner.sim.server import SimServer
 from tests.sim.fake_backend import FAKE_BACKEND
 from tests.sim.helpers import SUBMIT, post_signed
@@ -125,3 +126,73 @@ def test_http_500_after_commit_performs_then_fails(
     assert _orders(server) == ["f1"]
     entry = server.request_log()[-1]
     assert (entry.status, entry.fault, entry.client_order_id) == (500, "http_500", "f1")
+
+
+def test_late_reply_commits_at_once_and_answers_after_the_client_gave_up(
+    server: SimServer, http: requests.Session
+) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "late_reply", "delay_ms": 60_000}])
+    with pytest.raises(requests.ReadTimeout):
+        _submit(server, http, timeout=0.2)
+    assert _orders(server) == ["f1"]  # committed before the (late) answer, not after it
+    server.stop()
+
+
+def test_rewrite_field_changes_the_reply_not_the_exchange(
+    server: SimServer, http: requests.Session
+) -> None:
+    server.set_faults(
+        [{"path": SUBMIT, "fault": "rewrite_field", "field": "order_id", "value": -1}]
+    )
+    reply = _submit(server, http).json()
+    assert reply["code"] == 1000 and reply["data"]["order_id"] == -1
+    assert _orders(server) == ["f1"]
+
+
+def test_raw_body_answers_any_text(server: SimServer, http: requests.Session) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    server.set_faults([{"path": SUBMIT, "fault": "raw_body", "body": deep}])
+    response = _submit(server, http)
+    assert response.status_code == 200 and response.text == deep
+    assert _orders(server) == ["f1"]
+    assert len(server.state()["request_log"]) == 1
+
+
+def test_rate_headers_are_set_on_the_reply(server: SimServer, http: requests.Session) -> None:
+    headers = {"X-BM-RateLimit-Remaining": "24", "X-BM-RateLimit-Reset": "1e9"}
+    server.set_faults([{"path": SUBMIT, "fault": "rate_headers", "headers": headers}])
+    response = _submit(server, http)
+    assert response.headers["X-BM-RateLimit-Reset"] == "1e9"
+    assert response.json()["code"] == 1000
+
+
+def test_slow_drip_sends_each_byte_within_any_read_timeout(
+    server: SimServer, http: requests.Session
+) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "slow_drip", "delay_ms": 1}])
+    response = _submit(server, http, timeout=5)
+    assert response.json()["code"] == 1000
+    assert server.request_log()[-1].fault == "slow_drip"
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"fault": "rewrite_field", "value": 1},
+        {"fault": "raw_body"},
+        {"fault": "rate_headers", "headers": {"Set-Cookie": "x"}},
+        {"fault": "http_500", "body": "x"},
+    ],
+)
+def test_hostile_fault_options_are_checked(server: SimServer, rule: dict[str, object]) -> None:
+    with pytest.raises(ControlError):
+        server.set_faults([{"path": SUBMIT, **rule}])
+
+
+def test_reject_answers_a_definite_error_without_performing(
+    server: SimServer, http: requests.Session
+) -> None:
+    server.set_faults([{"path": SUBMIT, "fault": "reject", "code": 40027}])
+    response = _submit(server, http)
+    assert response.status_code == 400 and response.json()["code"] == 40027
+    assert _orders(server) == []

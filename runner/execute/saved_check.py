@@ -1,0 +1,80 @@
+"""A saved plan is believed only as far as it can be recomputed.
+
+The file carries its plan's source, the facts it was computed from, the client-order-id nonce and
+the plan-order registry.  ``verify_saved`` compiles the source again on those facts and refuses
+the file (exit 3) unless that gives exactly the stored actions — what would be sent, not the
+estimates or the summaries — so an edited action, an injected transfer or a changed leverage is
+caught.  The caller then reads the live account, checks the fingerprint and the account, and runs
+the policy and live checks again (``live_check``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from runner import pipeline
+from runner.compiler import actions as act
+from runner.compiler.result import PlanResult
+from runner.compiler.snapshot import Snapshot
+from runner.config import Target
+from runner.errors import SavedPlanStale
+from runner.saved_plan import SavedPlan, action_to_json
+
+# Estimates and texts are derived for display; they are not what is sent.
+_DISPLAY_ONLY = ("summary", "est_price")
+
+
+def _sent(actions: Sequence[act.Action]) -> list[dict[str, Any]]:
+    out = []
+    for action in actions:
+        data = action_to_json(action)
+        for name in _DISPLAY_ONLY:
+            data.pop(name, None)
+        out.append(data)
+    return out
+
+
+def _first_difference(stored: list[dict[str, Any]], computed: list[dict[str, Any]]) -> str:
+    if len(stored) != len(computed):
+        return f"it holds {len(stored)} action(s), its plan computes {len(computed)}"
+    for number, (mine, theirs) in enumerate(zip(stored, computed, strict=True), 1):
+        if mine != theirs:
+            fields = sorted(k for k in {*mine, *theirs} if mine.get(k) != theirs.get(k))
+            return f"action {number} differs in {', '.join(fields)}"
+    return "its actions differ"
+
+
+def verify_saved(saved: SavedPlan, target: Target) -> tuple[pipeline.LoadedPlan, PlanResult]:
+    """The plan and the result recomputed on the saved facts; ``SavedPlanStale`` if they are not
+    what the file says."""
+    if not saved.source:
+        raise SavedPlanStale(
+            f"{saved.path} carries no plan source, so its actions cannot be checked",
+            hint="run `plan --out` again",
+        )
+    loaded = pipeline.load_source(saved.source.encode("utf-8"), saved.plan_path, target)
+    if loaded.intents.plan_hash != saved.plan_hash or loaded.intents.name != saved.name:
+        raise SavedPlanStale(
+            f"{saved.path}: the plan source it carries does not match its hash or name",
+            hint="the file was edited; run `plan --out` again and review the new diff",
+        )
+    result = pipeline.compute(
+        loaded, saved.facts, target, nonce=saved.nonce, plan_orders=saved.plan_orders
+    )
+    stored, computed = _sent(saved.actions), _sent(result.actions)
+    if stored != computed:
+        raise SavedPlanStale(
+            f"{saved.path}: its actions are not what its plan computes from its own facts "
+            f"({_first_difference(stored, computed)})",
+            hint="the file was edited or damaged; run `plan --out` again and review the new diff",
+        )
+    return loaded, result
+
+
+def live_check(
+    saved: SavedPlan, loaded: pipeline.LoadedPlan, live: Snapshot, target: Target
+) -> PlanResult:
+    """The plan compiled against the live account: its findings are the policy and live checks
+    of now (a stop that would fire at once at today's price is an error again)."""
+    return pipeline.compute(loaded, live, target, nonce=saved.nonce, plan_orders=saved.plan_orders)

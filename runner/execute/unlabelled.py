@@ -1,0 +1,172 @@
+"""Writes the exchange cannot recognise by a client id, and ids the exchange already holds.
+
+Transfers and plan orders carry no client order id (facts §11.1), so whether one happened is read
+from content: the transfers listed right before the send (a match must be new, whatever the two
+clocks say), the plan orders of this content not there before (each claimed once), and never a
+final "did not happen" until the request's signature has expired on the exchange's clock.  Ids
+derived from the account's state can repeat when a hand-cancelled order restores that state:
+such an id is re-issued.  Each helper also says when it sees another runner's work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from decimal import Decimal
+
+from runner.compiler import actions as act
+from runner.compiler.idempotency import reissued_id
+from runner.errors import RunnerError
+from runner.execute.effects import (
+    SIGNATURE_VALIDITY_MS,
+    TRANSFER_SKEW_MS,
+    Before,
+    Facts,
+    matching_plan_order,
+)
+from runner.execute.journal import Journal
+from runner.execute.port import ExchangePort
+
+_EXPIRY_MARGIN_MS = 5_000  # the request was signed a moment after its intent was journaled
+
+
+class StepFailed(Exception):
+    def __init__(self, detail: str, trace: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.trace = trace
+
+
+class Reissue(Exception):
+    """The id is taken by an older order that was cancelled unfilled: send under a new id."""
+
+    def __init__(self, action: act.SubmitOrder, old_order_id: str) -> None:
+        super().__init__(action.cid)
+        self.action = action
+        self.old_order_id = old_order_id
+
+
+class Unlabelled:
+    def __init__(
+        self,
+        port: ExchangePort,
+        journal: Journal,
+        *,
+        emit: Callable[[str], None],
+        sleep: Callable[[float], None],
+        symbols: Sequence[str],
+        start_futures: Decimal,
+        claimed_transfers: set[str],
+        plan_order_ids: set[str],
+    ) -> None:
+        self.port = port
+        self.journal = journal
+        self.emit = emit
+        self.sleep = sleep
+        self.symbols = tuple(symbols)
+        self._start_futures = start_futures
+        self._claimed_transfers = claimed_transfers  # shared with the executor
+        self._plan_order_ids = plan_order_ids  # shared with the executor
+        self._other_runner_seen = False
+
+    def transfers_now(self, action: act.Action) -> frozenset[str] | None:
+        """Right before a transfer: the transfers the exchange lists now, so that a match after
+        an unknown outcome must be a new one, whatever the clocks say.  A recent transfer of the
+        same amount and direction that this run did not make is another runner's work: said."""
+        if not isinstance(action, act.Transfer):
+            return None
+        since = self.port.now_ms() - TRANSFER_SKEW_MS
+        try:
+            records = tuple(self.port.transfers_since(since))
+        except RunnerError as exc:
+            raise StepFailed(f"could not read the transfers before sending: {exc}") from None
+        twins = [
+            r
+            for r in records
+            if r.amount == action.amount
+            and r.to_futures == action.to_futures
+            and r.transfer_id not in self._claimed_transfers
+        ]
+        if twins:
+            self._other_runner_seen = True
+            self.emit(
+                f"  warning: the exchange shows {len(twins)} identical transfer(s) in the last "
+                "minute that this run did not make: another runner may be working on this account"
+            )
+        return frozenset(r.transfer_id for r in records)
+
+    def done_by_another_runner(self, action: act.Action) -> bool:
+        """A top-up (ensure_balance) whose shortfall another runner's identical transfer has
+        just filled: re-read the balance right before sending, and do not send it twice."""
+        if not isinstance(action, act.Transfer) or action.runs_every_apply:
+            return False
+        if not self._other_runner_seen or not action.to_futures:
+            return False
+        try:
+            live = self.port.snapshot(self.symbols)
+        except RunnerError:
+            return False
+        return live.balances.futures_available >= self._start_futures + action.amount
+
+    def reissue_if_stale(self, action: act.Action) -> None:
+        """Ids come from the state a plan moves from, so an order cancelled by hand, which puts
+        the account back where it was, leaves its id taken by a dead order.  That is not this
+        intent: raise ``Reissue`` with a new id derived from the dead order (two runners derive
+        the same one).  A live or filled order under the id is another runner's: left alone."""
+        if not isinstance(action, act.SubmitOrder):
+            return
+        try:
+            order = self.port.find_order(action.symbol, action.cid)
+        except RunnerError:
+            return
+        if order is None or not order.finished or order.filled != 0:
+            return
+        variant = replace(action, cid=reissued_id(action.cid, order.order_id))
+        self.journal.record(
+            "reissued", old=action.cid, new=variant.cid, cancelled_order=order.order_id
+        )
+        self.emit(
+            f"  the id {action.cid} belongs to an order cancelled unfilled; using {variant.cid}"
+        )
+        raise Reissue(variant, order.order_id)
+
+    def after_signature_expired(
+        self, before: Before, read_facts: Callable[[], Facts]
+    ) -> Facts | None:
+        """A write without a client id that is not on the exchange yet may still land: the
+        exchange accepts a signed request for 60 s of *its* time.  Measure the clock offset,
+        wait until that window has passed on the exchange's clock, and read once more; only
+        then does "not there" mean "did not happen"."""
+        sync = getattr(self.port, "sync_clock", None)
+        if callable(sync):
+            try:
+                sync()
+            except RunnerError as exc:
+                self.journal.record("reconcile_read_failed", detail=str(exc))
+        expires = before.intent_time_ms + SIGNATURE_VALIDITY_MS + _EXPIRY_MARGIN_MS
+        wait_s = (expires - self.port.now_ms()) / 1000
+        if wait_s > 0:
+            self.emit(
+                f"  waiting {wait_s:.0f} s until the request's signature has expired on the "
+                "exchange's clock (it carries no client id, so only then is its absence final)"
+            )
+            self.sleep(wait_s)
+        try:
+            return read_facts()
+        except RunnerError as exc:
+            self.journal.record("reconcile_read_failed", detail=str(exc))
+            return None
+
+    def claim_plan_order(self, action: act.Action, before: Before) -> str | None:
+        """The id of the plan order an unknown outcome turned out to have placed, claimed once
+        (recorded, so a later edit of the step modifies it instead of adding another)."""
+        if not isinstance(action, act.SubmitPlanOrder):
+            return None
+        try:
+            snapshot = self.port.snapshot(self.symbols)
+        except RunnerError:
+            return None
+        found = matching_plan_order(action, snapshot, before)
+        if found is not None:
+            self._plan_order_ids.add(found)
+        return found
