@@ -30,6 +30,7 @@ from runner.render.reporter import Reporter
 from runner.render.style import Style
 from runner.render.views.apply import Applied, ApplyView
 from runner.render.views.plan import PlanView
+from runner.saved_plan import looks_like_saved_plan
 from runner.session import open_session
 
 EXAMPLES = (
@@ -91,7 +92,7 @@ def applied(plan_file: Path, target: str, finished: Finished) -> Applied:
     result = prepared.result if prepared else None
     return Applied(
         path=str(plan_file),
-        source="plan" if prepared is None or result is not None else "saved",
+        source="saved" if looks_like_saved_plan(plan_file) else "plan",
         name=prepared.name if prepared else None,
         plan_hash=prepared.plan_hash if prepared else None,
         target=target,

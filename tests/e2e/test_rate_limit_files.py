@@ -34,7 +34,7 @@ def test_an_absurd_reset_header_is_capped_now_and_in_later_runs(
     runner_cli.server.clear_faults()
     later = runner_cli.run("plan", str(BTC_LONG))  # the saved windows make this one wait
     assert later.code == ExitCode.OK, later.text
-    assert fake_time.slept and max(fake_time.slept) <= 60
+    assert fake_time.sleeps and max(fake_time.sleeps) <= 60
     assert "999999" not in first.text + later.text
 
 
@@ -58,7 +58,7 @@ def test_a_damaged_rate_limit_file_is_set_aside_and_rebuilt(
     result = runner_cli.run("plan", str(BTC_LONG))
     assert result.code == ExitCode.OK, result.text
     assert "set aside" in result.err
-    assert all(wait <= 60 for wait in fake_time.slept)
+    assert all(wait <= 60 for wait in fake_time.sleeps)
     assert list(path.parent.glob("*.damaged-*"))
     assert json.loads(path.read_text("utf-8"))["windows"]  # rebuilt from this run
 
@@ -85,10 +85,10 @@ def _spend_every_window(cli: Cli) -> None:
 def test_quiet_silences_the_waiting_lines(runner_cli: Cli, fake_time: FakeTime) -> None:
     assert runner_cli.run("apply", str(BTC_LONG), "--yes").code == ExitCode.OK
     _spend_every_window(runner_cli)
-    fake_time.slept.clear()
+    fake_time.sleeps.clear()
     quiet = runner_cli.run("apply", str(BTC_LONG), "--yes", "--quiet")
     assert quiet.code == ExitCode.OK, quiet.text
-    assert any(wait >= 2 for wait in fake_time.slept)  # it did wait...
+    assert any(wait >= 2 for wait in fake_time.sleeps)  # it did wait...
     assert "waiting" not in quiet.text  # ...without saying so
     _spend_every_window(runner_cli)
     loud = runner_cli.run("apply", str(BTC_LONG), "--yes")
