@@ -301,6 +301,7 @@ def _working(order: Any) -> WorkingOrder:
         filled=order.filled or ZERO,
         leverage=order.leverage or ZERO,
         margin=_margin(order.margin_mode),
+        created_ms=int(getattr(order, "create_time_ms", 0) or 0),
     )
 
 

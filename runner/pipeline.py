@@ -15,11 +15,13 @@ from runner.account import Needs, SnapshotSource, SymbolUnknown, read_snapshot
 from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
 from runner.compiler.intents import PlanIntents
+from runner.compiler.lifecycle import EMPTY, Lifecycle, StepRecord
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
 from runner.config import ExchangeKind, Target
 from runner.errors import PlanInvalid
 from runner.findings import Finding, Severity
+from runner.records.reconcile import HistorySource, reconcile
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,18 @@ def take_snapshot(
         ) from None
 
 
+def reconcile_records(
+    source: HistorySource,
+    intents: PlanIntents,
+    snapshot: Snapshot,
+    records: Mapping[str, StepRecord],
+) -> Lifecycle:
+    """What the plan's steps did before, checked against the exchange (history read only where
+    a position a step held is gone)."""
+    own = OrderIds(intents.name).plan_prefix()
+    return reconcile(source, records, intents, snapshot, own_prefix=own)
+
+
 def compute(
     loaded: LoadedPlan,
     snapshot: Snapshot,
@@ -83,6 +97,7 @@ def compute(
     *,
     nonce: str,
     plan_orders: Mapping[str, str],
+    lifecycle: Lifecycle = EMPTY,
 ) -> PlanResult:
     """The pure part: plan + snapshot -> actions, predicted state, findings."""
     result = compile_plan(
@@ -91,6 +106,7 @@ def compute(
         OrderIds(loaded.intents.name, nonce),
         transfers_supported=target.kind is not ExchangeKind.DEMO,
         plan_order_registry=plan_orders,
+        lifecycle=lifecycle,
     )
     if loaded.warnings:
         result = replace(result, findings=(*loaded.warnings, *result.findings))

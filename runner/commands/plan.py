@@ -14,6 +14,7 @@ from runner.commands.findings_out import emit_rejection
 from runner.compiler.result import PlanResult
 from runner.errors import ExitCode
 from runner.execute.registry import load_plan_orders
+from runner.records.store import load_records
 from runner.render.findings import github_lines
 from runner.render.plan_json import plan_document
 from runner.render.plan_text import render_plan
@@ -74,14 +75,18 @@ def plan(
 
 
 def compute_plan(session: Session, loaded: pipeline.LoadedPlan) -> PlanResult:
+    intents = loaded.intents
+    records = load_records(session.home, session.account_id, intents.name)
     with session.reader() as client:
-        snapshot = pipeline.take_snapshot(client, loaded.intents, session.target, now=local_now)
+        snapshot = pipeline.take_snapshot(client, intents, session.target, now=local_now)
+        lifecycle = pipeline.reconcile_records(client, intents, snapshot, records)
     return pipeline.compute(
         loaded,
         snapshot,
         session.target,
         nonce=secrets.token_hex(3),
-        plan_orders=load_plan_orders(session.home, session.account_id, loaded.intents.name),
+        plan_orders=load_plan_orders(session.home, session.account_id, intents.name),
+        lifecycle=lifecycle,
     )
 
 

@@ -281,6 +281,7 @@ class CancelTrigger(Action):
 class CancelOrder(Action):
     symbol: str
     order_id: str
+    expired: bool = False  # an entry cancelled by expire_after: its step is completed
     category: Category = Category.ORDER
     op: Op = Op.REMOVE
 

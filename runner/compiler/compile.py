@@ -28,6 +28,7 @@ from runner.compiler.intents import (
     TpSlIntent,
     TransferIntent,
 )
+from runner.compiler.lifecycle import EMPTY, Lifecycle
 from runner.compiler.result import PlanResult, StepResult
 from runner.compiler.snapshot import Snapshot
 from runner.compiler.steps.balance import compile_balance, compile_transfer
@@ -66,6 +67,7 @@ def compile_plan(
     *,
     transfers_supported: bool = True,
     plan_order_registry: Mapping[str, str] | None = None,
+    lifecycle: Lifecycle = EMPTY,
 ) -> PlanResult:
     def run(reserve: Mapping[int, Decimal]) -> PlanResult:
         ws = WorkingState.start(snapshot)
@@ -77,6 +79,7 @@ def compile_plan(
             transfers_supported=transfers_supported,
             plan_order_registry=plan_order_registry or {},
             balance_reserve=reserve,
+            lifecycle=lifecycle,
         )
         steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
         return _result(plan, snapshot, steps, ws)

@@ -80,6 +80,7 @@ class WorkingOrder:
     filled: Decimal
     leverage: Decimal
     margin: Margin | None
+    created_ms: int = 0  # exchange time the order was placed (0 when unknown)
 
     @property
     def remaining(self) -> Decimal:
@@ -252,6 +253,7 @@ def from_jsonable(data: Mapping[str, Any]) -> Snapshot:
                 _dec(o["filled"]),
                 _dec(o["leverage"]),
                 _opt_margin(o["margin"]),
+                int(o.get("created_ms", 0)),
             )
             for o in data["open_orders"]
         ),

@@ -7,6 +7,7 @@ write it concerns leaves the machine; the CLI command around it only parses opti
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ import runner.session
 from runner import pipeline
 from runner.account import Needs, known_fees, read_snapshot
 from runner.compiler import actions as act
+from runner.compiler.intents import PlanIntents
+from runner.compiler.lifecycle import Lifecycle
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
 from runner.errors import ExitCode
@@ -26,6 +29,8 @@ from runner.execute.journal import Journal, new_run_id, read_journal, unfinished
 from runner.execute.lock import AccountLock, lock_path
 from runner.execute.registry import load_plan_orders, record_plan_orders
 from runner.execute.resume import Resume, already_applied, close_out, inspect
+from runner.records.remember import remember
+from runner.records.store import load_records
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.session import Session, local_now, notify
 
@@ -40,6 +45,8 @@ class Prepared:
     actions: tuple[act.Action, ...]
     nonce: str
     result: PlanResult | None  # None for a saved plan (its diff was reviewed when it was made)
+    lifecycle: Lifecycle | None = None  # the steps' reconciled records (plan files only)
+    intents: PlanIntents | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,11 @@ def _prepare_file(
     nonce = resume.nonce or secrets.token_hex(3)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
-    result = pipeline.compute(loaded, snapshot, session.target, nonce=nonce, plan_orders=registry)
+    records = load_records(session.home, session.account_id, intents.name)
+    lifecycle = pipeline.reconcile_records(source, intents, snapshot, records)
+    result = pipeline.compute(
+        loaded, snapshot, session.target, nonce=nonce, plan_orders=registry, lifecycle=lifecycle
+    )
     return Prepared(
         intents.name,
         intents.plan_hash,
@@ -87,6 +98,8 @@ def _prepare_file(
         result.actions,
         nonce,
         result,
+        lifecycle,
+        intents,
     )
 
 
@@ -135,6 +148,7 @@ class ApplyRun:
             if prepared.result is not None and prepared.result.has_errors:
                 return Finished(ExitCode.INVALID, None, prepared)
             if not prepared.actions:
+                remember(s.home, s.account_id, prepared, prepared.snapshot, (), _wall_ms())
                 close_out(resume.journals, self.run_id, s.secrets())
                 return Finished(ExitCode.OK, None, prepared)
             approval = consent(self.prompt, yes=self.yes, changes=len(prepared.actions))
@@ -180,6 +194,9 @@ class ApplyRun:
             report = executor.run(to_run)
             placed = inspect([read_journal(journal.path)], prepared.plan_hash).plan_orders
             record_plan_orders(s.home, s.account_id, prepared.name, placed)
+            applied = tuple(o.action for o in report.applied)
+            final = report.final or prepared.snapshot
+            remember(s.home, s.account_id, prepared, final, applied, port.now_ms())
             code = _exit_code(report)
             journal.record("run_end", outcome=code.name.lower(), exit_code=int(code))
         return Finished(code, report, prepared, tuple(skipped))
@@ -202,6 +219,10 @@ class ApplyRun:
             )
             skipped.append((number, action, reason))
         return to_run, skipped
+
+
+def _wall_ms() -> int:
+    return int(time.time() * 1000)
 
 
 def _exit_code(report: ApplyReport) -> ExitCode:

@@ -31,6 +31,7 @@ from runner.compiler.steps.common import (
     other_side,
     resolve_leverage,
 )
+from runner.compiler.steps.completion import completion
 from runner.compiler.steps.protection import (
     diff_protection,
     preset_protection,
@@ -94,6 +95,12 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         and o.side_code == open_side_code(intent.side)
         and o.client_order_id.startswith(prefix)
     ]
+    if not is_open:
+        gated = completion(b, ctx, intent, held, pending, wanted)
+        if gated is None:
+            _finish(b, ctx, spec, intent, leverage, margin)
+            return
+        wanted, pending = gated
     pending_size = sum((o.remaining for o in pending), ZERO)
     if is_open:
         delta = wanted
