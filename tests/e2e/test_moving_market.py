@@ -1,0 +1,169 @@
+"""Targets on a moving market, end to end over HTTP: a position step remembers what it did.
+
+Price paths through `POST /sim/price` stop the position out, take its profit or liquidate it;
+the next `apply --yes` (as from cron) must not open it again unless the step's `reentry` says
+so, and `plan` says what happened.  Time passes through the one clock runner and simulator share.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import requests
+
+from runner.errors import ExitCode
+from tests.e2e.conftest import Cli, FakeTime, write_plan
+
+PLAN = """\
+version: 1
+name: stops
+steps:
+  - ensure_balance: {{min_available: 2000}}
+  - id: btc
+    position:
+      symbol: BTCUSDT
+      side: long
+      size: 10
+      leverage: 10
+      margin: isolated
+      take_profit: {{trigger: "+5%"}}
+      stop_loss: {{trigger: "-3%"}}
+{extra}"""
+
+
+def _plan(tmp_path: Path, extra: str = "", name: str = "plan.yaml") -> Path:
+    return write_plan(tmp_path / name, PLAN.format(extra=extra))
+
+
+def _price(cli: Cli, price: str) -> None:
+    answer = requests.post(
+        cli.server.url + "/sim/price", json={"symbol": "BTCUSDT", "price": price}, timeout=5
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def _long_size(cli: Cli) -> Decimal:
+    sizes = [
+        Decimal(str(p["size"]))
+        for p in cli.server.state()["positions"]
+        if p["symbol"] == "BTCUSDT" and p["side"] == "long"
+    ]
+    return sum(sizes, Decimal(0))
+
+
+def _opening_orders(cli: Cli) -> int:
+    return sum(1 for o in cli.server.state()["orders"] if o["side"] == 1)
+
+
+def _apply(cli: Cli, plan: Path) -> str:
+    result = cli.run("apply", str(plan), "--yes")
+    assert result.code == ExitCode.OK, result.text
+    return result.out
+
+
+def test_stopped_out_position_is_not_reopened(runner_cli: Cli, tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    _apply(runner_cli, plan)
+    assert _long_size(runner_cli) == 10
+    _price(runner_cli, "62000")  # through the -3% stop (63050)
+    assert _long_size(runner_cli) == 0
+
+    shown = runner_cli.run("plan", str(plan), "--detailed-exitcode")
+    assert shown.code == ExitCode.OK, shown.text
+    assert "stopped out at 63050" in shown.out
+    assert "USDT incl. fees" in shown.out
+    assert "stays flat (reentry: never)" in shown.out
+
+    writes = len(runner_cli.writes())
+    out = _apply(runner_cli, plan)
+    assert "No changes" in out
+    assert len(runner_cli.writes()) == writes
+    assert _long_size(runner_cli) == 0 and _opening_orders(runner_cli) == 1
+    # and still nothing on the runs after that (the record survives its own re-save)
+    _apply(runner_cli, plan)
+    assert _long_size(runner_cli) == 0 and _opening_orders(runner_cli) == 1
+
+
+def test_take_profit_completes_the_step(runner_cli: Cli, tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    _apply(runner_cli, plan)
+    _price(runner_cli, "69000")  # through the +5% take-profit (68250)
+    assert _long_size(runner_cli) == 0
+    out = _apply(runner_cli, plan)
+    assert "took profit at 68250" in out
+    assert _long_size(runner_cli) == 0 and _opening_orders(runner_cli) == 1
+
+
+def test_liquidation_completes_the_step(runner_cli: Cli, tmp_path: Path) -> None:
+    plan = write_plan(
+        tmp_path / "liq.yaml",
+        PLAN.format(extra="").replace('      stop_loss: {trigger: "-3%"}\n', ""),
+    )
+    _apply(runner_cli, plan)
+    _price(runner_cli, "50000")  # far below a 10x long's liquidation price
+    assert _long_size(runner_cli) == 0
+    shown = runner_cli.run("plan", str(plan), "--detailed-exitcode")
+    assert shown.code == ExitCode.OK, shown.text
+    assert "liquidated at" in shown.out
+    _apply(runner_cli, plan)
+    assert _long_size(runner_cli) == 0 and _opening_orders(runner_cli) == 1
+
+
+def test_reentry_always_opens_again(runner_cli: Cli, tmp_path: Path) -> None:
+    plan = write_plan(
+        tmp_path / "always.yaml",
+        PLAN.format(extra="").replace("size: 10\n", "size: 10\n      reentry: always\n"),
+    )
+    _apply(runner_cli, plan)
+    _price(runner_cli, "62000")
+    out = _apply(runner_cli, plan)
+    assert "opens again (reentry: always)" in out
+    assert _long_size(runner_cli) == 10 and _opening_orders(runner_cli) == 2
+
+
+def test_reentry_after_waits_on_the_exchange_clock(
+    runner_cli: Cli, tmp_path: Path, fake_time: FakeTime
+) -> None:
+    plan = write_plan(
+        tmp_path / "after.yaml",
+        PLAN.format(extra="").replace("size: 10\n", "size: 10\n      reentry: {after: 1h}\n"),
+    )
+    _apply(runner_cli, plan)
+    _price(runner_cli, "62000")
+    waiting = runner_cli.run("plan", str(plan), "--detailed-exitcode")
+    assert waiting.code == ExitCode.OK, waiting.text
+    assert "stays flat until" in waiting.out and "(reentry: after 1h)" in waiting.out
+    fake_time.sleep(30 * 60)
+    _apply(runner_cli, plan)
+    assert _long_size(runner_cli) == 0
+    fake_time.sleep(31 * 60)
+    out = _apply(runner_cli, plan)
+    assert "opens again, 1h have passed" in out
+    assert _long_size(runner_cli) == 10 and _opening_orders(runner_cli) == 2
+
+
+def test_editing_the_step_rearms_it(runner_cli: Cli, tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    _apply(runner_cli, plan)
+    _price(runner_cli, "62000")
+    _apply(runner_cli, plan)
+    assert _long_size(runner_cli) == 0
+    plan.write_text(plan.read_text("utf-8").replace("size: 10", "size: 8"), "utf-8")
+    out = _apply(runner_cli, plan)
+    assert "the step was edited since: re-armed" in out
+    assert _long_size(runner_cli) == 8
+
+
+def test_a_manual_close_is_drift_and_the_step_stays_flat(runner_cli: Cli, tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    _apply(runner_cli, plan)
+    manual = write_plan(
+        tmp_path / "manual.yaml",
+        "version: 1\nname: by-hand\nsteps:\n  - close: {symbol: BTCUSDT, side: long, size: all}\n",
+    )
+    _apply(runner_cli, manual)  # another plan: not this step's runner, so outside for it
+    assert _long_size(runner_cli) == 0
+    out = _apply(runner_cli, plan)
+    assert "closed outside the runner" in out and "stays flat (reentry: never)" in out
+    assert _long_size(runner_cli) == 0
