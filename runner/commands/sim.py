@@ -1,6 +1,7 @@
 """`bitmart-runner sim ...`: serve the simulator, or drive the paper exchange (or a running server).
 
-``price``, ``fund``, ``reset`` and ``state`` speak to the control endpoints: of the paper exchange
+``price``, ``fund``, ``reset``, ``state``, ``book``, ``clock`` and ``funding`` speak to the
+control endpoints: of the paper exchange
 in-process (its SQLite file under the runner home) or, with ``--base-url``, of a running
 ``sim serve``.  One code path for both, so the paper file and a server behave the same.
 """
@@ -9,67 +10,25 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
-import requests
 
-from runner.config import (
-    ENV_KEY,
-    ENV_MEMO,
-    ENV_SECRET,
-    PAPER_URL,
-    mask_key,
-    paper_db_path,
-    resolve_target,
-)
-from runner.errors import ConfigError, ExchangeUnavailable, ExitCode, UsageError
-from runner.sim.wire import decimal_problem, parse_json
-
-F = TypeVar("F", bound=Callable[..., Any])
-CONTROL_TIMEOUT = (5, 60)
-
-
-class DecimalParam(click.ParamType):  # type: ignore[type-arg]
-    """A finite decimal (never a float); ``allow_zero`` decides whether 0 is accepted."""
-
-    name = "decimal"
-
-    def __init__(self, *, allow_zero: bool) -> None:
-        self.allow_zero = allow_zero
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, Decimal):
-            return value
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            self.fail(f"{value!r} is not a decimal number", param, ctx)
-        problem = decimal_problem(number, allow_zero=self.allow_zero)
-        if problem is not None:
-            self.fail(f"{value!r} {problem}", param, ctx)
-        return number
-
-
-POSITIVE = DecimalParam(allow_zero=False)
-NON_NEGATIVE = DecimalParam(allow_zero=True)
-
-
-def base_url_option(func: F) -> F:
-    return click.option(
-        "--base-url",
-        default=None,
-        envvar="BITMART_BASE_URL",
-        help="Act on a running `sim serve` (e.g. http://127.0.0.1:8080) instead of the paper file.",
-    )(func)
+from runner.commands.sim_market import book, clock, funding
+from runner.commands.simcontrol import NON_NEGATIVE, POSITIVE, base_url_option, control
+from runner.config import ENV_KEY, ENV_MEMO, ENV_SECRET, mask_key
+from runner.errors import ConfigError, ExitCode, UsageError
 
 
 @click.group("sim")
 def sim() -> None:
     """The BitMart futures simulator: serve it over HTTP, or drive the paper exchange."""
+
+
+for _market_command in (book, clock, funding):
+    sim.add_command(_market_command)
 
 
 @sim.command("serve")
@@ -148,44 +107,6 @@ def _is_loopback_host(host: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
-# -- control commands -----------------------------------------------------------------------------
-def _session(base_url: str | None) -> tuple[requests.Session, str]:
-    if base_url:
-        target = resolve_target(None, base_url)  # same URL rules as every other command
-        return requests.Session(), target.base_url
-    from runner.sim.adapter import paper_session
-
-    return paper_session(paper_db_path()), PAPER_URL
-
-
-def _control(base_url: str | None, method: str, path: str, payload: Any = None) -> Any:
-    session, base = _session(base_url)
-    where = base_url or f"the paper exchange ({paper_db_path()})"
-    with session:
-        try:
-            response = session.request(
-                method,
-                base + path,
-                data=None if payload is None else json.dumps(payload),
-                headers={"Content-Type": "application/json"},
-                timeout=CONTROL_TIMEOUT,
-            )
-        except requests.RequestException as exc:
-            raise ExchangeUnavailable(f"cannot reach the simulator at {where}: {exc}") from None
-    try:
-        body = parse_json(response.content)
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    if response.status_code == 400 and isinstance(body, dict):
-        raise UsageError(f"simulator refused: {body.get('error')}")
-    if response.status_code != 200 or not isinstance(body, dict):
-        raise ExchangeUnavailable(
-            f"{where} answered {method} {path} with HTTP {response.status_code}",
-            hint="is this a bitmart-runner simulator (`bitmart-runner sim serve`)?",
-        )
-    return body
-
-
 @sim.command("price")
 @click.argument("symbol")
 @click.argument("price", type=POSITIVE)
@@ -196,7 +117,7 @@ def price(symbol: str, price: Decimal, mark: Decimal | None, base_url: str | Non
     payload: dict[str, str] = {"symbol": symbol.upper(), "price": str(price)}
     if mark is not None:
         payload["mark"] = str(mark)
-    _control(base_url, "POST", "/sim/price", payload)
+    control(base_url, "POST", "/sim/price", payload)
     suffix = f", mark {mark}" if mark is not None else ""
     click.echo(f"{symbol.upper()}: last price {price}{suffix}")
     return ExitCode.OK
@@ -208,7 +129,7 @@ def price(symbol: str, price: Decimal, mark: Decimal | None, base_url: str | Non
 @base_url_option
 def fund(amount: Decimal, wallet: str, base_url: str | None) -> int:
     """Credit AMOUNT USDT to the spot (default) or futures wallet."""
-    _control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": str(amount)})
+    control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": str(amount)})
     click.echo(f"credited {amount} USDT to the {wallet} wallet")
     return ExitCode.OK
 
@@ -226,7 +147,7 @@ def reset(spot: Decimal | None, futures: Decimal | None, base_url: str | None) -
         for name, value in (("spot", spot), ("futures", futures))
         if value is not None
     }
-    _control(base_url, "POST", "/sim/reset", payload)
+    control(base_url, "POST", "/sim/reset", payload)
     click.echo("fresh simulated account")
     return ExitCode.OK
 
@@ -251,6 +172,6 @@ def _pretty_json(value: Any, depth: int = 0) -> str:
 @base_url_option
 def state(base_url: str | None) -> int:
     """Print the simulator state as JSON: balances, positions, orders, request counts."""
-    body = _control(base_url, "GET", "/sim/state")
+    body = control(base_url, "GET", "/sim/state")
     click.echo(_pretty_json(body))
     return ExitCode.OK

@@ -30,6 +30,7 @@ from runner.sim.facade import Backend, Exchange, error_fields
 from runner.sim.faults import FaultBook, FaultRule
 from runner.sim.host import BackendHost
 from runner.sim.ratelimit import RateLimiter, Verdict
+from runner.sim.requestlog import LogEntry
 from runner.sim.routes import UNROUTED_LIMIT, LimitTarget, Route, lookup
 from runner.sim.wire import Reply, json_reply, parse_json
 
@@ -39,30 +40,6 @@ DEFAULT_LOG_LIMIT = 100_000
 
 def wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    time_ms: int
-    method: str
-    path: str
-    status: int | None  # None when the connection was cut without a response
-    code: int | None
-    client_order_id: str | None
-    write: bool  # a request that can change the account (route.is_write), whatever its outcome
-    fault: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "time": self.time_ms,
-            "method": self.method,
-            "path": self.path,
-            "status": self.status,
-            "code": self.code,
-            "client_order_id": self.client_order_id,
-            "write": self.write,
-            "fault": self.fault,
-        }
 
 
 @dataclass
@@ -100,6 +77,7 @@ class SimHandler:
         self._clock = clock
         self._sleep = sleep
         self._skew_ms = 0
+        self._time_offset_ms: int | None = None  # the backend's, cached (None: not read yet)
         self._log_lock = threading.Lock()
         self._log: deque[LogEntry] = deque(maxlen=log_limit)
         self._counts: Counter[str] = Counter()
@@ -112,8 +90,24 @@ class SimHandler:
     def set_skew(self, skew_ms: int) -> None:
         self._skew_ms = skew_ms
 
-    def server_time_ms(self) -> int:
+    def host_time_ms(self) -> int:
+        """The clock the backend is given (wall clock plus skew); it adds its own offset."""
         return self._clock() + self._skew_ms
+
+    def server_time_ms(self) -> int:
+        """The simulated exchange's time: what ``/system/time`` says and timestamps must match."""
+        return self.host_time_ms() + self.time_offset_ms()
+
+    def time_offset_ms(self) -> int:
+        """How far ``POST /sim/clock`` has advanced simulated time (kept by the backend)."""
+        if self._time_offset_ms is None:
+            with self.host.use(lambda _: False) as exchange:
+                self.remember_offset(exchange)
+        return self._time_offset_ms or 0
+
+    def remember_offset(self, exchange: Exchange) -> None:
+        """Keep the backend's clock offset (read whenever the backend is in hand)."""
+        self._time_offset_ms = exchange.time_offset_ms
 
     def new_exchange(
         self, *, spot: Decimal | None = None, futures: Decimal | None = None
@@ -124,7 +118,7 @@ class SimHandler:
             amounts["spot"] = spot
         if futures is not None:
             amounts["futures"] = futures
-        return self.backend.exchange.new(**amounts, seed=self.seed, now_ms=self.server_time_ms())
+        return self.backend.exchange.new(**amounts, seed=self.seed, now_ms=self.host_time_ms())
 
     # -- the request pipeline -------------------------------------------------------------------
     def handle(
@@ -192,7 +186,7 @@ class SimHandler:
             if not verdict.allowed:
                 raise ApiError(30013, "Request too many requests", 429)
             params = self._params(method, query, body)
-            data = self._dispatch(method, path, params, now_ms)
+            data = self._dispatch(method, path, params)
         except ApiError as exc:
             envelope = error_envelope(route, exc.code, exc.message)
             return _Outcome(_json_reply(exc.http_status, envelope, verdict), exc.code, route)
@@ -223,13 +217,14 @@ class SimHandler:
             raise ApiError(30018, "Request Body requires JSON format", 503)
         return parsed
 
-    def _dispatch(self, method: str, path: str, params: dict[str, Any], now_ms: int) -> Any:
+    def _dispatch(self, method: str, path: str, params: dict[str, Any]) -> Any:
         def mutated(exchange: Exchange) -> bool:
             return exchange.mutates(method, path)
 
         with self.host.use(mutated) as exchange:
+            self.remember_offset(exchange)
             try:
-                return exchange.dispatch(method, path, params, now_ms)
+                return exchange.dispatch(method, path, params, self.host_time_ms())
             except self.backend.error as exc:
                 # Leave the block normally: a rejected request may still have changed state.
                 failure = ApiError(*error_fields(exc))
@@ -279,13 +274,15 @@ class SimHandler:
     def state(self) -> dict[str, Any]:
         """Backend state plus request counts per path and the request log (GET /sim/state)."""
         with self.host.use(lambda _: False) as exchange:
-            backend_state = exchange.state()
+            self.remember_offset(exchange)
+            backend_state = exchange.state(self.host_time_ms())
         return {
             **backend_state,
             "request_counts": self.request_counts(),
             "request_log": [entry.to_json() for entry in self.request_log()],
             "faults": self.faults.active(),
             "clock_skew_ms": self._skew_ms,
+            "server_time": self.server_time_ms(),
         }
 
 

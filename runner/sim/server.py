@@ -24,13 +24,14 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from runner.sim import facade
+from runner.sim import control_market, facade
 from runner.sim.auth import TEST_CREDENTIALS, ApiCredentials
 from runner.sim.control import fund, reset, set_price
-from runner.sim.facade import Backend, Exchange
+from runner.sim.facade import Backend, Exchange, Levels
 from runner.sim.faults import parse_rules
-from runner.sim.handlers import DROP_FAULTS, LogEntry, SimHandler, wall_clock_ms
+from runner.sim.handlers import DROP_FAULTS, SimHandler, wall_clock_ms
 from runner.sim.host import MemoryHost, load_exchange
+from runner.sim.requestlog import LogEntry
 from runner.sim.store import SimStore
 from runner.sim.wire import Reply, json_reply
 
@@ -310,6 +311,26 @@ class SimServer:
 
     def set_clock_skew(self, skew_ms: int) -> None:
         self.sim.set_skew(skew_ms)
+
+    def set_book(
+        self,
+        symbol: str,
+        bids: list[tuple[Decimal | str | int, int]] | None,
+        asks: list[tuple[Decimal | str | int, int]] | None,
+    ) -> dict[str, Any] | None:
+        """``POST /sim/book``; both None removes the book.  Returns the book left afterwards."""
+
+        def levels(raw: list[tuple[Decimal | str | int, int]] | None) -> Levels | None:
+            return None if raw is None else [(_as_decimal(p), size) for p, size in raw]
+
+        return control_market.set_book(self.sim, symbol, levels(bids), levels(asks))
+
+    def advance_clock(self, advance_ms: int) -> dict[str, Any]:
+        """``POST /sim/clock {"advance_ms"}``: the backend's answer (time, funding paid)."""
+        return control_market.advance_clock(self.sim, advance_ms)
+
+    def set_funding_rate(self, symbol: str, rate: Decimal | str | int) -> None:
+        control_market.set_funding_rate(self.sim, symbol, _as_decimal(rate))
 
 
 def serve_until_signalled(server: SimServer, announce: Callable[[str], None]) -> None:

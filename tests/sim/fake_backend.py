@@ -28,6 +28,8 @@ class FakeExchange:
         self.orders: list[dict[str, Any]] = []
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
         self.created_ms = now_ms
+        self.time_offset_ms = 0
+        self.books: dict[str, Any] = {}
 
     @classmethod
     def new(
@@ -84,13 +86,30 @@ class FakeExchange:
             raise SimError(40034, "The Symbol is not exist", 400)
         self.prices[symbol] = last
 
+    def set_book(self, symbol: str, bids: Any, asks: Any, now_ms: int) -> Any:
+        if symbol not in self.prices:
+            raise SimError(40034, "The Symbol is not exist", 400)
+        if bids is None and asks is None:
+            self.books.pop(symbol, None)
+            return None
+        self.books[symbol] = {"bids": bids, "asks": asks}
+        return self.books[symbol]
+
+    def set_funding_rate(self, symbol: str, rate: Decimal, now_ms: int) -> None:
+        if symbol not in self.prices:
+            raise SimError(40034, "The Symbol is not exist", 400)
+
+    def advance_clock(self, advance_ms: int, now_ms: int) -> dict[str, Any]:
+        self.time_offset_ms += advance_ms
+        return {"time": now_ms + self.time_offset_ms, "funding": []}
+
     def fund(self, wallet: str, amount: Decimal, now_ms: int) -> None:
         if wallet == "spot":
             self.spot += amount
         else:
             self.futures += amount
 
-    def state(self) -> dict[str, Any]:
+    def state(self, now_ms: int | None = None) -> dict[str, Any]:
         return {
             "balances": {"spot": str(self.spot), "futures": str(self.futures)},
             "orders": list(self.orders),

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from runner.sim.backend import fills, orders, rules
+from runner.sim.backend import fills, matching, orders, rules
 from runner.sim.backend.errors import SimError, reject
 from runner.sim.backend.numbers import ZERO
 from runner.sim.backend.params import Params
@@ -68,6 +68,8 @@ def modify_limit_order(book: Book, params: Params, now_ms: int) -> dict[str, obj
         raise reject(40007, "price or size is required")
     if new_size is not None:
         rules.check_size(spec, new_size, market=False)
+        if new_size <= order.filled:
+            raise reject(40007, f"size must exceed the {order.filled} contracts already filled")
         if order.side in (2, 3) and new_size > order.size:
             rules.check_closable(book, spec.symbol, order.side, new_size - order.size)
     held_back = order.reserved
@@ -82,7 +84,7 @@ def modify_limit_order(book: Book, params: Params, now_ms: int) -> dict[str, obj
         order.reserved = held_back
         raise
     order.update_ms = now_ms
-    orders.place(book, order, cost, now_ms)
+    matching.place(book, order, cost, now_ms)
     return {"order_id": int(order.order_id), "client_order_id": order.client_order_id}
 
 
@@ -100,9 +102,14 @@ def cancel_all_after(book: Book, params: Params, now_ms: int) -> dict[str, objec
 
 
 def expire_timers(book: Book, now_ms: int) -> bool:
-    """Run every cancel-all-after timer that is due; True when one ran."""
+    """Run every cancel-all-after timer that is due; True when one ran.
+
+    The exchange runs the timer itself, so the orders end at its ``cancel_time`` even when the
+    simulator only notices later (at the next call, or inside a clock advance).
+    """
     due = [s for s, timer in book.timers.items() if now_ms // 1000 >= timer.cancel_time]
     for symbol in due:
-        del book.timers[symbol]
-        cancel_working(book, symbol, "cancelled: cancel-all-after timer", now_ms)
+        timer = book.timers.pop(symbol)
+        fired_ms = min(now_ms, timer.cancel_time * 1000)
+        cancel_working(book, symbol, "cancelled: cancel-all-after timer", fired_ms)
     return bool(due)

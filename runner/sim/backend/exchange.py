@@ -1,7 +1,12 @@
 """The simulated exchange: one account's state and the operations the server side calls.
 
-Pure: no clock (``now_ms`` is passed in), no global randomness (filler data is derived from the
-stored seed), no I/O.  The host serialises calls; one call runs start to finish on one state.
+Pure: no clock of its own, no global randomness (filler data is derived from the stored seed), no
+I/O.  The host serialises calls; one call runs start to finish on one state.
+
+Time: every operation is given the host's clock (``now_ms``); the simulated time is that plus the
+offset ``advance_clock`` has accumulated (kept in the state, so the paper file keeps it too).
+Everything the exchange says or stamps (``/system/time``, order and fill times, cancel-all-after,
+funding times) is simulated time.
 """
 
 from __future__ import annotations
@@ -9,7 +14,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from runner.sim.backend import account, amend, codec, liquidation, moves, orders, plans, trailing
+from runner.sim.backend import (
+    account,
+    amend,
+    codec,
+    depth,
+    funding,
+    liquidation,
+    matching,
+    moves,
+    plans,
+    trailing,
+)
 from runner.sim.backend.dispatch import endpoint
 from runner.sim.backend.errors import reject
 from runner.sim.backend.markets import MARKETS, START_PRICES
@@ -22,6 +38,7 @@ VERSION = 1
 # A fired trigger can create a position whose preset stop is due at once: settle repeatedly,
 # bounded (each round ends at least one working trigger, so this is never reached in practice).
 MAX_SETTLE_ROUNDS = 50
+MAX_ADVANCE_MS = 366 * 24 * 3600 * 1000  # one call moves the clock by at most a year
 
 
 class Exchange:
@@ -62,6 +79,7 @@ class Exchange:
 
     # -- the API --------------------------------------------------------------------------------
     def dispatch(self, method: str, path: str, params: dict[str, Any], now_ms: int) -> Any:
+        now_ms = self.now(now_ms)
         self._changed_by_time = amend.expire_timers(self.book, now_ms)
         found = endpoint(method, path)
         if found is None:
@@ -76,6 +94,30 @@ class Exchange:
         found = endpoint(method, path)
         return self._changed_by_time or (found is not None and found.mutates)
 
+    # -- time -----------------------------------------------------------------------------------
+    @property
+    def time_offset_ms(self) -> int:
+        return self.book.time_offset_ms
+
+    def now(self, host_ms: int) -> int:
+        """Simulated time for the host's clock reading ``host_ms``."""
+        return host_ms + self.book.time_offset_ms
+
+    def advance_clock(self, advance_ms: int, now_ms: int) -> dict[str, Any]:
+        """Move simulated time forward; what falls due on the way happens in time order:
+        cancel-all-after timers, and a funding settlement at every boundary crossed."""
+        if not 0 < advance_ms <= MAX_ADVANCE_MS:
+            raise ValueError(f"advance_ms must be within 1..{MAX_ADVANCE_MS} (a year)")
+        start = self.now(now_ms)
+        self.book.time_offset_ms += advance_ms
+        end = start + advance_ms
+        paid: list[dict[str, Any]] = []
+        for boundary in funding.boundaries(start, end):
+            amend.expire_timers(self.book, boundary)
+            paid.extend(funding.settle(self.book, boundary))
+        amend.expire_timers(self.book, end)
+        return {"time": end, "time_offset_ms": self.book.time_offset_ms, "funding": paid}
+
     # -- control ----------------------------------------------------------------------------------
     def set_price(self, symbol: str, last: Decimal, mark: Decimal | None, now_ms: int) -> None:
         """Move the prices, then fill, trigger and liquidate what the move reached."""
@@ -83,22 +125,53 @@ class Exchange:
             raise reject(40034)
         if last <= 0 or (mark is not None and mark <= 0):
             raise ValueError("prices must be greater than zero")
+        now_ms = self.now(now_ms)
         amend.expire_timers(self.book, now_ms)
         target = Price(Decimal(last), Decimal(mark if mark is not None else last))
 
         def react() -> None:
-            orders.fill_resting(self.book, symbol, now_ms)
+            matching.fill_resting(self.book, symbol, now_ms)
             self._settle(symbol, now_ms)
             liquidation.liquidate_reached(self.book, symbol, now_ms)
 
         moves.walk(self.book, symbol, target, react)
 
+    def set_book(
+        self,
+        symbol: str,
+        bids: list[tuple[Decimal, int]] | None,
+        asks: list[tuple[Decimal, int]] | None,
+        now_ms: int,
+    ) -> dict[str, Any] | None:
+        """Replace ``symbol``'s book (both None: remove it, back to unlimited depth at the last
+        price), then fill the resting orders it reaches and react as after a price move.
+        Returns the book as it stands afterwards (None without one)."""
+        if symbol not in MARKETS:
+            raise reject(40034)
+        now_ms = self.now(now_ms)
+        amend.expire_timers(self.book, now_ms)
+        if bids is None and asks is None:
+            self.book.depth.pop(symbol, None)
+        else:
+            self.book.depth[symbol] = depth.make_depth(MARKETS[symbol], bids or [], asks or [])
+        matching.fill_resting(self.book, symbol, now_ms)
+        self._settle(symbol, now_ms)
+        liquidation.liquidate_reached(self.book, symbol, now_ms)
+        left = self.book.depth.get(symbol)
+        return None if left is None else depth.view(left)
+
+    def set_funding_rate(self, symbol: str, rate: Decimal, now_ms: int) -> None:
+        """The rate the next settlements of ``symbol`` use."""
+        funding.set_rate(self.book, symbol, Decimal(rate))
+
     def fund(self, wallet: str, amount: Decimal, now_ms: int) -> None:
+        now_ms = self.now(now_ms)
         amend.expire_timers(self.book, now_ms)
         account.fund(self.book, wallet, Decimal(amount), now_ms)
 
-    def state(self) -> dict[str, Any]:
-        return state_view(self.book)
+    def state(self, now_ms: int | None = None) -> dict[str, Any]:
+        """The simulator's own view; ``now_ms`` (the host's clock) adds the simulated time."""
+        return state_view(self.book, None if now_ms is None else self.now(now_ms))
 
     def _settle(self, symbol: str, now_ms: int) -> None:
         if symbol not in MARKETS:

@@ -67,20 +67,37 @@ def fee_for(symbol: str, size: int, price: Decimal, maker: bool) -> Decimal:
     return money(notional(symbol, size, price) * (MAKER_FEE if maker else TAKER_FEE))
 
 
-def execute(book: Book, order: Order, price: Decimal, maker: bool, now_ms: int) -> int:
-    """Fill ``order`` completely at ``price`` (the single book has depth for any size).
+def opening_cost(symbol: str, size: int, price: Decimal, leverage: Decimal) -> Decimal:
+    """Initial margin plus the taker fee: what an opening order needs (H: margin + fees)."""
+    if size == 0:
+        return ZERO
+    margin = money(notional(symbol, size, price) / leverage)
+    return margin + fee_for(symbol, size, price, maker=False)
 
-    Returns the contracts filled; 0 when a reduce-only order found nothing to reduce, in which
-    case the order ends unfilled.
+
+def remaining(order: Order) -> int:
+    return order.size - order.filled
+
+
+def execute(
+    book: Book, order: Order, price: Decimal, maker: bool, now_ms: int, size: int | None = None
+) -> int:
+    """Fill ``size`` contracts of ``order`` (default: all that remain) at ``price``.
+
+    One call is one trade (one ``Fill`` row).  The order stays working while part of it remains,
+    reserving the opening cost of what remains (after a one-way flip's close, all of it opens).
+    A reduce leg never exceeds what is held: an order that finds less to reduce than asked ends
+    with what it did.  Returns the contracts filled; 0 when a reduce-only order found nothing to
+    reduce (it then ends).
     """
-    plan = legs(book, order.symbol, order.side, order.size)
+    wanted = remaining(order) if size is None else min(size, remaining(order))
+    plan = legs(book, order.symbol, order.side, wanted)
     filled = plan.close_size + plan.open_size
-    order.reserved = ZERO
     order.update_ms = now_ms
-    order.state = FINISHED
     if filled == 0:
-        order.end_reason = "cancelled: nothing to reduce"
+        finish(order, "cancelled: nothing to reduce" if not order.filled else "filled", now_ms)
         return 0
+    _record_progress(order, filled, wanted, price, now_ms)
     realized, fee = ZERO, fee_for(order.symbol, filled, price, maker)
     if plan.close_size:
         realized = _close(book, order.symbol, plan.close_side, plan.close_size, price, now_ms)
@@ -88,7 +105,9 @@ def execute(book: Book, order: Order, price: Decimal, maker: bool, now_ms: int) 
         _open(book, order, plan.open_side, plan.open_size, price, now_ms)
     _charge(book, order.symbol, plan, fee, now_ms)
     account.book_entry(book, order.symbol, account.COMMISSION_FEE, -fee, now_ms)
-    order.filled, order.avg_price, order.end_reason = filled, price, "filled"
+    if order.state == WORKING:
+        rest = legs(book, order.symbol, order.side, remaining(order))
+        order.reserved = opening_cost(order.symbol, rest.open_size, order.price, order.leverage)
     book.fills.append(
         Fill(
             book.new_seq(),
@@ -105,6 +124,17 @@ def execute(book: Book, order: Order, price: Decimal, maker: bool, now_ms: int) 
         )
     )
     return filled
+
+
+def _record_progress(order: Order, filled: int, wanted: int, price: Decimal, now_ms: int) -> None:
+    """Counters first: closing a position may cancel its working reduce orders (``on_flat``),
+    and this order must already be finished then if nothing of it is left to do."""
+    order.filled += filled
+    order.filled_value += price * filled
+    average = order.filled_value / order.filled
+    order.avg_price = average if average == money(average) else money(average)
+    if order.filled >= order.size or filled < wanted:  # done, or nothing left to reduce
+        finish(order, "filled", now_ms)
 
 
 def _charge(book: Book, symbol: str, plan: Legs, fee: Decimal, now_ms: int) -> None:

@@ -52,12 +52,17 @@ def liquidation_price(book: Book, position: Position) -> Decimal:
 
 
 def breached(book: Book, position: Position) -> Decimal | None:
-    """The liquidation price when the mark has reached it, else None."""
+    """The price to liquidate at when the mark has reached the liquidation price, else None.
+
+    A price move stops at the liquidation price (``moves``), so that is where it closes; when
+    the liquidation price itself jumps past the mark (a funding payment ate the margin) it
+    closes at the mark.
+    """
     price = liquidation_price(book, position)
     mark = book.prices[position.symbol].mark
     if position.side == "long":
-        return price if price > 0 and mark <= price else None
-    return price if mark >= price else None
+        return min(price, mark) if price > 0 and mark <= price else None
+    return max(price, mark) if mark >= price else None
 
 
 def liquidate_reached(book: Book, symbol: str, now_ms: int) -> None:

@@ -1,8 +1,10 @@
 """Public market data (#1-#9) and system endpoints (#52, #53).
 
-Prices come from the backend's state; the rest (volumes, book depth, public trades, candles) is
-plausible filler generated deterministically from the seed, the symbol and the time asked about,
-so the same request against the same state always gets the same answer.
+Prices, funding rates and settlements, and a book set by ``POST /sim/book`` come from the
+backend's state; the rest (volumes, the depth of a symbol without a book, public trades, candles,
+funding history before the account's own settlements) is plausible filler generated
+deterministically from the seed, the symbol and the time asked about, so the same request against
+the same state always gets the same answer.
 """
 
 from __future__ import annotations
@@ -11,14 +13,10 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from runner.sim.backend import depth as books
+from runner.sim.backend import funding
 from runner.sim.backend.errors import reject
-from runner.sim.backend.markets import (
-    FUNDING_INTERVAL_HOURS,
-    FUNDING_RATE,
-    LISTED_MS,
-    MARKETS,
-    ContractSpec,
-)
+from runner.sim.backend.markets import FUNDING_INTERVAL_HOURS, LISTED_MS, MARKETS, ContractSpec
 from runner.sim.backend.numbers import money, wire
 from runner.sim.backend.params import Params
 from runner.sim.backend.state import Book
@@ -26,17 +24,11 @@ from runner.sim.backend.state import Book
 DEPTH_LEVELS = 20
 KLINE_STEPS = (1, 3, 5, 15, 30, 60, 120, 240, 360, 720, 1440, 4320, 10080)
 MAX_CANDLES = 500
-FUNDING_MS = FUNDING_INTERVAL_HOURS * 3600 * 1000
-FUNDING_CAP = Decimal("0.0375")
 
 
 def _rng(book: Book, *parts: object) -> random.Random:
     # A string seed is hashed with SHA-512: stable across runs and processes.
     return random.Random(":".join(str(p) for p in (book.seed, *parts)))  # noqa: S311
-
-
-def next_funding_ms(now_ms: int) -> int:
-    return (now_ms // FUNDING_MS + 1) * FUNDING_MS
 
 
 def _open_interest(book: Book, spec: ContractSpec) -> int:
@@ -70,15 +62,15 @@ def contract_row(book: Book, spec: ContractSpec, now_ms: int) -> dict[str, Any]:
         "max_volume": str(spec.max_volume),
         "market_max_volume": str(spec.market_max_volume),
         "min_volume": str(spec.min_volume),
-        "funding_rate": wire(FUNDING_RATE),
-        "expected_funding_rate": wire(FUNDING_RATE),
+        "funding_rate": wire(funding.rate(book, spec.symbol)),
+        "expected_funding_rate": wire(funding.rate(book, spec.symbol)),
         "open_interest": str(interest),
         "open_interest_value": wire(money(interest * unit)),
         "high_24h": wire(prices.last),
         "low_24h": wire(prices.last),
         "change_24h": "0",
         "funding_interval_hours": FUNDING_INTERVAL_HOURS,
-        "funding_time": next_funding_ms(now_ms),
+        "funding_time": funding.next_time_ms(now_ms),
         "status": "Trading",
         "delist_time": 0,
     }
@@ -92,6 +84,14 @@ def details(book: Book, params: Params, now_ms: int) -> dict[str, Any]:
 
 def depth(book: Book, params: Params, now_ms: int) -> dict[str, Any]:
     spec = params.spec()
+    book_of_symbol = book.depth.get(spec.symbol)
+    if book_of_symbol is not None:
+        return {
+            "asks": books.wire_rows(book_of_symbol.asks),
+            "bids": books.wire_rows(book_of_symbol.bids),
+            "symbol": spec.symbol,
+            "timestamp": now_ms,
+        }
     last = book.prices[spec.symbol].last
     rng = _rng(book, spec.symbol, "depth", last)
 
@@ -132,11 +132,11 @@ def funding_rate(book: Book, params: Params, now_ms: int) -> dict[str, Any]:
     spec = params.spec()
     return {
         "symbol": spec.symbol,
-        "rate_value": wire(FUNDING_RATE),
-        "expected_rate": wire(FUNDING_RATE),
-        "funding_time": next_funding_ms(now_ms),
-        "funding_upper_limit": wire(FUNDING_CAP),
-        "funding_lower_limit": wire(-FUNDING_CAP),
+        "rate_value": wire(funding.previous_rate(book, spec.symbol)),
+        "expected_rate": wire(funding.rate(book, spec.symbol)),
+        "funding_time": funding.next_time_ms(now_ms),
+        "funding_upper_limit": wire(funding.RATE_CAP),
+        "funding_lower_limit": wire(-funding.RATE_CAP),
         "timestamp": now_ms,
     }
 
@@ -144,11 +144,14 @@ def funding_rate(book: Book, params: Params, now_ms: int) -> dict[str, Any]:
 def funding_history(book: Book, params: Params, now_ms: int) -> dict[str, Any]:
     spec = params.spec()
     limit = min(max(params.integer("limit", default=100) or 100, 1), 100)
-    latest = next_funding_ms(now_ms) - FUNDING_MS
+    settled = {f.time_ms: f.rate for f in funding.settled(book, spec.symbol)}
+    latest = funding.next_time_ms(now_ms) - funding.INTERVAL_MS
     rows = []
     for index in range(limit):
-        when = latest - index * FUNDING_MS
-        rate = Decimal(_rng(book, spec.symbol, "funding", when).randint(-50, 150)) / 1_000_000
+        when = latest - index * funding.INTERVAL_MS
+        rate = settled.get(when)
+        if rate is None:
+            rate = Decimal(_rng(book, spec.symbol, "funding", when).randint(-50, 150)) / 1_000_000
         rows.append({"symbol": spec.symbol, "funding_rate": wire(rate), "funding_time": str(when)})
     return {"list": rows}
 

@@ -6,6 +6,10 @@ every resting limit price, trigger price and liquidation price on that line is a
 at each checkpoint (in path order) resting orders fill, triggers fire and positions liquidate, as
 they would have while the price passed through.  Prices between checkpoints are interpolated and
 rounded to the tick; the move always ends exactly at the requested prices.
+
+A symbol's book (``depth``) moves with the last price.  So a resting limit's checkpoint is where
+the book's best opposite level reaches the order's price, and an active trailing order's is its
+callback price.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from runner.sim.backend import liquidation
+from runner.sim.backend import depth, liquidation, trailing
 from runner.sim.backend.markets import MARKETS
-from runner.sim.backend.state import WORKING, Book, Price
+from runner.sim.backend.state import WORKING, Book, Order, Price
 
 ONE = Decimal("1")
 
@@ -44,9 +48,10 @@ def _event_prices(book: Book, symbol: str) -> list[tuple[str, Decimal]]:
     for order in book.orders.values():
         if order.symbol == symbol and order.state == WORKING:
             if order.type == "limit":
-                found.append(("last", order.price))
-            elif order.type == "trailing" and order.activation_price is not None:
-                found.append((_source(order.activation_price_type), order.activation_price))
+                found.extend(_limit_event(book, order))
+            elif order.type == "trailing":
+                source = _source(order.activation_price_type)
+                found.extend((source, price) for price in trailing.event_prices(order))
     for trigger in book.triggers.values():
         if trigger.symbol == symbol and trigger.state == WORKING:
             found.append((_source(trigger.price_type), trigger.trigger_price))
@@ -54,6 +59,15 @@ def _event_prices(book: Book, symbol: str) -> list[tuple[str, Decimal]]:
         if position.symbol == symbol:
             found.append(("mark", liquidation.liquidation_price(book, position)))
     return found
+
+
+def _limit_event(book: Book, order: Order) -> list[tuple[str, Decimal]]:
+    book_of_symbol = book.depth.get(order.symbol)
+    if book_of_symbol is None:
+        return [("last", order.price)]
+    last = book.prices[order.symbol].last
+    price = depth.event_last_price(book_of_symbol, order.side, order.price, last)
+    return [] if price is None else [("last", price)]
 
 
 def _source(price_type: int) -> str:
@@ -71,5 +85,8 @@ def _at(
 
 def walk(book: Book, symbol: str, target: Price, at_each: Callable[[], None]) -> None:
     for point in checkpoints(book, symbol, target):
+        moved = point.last - book.prices[symbol].last
         book.prices[symbol] = point
+        if symbol in book.depth:
+            depth.shift(book.depth[symbol], moved)
         at_each()

@@ -1,25 +1,22 @@
-"""#17 submit-order and the matching every order goes through.
+"""#17 submit-order: parameters, the leverage/margin rules and the opening cost of an order.
 
-The simulator's book is a single level at the last price with unlimited depth (the product's
-simulator contract): a market order, or a limit order that crosses the last price, fills at once
-and completely as a taker at the last price; a resting limit order fills as a maker at its own
-price when the last price reaches it.  Time in force (facts 7.2): GTC rests; FOK and IOC fill at
-once or end unfilled (with unlimited depth the two agree); Maker Only that would cross ends
-unfilled instead of taking liquidity.
+How an accepted order meets the market (the last price, or the symbol's book) is ``matching``.
+Time in force (facts 7.2): GTC rests; FOK fills completely at once or not at all; IOC fills what
+it can at once; Maker Only that would take liquidity ends unfilled.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from runner.sim.backend import fills, protect, rules
+from runner.sim.backend import fills, matching, rules
 from runner.sim.backend.errors import reject
 from runner.sim.backend.markets import ContractSpec
+from runner.sim.backend.matching import GTC, MAKER_ONLY
 from runner.sim.backend.numbers import ZERO, wire
 from runner.sim.backend.params import Params
-from runner.sim.backend.state import WORKING, Book, Order, Setting, Trigger
+from runner.sim.backend.state import Book, Order, Setting, Trigger
 
-GTC, FOK, IOC, MAKER_ONLY = 1, 2, 3, 4
 PRICE_TYPES = (1, 2)
 
 
@@ -56,7 +53,7 @@ def submit_order(book: Book, params: Params, now_ms: int) -> dict[str, object]:
         read_presets(params, spec, order)
     cost = check_opening(book, spec, order)
     book.orders[order.order_id] = order
-    place(book, order, cost, now_ms)
+    matching.place(book, order, cost, now_ms)
     sent = params.raw.get("price")
     echoed = sent.strip() if isinstance(sent, str) else wire(price)
     return {
@@ -99,52 +96,13 @@ def check_opening(book: Book, spec: ContractSpec, order: Order) -> Decimal:
     """Bracket and margin checks for the part of ``order`` that opens; returns its cost.
 
     Fixes the symbol's leverage and margin mode to the order's (an order sets them, facts 10.1).
+    Only what is not filled yet counts (an amended, partly filled order).
     """
-    plan = fills.legs(book, order.symbol, order.side, order.size)
+    plan = fills.legs(book, order.symbol, order.side, fills.remaining(order))
     if plan.open_size == 0:
         return ZERO
     rules.check_bracket(book, spec, plan.open_side, plan.open_size, order.price, order.leverage)
-    cost = rules.opening_cost(order.symbol, plan.open_size, order.price, order.leverage)
+    cost = fills.opening_cost(order.symbol, plan.open_size, order.price, order.leverage)
     rules.check_margin(book, cost)
     book.settings[order.symbol] = Setting(order.leverage, order.margin_mode)
     return cost
-
-
-def crosses(order: Order, last: Decimal) -> bool:
-    return order.price >= last if fills.is_buy(order.side) else order.price <= last
-
-
-def place(book: Book, order: Order, cost: Decimal, now_ms: int) -> None:
-    """Match a new (or amended) order against the book at the last price."""
-    last = book.prices[order.symbol].last
-    if order.type == "market":
-        fill(book, order, last, maker=False, now_ms=now_ms)
-    elif crosses(order, last):
-        if order.mode == MAKER_ONLY:
-            fills.finish(order, "rejected: a maker-only order would take liquidity", now_ms)
-        else:
-            fill(book, order, last, maker=False, now_ms=now_ms)
-    elif order.mode in (FOK, IOC):
-        fills.finish(order, "cancelled: nothing to match at once", now_ms)
-    else:
-        order.reserved = cost
-
-
-def fill(book: Book, order: Order, price: Decimal, *, maker: bool, now_ms: int) -> None:
-    plan = fills.legs(book, order.symbol, order.side, order.size)
-    fills.execute(book, order, price, maker, now_ms)
-    if plan.open_size and (order.preset_tp is not None or order.preset_sl is not None):
-        protect.attach_presets(book, order, plan.open_side, now_ms)
-
-
-def fill_resting(book: Book, symbol: str, now_ms: int) -> None:
-    """Resting limit orders the new last price reached fill as makers at their own price."""
-    last = book.prices[symbol].last
-    resting = [
-        o
-        for o in book.orders.values()
-        if o.symbol == symbol and o.state == WORKING and o.type == "limit"
-    ]
-    for order in resting:
-        if order.state == WORKING and crosses(order, last):
-            fill(book, order, order.price, maker=True, now_ms=now_ms)

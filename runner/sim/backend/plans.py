@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from runner.sim.backend import fills, orders, rules
+from runner.sim.backend import fills, matching, orders, rules
 from runner.sim.backend.errors import SimError, reject
 from runner.sim.backend.markets import MARKETS, ContractSpec
 from runner.sim.backend.numbers import ZERO, wire
@@ -181,7 +181,7 @@ def fire(book: Book, trigger: Trigger, now_ms: int) -> None:
     book.orders[child.order_id] = child
     end(trigger, "triggered", now_ms)
     trigger.executive_order_id = child.order_id
-    orders.place(book, child, cost, now_ms)
+    matching.place(book, child, cost, now_ms)
 
 
 def _child(book: Book, trigger: Trigger, now_ms: int) -> Order | None:

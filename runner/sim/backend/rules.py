@@ -9,7 +9,6 @@ from decimal import Decimal
 from runner.sim.backend import account, fills
 from runner.sim.backend.errors import reject
 from runner.sim.backend.markets import ContractSpec
-from runner.sim.backend.numbers import money
 from runner.sim.backend.params import Params
 from runner.sim.backend.state import WORKING, Book, Setting, position_key
 
@@ -116,14 +115,6 @@ def check_size(spec: ContractSpec, size: int, *, market: bool) -> None:
         raise reject(40043)
     if not spec.min_volume <= size <= limit:
         raise reject(40044)
-
-
-def opening_cost(symbol: str, size: int, price: Decimal, leverage: Decimal) -> Decimal:
-    """Initial margin plus the taker fee: what an opening order needs (H: margin + fees)."""
-    if size == 0:
-        return Decimal("0")
-    margin = money(fills.notional(symbol, size, price) / leverage)
-    return margin + fills.fee_for(symbol, size, price, maker=False)
 
 
 def check_margin(book: Book, cost: Decimal) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from runner.sim.backend import account, liquidation, rules
-from runner.sim.backend.markets import MARKETS
+from runner.sim.backend import account, depth, funding, liquidation, rules
+from runner.sim.backend.markets import FUNDING_INTERVAL_HOURS, MARKETS
 from runner.sim.backend.numbers import wire
-from runner.sim.backend.state import Book, Order, Trigger
+from runner.sim.backend.state import WORKING, Book, Order, Trigger
 
 
 def status(end_reason: str) -> str:
@@ -31,6 +31,7 @@ def _order(order: Order) -> dict[str, Any]:
         "reason": order.end_reason,
         "size": order.size,
         "filled": order.filled,
+        "remaining": order.size - order.filled if order.state == WORKING else 0,
         "price": wire(order.price),
         "avg_price": wire(order.avg_price),
         "leverage": wire(order.leverage),
@@ -81,9 +82,24 @@ def _trailing(order: Order) -> dict[str, Any]:
     }
 
 
-def state_view(book: Book) -> dict[str, Any]:
+def _funding(book: Book, now_ms: int | None) -> dict[str, Any]:
+    return {
+        "interval_hours": FUNDING_INTERVAL_HOURS,
+        "next_time": None if now_ms is None else funding.next_time_ms(now_ms),
+        "rates": {s: wire(funding.rate(book, s)) for s in MARKETS},
+        "settlements": [
+            {"symbol": f.symbol, "time": f.time_ms, "rate": wire(f.rate)}
+            for f in book.fundings[-len(MARKETS) * 3 :]
+        ],
+    }
+
+
+def state_view(book: Book, now_ms: int | None = None) -> dict[str, Any]:
+    """``now_ms`` is the simulated time (``time``; None when the caller gave no clock)."""
     totals = account.balances(book)
     return {
+        "time": now_ms,
+        "time_offset_ms": book.time_offset_ms,
         "balances": {
             "spot": wire(book.spot),
             "futures": {
@@ -133,4 +149,6 @@ def state_view(book: Book) -> dict[str, Any]:
             s: {"set_time": t.set_time, "cancel_time": t.cancel_time}
             for s, t in book.timers.items()
         },
+        "books": {s: depth.view(d) for s, d in book.depth.items()},
+        "funding": _funding(book, now_ms),
     }

@@ -64,7 +64,8 @@ class Order:
     state: int = WORKING
     filled: int = 0
     avg_price: Decimal = Decimal("0")
-    reserved: Decimal = Decimal("0")  # margin + fee frozen while the order rests
+    filled_value: Decimal = Decimal("0")  # sum of fill price * contracts, for the average
+    reserved: Decimal = Decimal("0")  # margin + fee frozen while the order (or its rest) rests
     preset_tp: Decimal | None = None
     preset_tp_type: int = 0
     preset_sl: Decimal | None = None
@@ -78,6 +79,7 @@ class Order:
     trail_extreme: Decimal | None = None
     executive_order_id: str = ""
     end_reason: str = ""  # filled | cancelled | rejected | expired | triggered
+    presets_attached: bool = False  # its preset TP/SL became position TP/SL (first opening fill)
 
 
 @dataclass
@@ -155,6 +157,28 @@ class Timer:
 
 
 @dataclass
+class Level:
+    price: Decimal
+    size: int  # contracts
+
+
+@dataclass
+class Depth:
+    """Other traders' resting liquidity for one symbol (set by /sim/book): bids best (highest)
+    first, asks best (lowest) first.  Our own fills consume it."""
+
+    bids: list[Level] = field(default_factory=list)
+    asks: list[Level] = field(default_factory=list)
+
+
+@dataclass
+class FundingSettlement:
+    symbol: str
+    time_ms: int
+    rate: Decimal
+
+
+@dataclass
 class Book:
     spot: Decimal
     cash: Decimal  # futures wallet balance: transfers + realized PnL - fees (no unrealized)
@@ -170,6 +194,10 @@ class Book:
     ledger: list[LedgerEntry] = field(default_factory=list)
     transfers: list[Transfer] = field(default_factory=list)
     timers: dict[str, Timer] = field(default_factory=dict)
+    depth: dict[str, Depth] = field(default_factory=dict)  # symbols without one: unlimited depth
+    time_offset_ms: int = 0  # simulated time = the host's clock + this (POST /sim/clock advance)
+    funding_rates: dict[str, Decimal] = field(default_factory=dict)  # unset: markets.FUNDING_RATE
+    fundings: list[FundingSettlement] = field(default_factory=list)  # recent, per symbol capped
     next_order_id: int = 3_000_000_000_000_001
     next_seq: int = 1_000_000_001
 

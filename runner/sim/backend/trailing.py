@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from runner.sim.backend import fills, orders, plans, rules
+from runner.sim.backend import fills, matching, orders, plans, rules
 from runner.sim.backend.errors import SimError, reject
 from runner.sim.backend.markets import MARKETS
-from runner.sim.backend.numbers import ZERO
+from runner.sim.backend.numbers import ZERO, ceil_to, floor_to
 from runner.sim.backend.params import Params
 from runner.sim.backend.state import WORKING, Book, Order
 
@@ -97,6 +97,22 @@ def track(book: Book, symbol: str, now_ms: int) -> None:
             _fire(book, order, now_ms)
 
 
+def callback_price(order: Order) -> Decimal:
+    """The first tick at which an active order fires: ``extreme * (1 -/+ callback_rate %)``."""
+    assert order.callback_rate is not None and order.trail_extreme is not None
+    step, tick = order.callback_rate / HUNDRED, MARKETS[order.symbol].tick
+    if fills.is_buy(order.side):
+        return ceil_to(order.trail_extreme * (1 + step), tick)
+    return floor_to(order.trail_extreme * (1 - step), tick)
+
+
+def event_prices(order: Order) -> list[Decimal]:
+    """Where a price move must stop for this order: its activation, or once active its callback."""
+    if not order.trail_active:
+        return [] if order.activation_price is None else [order.activation_price]
+    return [callback_price(order)]
+
+
 def _moved(book: Book, order: Order) -> bool:
     """Update activation and extreme; True when the callback is reached."""
     assert order.activation_price is not None and order.callback_rate is not None
@@ -149,5 +165,5 @@ def _fire(book: Book, order: Order, now_ms: int) -> None:
     book.orders[child.order_id] = child
     fills.finish(order, "triggered", now_ms)
     order.executive_order_id = child.order_id
-    orders.place(book, child, cost, now_ms)
+    matching.place(book, child, cost, now_ms)
     order.filled, order.avg_price = child.filled, child.avg_price

@@ -85,3 +85,29 @@ def move(
     ex: Exchange, last: str, mark: str | None = None, symbol: str = BTC, now_ms: int = T0
 ) -> None:
     ex.set_price(symbol, Decimal(last), None if mark is None else Decimal(mark), now_ms)
+
+
+def book(
+    ex: Exchange,
+    bids: list[tuple[str, int]] | None,
+    asks: list[tuple[str, int]] | None,
+    symbol: str = BTC,
+    now_ms: int = T0,
+) -> Any:
+    """``POST /sim/book`` on the backend: levels as (price, size); both None removes the book."""
+
+    def levels(raw: list[tuple[str, int]] | None) -> list[tuple[Decimal, int]] | None:
+        return None if raw is None else [(Decimal(p), s) for p, s in raw]
+
+    return ex.set_book(symbol, levels(bids), levels(asks), now_ms)
+
+
+def trades(ex: Exchange, order_id: object, symbol: str = BTC) -> list[dict[str, Any]]:
+    """The fills of one order, oldest first."""
+    rows = get(ex, "trades", symbol=symbol, order_id=order_id)
+    return list(reversed(rows))
+
+
+def advance(ex: Exchange, ms: int, now_ms: int = T0) -> dict[str, Any]:
+    """``POST /sim/clock {"advance_ms"}`` on the backend."""
+    return ex.advance_clock(ms, now_ms)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,10 +13,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runner.sim.backend import Exchange, SimError
-from tests.sim.backend.helpers import BTC, ETH, T0, get, limit, market, move, new, post
+from tests.sim.backend.helpers import (
+    BTC,
+    ETH,
+    T0,
+    advance,
+    book,
+    get,
+    limit,
+    market,
+    move,
+    new,
+    post,
+)
 from tests.sim.fake_backend import FakeExchange
 
 D = Decimal
+# Saved by the backend before books, the simulated clock and funding existed (a position with
+# preset TP/SL, a resting limit, a plan order, a trailing order, a timer, a transfer).
+OLD_STATE = Path(__file__).parent / "data" / "state_before_market.json"
 
 
 def _scenario(ex: Exchange) -> None:
@@ -83,6 +99,39 @@ def test_round_trip_through_json_is_lossless() -> None:
         move_result = copy.set_price(BTC, D("61000"), None, T0 + 5000)
         assert move_result is None
     assert again.to_dict() == ex.to_dict()
+
+
+def test_round_trip_keeps_books_partial_orders_the_clock_and_funding() -> None:
+    ex = new()
+    book(ex, [("64990", 5)], [("65010", 3), ("65030", 9)])
+    limit(ex, 1, 10, "65010")  # 3 filled, 7 resting
+    ex.set_funding_rate(BTC, D("-0.0002"), T0)
+    advance(ex, 9 * 3600 * 1000)
+    saved = json.loads(json.dumps(ex.to_dict()))
+    _no_floats(saved)
+    again = Exchange.from_dict(saved)
+    assert again.to_dict() == ex.to_dict()
+    assert again.state(T0) == ex.state(T0)
+    assert again.state(T0)["books"][BTC]["asks"] == [["65030", "9"]]
+    for copy in (ex, again):
+        move(copy, "64000")
+    assert again.to_dict() == ex.to_dict()
+
+
+def test_a_state_saved_before_books_and_the_clock_loads_and_trades_on() -> None:
+    saved = json.loads(OLD_STATE.read_text())
+    assert "depth" not in saved["book"] and "time_offset_ms" not in saved["book"]
+    ex = Exchange.from_dict(saved)
+    state = ex.state(T0)
+    assert (state["books"], state["time_offset_ms"], state["time"]) == ({}, 0, T0)
+    assert sorted((p["side"], p["size"]) for p in state["positions"]) == [("long", 5), ("short", 1)]
+    assert {o["client_order_id"] for o in get(ex, "get-open-orders", symbol=BTC)} == {"rest1"}
+    book(ex, [("63990", 1)], [("64000", 2)])  # the old resting buy at 64000 fills partly
+    (resting,) = get(ex, "get-open-orders", symbol=BTC)
+    assert (resting["deal_size"], resting["size"], resting["state"]) == ("2", "3", 2)
+    moved = advance(ex, 8 * 3600 * 1000)
+    assert {p["symbol"] for p in moved["funding"]} == {BTC}
+    assert Exchange.from_dict(json.loads(json.dumps(ex.to_dict()))).to_dict() == ex.to_dict()
 
 
 @pytest.mark.parametrize(
@@ -180,7 +229,9 @@ def test_unknown_paths_are_30000() -> None:
 
 _OPS = st.lists(
     st.tuples(
-        st.sampled_from(["market", "limit", "close", "price", "cancel", "mode"]),
+        st.sampled_from(
+            ["market", "limit", "close", "price", "cancel", "mode", "book", "clock", "rate"]
+        ),
         st.integers(1, 4),
         st.integers(1, 40),
         st.integers(-60, 60),
@@ -193,7 +244,8 @@ _OPS = st.lists(
 @given(ops=_OPS)
 def test_balances_always_add_up(ops: list[tuple[str, int, int, int]]) -> None:
     """The wallet equals the ledger's sum, and available + frozen + margin for isolated
-    positions; sizes never go negative; a round trip always reproduces the state."""
+    positions; sizes never go negative; an order's fills add up to what it reports filled;
+    a round trip always reproduces the state."""
     ex = new("3000")
     last = D("65000")
     for kind, side, size, offset in ops:
@@ -209,15 +261,27 @@ def test_balances_always_add_up(ops: list[tuple[str, int, int, int]]) -> None:
                 move(ex, str(last))
             elif kind == "cancel":
                 post(ex, "cancel-orders", symbol=BTC)
+            elif kind == "book":
+                spread = 10 * side
+                book(ex, [(str(last - spread), size)], [(str(last + spread + offset % 5), size)])
+            elif kind == "clock":
+                advance(ex, size * 3600 * 1000)
+            elif kind == "rate":
+                ex.set_funding_rate(BTC, D(offset) / 2000, T0)
             else:
                 mode = "one_way_mode" if side % 2 else "hedge_mode"
                 post(ex, "set-position-mode", position_mode=mode)
         except SimError:
             pass
-        book = ex.book
-        assert book.cash == sum((e.amount for e in book.ledger), D(0))
+        state = ex.book
+        assert state.cash == sum((e.amount for e in state.ledger), D(0))
         futures = ex.state()["balances"]["futures"]
         parts = D(futures["available"]) + D(futures["frozen"]) + D(futures["position_margin"])
         assert D(futures["wallet"]) == parts
-        assert all(p.size > 0 for p in book.positions.values())
+        assert all(p.size > 0 for p in state.positions.values())
+        for order in state.orders.values():
+            fills = [f for f in state.fills if f.order_id == order.order_id]
+            assert 0 <= order.filled <= order.size
+            assert sum(f.size for f in fills) == order.filled
+            assert sum((f.price * f.size for f in fills), D(0)) == order.filled_value
     assert Exchange.from_dict(json.loads(json.dumps(ex.to_dict()))).to_dict() == ex.to_dict()
