@@ -167,3 +167,112 @@ def test_a_manual_close_is_drift_and_the_step_stays_flat(runner_cli: Cli, tmp_pa
     out = _apply(runner_cli, plan)
     assert "closed outside the runner" in out and "stays flat (reentry: never)" in out
     assert _long_size(runner_cli) == 0
+
+
+def _post(cli: Cli, path: str, body: dict[str, object]) -> None:
+    answer = requests.post(cli.server.url + path, json=body, timeout=5)
+    assert answer.status_code == 200, answer.text
+
+
+LIMIT_PLAN = """\
+version: 1
+name: resting
+steps:
+  - ensure_balance: {{min_available: 2000}}
+  - id: dip
+    position:
+      symbol: BTCUSDT
+      side: long
+      size: 10
+      leverage: 10
+      margin: isolated
+      entry: {{type: limit, price: 64000{expire}}}
+      stop_loss: {{trigger: 62000}}
+"""
+
+
+def _open_entries(cli: Cli) -> list[dict[str, object]]:
+    return [
+        o
+        for o in cli.server.state()["orders"]
+        if o["side"] == 1 and o["state"] == "working" and str(o["client_order_id"]).startswith("BR")
+    ]
+
+
+def test_reentry_after_counts_simulated_time(runner_cli: Cli, tmp_path: Path) -> None:
+    plan = write_plan(
+        tmp_path / "after.yaml",
+        PLAN.format(extra="").replace("size: 10\n", "size: 10\n      reentry: {after: 2h}\n"),
+    )
+    _apply(runner_cli, plan)
+    _price(runner_cli, "62000")
+    _post(runner_cli, "/sim/clock", {"advance_ms": 3_600_000})
+    _apply(runner_cli, plan)
+    assert _long_size(runner_cli) == 0
+    _post(runner_cli, "/sim/clock", {"advance_ms": 3_600_000})
+    _apply(runner_cli, plan)
+    assert _long_size(runner_cli) == 10
+
+
+def test_a_partly_filled_entry_is_pending_then_its_rest_goes_with_the_stop_out(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    plan = write_plan(tmp_path / "limit.yaml", LIMIT_PLAN.format(expire=""))
+    _apply(runner_cli, plan)
+    (entry,) = _open_entries(runner_cli)
+    # 4 of the 10 fill from the book's asks at the limit price; 6 keep resting
+    _post(
+        runner_cli,
+        "/sim/book",
+        {"symbol": "BTCUSDT", "bids": [["63990", "100"]], "asks": [["64000", "4"]]},
+    )
+    assert _long_size(runner_cli) == 4
+    shown = runner_cli.run("plan", str(plan), "--detailed-exitcode")
+    assert shown.code == ExitCode.OK, shown.text  # pending, not "add 6 more"
+    writes = len(runner_cli.writes())
+    _apply(runner_cli, plan)
+    assert len(runner_cli.writes()) == writes
+
+    _price(runner_cli, "61500")  # the stop closes the 4; nothing offers at 64000 any more
+    assert _long_size(runner_cli) == 0
+    assert [o["order_id"] for o in _open_entries(runner_cli)] == [entry["order_id"]]
+    out = _apply(runner_cli, plan)
+    assert "stopped out" in out and "its position was closed" in out
+    assert _open_entries(runner_cli) == [] and _long_size(runner_cli) == 0
+    assert "No changes" in _apply(runner_cli, plan)
+
+
+def test_an_expired_entry_is_cancelled_once_and_not_placed_again(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    plan = write_plan(tmp_path / "expiring.yaml", LIMIT_PLAN.format(expire=", expire_after: 2h"))
+    _apply(runner_cli, plan)
+    assert len(_open_entries(runner_cli)) == 1
+    _post(runner_cli, "/sim/clock", {"advance_ms": 3_600_000})
+    assert "No changes" in _apply(runner_cli, plan)
+    _post(runner_cli, "/sim/clock", {"advance_ms": 3_700_000})
+    out = _apply(runner_cli, plan)
+    assert "rested past expire_after 2h" in out
+    assert _open_entries(runner_cli) == []
+    again = _apply(runner_cli, plan)
+    assert "No changes" in again and "stays flat until the step is edited" in again
+    assert _open_entries(runner_cli) == []
+
+
+def test_a_partly_filled_expired_entry_keeps_its_fill_without_a_top_up(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    plan = write_plan(tmp_path / "expiring.yaml", LIMIT_PLAN.format(expire=", expire_after: 2h"))
+    _apply(runner_cli, plan)
+    _post(
+        runner_cli,
+        "/sim/book",
+        {"symbol": "BTCUSDT", "bids": [["63990", "100"]], "asks": [["64000", "4"]]},
+    )
+    _post(runner_cli, "/sim/clock", {"advance_ms": 3 * 3_600_000})
+    out = _apply(runner_cli, plan)
+    assert "completed at the 4 contracts that filled" in out
+    assert _open_entries(runner_cli) == [] and _long_size(runner_cli) == 4
+    again = _apply(runner_cli, plan)
+    assert "No changes" in again and "no top-up" in again
+    assert _long_size(runner_cli) == 4
