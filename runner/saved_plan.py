@@ -43,6 +43,9 @@ _ACTION_TYPES: dict[str, type[act.Action]] = {
         act.CancelOrder,
         act.CancelTrailing,
         act.SubmitPlanOrder,
+        act.ModifyLimitOrder,
+        act.ModifyPreset,
+        act.ModifyPlanOrder,
     )
 }
 _ENUMS: dict[str, type[Enum]] = {

@@ -294,6 +294,89 @@ class CancelOrder(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ModifyLimitOrder(Action):
+    """A resting limit order's new price and/or total size (modify-limit-order, facts 10.9)."""
+
+    symbol: str
+    order_id: str
+    client_order_id_ref: str = ""  # the order's own client id, for reconciling by lookup
+    price: Decimal | None = None
+    size: Decimal | None = None
+    category: Category = Category.ORDER
+    op: Op = Op.CHANGE
+
+    @property
+    def path(self) -> str:
+        return "/contract/private/modify-limit-order"
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"symbol": self.symbol, "order_id": self.order_id}
+        if self.price is not None:
+            body["price"] = plain(self.price)
+        if self.size is not None:
+            body["size"] = int(self.size)
+        return body
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModifyPreset(Action):
+    """New preset TP/SL on a resting order or a waiting plan order (modify-preset-plan-order)."""
+
+    symbol: str
+    order_id: str
+    take_profit: Protection | None = None  # None: that leg is left as it is
+    stop_loss: Protection | None = None
+    on_plan_order: bool = False  # the carrier is a plan order (else a resting limit order)
+    category: Category = Category.ORDER
+    op: Op = Op.CHANGE
+
+    @property
+    def path(self) -> str:
+        return "/contract/private/modify-preset-plan-order"
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"symbol": self.symbol, "order_id": self.order_id}
+        if self.take_profit is not None:
+            body["preset_take_profit_price"] = plain(self.take_profit.trigger)
+            body["preset_take_profit_price_type"] = _PRICE_TYPE[self.take_profit.source]
+        if self.stop_loss is not None:
+            body["preset_stop_loss_price"] = plain(self.stop_loss.trigger)
+            body["preset_stop_loss_price_type"] = _PRICE_TYPE[self.stop_loss.source]
+        return body
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModifyPlanOrder(Action):
+    """A waiting plan order's trigger and execution (modify-plan-order, facts 10.5)."""
+
+    symbol: str
+    order_id: str
+    trigger: Decimal
+    source: PriceSource
+    order_type: str  # market | limit
+    executive_price: Decimal | None = None
+    category: Category = Category.ORDER
+    op: Op = Op.CHANGE
+
+    @property
+    def path(self) -> str:
+        return "/contract/private/modify-plan-order"
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "symbol": self.symbol,
+            "order_id": self.order_id,
+            "type": self.order_type,
+            "trigger_price": plain(self.trigger),
+            "price_type": _PRICE_TYPE[self.source],
+        }
+        if self.order_type == "limit":
+            assert self.executive_price is not None
+            body["executive_price"] = plain(self.executive_price)
+        return body
+
+
+@dataclass(frozen=True, kw_only=True)
 class CancelTrailing(Action):
     symbol: str
     order_id: str

@@ -44,6 +44,7 @@ from runner.findings import Finding, Severity
 
 ACTION_KINDS = (OpenIntent, CloseIntent, TransferIntent)
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
 
 Compiler = Callable[[StepBuilder, Ctx, Any], None]
 _COMPILERS: tuple[tuple[type[Intent], Compiler], ...] = (
@@ -88,10 +89,21 @@ def compile_plan(
     reserve = _balance_reserve(plan, first)
     if not reserve:
         return first
-    # Top up once for what later steps consume, so a re-apply finds the target met.  If the
-    # larger transfer is not possible (spot too low, policy), keep the plain top-up and its warning.
-    second = run(reserve)
-    return first if second.has_errors and not first.has_errors else second
+    # Top up for what later steps consume, so a re-apply finds the target met.  If the larger
+    # transfer is not possible (spot too low, policy), keep the plain top-up and its warning.
+    # A wallet already above the target hides part of the consumption from the first estimate,
+    # so the reserve is raised until the predicted end meets the target (twice more at most).
+    result = first
+    for _ in range(3):
+        second = run(reserve)
+        if second.has_errors and not first.has_errors:
+            return first
+        result = second
+        more = _balance_reserve(plan, second)
+        if not more:
+            break
+        reserve = {k: reserve.get(k, ZERO) + more.get(k, ZERO) for k in reserve.keys() | more}
+    return result
 
 
 def _balance_reserve(plan: PlanIntents, result: PlanResult) -> dict[int, Decimal]:

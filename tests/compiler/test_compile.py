@@ -7,6 +7,7 @@ from decimal import Decimal as D
 from runner.compiler.actions import (
     CancelOrder,
     CancelTrigger,
+    ModifyLimitOrder,
     ModifyTpSl,
     OrderIds,
     SetLeverage,
@@ -255,21 +256,32 @@ def test_working_entry_order_of_this_step_is_counted_not_stacked() -> None:
     snap = snapshot(futures="900", orders=(resting,))
     intent = reference_position(entry=Entry("limit", D(60000)), take_profit=KEEP, stop_loss=KEEP)
     assert compile_plan(plan(intent), snap, IDS).actions == ()
-    # a different target cancels the stale entry order and places the right one
+    # a different size or price modifies the resting entry in place (issue 13, finding 2)
     result = compile_plan(
         plan(
             reference_position(
-                size=D(12), entry=Entry("limit", D(60000)), take_profit=KEEP, stop_loss=KEEP
+                size=D(12), entry=Entry("limit", D(59000)), take_profit=KEEP, stop_loss=KEEP
             )
         ),
         snap,
         IDS,
     )
-    cancel, order = result.actions
-    assert isinstance(cancel, CancelOrder)
-    assert cancel.order_id == "555"
-    assert isinstance(order, SubmitOrder)
-    assert order.size == D(12)
+    (modify,) = result.actions
+    assert isinstance(modify, ModifyLimitOrder)
+    assert (modify.order_id, modify.size, modify.price) == ("555", D(12), D(59000))
+    assert modify.body() == {
+        "symbol": "BTCUSDT",
+        "order_id": "555",
+        "price": "59000",
+        "size": 12,
+    }
+    # a market entry now cannot be a modification: the resting one is cancelled, 10 bought
+    market = compile_plan(
+        plan(reference_position(entry=Entry(), take_profit=KEEP, stop_loss=KEEP)), snap, IDS
+    )
+    cancel, order = market.actions
+    assert isinstance(cancel, CancelOrder) and cancel.order_id == "555"
+    assert isinstance(order, SubmitOrder) and order.size == D(10)
 
 
 def test_mode_switch_blocked_by_an_open_order() -> None:

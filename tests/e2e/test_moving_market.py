@@ -7,6 +7,7 @@ so, and `plan` says what happened.  Time passes through the one clock runner and
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -276,3 +277,41 @@ def test_a_partly_filled_expired_entry_keeps_its_fill_without_a_top_up(
     again = _apply(runner_cli, plan)
     assert "No changes" in again and "no top-up" in again
     assert _long_size(runner_cli) == 4
+
+
+def _entry_order(cli: Cli) -> dict[str, object]:
+    """The resting entry as the exchange reports it (presets included), through `status`."""
+    status = cli.run("status", "--json")
+    assert status.code == ExitCode.OK, status.text
+    (entry,) = json.loads(status.out)["open_orders"]
+    return dict(entry)
+
+
+def test_edits_to_a_resting_entry_are_modifications_applied_once(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    plan = write_plan(tmp_path / "limit.yaml", LIMIT_PLAN.format(expire=""))
+    _apply(runner_cli, plan)
+    before = _entry_order(runner_cli)
+    assert before["price"] == "64000" and before["preset_sl"] == "62000"
+    edited = (
+        plan.read_text("utf-8")
+        .replace("price: 64000", "price: 63500")
+        .replace("size: 10", "size: 12")
+        .replace("trigger: 62000", "trigger: 61500")
+    )
+    plan.write_text(edited, "utf-8")
+    shown = runner_cli.run("plan", str(plan), "--detailed-exitcode")
+    assert shown.code == ExitCode.CHANGES, shown.text
+    assert "price 64000 -> 63500, size 10 -> 12" in shown.out
+    assert "SL 62000 -> 61500" in shown.out
+    _apply(runner_cli, plan)
+    after = _entry_order(runner_cli)
+    assert after["order_id"] == before["order_id"]
+    assert (after["price"], after["size"], after["preset_sl"]) == ("63500", "12", "61500")
+    paths = runner_cli.write_paths()
+    assert paths.count("/contract/private/modify-limit-order") == 1
+    assert paths.count("/contract/private/modify-preset-plan-order") == 1
+    assert "/contract/private/cancel-order" not in paths
+    again = runner_cli.run("plan", str(plan), "--detailed-exitcode")
+    assert again.code == ExitCode.OK, again.text

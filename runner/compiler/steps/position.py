@@ -38,6 +38,7 @@ from runner.compiler.steps.protection import (
     protections_of,
     remember_trigger,
 )
+from runner.compiler.steps.resting import modify_entry, modify_presets, reserved
 from runner.domain import Margin, Mode, PosSide, TriggerKind
 from runner.money import plain
 
@@ -106,7 +107,17 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         delta = wanted
     else:
         delta = wanted - current - pending_size
-        if delta != 0 and pending:
+        edited = (
+            modify_entry(b, ctx, spec, intent, pending[0], delta) if len(pending) == 1 else None
+        )
+        if edited is not None:
+            if held is None:
+                modify_presets(b, ctx, spec, market, intent, edited, leverage, margin)
+            b.note(
+                f"entry order {edited.order_id} for {plain(edited.remaining)} contracts is working"
+            )
+            delta = ZERO
+        elif pending and (delta != 0 or intent.entry.order_type != "limit"):
             for order in pending:
                 b.add(
                     CancelOrder(
@@ -118,7 +129,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
                     )
                 )
                 ws.open_orders.remove(order)
-                ws.futures_available += _reserved(spec, order)
+                ws.futures_available += reserved(spec, order)
             delta = wanted - current
         elif pending:
             b.note(
@@ -166,13 +177,6 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
             "stop_loss",
         )
     _finish(b, ctx, spec, intent, leverage, margin)
-
-
-def _reserved(spec: ContractSpec, order: WorkingOrder) -> Decimal:
-    if order.leverage <= 0:
-        return ZERO
-    value = est.notional(order.remaining, spec.contract_size, order.price)
-    return est.initial_margin(value, order.leverage) + est.fee(value, spec.maker_fee)
 
 
 def _open(
