@@ -315,3 +315,68 @@ def test_edits_to_a_resting_entry_are_modifications_applied_once(
     assert "/contract/private/cancel-order" not in paths
     again = runner_cli.run("plan", str(plan), "--detailed-exitcode")
     assert again.code == ExitCode.OK, again.text
+
+
+DIP = """\
+version: 1
+name: dip
+steps:
+  - ensure_balance: {min_available: 500}
+  - id: dip-buy
+    plan_order:
+      symbol: ETHUSDT
+      side: long
+      size: 5
+      trigger: 3000
+      direction: falls
+      order: {type: market}
+      leverage: 5
+      margin: cross
+      stop_loss: 2850
+"""
+
+
+def test_a_waiting_plan_orders_trigger_and_preset_stop_are_modified_in_place(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    plan = write_plan(tmp_path / "dip.yaml", DIP)
+    _apply(runner_cli, plan)
+    (waiting,) = [t for t in runner_cli.server.state()["plan_orders"] if t["kind"] == "plan"]
+    plan.write_text(DIP.replace("trigger: 3000", "trigger: 2990").replace("2850", "2800"), "utf-8")
+    shown = runner_cli.run("plan", str(plan), "--detailed-exitcode")
+    assert shown.code == ExitCode.CHANGES, shown.text
+    assert "trigger 3000 -> 2990" in shown.out and "SL 2850 -> 2800" in shown.out
+    _apply(runner_cli, plan)
+    paths = runner_cli.write_paths()
+    assert paths.count("/contract/private/modify-plan-order") == 1
+    assert paths.count("/contract/private/modify-preset-plan-order") == 1
+    assert paths.count("/contract/private/submit-plan-order") == 1
+    assert "No changes" in _apply(runner_cli, plan)
+    # when it fires, the position gets the new stop, not the old one
+    _post(runner_cli, "/sim/price", {"symbol": "ETHUSDT", "price": "2985"})
+    stops = [
+        t
+        for t in runner_cli.server.state()["plan_orders"]
+        if t["kind"] == "stop_loss" and t["state"] == "waiting"
+    ]
+    assert [Decimal(str(t["trigger_price"])) for t in stops] == [Decimal(2800)], stops
+    assert waiting["order_id"] not in [t["order_id"] for t in stops]
+
+
+def test_a_resting_close_is_counted_and_never_stacked(runner_cli: Cli, tmp_path: Path) -> None:
+    _apply(runner_cli, _plan(tmp_path))
+    close = write_plan(
+        tmp_path / "take-half.yaml",
+        "version: 1\nname: take-half\nsteps:\n  - id: half\n    close:\n"
+        "      {symbol: BTCUSDT, side: long, size: 5, entry: {type: limit, price: 67000}}\n",
+    )
+    _apply(runner_cli, close)
+    for _ in range(3):  # cron keeps running it while the close rests
+        shown = runner_cli.run("plan", str(close), "--detailed-exitcode")
+        assert shown.code == ExitCode.OK, shown.text
+        assert "still resting" in shown.out
+        assert "No changes" in _apply(runner_cli, close)
+    resting = [
+        o for o in runner_cli.server.state()["orders"] if o["side"] == 3 and o["state"] == "working"
+    ]
+    assert len(resting) == 1 and _long_size(runner_cli) == 10

@@ -38,7 +38,7 @@ from runner.compiler.steps.protection import (
     protections_of,
     remember_trigger,
 )
-from runner.compiler.steps.resting import modify_entry, modify_presets, reserved
+from runner.compiler.steps.resting import count_closes, modify_entry, modify_presets, reserved
 from runner.domain import Margin, Mode, PosSide, TriggerKind
 from runner.money import plain
 
@@ -135,6 +135,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
             b.note(
                 f"entry order {pending[0].order_id} for {plain(pending_size)} contracts is working"
             )
+        delta = count_closes(b, ctx, intent, delta)
     if ws.mode is Mode.ONE_WAY and (delta > 0 or is_open):
         opposite = ws.position(intent.symbol, other_side(intent.side))
         if opposite is not None:

@@ -13,7 +13,13 @@ from dataclasses import replace
 from decimal import Decimal
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import ModifyLimitOrder, ModifyPreset, Protection
+from runner.compiler.actions import (
+    CancelOrder,
+    ModifyLimitOrder,
+    ModifyPreset,
+    Protection,
+    close_side_code,
+)
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_size
 from runner.compiler.ctx import Ctx
@@ -127,3 +133,37 @@ def modify_presets(
         preset_sl=sl.trigger if sl else order.preset_sl,
     )
     ctx.ws.open_orders[ctx.ws.open_orders.index(order)] = edited
+
+
+def resting_closes(ctx: Ctx, key: str, symbol: str, side_code: int) -> list[WorkingOrder]:
+    """Reduce orders a step of this plan left resting (its client order id names the step)."""
+    prefix = ctx.ids.prefix(key)
+    return [
+        o
+        for o in ctx.ws.orders_on(symbol)
+        if o.side_code == side_code and o.client_order_id.startswith(prefix)
+    ]
+
+
+def count_closes(b: StepBuilder, ctx: Ctx, intent: PositionIntent, delta: Decimal) -> Decimal:
+    """A position step's own resting close counts toward its size; a stale one (the target
+    moved) is cancelled and the difference is closed anew."""
+    closing = resting_closes(ctx, intent.key, intent.symbol, close_side_code(intent.side))
+    if not closing:
+        return delta
+    size = sum((o.remaining for o in closing), ZERO)
+    if delta + size == 0:
+        b.note(f"close order {closing[0].order_id} for {plain(size)} contracts is resting")
+        return ZERO
+    for order in closing:
+        b.add(
+            CancelOrder(
+                step_index=intent.index,
+                summary=f"cancel stale close order {order.order_id} "
+                f"({plain(order.remaining)} @ {plain(order.price)})",
+                symbol=intent.symbol,
+                order_id=order.order_id,
+            )
+        )
+        ctx.ws.open_orders.remove(order)
+    return delta
