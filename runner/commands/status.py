@@ -11,6 +11,8 @@ from runner import DISCLAIMER
 from runner.account import read_account
 from runner.commands.common import exchange_options, output_options
 from runner.compiler.snapshot import to_jsonable
+from runner.records.activity import last_apply_ms, read_activity
+from runner.render.activity_text import activity_json, render_activity
 from runner.render.state_text import render_state
 from runner.session import local_now, open_session
 
@@ -34,9 +36,15 @@ def status(
             spot=session.target.spot_base_url is not None,
             now=local_now,
         )
+        activity = read_activity(client, last_apply_ms(session.home, session.account_id))
     if as_json:
-        document = {"format_version": 1, **to_jsonable(snapshot)}
+        document = {
+            "format_version": 1,
+            **to_jsonable(snapshot),
+            "activity": activity_json(activity),
+        }
         click.echo(json.dumps(document, indent=2))
         return
     click.echo("\n".join(render_state(snapshot, session.style)))
+    click.echo("\n".join(render_activity(activity)))
     click.echo(DISCLAIMER)

@@ -10,6 +10,7 @@ from runner.compiler import actions as act
 from runner.compiler.intents import PlanIntents
 from runner.compiler.lifecycle import Lifecycle
 from runner.compiler.snapshot import Snapshot
+from runner.records.activity import mark_apply
 from runner.records.store import save_records
 from runner.records.update import after_apply
 
@@ -37,6 +38,7 @@ def remember(
 ) -> None:
     """``now_ms`` is the exchange's time as the client knows it (it only starts a history window,
     which allows for slack).  Saved plans carry no step definitions: nothing to record."""
+    mark_apply(home, account_id, now_ms)
     if prepared.lifecycle is None or prepared.intents is None:
         return
     ids = act.OrderIds(prepared.intents.name, prepared.nonce)

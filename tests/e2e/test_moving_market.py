@@ -380,3 +380,28 @@ def test_a_resting_close_is_counted_and_never_stacked(runner_cli: Cli, tmp_path:
         o for o in runner_cli.server.state()["orders"] if o["side"] == 3 and o["state"] == "working"
     ]
     assert len(resting) == 1 and _long_size(runner_cli) == 10
+
+
+def test_status_tells_what_happened_since_the_last_apply(
+    runner_cli: Cli, tmp_path: Path, fake_time: FakeTime
+) -> None:
+    _apply(runner_cli, _plan(tmp_path))
+    fake_time.sleep(1)
+    quiet = runner_cli.run("status")
+    assert quiet.code == ExitCode.OK, quiet.text
+    assert "Since the last apply" in quiet.out and "fills: none" in quiet.out
+    _post(runner_cli, "/sim/funding", {"symbol": "BTCUSDT", "rate": "0.0001"})
+    _post(runner_cli, "/sim/clock", {"advance_ms": 8 * 3_600_000})  # one funding settlement
+    _price(runner_cli, "62000")  # the stop fires
+    shown = runner_cli.run("status")
+    assert shown.code == ExitCode.OK, shown.text
+    assert "close long 10 @ 63050 (take-profit/stop-loss)" in shown.out
+    assert "closed by the exchange: 1" in shown.out
+    document = json.loads(runner_cli.run("status", "--json").out)
+    activity = document["activity"]
+    assert activity["since_last_apply"] is True
+    (fill,) = activity["fills"]
+    assert (fill["cause"], fill["price"], fill["size"]) == ("tp_sl", "63050", "10")
+    assert Decimal(activity["realized_pnl"]) == Decimal("-19.5")  # 10 x 0.001 x (63050 - 65000)
+    assert Decimal(activity["funding"]) < 0  # a long pays a positive rate
+    assert Decimal(activity["fees"]) > 0
