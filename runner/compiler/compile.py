@@ -44,7 +44,6 @@ from runner.findings import Finding, Severity
 
 ACTION_KINDS = (OpenIntent, CloseIntent, TransferIntent)
 CENT = Decimal("0.01")
-ZERO = Decimal(0)
 
 Compiler = Callable[[StepBuilder, Ctx, Any], None]
 _COMPILERS: tuple[tuple[type[Intent], Compiler], ...] = (
@@ -91,19 +90,8 @@ def compile_plan(
         return first
     # Top up for what later steps consume, so a re-apply finds the target met.  If the larger
     # transfer is not possible (spot too low, policy), keep the plain top-up and its warning.
-    # A wallet already above the target hides part of the consumption from the first estimate,
-    # so the reserve is raised until the predicted end meets the target (twice more at most).
-    result = first
-    for _ in range(3):
-        second = run(reserve)
-        if second.has_errors and not first.has_errors:
-            return first
-        result = second
-        more = _balance_reserve(plan, second)
-        if not more:
-            break
-        reserve = {k: reserve.get(k, ZERO) + more.get(k, ZERO) for k in reserve.keys() | more}
-    return result
+    second = run(reserve)
+    return first if second.has_errors and not first.has_errors else second
 
 
 def _balance_reserve(plan: PlanIntents, result: PlanResult) -> dict[int, Decimal]:
@@ -115,8 +103,11 @@ def _balance_reserve(plan: PlanIntents, result: PlanResult) -> dict[int, Decimal
         if not isinstance(intent, BalanceIntent) or step.has_errors:
             continue
         if final < intent.min_available:
-            gap = intent.min_available - final
-            reserve[intent.index] = gap.to_integral_value(ROUND_CEILING)
+            # what the later steps take from the wallet this step leaves (a wallet already above
+            # the target covers part of it, so the gap to the target alone would fall short)
+            left = step.after.get("futures_available", intent.min_available)
+            taken = max(Decimal(left) - final, intent.min_available - final)
+            reserve[intent.index] = taken.to_integral_value(ROUND_CEILING)
     return reserve
 
 

@@ -281,8 +281,8 @@ class Executor:
             for kind, p in (("take_profit", action.take_profit), ("stop_loss", action.stop_loss))
             if p is not None and p.percent is not None
         ]
-        if not relative or action.order_type != "market":
-            return None
+        if not relative:  # a limit that rests has no position yet (nothing to move) below;
+            return None  # one that crossed the market filled at once like a market order
         snapshot = self.port.snapshot(self.symbols)
         side = PosSide.LONG if action.side_code == 1 else PosSide.SHORT
         position = snapshot.position(action.symbol, side)

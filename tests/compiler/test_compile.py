@@ -487,3 +487,15 @@ def test_cancel_all_on_a_symbol() -> None:
         plan(CancelIntent(index=0, key="#1", kind="cancel", symbol="BTCUSDT")), snap, IDS
     )
     assert [type(a) for a in result.actions] == [CancelOrder, CancelTrigger]
+
+
+def test_a_wallet_above_the_target_still_gets_the_top_up_later_steps_need() -> None:
+    """3019.76 available, 3000 wanted, a later open takes ~27: the first estimate's gap (7.12)
+    alone would leave 2997 and the next apply would transfer again (found by the market soak)."""
+    balance = BalanceIntent(index=0, key="#1", kind="ensure_balance", min_available=D(3000))
+    opening = reference_position(
+        index=1, size=D(2), leverage=D(5), take_profit=KEEP, stop_loss=KEEP
+    )
+    result = compile_plan(plan(balance, opening), snapshot(futures="3019.76"), IDS)
+    assert result.predicted.balances.futures_available >= D(3000)
+    assert "target-undone-later" not in rules(result)
