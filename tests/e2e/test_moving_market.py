@@ -405,3 +405,17 @@ def test_status_tells_what_happened_since_the_last_apply(
     assert Decimal(activity["realized_pnl"]) == Decimal("-19.5")  # 10 x 0.001 x (63050 - 65000)
     assert Decimal(activity["funding"]) < 0  # a long pays a positive rate
     assert Decimal(activity["fees"]) > 0
+
+
+def test_the_dip_swing_example_from_cron(runner_cli: Cli) -> None:
+    example = Path(__file__).resolve().parents[2] / "plans" / "examples" / "btc-dip-swing.yaml"
+    _apply(runner_cli, example)
+    assert "No changes" in _apply(runner_cli, example)  # the entry rests: pending, not stacked
+    _price(runner_cli, "61900")  # fills at 62000
+    assert _long_size(runner_cli) == 4
+    assert "No changes" in _apply(runner_cli, example)
+    _price(runner_cli, "60000")  # through the stop (60140)
+    out = _apply(runner_cli, example)
+    assert "stopped out at 60140" in out and "stays flat until" in out
+    _post(runner_cli, "/sim/clock", {"advance_ms": 25 * 3_600_000})
+    assert "opens again" in _apply(runner_cli, example)
