@@ -148,9 +148,7 @@ def summarise(
     ledger: Sequence[PastEntry],
 ) -> Activity:
     def total(flow: int) -> Decimal:
-        return sum(
-            (e.amount for e in ledger if e.flow_type == flow and e.time_ms > since_ms), ZERO
-        )
+        return sum((e.amount for e in ledger if e.flow_type == flow and e.time_ms > since_ms), ZERO)
 
     lines = tuple(
         sorted(
