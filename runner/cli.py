@@ -6,6 +6,7 @@ Commands live in ``runner/commands/<name>.py`` and are imported only when invoke
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -15,11 +16,14 @@ from collections.abc import Sequence
 import click
 
 from runner import __version__
+from runner.console import make_standard_streams_safe
 from runner.errors import ExitCode, RunnerError
+from runner.interrupts import stop_signals_interrupt
 
 # command name -> "module:attribute" of a click.Command
 COMMANDS: dict[str, str] = {
     "apply": "runner.commands.apply:apply",
+    "doctor": "runner.commands.doctor:doctor",
     "init": "runner.commands.init:init",
     "plan": "runner.commands.plan:plan",
     "schema": "runner.commands.schema:schema",
@@ -33,6 +37,7 @@ COMMANDS: dict[str, str] = {
 # two tables in step).
 SUMMARIES: dict[str, str] = {
     "apply": "Apply a plan (or a saved plan) after you type CONFIRM.",
+    "doctor": "Read-only first-contact check: exchange, clock, key, account, plan symbols.",
     "init": "Write a commented starter plan; never overwrites.",
     "plan": "Read the account and show what `apply` would change.",
     "schema": "Print the plan JSON Schema.",
@@ -68,8 +73,46 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="bitmart-runner")
+EPILOG = """\b
+Examples:
+  bitmart-runner validate plans/*.yaml
+  bitmart-runner plan plans/btc.plan.yaml --format json
+  bitmart-runner apply plans/btc.plan.yaml --yes --quiet
+
+\b
+Environment: BITMART_EXCHANGE, BITMART_BASE_URL, BITMART_API_KEY/SECRET/MEMO,
+BITMART_RUNNER_HOME, NO_COLOR, BITMART_RUNNER_DEBUG (`COMMAND --help` says which it reads).
+"""
+
+
+def _version_text() -> str:
+    import platform
+
+    from runner.plan.schema import SCHEMA_ID, SCHEMA_VERSION
+
+    return (
+        f"bitmart-runner {__version__}\n"
+        f"Python {platform.python_version()} ({platform.python_implementation()})\n"
+        f"platform {platform.platform()}\n"
+        f"plan schema version {SCHEMA_VERSION} ({SCHEMA_ID})"
+    )
+
+
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version_text())
+        ctx.exit()
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version, Python, platform and plan schema version, and exit.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -85,31 +128,60 @@ def _debug_requested(argv: Sequence[str]) -> bool:
     return "--debug" in argv or os.environ.get("BITMART_RUNNER_DEBUG") == "1"
 
 
+def _documents_written() -> int:
+    reporter = sys.modules.get("runner.render.reporter")  # not imported: nothing was written
+    return int(reporter.documents_written()) if reporter is not None else 0
+
+
+def _report(args: Sequence[str], written: int, code: int, exc: BaseException, message: str) -> int:
+    """Under --format json/github an error is an output document too (stdout); the human
+    message above it has gone to stderr in every format."""
+    from runner.render.views.error import report_error
+
+    hint = exc.hint if isinstance(exc, RunnerError) else None
+    message = exc.message if isinstance(exc, RunnerError) else message
+    # stdout gone (a closed pipe): the exit code still says what happened
+    with contextlib.suppress(OSError):
+        report_error(
+            args,
+            sorted(COMMANDS),
+            exit_code=code,
+            error=type(exc).__name__,
+            message=message,
+            hint=hint,
+            already_written=written,
+        )
+    return code
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code (never raises)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    make_standard_streams_safe()  # a console that cannot show "✓" gets "+", never an exit 70
+    written = _documents_written()
     try:
-        result = cli.main(args=args, prog_name="bitmart-runner", standalone_mode=False)
+        with stop_signals_interrupt():  # SIGTERM / Ctrl-Break end up where Ctrl-C does
+            result = cli.main(args=args, prog_name="bitmart-runner", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         return ExitCode.USAGE
     except click.UsageError as exc:
         exc.show()
-        return ExitCode.USAGE
+        return _report(args, written, ExitCode.USAGE, exc, exc.format_message())
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.Abort:
+    except click.Abort as exc:
         click.echo("interrupted", err=True)
-        return ExitCode.INTERRUPTED
-    except KeyboardInterrupt:
+        return _report(args, written, ExitCode.INTERRUPTED, exc, "interrupted")
+    except KeyboardInterrupt as exc:
         click.echo("interrupted", err=True)
-        return ExitCode.INTERRUPTED
+        return _report(args, written, ExitCode.INTERRUPTED, exc, "interrupted")
     except click.ClickException as exc:
         exc.show()
-        return ExitCode.USAGE
+        return _report(args, written, ExitCode.USAGE, exc, exc.format_message())
     except RunnerError as exc:
         click.echo(f"error: {exc}", err=True)
-        return exc.exit_code
+        return _report(args, written, exc.exit_code, exc, exc.message)
     except BrokenPipeError:
         return ExitCode.OK
     except Exception as exc:  # the one place unexpected errors are turned into exit 70
@@ -120,7 +192,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             "This is a bug in bitmart-runner; please report it (rerun with --debug for details).",
             err=True,
         )
-        return ExitCode.INTERNAL
+        return _report(args, written, ExitCode.INTERNAL, exc, f"internal error: {exc}")
     if result is None:
         return ExitCode.OK
     return int(result)

@@ -6,6 +6,7 @@ so computing a plan cannot send a write whatever it is given.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -21,7 +22,10 @@ from runner.compiler.snapshot import Snapshot
 from runner.config import ExchangeKind, Target
 from runner.errors import PlanInvalid
 from runner.findings import Finding, Severity
+from runner.records.plan_orders import load_plan_orders
 from runner.records.reconcile import HistorySource, reconcile
+from runner.records.store import load_records
+from runner.session import Session, local_now
 
 
 @dataclass(frozen=True)
@@ -111,3 +115,21 @@ def compute(
     if loaded.warnings:
         result = replace(result, findings=(*loaded.warnings, *result.findings))
     return result
+
+
+def plan_for(session: Session, loaded: LoadedPlan) -> PlanResult:
+    """What `plan` shows: the account read with the read-only client, then compiled. Nothing
+    here can write (the session hands out only a ``ReadClient``)."""
+    intents = loaded.intents
+    records = load_records(session.home, session.account_id, intents.name)
+    with session.reader() as client:
+        snapshot = take_snapshot(client, intents, session.target, now=local_now)
+        lifecycle = reconcile_records(client, intents, snapshot, records)
+    return compute(
+        loaded,
+        snapshot,
+        session.target,
+        nonce=secrets.token_hex(3),
+        plan_orders=load_plan_orders(session.home, session.account_id, intents.name),
+        lifecycle=lifecycle,
+    )

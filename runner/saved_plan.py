@@ -23,11 +23,21 @@ from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot, fingerprint
 from runner.compiler.snapshot import from_jsonable as snapshot_from_json
 from runner.compiler.snapshot import to_jsonable as snapshot_to_json
-from runner.domain import Margin, Mode, PosSide, PriceSource
+from runner.domain import (
+    Margin,
+    Mode,
+    OrderSide,
+    OrderType,
+    PosSide,
+    PriceSource,
+    PriceWay,
+    TimeInForce,
+    TriggerKind,
+)
 from runner.errors import PlanInvalid, SavedPlanStale
 
 KIND = "bitmart-runner-saved-plan"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: actions and snapshots name order sides (open_long...), not codes
 DEFAULT_TTL = timedelta(minutes=10)
 
 _ACTION_TYPES: dict[str, type[act.Action]] = {
@@ -48,13 +58,23 @@ _ACTION_TYPES: dict[str, type[act.Action]] = {
         act.ModifyPlanOrder,
     )
 }
+# enum types by the name their fields are annotated with (``from __future__`` makes
+# annotations text: "OrderSide", "Margin | None", ...)
 _ENUMS: dict[str, type[Enum]] = {
-    "category": act.Category,
-    "op": act.Op,
-    "margin": Margin,
-    "mode": Mode,
-    "side": PosSide,
-    "source": PriceSource,
+    cls.__name__: cls
+    for cls in (
+        act.Category,
+        act.Op,
+        Margin,
+        Mode,
+        OrderSide,
+        OrderType,
+        PosSide,
+        PriceSource,
+        PriceWay,
+        TimeInForce,
+        TriggerKind,
+    )
 }
 
 
@@ -90,8 +110,9 @@ def action_from_json(data: Mapping[str, Any]) -> act.Action:
 def _decode(name: str, type_text: str, raw: Any) -> Any:
     if raw is None:
         return None
-    if name in _ENUMS:
-        return _ENUMS[name](raw)
+    enum = _ENUMS.get(type_text.split(" | ")[0].strip())
+    if enum is not None:
+        return enum(raw)
     if "Protection" in type_text:
         percent = raw.get("percent")
         return act.Protection(

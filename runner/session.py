@@ -1,4 +1,5 @@
-"""What every exchange-facing command resolves first: target, credentials, home, output style."""
+"""What every exchange-facing command resolves first: target, credentials, runner home; the
+read-only client and the rate-limit memory that goes with them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,13 +24,15 @@ from runner.config import (
     ExchangeKind,
     Target,
     load_credentials,
+    paper_db_path,
     resolve_target,
     runner_home,
 )
-from runner.render.style import Style, color_enabled
 
 if TYPE_CHECKING:
-    from runner.exchange import ReadClient, RetryPolicy, TradeClient
+    import requests
+
+    from runner.exchange import ReadClient, Recorder, RetryPolicy
 
 
 def notify(line: str) -> None:
@@ -38,7 +41,7 @@ def notify(line: str) -> None:
 
 
 def progress_sleep(
-    stream_is_tty: Callable[[], bool] = lambda: sys.stderr.isatty(),
+    stream_is_tty: Callable[[], bool] = lambda: sys.stderr is not None and sys.stderr.isatty(),
     write: Callable[[str], None] = lambda text: click.echo(text, err=True, nl=False),
     sleep: Callable[[float], None] = time.sleep,
 ) -> Callable[[float], None]:
@@ -80,7 +83,9 @@ class Session:
     target: Target
     creds: Credentials | None
     home: Path
-    style: Style
+    record_dir: Path | None = None  # --record DIR
+    command: str = "run"
+    _recorder: list[Recorder] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def account_id(self) -> str:
@@ -100,30 +105,58 @@ class Session:
         public = {PAPER_SECRET, PAPER_MEMO}
         return tuple(v for v in (self.creds.secret, self.creds.memo) if v and v not in public)
 
+    def http(self) -> requests.Session | None:
+        """The transport: the in-process simulator for paper, else None (a fresh HTTP session)."""
+        if self.target.kind is not ExchangeKind.PAPER:
+            return None
+        from runner.sim.adapter import paper_session
+
+        return paper_session(paper_db_path())
+
     @contextmanager
     def reader(self) -> Iterator[ReadClient]:
+        """A read-only client (it has no write method). The write-capable client is opened in
+        the write path only (``runner.execute.flow.open_trader``)."""
         from runner.exchange import open_read_client
 
         policy = retry_policy()
         with (
-            self._shared_limits(policy),
-            open_read_client(self.target, self.creds, notify=notify, retry=policy) as client,
+            self.shared_limits(policy),
+            open_read_client(
+                self.target,
+                self.creds,
+                notify=notify,
+                retry=policy,
+                http=self.http(),
+                recorder=self.recorder(),
+            ) as client,
         ):
             yield client
 
-    @contextmanager
-    def trader(self) -> Iterator[TradeClient]:
-        from runner.exchange import open_trade_client
+    def recorder(self) -> Recorder | None:
+        """With ``--record DIR``: the run's one recording (shared by its read and write
+        clients, so a run is one file); None otherwise."""
+        if self.record_dir is None:
+            return None
+        if not self._recorder:
+            from runner.exchange import Recorder
 
-        policy = retry_policy()
-        with (
-            self._shared_limits(policy),
-            open_trade_client(self.target, self.creds, notify=notify, retry=policy) as client,
-        ):
-            yield client
+            self._recorder.append(
+                Recorder(
+                    self.record_dir,
+                    masked_key=self.masked_key or "-",
+                    hidden=self.secrets(),
+                    key=self.creds.key if self.creds is not None else None,
+                    target=self.target.name,
+                    command=self.command,
+                    on_failure=notify,
+                )
+            )
+            notify(f"recording requests and replies to {self._recorder[0].path}")
+        return self._recorder[0]
 
     @contextmanager
-    def _shared_limits(self, policy: RetryPolicy) -> Iterator[None]:
+    def shared_limits(self, policy: RetryPolicy) -> Iterator[None]:
         """Carry the client's rate-limit windows from one run to the next on this account, so
         runs started back to back (cron, CI, scripts) wait instead of collecting 429s."""
         from runner.exchange.limits import SHARED
@@ -149,11 +182,19 @@ class Session:
                 pass  # best effort: losing it costs at most a wait or a retried 429
 
 
-def open_session(
-    exchange: str | None, base_url: str | None, env_file: Path | None, *, no_color: bool
-) -> Session:
+def open_session(exchange: str | None, base_url: str | None, env_file: Path | None) -> Session:
     target = resolve_target(exchange, base_url)
     creds = load_credentials(target, env_file)
+    context = click.get_current_context(silent=True)
+    record_dir = context.meta.get(RECORD_KEY) if context is not None else None
     return Session(
-        target, creds, runner_home(), Style(color_enabled(sys.stdout, no_color=no_color))
+        target,
+        creds,
+        runner_home(),
+        record_dir=record_dir,
+        command=(context.info_name or "run") if context is not None else "run",
     )
+
+
+# click context meta key where the --record option (commands/common.py) leaves its directory
+RECORD_KEY = "runner.record_dir"

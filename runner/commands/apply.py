@@ -2,56 +2,93 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from runner import DISCLAIMER
-from runner.commands.common import exchange_options, output_options
-from runner.commands.findings_out import emit_rejection
+from runner.commands.common import (
+    EXCHANGE_ENV,
+    epilog,
+    exchange_options,
+    output_format,
+    output_options,
+    reporter_for,
+)
+from runner.commands.rejection import report_rejection
 from runner.execute.consent import Prompt
-from runner.execute.flow import ApplyRun, Prepared
+from runner.execute.flow import ApplyRun, Finished, Prepared
 from runner.pipeline import PlanRejected
-from runner.render.plan_json import plan_document
-from runner.render.plan_text import render_plan
-from runner.render.report import render_report
+from runner.render.findings import github_lines
+from runner.render.reporter import Reporter
 from runner.render.style import Style
+from runner.render.views.apply import Applied, ApplyView
+from runner.render.views.plan import PlanView
 from runner.session import open_session
+
+EXAMPLES = (
+    "bitmart-runner apply plans/btc.plan.yaml   # shows the diff, asks for CONFIRM",
+    "bitmart-runner apply btc.saved.json        # a plan saved by `plan --out`",
+    "bitmart-runner apply plans/btc.plan.yaml --yes --quiet   # from cron",
+)
 
 
 def _terminal_prompt() -> Prompt:
     return Prompt(
-        is_terminal=lambda: sys.stdin.isatty(),
+        is_terminal=lambda: sys.stdin is not None and sys.stdin.isatty(),  # None: pythonw
         ask=lambda text: click.prompt(text, default="", show_default=False, err=True),
     )
 
 
-def _shower(style: Style, as_json: bool, quiet: bool) -> Callable[[Prepared], None]:
+def _shower(reporter: Reporter, quiet: bool, prompt: Prompt) -> Callable[[Prepared], None]:
+    """The diff before consent.  Under JSON stdout holds only the apply document, so the diff goes
+    to stderr, and only when someone at a terminal is about to be asked for CONFIRM."""
+
     def show(prepared: Prepared) -> None:
         if quiet and not prepared.actions and not _has_errors(prepared):
             return  # cron: a converged account prints nothing at all
-        if prepared.result is not None:
-            if as_json:
-                click.echo(json.dumps(plan_document(prepared.result), indent=2), err=True)
-            else:
-                click.echo(render_plan(prepared.result, style))
-            return
-        click.echo(style(f"Saved plan {prepared.name}: {len(prepared.actions)} change(s)", "bold"))
-        for number, action in enumerate(prepared.actions, 1):
-            every = "  (runs on every apply)" if action.runs_every_apply else ""
-            click.echo(f"  {action.op.value} {number}. {action.summary}{every}")
+        if reporter.stdout_is_for_people:
+            click.echo(_diff(prepared, reporter.style, annotate=reporter.name == "github"))
+        elif prompt.is_terminal():
+            click.echo(_diff(prepared, Style(False), annotate=False), err=True)
 
     return show
+
+
+def _diff(prepared: Prepared, style: Style, *, annotate: bool) -> str:
+    if prepared.result is not None:
+        annotations = github_lines(prepared.result.findings) if annotate else []
+        return "\n".join([*annotations, PlanView().text(prepared.result, style)])
+    lines = [style(f"Saved plan {prepared.name}: {len(prepared.actions)} change(s)", "bold")]
+    for number, action in enumerate(prepared.actions, 1):
+        every = "  (runs on every apply)" if action.runs_every_apply else ""
+        lines.append(f"  {action.op.value} {number}. {action.summary}{every}")
+    return "\n".join(lines)
 
 
 def _has_errors(prepared: Prepared) -> bool:
     return prepared.result is not None and prepared.result.has_errors
 
 
-@click.command("apply")
+def applied(plan_file: Path, target: str, finished: Finished) -> Applied:
+    prepared = finished.prepared
+    result = prepared.result if prepared else None
+    return Applied(
+        path=str(plan_file),
+        source="plan" if prepared is None or result is not None else "saved",
+        name=prepared.name if prepared else None,
+        plan_hash=prepared.plan_hash if prepared else None,
+        target=target,
+        symbols=prepared.symbols if prepared else (),
+        planned=prepared.actions if prepared else (),
+        findings=result.findings if result else (),
+        report=finished.report,
+        skipped=finished.skipped,
+    )
+
+
+@click.command("apply", epilog=epilog(EXAMPLES, EXCHANGE_ENV))
 @click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Apply without the CONFIRM prompt (for cron).")
 @click.option(
@@ -77,33 +114,29 @@ def apply(
     exchange: str | None,
     base_url: str | None,
     env_file: Path | None,
+    fmt: str,
     as_json: bool,
     no_color: bool,
 ) -> None:
     """Apply a plan file (or a saved plan from `plan --out`) after you type CONFIRM."""
-    session = open_session(exchange, base_url, env_file, no_color=no_color or as_json)
+    fmt = output_format(fmt, as_json)
+    reporter = reporter_for(fmt, as_json, no_color)
+    session = open_session(exchange, base_url, env_file)
+    prompt = _terminal_prompt()
     run = ApplyRun(
         session,
         plan_file,
         yes=yes,
         lock_timeout=lock_timeout,
-        prompt=_terminal_prompt(),
-        show=_shower(session.style, as_json, quiet),
-        emit=lambda line: click.echo(line),
+        prompt=prompt,
+        show=_shower(reporter, quiet, prompt),
+        emit=reporter.progress,
     )
     try:
         finished = run.run()
     except PlanRejected as exc:
-        emit_rejection(plan_file, exc.findings, "json" if as_json else "text", session.style)
+        report_rejection(reporter, "apply", exc)
         raise click.exceptions.Exit(1) from None
-    if finished.report is not None:
-        assert finished.prepared is not None
-        lines = render_report(
-            finished.report,
-            session.style,
-            symbols=finished.prepared.symbols,
-            skipped=finished.skipped,
-        )
-        click.echo("\n".join(lines))
-        click.echo(DISCLAIMER)
+    outcome = applied(plan_file, session.target.name, finished)
+    reporter.report(ApplyView(), outcome, exit_code=finished.exit_code)
     raise click.exceptions.Exit(int(finished.exit_code))

@@ -1,18 +1,58 @@
-"""Options shared by the commands that talk to an exchange."""
+"""Options shared by the commands: exchange, output format, and the help epilog."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from runner.render.reporter import FORMATS, Reporter, make_reporter
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Every environment variable the runner reads, with what it does (the help lists each command's).
+ENVIRONMENT: dict[str, str] = {
+    "BITMART_EXCHANGE": "paper (default), demo or live, like --exchange",
+    "BITMART_BASE_URL": "a BitMart-compatible server, like --base-url",
+    "BITMART_API_KEY": "API key (also read from .env or --env-file)",
+    "BITMART_API_SECRET": "API secret (never shown)",
+    "BITMART_API_MEMO": "API memo (never shown)",
+    "BITMART_RUNNER_HOME": "journals, locks, paper exchange (~/.local/state/bitmart-runner)",
+    "NO_COLOR": "any value: no colour, like --no-color",
+    "BITMART_RUNNER_DEBUG": "1: tracebacks for internal errors, like --debug",
+}
+EXCHANGE_ENV = tuple(ENVIRONMENT)
+
+
+def epilog(examples: Sequence[str], env: Sequence[str]) -> str:
+    """`--help`'s closing lines: examples, then the environment variables the command reads."""
+    width = max(len(name) for name in env)
+    lines = ["\b", "Examples:", *(f"  {example}" for example in examples), ""]
+    lines += ["\b", "Environment:", *(f"  {name:<{width}}  {ENVIRONMENT[name]}" for name in env)]
+    return "\n".join(lines)
+
+
+def _remember_record_dir(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    from runner.session import RECORD_KEY
+
+    if value is not None:
+        ctx.meta[RECORD_KEY] = value
 
 
 def exchange_options(func: F) -> F:
-    """--exchange / --base-url / --env-file, read by every command that reaches an exchange."""
+    """--exchange / --base-url / --env-file / --record, read by every command that reaches an
+    exchange (--record is picked up by ``open_session``, so commands need no parameter for it)."""
+    func = click.option(
+        "--record",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=_remember_record_dir,
+        help="Write every request and reply (redacted: key masked, no secret, memo or "
+        "signature) as JSON lines into this directory, e.g. for a bug report.",
+    )(func)
     func = click.option(
         "--env-file",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -36,9 +76,24 @@ def exchange_options(func: F) -> F:
 
 
 def output_options(func: F) -> F:
-    """--json / --no-color (NO_COLOR is honoured too)."""
+    """--format text|json|github, --json (its alias) and --no-color (NO_COLOR is honoured too)."""
     func = click.option("--no-color", is_flag=True, help="Plain output (also: NO_COLOR=1).")(func)
-    func = click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")(
-        func
-    )
+    func = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(func)
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="text for people, json (one versioned document on stdout) for scripts, github for "
+        "workflow annotations.",
+    )(func)
     return func
+
+
+def output_format(fmt: str, as_json: bool) -> str:
+    return "json" if as_json else fmt
+
+
+def reporter_for(fmt: str, as_json: bool, no_color: bool) -> Reporter:
+    return make_reporter(output_format(fmt, as_json), no_color=no_color)

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import click
 
+from runner.commands.common import epilog, output_options, reporter_for
+from runner.errors import ExitCode
+from runner.render.views.misc import Initialised, InitView
+
 DEFAULT_PATH = Path("plans/main.plan.yaml")
+EXAMPLES = (
+    "bitmart-runner init                                   # plans/main.plan.yaml, BTCUSDT",
+    "bitmart-runner init --symbol ETHUSDT plans/eth.plan.yaml",
+    "bitmart-runner init --schema https://bitmart-runner.dev/schemas/plan-v1.json plans/x.yaml",
+)
 _SYMBOL = re.compile(r"^[A-Z0-9]{2,20}USDT$")  # the schema's symbol pattern
 
 
@@ -41,7 +50,7 @@ def starter_text(plan_path: Path, symbol: str, schema: str) -> str:
     )
 
 
-@click.command("init")
+@click.command("init", epilog=epilog(EXAMPLES, ("BITMART_RUNNER_DEBUG",)))
 @click.argument(
     "path", required=False, type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_PATH
 )
@@ -59,9 +68,13 @@ def starter_text(plan_path: Path, symbol: str, schema: str) -> str:
     help="What the modeline points to (default: a schemas/plan.schema.json found in a parent "
     "folder, else the installed copy).",
 )
-def init(path: Path, symbol: str, schema: str | None) -> None:
+@output_options
+def init(
+    path: Path, symbol: str, schema: str | None, fmt: str, as_json: bool, no_color: bool
+) -> None:
     """Write a commented starter plan (default plans/main.plan.yaml); never overwrites a file."""
-    text = starter_text(path, symbol, schema or schema_reference(path))
+    reference = schema or schema_reference(path)
+    text = starter_text(path, symbol, reference)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # "x": created here or not at all, even if another process races us to the name
@@ -71,5 +84,5 @@ def init(path: Path, symbol: str, schema: str | None) -> None:
         raise click.ClickException(
             f"{path} already exists; not overwritten (choose another PATH or remove it)"
         ) from None
-    click.echo(f"wrote {path}: a starter plan for {symbol} (long, take-profit, stop-loss)")
-    click.echo(f"next: bitmart-runner validate {path} && bitmart-runner plan {path}")
+    written = Initialised(str(path), symbol, reference)
+    reporter_for(fmt, as_json, no_color).report(InitView(), written, exit_code=ExitCode.OK)

@@ -8,21 +8,41 @@ in-process (its SQLite file under the runner home) or, with ``--base-url``, of a
 
 from __future__ import annotations
 
-import json
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import click
 
+from runner.commands.common import epilog, output_options
 from runner.commands.sim_market import book, clock, funding
-from runner.commands.simcontrol import NON_NEGATIVE, POSITIVE, base_url_option, control
+from runner.commands.simcontrol import (
+    CONTROL_ENV,
+    NON_NEGATIVE,
+    POSITIVE,
+    base_url_option,
+    control,
+    report_control,
+)
 from runner.config import ENV_KEY, ENV_MEMO, ENV_SECRET, mask_key
 from runner.errors import ConfigError, ExitCode, UsageError
+from runner.render.views.misc import SimControl
+
+_CONTROL_ENV = CONTROL_ENV
+_CONTROL_EXAMPLES = (
+    "bitmart-runner sim price BTCUSDT 64000 --mark 63990",
+    "bitmart-runner sim fund 1000 --wallet futures",
+    "bitmart-runner sim state --base-url http://127.0.0.1:8080 | jq '.positions'",
+)
+_SERVE_EXAMPLES = (
+    "bitmart-runner sim serve --port 8080",
+    "bitmart-runner sim serve --db sim.sqlite --latency-ms 50",
+    "bitmart-runner plan plans/btc.plan.yaml --base-url http://127.0.0.1:8080",
+)
+_SERVE_ENV = ("BITMART_API_KEY", "BITMART_API_SECRET", "BITMART_API_MEMO", "BITMART_RUNNER_DEBUG")
 
 
-@click.group("sim")
+@click.group("sim", epilog=epilog((*_CONTROL_EXAMPLES[:2], _SERVE_EXAMPLES[0]), _CONTROL_ENV))
 def sim() -> None:
     """The BitMart futures simulator: serve it over HTTP, or drive the paper exchange."""
 
@@ -31,7 +51,7 @@ for _market_command in (book, clock, funding):
     sim.add_command(_market_command)
 
 
-@sim.command("serve")
+@sim.command("serve", epilog=epilog(_SERVE_EXAMPLES, _SERVE_ENV))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
@@ -46,6 +66,22 @@ for _market_command in (book, clock, funding):
 @click.option("--api-memo", envvar=ENV_MEMO, default=None, help=f"[env: {ENV_MEMO}]")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for ids and faults.")
 @click.option("--no-rate-limit", is_flag=True, help="Count requests but never answer 429.")
+@click.option(
+    "--shape",
+    type=click.Choice(["full", "sparse"]),
+    envvar="BITMART_SIM_SHAPE",
+    default="full",
+    show_default=True,
+    help="sparse: answer like the real exchange's recorded replies (optional fields left out, "
+    "bare error envelopes) [env: BITMART_SIM_SHAPE].",
+)
+@click.option(
+    "--key-permissions",
+    type=click.Choice(["read,trade", "read", "none"]),
+    default="read,trade",
+    show_default=True,
+    help="What the accepted key may do: `read` makes it read-only (writes get 30012).",
+)
 def serve(
     host: str,
     port: int,
@@ -56,6 +92,8 @@ def serve(
     api_memo: str | None,
     seed: int,
     no_rate_limit: bool,
+    shape: str,
+    key_permissions: str,
 ) -> int:
     """Serve the BitMart futures REST API; first stdout line: `listening on http://HOST:PORT`.
 
@@ -88,6 +126,8 @@ def serve(
             latency_ms=latency_ms,
             seed=seed,
             rate_limit=not no_rate_limit,
+            shape=shape,
+            key_permissions=frozenset(p for p in key_permissions.split(",") if p != "none"),
         )
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
@@ -107,71 +147,82 @@ def _is_loopback_host(host: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
-@sim.command("price")
+# -- control commands -----------------------------------------------------------------------------
+
+
+@sim.command("price", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @click.argument("symbol")
 @click.argument("price", type=POSITIVE)
 @click.option("--mark", type=POSITIVE, default=None, help="Mark price (default: the backend's).")
 @base_url_option
-def price(symbol: str, price: Decimal, mark: Decimal | None, base_url: str | None) -> int:
+@output_options
+def price(
+    symbol: str,
+    price: Decimal,
+    mark: Decimal | None,
+    base_url: str | None,
+    fmt: str,
+    as_json: bool,
+    no_color: bool,
+) -> int:
     """Move SYMBOL's last price (fills limits, fires TP/SL and plan orders, liquidates)."""
     payload: dict[str, str] = {"symbol": symbol.upper(), "price": str(price)}
     if mark is not None:
         payload["mark"] = str(mark)
-    control(base_url, "POST", "/sim/price", payload)
+    answer = control(base_url, "POST", "/sim/price", payload)
     suffix = f", mark {mark}" if mark is not None else ""
-    click.echo(f"{symbol.upper()}: last price {price}{suffix}")
-    return ExitCode.OK
+    message = f"{symbol.upper()}: last price {price}{suffix}"
+    return report_control(SimControl("sim price", message, answer), fmt, as_json, no_color)
 
 
-@sim.command("fund")
+@sim.command("fund", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @click.argument("amount", type=POSITIVE)
 @click.option("--wallet", type=click.Choice(["spot", "futures"]), default="spot", show_default=True)
 @base_url_option
-def fund(amount: Decimal, wallet: str, base_url: str | None) -> int:
+@output_options
+def fund(
+    amount: Decimal, wallet: str, base_url: str | None, fmt: str, as_json: bool, no_color: bool
+) -> int:
     """Credit AMOUNT USDT to the spot (default) or futures wallet."""
-    control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": str(amount)})
-    click.echo(f"credited {amount} USDT to the {wallet} wallet")
-    return ExitCode.OK
+    answer = control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": str(amount)})
+    message = f"credited {amount} USDT to the {wallet} wallet"
+    return report_control(SimControl("sim fund", message, answer), fmt, as_json, no_color)
 
 
-@sim.command("reset")
+@sim.command("reset", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @click.option("--spot", type=NON_NEGATIVE, default=None, help="Starting spot USDT (default 10000).")
 @click.option(
     "--futures", type=NON_NEGATIVE, default=None, help="Starting futures USDT (default 0)."
 )
 @base_url_option
-def reset(spot: Decimal | None, futures: Decimal | None, base_url: str | None) -> int:
+@output_options
+def reset(
+    spot: Decimal | None,
+    futures: Decimal | None,
+    base_url: str | None,
+    fmt: str,
+    as_json: bool,
+    no_color: bool,
+) -> int:
     """Start a fresh simulated account (positions, orders and history are discarded)."""
     payload = {
         name: str(value)
         for name, value in (("spot", spot), ("futures", futures))
         if value is not None
     }
-    control(base_url, "POST", "/sim/reset", payload)
-    click.echo("fresh simulated account")
-    return ExitCode.OK
+    answer = control(base_url, "POST", "/sim/reset", payload)
+    message = "fresh simulated account"
+    return report_control(SimControl("sim reset", message, answer), fmt, as_json, no_color)
 
 
-def _pretty_json(value: Any, depth: int = 0) -> str:
-    """Indented JSON that writes Decimals back as JSON numbers (json.dumps would quote them)."""
-    pad, inner = "  " * depth, "  " * (depth + 1)
-    if isinstance(value, dict) and value:
-        items = [
-            f"{inner}{json.dumps(str(k))}: {_pretty_json(v, depth + 1)}" for k, v in value.items()
-        ]
-        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list) and value:
-        items = [f"{inner}{_pretty_json(v, depth + 1)}" for v in value]
-        return "[\n" + ",\n".join(items) + f"\n{pad}]"
-    if isinstance(value, Decimal):
-        return str(value)
-    return json.dumps(value)
-
-
-@sim.command("state")
+@sim.command("state", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @base_url_option
-def state(base_url: str | None) -> int:
-    """Print the simulator state as JSON: balances, positions, orders, request counts."""
+@output_options
+def state(base_url: str | None, fmt: str, as_json: bool, no_color: bool) -> int:
+    """Print the simulator state as JSON: balances, positions, orders, request counts.
+
+    The default prints the simulator's own JSON (numbers as numbers); --format json wraps it in
+    the versioned envelope (kind "sim", decimals as strings, like every other document).
+    """
     body = control(base_url, "GET", "/sim/state")
-    click.echo(_pretty_json(body))
-    return ExitCode.OK
+    return report_control(SimControl("sim state", "", body), fmt, as_json, no_color)

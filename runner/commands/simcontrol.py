@@ -11,12 +11,15 @@ from typing import Any, TypeVar
 import click
 import requests
 
+from runner.commands.common import reporter_for
 from runner.config import PAPER_URL, paper_db_path, resolve_target
-from runner.errors import ExchangeUnavailable, UsageError
+from runner.errors import ExchangeUnavailable, ExitCode, UsageError
+from runner.render.views.misc import SimControl, SimView
 from runner.sim.wire import decimal_problem, parse_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTROL_TIMEOUT = (5, 60)
+CONTROL_ENV = ("BITMART_BASE_URL", "BITMART_RUNNER_HOME", "NO_COLOR", "BITMART_RUNNER_DEBUG")
 
 
 class DecimalParam(click.ParamType):  # type: ignore[type-arg]
@@ -88,3 +91,9 @@ def control(base_url: str | None, method: str, path: str, payload: Any = None) -
             hint="is this a bitmart-runner simulator (`bitmart-runner sim serve`)?",
         )
     return body
+
+
+def report_control(result: SimControl, fmt: str, as_json: bool, no_color: bool) -> int:
+    """Print a control command's outcome in the chosen format (text, json, github)."""
+    reporter_for(fmt, as_json, no_color).report(SimView(), result, exit_code=ExitCode.OK)
+    return ExitCode.OK

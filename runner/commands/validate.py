@@ -10,30 +10,24 @@ from pathlib import Path
 
 import click
 
+from runner.commands.common import epilog, output_options, reporter_for
 from runner.errors import ExitCode
-from runner.findings import Finding
 from runner.plan import validate_file
-from runner.render.findings import (
-    FORMATS,
-    finding_record,
-    github_lines,
-    json_text,
-    summary_line,
-    text_lines,
+from runner.render.views.validate import Checked, ValidateView, Validation
+
+EXAMPLES = (
+    "bitmart-runner validate plans/btc.plan.yaml",
+    "bitmart-runner validate --format github plans/*.yaml   # annotations in CI",
+    "bitmart-runner validate --exchange demo --format json plans/*.yaml",
 )
 
 
-@click.command("validate")
+@click.command(
+    "validate",
+    epilog=epilog(EXAMPLES, ("BITMART_EXCHANGE", "NO_COLOR", "BITMART_RUNNER_DEBUG")),
+)
 @click.argument(
     "plans", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text for people, json for scripts, github for workflow annotations.",
 )
 @click.option(
     "--exchange",
@@ -42,28 +36,18 @@ from runner.render.findings import (
     envvar="BITMART_EXCHANGE",
     help="Also apply the target's rules (demo has no transfers). Nothing is contacted.",
 )
-def validate(plans: tuple[Path, ...], fmt: str, exchange: str | None) -> None:
+@output_options
+def validate(
+    plans: tuple[Path, ...], exchange: str | None, fmt: str, as_json: bool, no_color: bool
+) -> None:
     """Check plan files against the schema and the static rules (offline)."""
     target_kind = exchange.lower() if exchange else None
-    results: list[tuple[Path, list[Finding]]] = []
+    checked = []
     for path in plans:
         _, findings = validate_file(path, target_kind=target_kind)
-        results.append((path, findings))
-    _emit(results, fmt)
-    if any(f.is_error for _, findings in results for f in findings):
-        raise click.exceptions.Exit(ExitCode.INVALID)
-
-
-def _emit(results: list[tuple[Path, list[Finding]]], fmt: str) -> None:
-    if fmt == "json":
-        records = [finding_record(f, str(path)) for path, findings in results for f in findings]
-        click.echo(json_text(records))
-        return
-    render = github_lines if fmt == "github" else text_lines
-    for _, findings in results:
-        for line in render(findings):
-            click.echo(line)
-    everything = [f for _, findings in results for f in findings]
-    errors = sum(1 for f in everything if f.is_error)
-    invalid = sum(1 for _, findings in results if any(f.is_error for f in findings))
-    click.echo(summary_line(len(results), invalid, errors, len(everything) - errors))
+        checked.append(Checked(path, tuple(findings)))
+    result = Validation(tuple(checked))
+    code = ExitCode.INVALID if result.errors else ExitCode.OK
+    reporter_for(fmt, as_json, no_color).report(ValidateView(), result, exit_code=code)
+    if code:
+        raise click.exceptions.Exit(code)

@@ -1,22 +1,29 @@
-"""Actions: the exact exchange writes a plan resolves to, as values.
+"""Actions: the exchange writes a plan resolves to, as plain domain values.
 
-``plan`` renders them; a saved plan stores them; ``apply`` executes them in order.  Each action
-knows the wire request it becomes (``request()``: path + body, nothing secret) so the diff, the
-journal and the executor all describe the same thing.
+``plan`` renders them; a saved plan stores them; ``apply`` executes them in order.  The wire
+request an action becomes (path, body, BitMart's numeric codes) is built in one place,
+``runner.exchange.requests``, so the diff, the journal and the executor describe the same thing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import string
-from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
-from runner.domain import Margin, Mode, PosSide, PriceSource
-from runner.money import plain
+from runner.domain import (
+    Margin,
+    Mode,
+    OrderSide,
+    OrderType,
+    PosSide,
+    PriceSource,
+    PriceWay,
+    TimeInForce,
+    TriggerKind,
+)
 
 
 class Category(StrEnum):
@@ -30,14 +37,6 @@ class Op(StrEnum):
     CREATE = "+"
     REMOVE = "-"
     CHANGE = "~"
-
-
-_TIF_CODES = {"gtc": 1, "fok": 2, "ioc": 3, "maker_only": 4}
-_PRICE_TYPE = {PriceSource.LAST: 1, PriceSource.MARK: 2}
-
-
-def open_side_code(side: PosSide) -> int:
-    return 1 if side is PosSide.LONG else 4
 
 
 def placeholder_id(origin: str, side: PosSide) -> str:
@@ -55,12 +54,6 @@ def placeholder_side(order_id: str) -> PosSide | None:
         return None
 
 
-def close_side_code(side: PosSide) -> int:
-    """The reduce-only side that closes a position on ``side`` (also the TP/SL side)."""
-    return 3 if side is PosSide.LONG else 2
-
-
-
 @dataclass(frozen=True)
 class Protection:
     """A TP or SL trigger attached to an opening order (preset) or a position."""
@@ -71,22 +64,12 @@ class Protection:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Action(ABC):
+class Action:
     step_index: int  # 0-based index of the plan step that produced it
     op: Op
     category: Category
     summary: str
     runs_every_apply: bool = False  # from an action step (open/close/transfer)
-
-    @property
-    @abstractmethod
-    def path(self) -> str: ...
-
-    @abstractmethod
-    def body(self) -> dict[str, Any]: ...
-
-    def request(self) -> dict[str, Any]:
-        return {"path": self.path, "body": self.body()}
 
     @property
     def client_order_id(self) -> str | None:
@@ -100,30 +83,12 @@ class Transfer(Action):
     category: Category = Category.TRANSFER
     op: Op = Op.CHANGE
 
-    @property
-    def path(self) -> str:
-        return "/account/v1/transfer-contract"
-
-    def body(self) -> dict[str, Any]:
-        return {
-            "currency": "USDT",
-            "amount": plain(self.amount),
-            "type": "spot_to_contract" if self.to_futures else "contract_to_spot",
-        }
-
 
 @dataclass(frozen=True, kw_only=True)
 class SetPositionMode(Action):
     mode: Mode
     category: Category = Category.SETTING
     op: Op = Op.CHANGE
-
-    @property
-    def path(self) -> str:
-        return "/contract/private/set-position-mode"
-
-    def body(self) -> dict[str, Any]:
-        return {"position_mode": "hedge_mode" if self.mode is Mode.HEDGE else "one_way_mode"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,26 +99,15 @@ class SetLeverage(Action):
     category: Category = Category.SETTING
     op: Op = Op.CHANGE
 
-    @property
-    def path(self) -> str:
-        return "/contract/private/submit-leverage"
-
-    def body(self) -> dict[str, Any]:
-        return {
-            "symbol": self.symbol,
-            "leverage": plain(self.leverage),
-            "open_type": self.margin.value,
-        }
-
 
 @dataclass(frozen=True, kw_only=True)
 class SubmitOrder(Action):
     symbol: str
-    side_code: int
+    side: OrderSide
     size: Decimal
-    order_type: str  # market | limit
+    order_type: OrderType
     price: Decimal | None = None
-    time_in_force: str = "gtc"
+    time_in_force: TimeInForce = TimeInForce.GTC
     leverage: Decimal | None = None  # opening orders only
     margin: Margin | None = None
     cid: str
@@ -165,39 +119,11 @@ class SubmitOrder(Action):
 
     @property
     def opens(self) -> bool:
-        return self.side_code in (1, 4)
-
-    @property
-    def path(self) -> str:
-        return "/contract/private/submit-order"
+        return self.side.opens
 
     @property
     def client_order_id(self) -> str | None:
         return self.cid
-
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "symbol": self.symbol,
-            "client_order_id": self.cid,
-            "side": self.side_code,
-            "type": self.order_type,
-            "size": int(self.size),
-        }
-        if self.order_type == "limit":
-            assert self.price is not None
-            body["price"] = plain(self.price)
-            body["mode"] = _TIF_CODES[self.time_in_force]
-        if self.opens:
-            assert self.leverage is not None and self.margin is not None
-            body["leverage"] = plain(self.leverage)
-            body["open_type"] = self.margin.value
-            if self.take_profit is not None:
-                body["preset_take_profit_price"] = plain(self.take_profit.trigger)
-                body["preset_take_profit_price_type"] = _PRICE_TYPE[self.take_profit.source]
-            if self.stop_loss is not None:
-                body["preset_stop_loss_price"] = plain(self.stop_loss.trigger)
-                body["preset_stop_loss_price_type"] = _PRICE_TYPE[self.stop_loss.source]
-        return body
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,58 +132,26 @@ class SubmitTpSl(Action):
 
     symbol: str
     side: PosSide  # the position's side
-    kind: str  # take_profit | stop_loss
+    kind: TriggerKind  # TAKE_PROFIT or STOP_LOSS
     protection: Protection
     cid: str
     category: Category = Category.TP_SL
     op: Op = Op.CREATE
 
     @property
-    def path(self) -> str:
-        return "/contract/private/submit-tp-sl-order"
-
-    @property
     def client_order_id(self) -> str | None:
         return self.cid
-
-    def body(self) -> dict[str, Any]:
-        return {
-            "symbol": self.symbol,
-            "type": self.kind,
-            "side": close_side_code(self.side),
-            "trigger_price": plain(self.protection.trigger),
-            "executive_price": "0",
-            "price_type": _PRICE_TYPE[self.protection.source],
-            "plan_category": 2,
-            "category": "market",
-            "client_order_id": self.cid,
-        }
 
 
 @dataclass(frozen=True, kw_only=True)
 class ModifyTpSl(Action):
     symbol: str
     order_id: str
-    kind: str
+    kind: TriggerKind
     protection: Protection
     previous: Protection
     category: Category = Category.TP_SL
     op: Op = Op.CHANGE
-
-    @property
-    def path(self) -> str:
-        return "/contract/private/modify-tp-sl-order"
-
-    def body(self) -> dict[str, Any]:
-        return {
-            "symbol": self.symbol,
-            "order_id": self.order_id,
-            "trigger_price": plain(self.protection.trigger),
-            "executive_price": "0",
-            "price_type": _PRICE_TYPE[self.protection.source],
-            "plan_category": 2,
-            "category": "market",
-        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -269,13 +163,6 @@ class CancelTrigger(Action):
     category: Category = Category.TP_SL
     op: Op = Op.REMOVE
 
-    @property
-    def path(self) -> str:
-        return "/contract/private/cancel-plan-order"
-
-    def body(self) -> dict[str, Any]:
-        return {"symbol": self.symbol, "order_id": self.order_id}
-
 
 @dataclass(frozen=True, kw_only=True)
 class CancelOrder(Action):
@@ -284,13 +171,6 @@ class CancelOrder(Action):
     expired: bool = False  # an entry cancelled by expire_after: its step is completed
     category: Category = Category.ORDER
     op: Op = Op.REMOVE
-
-    @property
-    def path(self) -> str:
-        return "/contract/private/cancel-order"
-
-    def body(self) -> dict[str, Any]:
-        return {"symbol": self.symbol, "order_id": self.order_id}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -305,18 +185,6 @@ class ModifyLimitOrder(Action):
     category: Category = Category.ORDER
     op: Op = Op.CHANGE
 
-    @property
-    def path(self) -> str:
-        return "/contract/private/modify-limit-order"
-
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"symbol": self.symbol, "order_id": self.order_id}
-        if self.price is not None:
-            body["price"] = plain(self.price)
-        if self.size is not None:
-            body["size"] = int(self.size)
-        return body
-
 
 @dataclass(frozen=True, kw_only=True)
 class ModifyPreset(Action):
@@ -330,20 +198,6 @@ class ModifyPreset(Action):
     category: Category = Category.ORDER
     op: Op = Op.CHANGE
 
-    @property
-    def path(self) -> str:
-        return "/contract/private/modify-preset-plan-order"
-
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"symbol": self.symbol, "order_id": self.order_id}
-        if self.take_profit is not None:
-            body["preset_take_profit_price"] = plain(self.take_profit.trigger)
-            body["preset_take_profit_price_type"] = _PRICE_TYPE[self.take_profit.source]
-        if self.stop_loss is not None:
-            body["preset_stop_loss_price"] = plain(self.stop_loss.trigger)
-            body["preset_stop_loss_price_type"] = _PRICE_TYPE[self.stop_loss.source]
-        return body
-
 
 @dataclass(frozen=True, kw_only=True)
 class ModifyPlanOrder(Action):
@@ -353,27 +207,10 @@ class ModifyPlanOrder(Action):
     order_id: str
     trigger: Decimal
     source: PriceSource
-    order_type: str  # market | limit
+    order_type: OrderType
     executive_price: Decimal | None = None
     category: Category = Category.ORDER
     op: Op = Op.CHANGE
-
-    @property
-    def path(self) -> str:
-        return "/contract/private/modify-plan-order"
-
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "symbol": self.symbol,
-            "order_id": self.order_id,
-            "type": self.order_type,
-            "trigger_price": plain(self.trigger),
-            "price_type": _PRICE_TYPE[self.source],
-        }
-        if self.order_type == "limit":
-            assert self.executive_price is not None
-            body["executive_price"] = plain(self.executive_price)
-        return body
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -383,25 +220,18 @@ class CancelTrailing(Action):
     category: Category = Category.ORDER
     op: Op = Op.REMOVE
 
-    @property
-    def path(self) -> str:
-        return "/contract/private/cancel-trail-order"
-
-    def body(self) -> dict[str, Any]:
-        return {"symbol": self.symbol, "order_id": self.order_id}
-
 
 @dataclass(frozen=True, kw_only=True)
 class SubmitPlanOrder(Action):
     symbol: str
-    side_code: int
+    side: OrderSide
     size: Decimal
     trigger: Decimal
     source: PriceSource
-    price_way: int  # 1 fires on a rise to the trigger, 2 on a fall
-    order_type: str  # market | limit
+    price_way: PriceWay
+    order_type: OrderType
     executive_price: Decimal | None
-    time_in_force: str
+    time_in_force: TimeInForce
     leverage: Decimal
     margin: Margin
     take_profit: Decimal | None = None
@@ -409,34 +239,6 @@ class SubmitPlanOrder(Action):
     step_key: str = ""  # identifies the plan step across runs (plan orders carry no client id)
     category: Category = Category.ORDER
     op: Op = Op.CREATE
-
-    @property
-    def path(self) -> str:
-        return "/contract/private/submit-plan-order"
-
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "symbol": self.symbol,
-            "side": self.side_code,
-            "type": self.order_type,
-            "size": int(self.size),
-            "trigger_price": plain(self.trigger),
-            "price_way": self.price_way,
-            "price_type": _PRICE_TYPE[self.source],
-            "leverage": plain(self.leverage),
-            "open_type": self.margin.value,
-            "mode": _TIF_CODES[self.time_in_force],
-        }
-        if self.order_type == "limit":
-            assert self.executive_price is not None
-            body["executive_price"] = plain(self.executive_price)
-        if self.take_profit is not None:
-            body["preset_take_profit_price"] = plain(self.take_profit)
-            body["preset_take_profit_price_type"] = 1
-        if self.stop_loss is not None:
-            body["preset_stop_loss_price"] = plain(self.stop_loss)
-            body["preset_stop_loss_price_type"] = 1
-        return body
 
 
 # --- client order ids --------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from runner.compiler.intents import (
     TransferIntent,
     Trigger,
 )
-from runner.domain import Margin, PriceSource
+from runner.domain import Margin, PriceSource, PriceWay, TimeInForce
 from runner.errors import PlanInvalid
 from runner.findings import Location
 from runner.plan import model
@@ -81,14 +81,17 @@ def _source(plan: model.Plan, price_type: model.PriceType | None) -> PriceSource
     return price_type or plan.defaults.price_type or PriceSource.LAST
 
 
+_PRICE_WAY = {model.Direction.RISES: PriceWay.RISE, model.Direction.FALLS: PriceWay.FALL}
+
+
 def _entry(entry: model.Entry | None) -> Entry:
     if entry is None:
         return Entry()
-    mode = entry.mode or model.TimeInForce.GTC
+    mode = entry.mode or TimeInForce.GTC
     return Entry(
-        order_type=entry.type.value,
+        order_type=entry.type,
         price=entry.price,
-        time_in_force=mode.value,
+        time_in_force=mode,
         expire_after_s=entry.expire_after_s,
     )
 
@@ -142,7 +145,7 @@ def _plan_order(plan: model.Plan, step: model.PlanOrderStep, base: dict[str, Any
         size=step.size,
         trigger=_absolute(plan, step, "trigger", step.trigger),
         source=_source(plan, step.price_type),
-        direction=step.direction.value if step.direction else None,
+        direction=_PRICE_WAY[step.direction] if step.direction else None,
         entry=_entry(step.order),
         leverage=_leverage(plan, step.leverage),
         margin=_margin(plan, step.margin),
@@ -215,7 +218,7 @@ def _cancel(plan: model.Plan, step: model.CancelStep, base: dict[str, Any]) -> I
     return CancelIntent(
         **base,
         symbol=_symbol(plan, step, step.symbol),
-        what=step.what.value,
+        what=step.what,
         side=step.side if step.side else None,
     )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from runner.compiler.lifecycle import ClosedBy, Closure, Holding
-from runner.domain import PosSide
+from runner.domain import OrderSide, PosSide
 
 ZERO = Decimal(0)
 # exchange timestamps of an order and of our record of it may differ by the clock offset
@@ -26,7 +26,7 @@ LIQUIDATION_CLEARANCE = 5  # transaction-history flow_type
 class PastOrder:
     order_id: str
     client_order_id: str
-    side_code: int
+    side: OrderSide
     order_type: str  # limit | market | liquidate | bankruptcy | adl | trailing | planorder
     size: Decimal
     filled: Decimal
@@ -40,7 +40,7 @@ class PastOrder:
 @dataclass(frozen=True)
 class PastFill:
     order_id: str
-    side_code: int
+    side: OrderSide
     realized_pnl: Decimal  # gross of fees
     fee: Decimal
     time_ms: int
@@ -60,25 +60,13 @@ class History:
     ledger: tuple[PastEntry, ...] = ()
 
 
-def _open_code(side: PosSide) -> int:
-    return 1 if side is PosSide.LONG else 4
-
-
-def _close_code(side: PosSide) -> int:
-    return 3 if side is PosSide.LONG else 2
-
-
 def closure_of(holding: Holding, history: History, own_prefix: str) -> Closure | None:
     """The closure of a holding whose position is gone; None when the runner closed it itself
     (a later step of the plan), which completes nothing."""
     since = holding.since_ms - SLACK_MS
-    closing = _close_code(holding.side)
+    closing = OrderSide.closing(holding.side)
     closes = sorted(
-        (
-            o
-            for o in history.orders
-            if o.side_code == closing and o.filled > 0 and o.updated_ms >= since
-        ),
+        (o for o in history.orders if o.side is closing and o.filled > 0 and o.updated_ms >= since),
         key=lambda o: o.updated_ms,
     )
     if not closes:
@@ -130,11 +118,9 @@ def _classify(order: PastOrder, holding: Holding) -> ClosedBy | None:
 
 def _pnl(holding: Holding, history: History, closed_ms: int) -> Decimal | None:
     since = holding.since_ms - SLACK_MS
-    codes = (_open_code(holding.side), _close_code(holding.side))
+    sides = (OrderSide.opening(holding.side), OrderSide.closing(holding.side))
     fills = [
-        f
-        for f in history.fills
-        if f.side_code in codes and since <= f.time_ms <= closed_ms + SLACK_MS
+        f for f in history.fills if f.side in sides and since <= f.time_ms <= closed_ms + SLACK_MS
     ]
     if not fills:
         return None

@@ -14,7 +14,16 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from runner.domain import Margin, Mode, PosSide, PriceSource
+from runner.domain import (
+    CancelWhat,
+    Margin,
+    Mode,
+    OrderType,
+    PosSide,
+    PriceSource,
+    PriceWay,
+    TimeInForce,
+)
 
 
 class Keep(Enum):
@@ -50,9 +59,9 @@ Protect = Trigger | None | Keep  # None = "none wanted", KEEP = "leave as is"
 
 @dataclass(frozen=True)
 class Entry:
-    order_type: str = "market"  # market | limit
+    order_type: OrderType = OrderType.MARKET
     price: Decimal | None = None
-    time_in_force: str = "gtc"  # gtc | fok | ioc | maker_only
+    time_in_force: TimeInForce = TimeInForce.GTC
     expire_after_s: int | None = None  # position limit entries: cancel when rested this long
 
 
@@ -132,7 +141,7 @@ class PlanOrderIntent(Intent):
     size: Decimal
     trigger: Decimal
     source: PriceSource
-    direction: str | None  # "rises" | "falls" | None (derive from the current price)
+    direction: PriceWay | None  # None: derive it from the current price
     entry: Entry
     leverage: Decimal | None
     margin: Margin | None
@@ -143,7 +152,7 @@ class PlanOrderIntent(Intent):
 @dataclass(frozen=True, kw_only=True)
 class CancelIntent(Intent):
     symbol: str
-    what: str = "all"  # orders | plan_orders | tp_sl | all
+    what: CancelWhat = CancelWhat.ALL
     side: PosSide | None = None
 
 

@@ -15,7 +15,7 @@ from runner.findings import Finding, Severity
 
 @dataclass(frozen=True)
 class Estimate:
-    """Money figures for a position as the plan leaves it (computed in engine, shown by render)."""
+    """Money figures for a position as the plan leaves it (computed here, shown by render)."""
 
     symbol: str
     side: PosSide

@@ -17,7 +17,16 @@ from enum import StrEnum
 from typing import Any
 
 from runner.compiler.estimates import Bracket
-from runner.domain import Margin, Mode, PosSide, PriceSource, TriggerKind
+from runner.domain import (
+    Margin,
+    Mode,
+    OrderSide,
+    PosSide,
+    PriceSource,
+    PriceWay,
+    TpSlScope,
+    TriggerKind,
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,7 @@ class WorkingOrder:
     order_id: str
     client_order_id: str
     symbol: str
-    side_code: int  # BitMart side 1..4
+    side: OrderSide
     order_type: str  # limit | market | trailing
     price: Decimal
     size: Decimal
@@ -90,7 +99,7 @@ class WorkingOrder:
 
     @property
     def opens(self) -> bool:
-        return self.side_code in (1, 4)
+        return self.side.opens
 
 
 @dataclass(frozen=True)
@@ -101,13 +110,13 @@ class TriggerOrder:
     client_order_id: str
     symbol: str
     kind: TriggerKind
-    side_code: int
+    side: OrderSide
     size: Decimal
     trigger: Decimal
     executive_price: Decimal
     price_source: PriceSource
-    price_way: int
-    plan_category: int
+    price_way: PriceWay | None  # plan orders only
+    scope: TpSlScope | None  # TP/SL orders only: the whole position or a fixed size
     order_type: str  # limit | market (of the order placed when it fires)
     leverage: Decimal
     margin: Margin | None
@@ -254,7 +263,7 @@ def from_jsonable(data: Mapping[str, Any]) -> Snapshot:
                 o["order_id"],
                 o["client_order_id"],
                 o["symbol"],
-                int(o["side_code"]),
+                OrderSide(o["side"]),
                 o["order_type"],
                 _dec(o["price"]),
                 _dec(o["size"]),
@@ -273,13 +282,13 @@ def from_jsonable(data: Mapping[str, Any]) -> Snapshot:
                 t["client_order_id"],
                 t["symbol"],
                 TriggerKind(t["kind"]),
-                int(t["side_code"]),
+                OrderSide(t["side"]),
                 _dec(t["size"]),
                 _dec(t["trigger"]),
                 _dec(t["executive_price"]),
                 PriceSource(t["price_source"]),
-                int(t["price_way"]),
-                int(t["plan_category"]),
+                None if t.get("price_way") is None else PriceWay(t["price_way"]),
+                None if t.get("scope") is None else TpSlScope(t["scope"]),
                 t["order_type"],
                 _dec(t["leverage"]),
                 _opt_margin(t["margin"]),

@@ -21,7 +21,7 @@ from runner.compiler.snapshot import (
     TriggerOrder,
     WorkingOrder,
 )
-from runner.domain import Margin, Mode, PosSide
+from runner.domain import Margin, Mode, OrderSide, PosSide, TriggerKind
 
 ZERO = Decimal(0)
 
@@ -144,11 +144,11 @@ class WorkingState:
         else:
             del self.positions[(symbol, side)]
             # the exchange cancels a position's TP/SL when the position is gone
-            closing = 3 if side is PosSide.LONG else 2
+            closing = OrderSide.closing(side)
             self.triggers = [
                 t
                 for t in self.triggers
-                if not (t.symbol == symbol and t.side_code == closing and t.kind.value != "plan")
+                if not (t.symbol == symbol and t.side is closing and t.kind is not TriggerKind.PLAN)
             ]
         return pnl - fee
 

@@ -35,14 +35,10 @@ from runner.exchange.market import Contract, LeverageBracket
 from runner.exchange.orders import Order, PlanOrder, Trade
 from runner.exchange.policy import RetryPolicy
 from runner.exchange.read_client import ReadClient
+from runner.exchange.recording import Recorder
 from runner.exchange.results import Accepted, OrderRef, Reply, Submitted
 from runner.exchange.trade_client import TradeClient
-from runner.exchange.transfers import (
-    SpotBalance,
-    SubAccountBalance,
-    SubTransfer,
-    TransferRecord,
-)
+from runner.exchange.transfers import SpotBalance, SubAccountBalance, SubTransfer, TransferRecord
 from runner.exchange.transport import HttpCore, ReadTransport, WriteTransport, new_session
 
 __all__ = [
@@ -67,6 +63,7 @@ __all__ = [
     "ProtocolError",
     "RateLimited",
     "ReadClient",
+    "Recorder",
     "Reply",
     "RetryPolicy",
     "SpotBalance",
@@ -81,13 +78,6 @@ __all__ = [
 ]
 
 
-def _paper_session() -> requests.Session:
-    # Imported here only: the client must not depend on the simulator otherwise.
-    from runner.sim.adapter import paper_session
-
-    return paper_session(config.paper_db_path())
-
-
 def _core(
     target: Target,
     creds: Credentials | None,
@@ -95,16 +85,21 @@ def _core(
     signed: bool,
     notify: Callable[[str], None] | None,
     retry: RetryPolicy | None,
+    http: requests.Session | None,
+    recorder: Recorder | None = None,
 ) -> HttpCore:
     limiter: LimiterRegistry | None
     if target.kind is ExchangeKind.PAPER:
-        # The paper exchange runs in-process with rate limits off: nothing to wait for.
-        session = _paper_session()
+        # The paper exchange runs in-process (the caller's transport; the client never imports
+        # the simulator) with rate limits off: nothing to wait for.
+        if http is None:
+            raise ValueError("the paper exchange needs its in-process transport (http=...)")
+        session = http
         creds = Credentials(config.PAPER_KEY, config.PAPER_SECRET, config.PAPER_MEMO)
         limiter = None
     else:
         creds = config.require_credentials(creds, signed=signed)
-        session = new_session()
+        session = http if http is not None else new_session()
         limiter = SHARED
     return HttpCore(
         session,
@@ -113,6 +108,7 @@ def _core(
         policy=retry if retry is not None else RetryPolicy(),
         notify=notify,
         limiter=limiter,
+        recorder=recorder,
     )
 
 
@@ -122,9 +118,13 @@ def open_read_client(
     *,
     notify: Callable[[str], None] | None = None,
     retry: RetryPolicy | None = None,
+    http: requests.Session | None = None,
+    recorder: Recorder | None = None,
 ) -> ReadClient:
     """A read-only client (reads need only the API key)."""
-    core = _core(target, creds, signed=False, notify=notify, retry=retry)
+    core = _core(
+        target, creds, signed=False, notify=notify, retry=retry, http=http, recorder=recorder
+    )
     return ReadClient(ReadTransport(core))
 
 
@@ -134,7 +134,11 @@ def open_trade_client(
     *,
     notify: Callable[[str], None] | None = None,
     retry: RetryPolicy | None = None,
+    http: requests.Session | None = None,
+    recorder: Recorder | None = None,
 ) -> TradeClient:
     """A client that can also write (needs key, secret and memo)."""
-    core = _core(target, creds, signed=True, notify=notify, retry=retry)
+    core = _core(
+        target, creds, signed=True, notify=notify, retry=retry, http=http, recorder=recorder
+    )
     return TradeClient(WriteTransport(core))

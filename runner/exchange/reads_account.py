@@ -28,8 +28,8 @@ from runner.exchange.orders import (
     parse_plan_orders,
     parse_trades,
 )
+from runner.exchange.retries import QueryValue
 from runner.exchange.transfers import SpotBalance, parse_spot_wallet
-from runner.exchange.transport import QueryValue
 
 
 class AccountReads(ClientBase):

@@ -17,13 +17,13 @@ from runner.exchange.affiliate import (
     parse_user_rebate,
 )
 from runner.exchange.client_base import ClientBase
+from runner.exchange.retries import QueryValue
 from runner.exchange.transfers import (
     SubAccountBalance,
     SubTransfer,
     parse_sub_transfers,
     parse_sub_wallet,
 )
-from runner.exchange.transport import QueryValue
 
 
 class SubAccountReads(ClientBase):

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
+from runner.exchange.clock import ExchangeClock
 from runner.exchange.endpoints import SYSTEM_TIME, Endpoint
 from runner.exchange.errors import (
     ApiError,
@@ -30,10 +31,35 @@ from runner.exchange.errors import (
     ServerError,
 )
 from runner.exchange.fields import Fields
+from runner.exchange.policy import RetryPolicy
 from runner.exchange.wire import Answer
 
-if TYPE_CHECKING:
-    from runner.exchange.transport import HttpCore, QueryValue
+QueryValue = str | int | None
+
+
+class HttpCore(Protocol):
+    """What the retry rules need of the transport (``transport.HttpCore`` is the real one)."""
+
+    policy: RetryPolicy
+    clock: ExchangeClock
+
+    def redact(self, text: str) -> str: ...
+
+    def wait(self, seconds: float, reason: str) -> None: ...
+
+    def hold_back(self, endpoint: Endpoint, seconds: float) -> None: ...
+
+    def send(
+        self,
+        endpoint: Endpoint,
+        *,
+        query: Mapping[str, QueryValue] | None = None,
+        body: bytes | None = None,
+    ) -> requests.Response: ...
+
+    def interpret(self, endpoint: Endpoint, response: requests.Response) -> Answer: ...
+
+    def describe(self, exc: BaseException) -> str: ...
 
 log = logging.getLogger("runner.exchange")
 

@@ -18,6 +18,7 @@ from runner.compiler import actions as act
 from runner.compiler.snapshot import Snapshot
 from runner.exchange import TradeClient
 from runner.exchange.errors import ApiError, OutcomeUnknown
+from runner.exchange.requests import request_for
 from runner.execute.port import OrderFact, Sent, TransferFact, WriteOutcomeUnknown, WriteRejected
 
 FINISHED = 4  # order state: finished (facts §7.4)
@@ -45,8 +46,9 @@ class ClientPort:
 
     def send(self, action: act.Action) -> Sent:
         try:
+            request = request_for(action)
             reply = self.client.post(
-                action.path, action.body(), client_order_id=action.client_order_id
+                request.path, request.body, client_order_id=action.client_order_id
             )
         except OutcomeUnknown as exc:
             raise WriteOutcomeUnknown(exc.detail) from None

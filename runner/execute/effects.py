@@ -65,7 +65,7 @@ def took_effect(action: act.Action, facts: Facts, before: Before) -> bool:
             and t.symbol == action.symbol
             and t.trigger == action.trigger
             and t.size == action.size
-            and t.side_code == action.side_code
+            and t.side is action.side
             for t in snap.trigger_orders
         )
     if isinstance(action, act.Transfer):

@@ -20,8 +20,9 @@ from enum import StrEnum
 from runner.compiler import actions as act
 from runner.compiler.estimates import to_tick
 from runner.compiler.snapshot import Snapshot
-from runner.domain import PosSide, TriggerKind
+from runner.domain import OrderSide, PosSide, TriggerKind
 from runner.errors import RunnerError
+from runner.exchange.requests import request_for
 from runner.execute.effects import Before, Facts, matching_transfer, took_effect
 from runner.execute.journal import Journal
 from runner.execute.port import (
@@ -110,10 +111,7 @@ class Executor:
         }
         self._claimed_transfers: set[str] = set()
         # TP/SL order id -> the side of the position it protects (its closing side says which)
-        self._protects = {
-            t.order_id: PosSide.LONG if t.side_code == 3 else PosSide.SHORT
-            for t in start.trigger_orders
-        }
+        self._protects = {t.order_id: t.side.position for t in start.trigger_orders}
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -151,7 +149,7 @@ class Executor:
         side = act.placeholder_side(action.order_id)
         if side is None:
             return action
-        closing = act.close_side_code(side)
+        closing = OrderSide.closing(side)
         try:
             snapshot = self.port.snapshot(self.symbols)
         except RunnerError as exc:
@@ -159,7 +157,7 @@ class Executor:
                 f"could not read the exchange to find the TP/SL to move: {exc}"
             ) from None
         for t in snapshot.trigger_orders:
-            if t.symbol == action.symbol and t.kind.value == action.kind and t.side_code == closing:
+            if t.symbol == action.symbol and t.kind is action.kind and t.side is closing:
                 self.journal.record("resolved", placeholder=action.order_id, order_id=t.order_id)
                 return replace(action, order_id=t.order_id)
         raise _StepFailed(
@@ -183,6 +181,7 @@ class Executor:
             "intent",
             number=number,
             action=action_to_json(action),
+            request=request_for(action).as_json(),
             client_order_id=action.client_order_id,
         )
         self.emit(f"step {number}/{total}: {action.summary}")
@@ -278,18 +277,21 @@ class Executor:
             return None
         relative = [
             (kind, p)
-            for kind, p in (("take_profit", action.take_profit), ("stop_loss", action.stop_loss))
+            for kind, p in (
+                (TriggerKind.TAKE_PROFIT, action.take_profit),
+                (TriggerKind.STOP_LOSS, action.stop_loss),
+            )
             if p is not None and p.percent is not None
         ]
         if not relative:  # a limit that rests has no position yet (nothing to move) below;
             return None  # one that crossed the market filled at once like a market order
         snapshot = self.port.snapshot(self.symbols)
-        side = PosSide.LONG if action.side_code == 1 else PosSide.SHORT
+        side = action.side.position
         position = snapshot.position(action.symbol, side)
         spec = snapshot.specs.get(action.symbol)
         if position is None or spec is None:
             return None
-        closing = act.close_side_code(side)
+        closing = OrderSide.closing(side)
         for kind, protection in relative:
             assert protection.percent is not None
             raw = position.entry_price * (1 + protection.percent / Decimal(100))
@@ -298,7 +300,7 @@ class Executor:
                 (
                     t
                     for t in snapshot.trigger_orders
-                    if t.symbol == action.symbol and t.kind.value == kind and t.side_code == closing
+                    if t.symbol == action.symbol and t.kind is kind and t.side is closing
                 ),
                 None,
             )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +28,8 @@ from runner.execute.consent import Prompt, consent
 from runner.execute.executor import ApplyReport, Executor
 from runner.execute.journal import Journal, new_run_id, read_journal, unfinished_journals
 from runner.execute.lock import AccountLock, lock_path
-from runner.execute.registry import load_plan_orders, record_plan_orders
 from runner.execute.resume import Resume, already_applied, close_out, inspect
+from runner.records.plan_orders import load_plan_orders, record_plan_orders
 from runner.records.remember import remember
 from runner.records.store import load_records
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
@@ -130,7 +131,7 @@ class ApplyRun:
         lock = AccountLock(
             lock_path(s.home, s.account_id), self.run_id, timeout=self.lock_timeout, notify=notify
         )
-        with lock, s.trader() as client:
+        with lock, open_trader(s) as client:
             journals = unfinished_journals(s.home, s.account_id)
             plan_hash = loaded.intents.plan_hash if loaded else ""
             resume = inspect(journals, plan_hash)
@@ -231,3 +232,23 @@ def _exit_code(report: ApplyReport) -> ExitCode:
     if not report.complete:
         return ExitCode.PARTIAL
     return ExitCode.OK
+
+
+@contextmanager
+def open_trader(session: Session) -> Iterator[TradeClient]:
+    """The one place a client able to write is created: the apply flow, after the lock."""
+    from runner.exchange import open_trade_client
+
+    policy = runner.session.retry_policy()
+    with (
+        session.shared_limits(policy),
+        open_trade_client(
+            session.target,
+            session.creds,
+            notify=notify,
+            retry=policy,
+            http=session.http(),
+            recorder=session.recorder(),
+        ) as client,
+    ):
+        yield client

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from runner.domain import CancelWhat, OrderType, TimeInForce
 from runner.durations import duration_seconds
 from runner.findings import Location
 from runner.plan import pointer
@@ -13,7 +14,6 @@ from runner.plan.load import Document
 from runner.plan.model import (
     ABSENT,
     CancelStep,
-    CancelWhat,
     CloseStep,
     Defaults,
     Direction,
@@ -22,7 +22,6 @@ from runner.plan.model import (
     LeverageStep,
     MarginMode,
     OpenStep,
-    OrderType,
     Plan,
     PlanOrderStep,
     Policy,
@@ -36,7 +35,6 @@ from runner.plan.model import (
     ReentryWhen,
     Side,
     Step,
-    TimeInForce,
     TpSlStep,
     TransferDirection,
     TransferStep,

@@ -13,36 +13,17 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import ClassVar
 
-from runner.domain import Margin, Mode, PosSide, PriceSource
+from runner.domain import CancelWhat, Margin, Mode, OrderType, PosSide, PriceSource, TimeInForce
 from runner.findings import Location
 from runner.plan import pointer
 
-# The plan speaks the engine's vocabulary: one definition of each closed set.
+# The plan speaks the domain's vocabulary (runner.domain): one definition of each closed set.
 Side = PosSide
 MarginMode = Margin
 PriceType = PriceSource
 
 
-class OrderType(StrEnum):
-    MARKET = "market"
-    LIMIT = "limit"
-
-
-class TimeInForce(StrEnum):
-    GTC = "gtc"
-    FOK = "fok"
-    IOC = "ioc"
-    MAKER_ONLY = "maker_only"
-
-
 PositionMode = Mode
-
-
-class CancelWhat(StrEnum):
-    ALL = "all"
-    ORDERS = "orders"
-    PLAN_ORDERS = "plan_orders"
-    TP_SL = "tp_sl"
 
 
 class Direction(StrEnum):

@@ -10,17 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
+from runner.domain import OrderType
 from runner.money import plain
-from runner.plan.model import (
-    OrderType,
-    PlanOrderStep,
-    PositionStep,
-    PriceLevel,
-    Side,
-    Step,
-    TpSlStep,
-    Trigger,
-)
+from runner.plan.model import PlanOrderStep, PositionStep, PriceLevel, Side, Step, TpSlStep, Trigger
 
 Problem = tuple[str, str, str, str | None]  # field path, rule, message, hint
 RULE = "tp-sl-direction"

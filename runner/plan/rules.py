@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+from runner.domain import OrderType, TimeInForce
 from runner.findings import Finding, Severity
 from runner.money import plain
 from runner.plan.model import (
@@ -18,12 +19,10 @@ from runner.plan.model import (
     Entry,
     LeverageStep,
     OpenStep,
-    OrderType,
     Plan,
     PlanOrderStep,
     PositionStep,
     Step,
-    TimeInForce,
     TpSlStep,
     TransferStep,
     Trigger,

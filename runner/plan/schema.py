@@ -21,6 +21,7 @@ from runner.plan.load import Document
 from runner.plan.messages import Explained, explain
 
 SCHEMA_ID = "https://bitmart-runner.dev/schemas/plan-v1.json"
+SCHEMA_VERSION = 1  # the plan file's `version:` this schema describes (`--version` shows it)
 # a mistake already named as an unknown key makes these at the same place redundant noise
 _IMPLIED_BY_UNKNOWN_KEY = {"missing-key", "step-kind", "size-or-notional", "tp-or-sl"}
 

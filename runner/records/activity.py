@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from runner.compiler.closures import PastEntry, PastOrder
+from runner.domain import OrderSide
+from runner.exchange import codes_domain as codes
 from runner.records.reconcile import read_history
 
 ZERO = Decimal(0)
@@ -26,7 +28,7 @@ REALIZED, FUNDING, COMMISSION, LIQUIDATION = 2, 3, 4, 5  # transaction-history f
 @dataclass(frozen=True)
 class Fill:
     symbol: str
-    side_code: int
+    side: OrderSide
     size: Decimal
     price: Decimal
     fee: Decimal
@@ -41,7 +43,7 @@ class Trade:
 
     symbol: str
     order_id: str
-    side_code: int
+    side: OrderSide
     size: Decimal
     price: Decimal
     fee: Decimal
@@ -118,7 +120,7 @@ def _trade(raw: Any) -> Trade:
     return Trade(
         symbol=str(raw.symbol),
         order_id=str(raw.order_id),
-        side_code=int(raw.side),
+        side=codes.order_side(int(raw.side), "trades"),
         size=raw.size,
         price=raw.price,
         fee=raw.fee,
@@ -136,7 +138,7 @@ def cause_of(order: PastOrder | None) -> str:
     if kind == "adl":
         return "adl"
     if order.client_order_id.startswith("PLAN_"):
-        return "tp_sl" if order.side_code in (2, 3) else "plan_order"
+        return "plan_order" if order.side.opens else "tp_sl"
     return "order"
 
 
@@ -155,7 +157,7 @@ def summarise(
             (
                 Fill(
                     symbol=f.symbol,
-                    side_code=f.side_code,
+                    side=f.side,
                     size=f.size,
                     price=f.price,
                     fee=f.fee,

@@ -17,6 +17,7 @@ from runner.compiler.closures import SLACK_MS, History, PastEntry, PastFill, Pas
 from runner.compiler.intents import OpenIntent, PlanIntents, PositionIntent
 from runner.compiler.lifecycle import Holding, Lifecycle, StepRecord
 from runner.compiler.snapshot import Snapshot
+from runner.exchange import codes_domain as codes
 
 ZERO = Decimal(0)
 MAX_WINDOW_MS = 89 * 86_400_000  # history endpoints accept at most 90 days
@@ -97,7 +98,13 @@ def read_history(source: HistorySource, symbol: str, start_ms: int) -> History:
     return History(
         orders=tuple(_past_order(o) for o in orders),
         fills=tuple(
-            PastFill(str(f.order_id), int(f.side), f.realized_pnl, f.fee, int(f.create_time_ms))
+            PastFill(
+                str(f.order_id),
+                codes.order_side(int(f.side), "trades"),
+                f.realized_pnl,
+                f.fee,
+                int(f.create_time_ms),
+            )
             for f in fills
         ),
         ledger=tuple(PastEntry(e.flow_type, e.amount, int(e.time_ms)) for e in ledger),
@@ -108,7 +115,7 @@ def _past_order(order: Any) -> PastOrder:
     return PastOrder(
         order_id=str(order.order_id),
         client_order_id=order.client_order_id or "",
-        side_code=int(order.side),
+        side=codes.order_side(int(order.side), "order-history"),
         order_type=str(order.type),
         size=order.size,
         filled=order.filled or ZERO,

@@ -23,7 +23,7 @@ from runner.compiler.lifecycle import (
     step_hash,
 )
 from runner.compiler.snapshot import Snapshot
-from runner.domain import TriggerKind
+from runner.domain import OrderSide, TriggerKind
 from runner.records.reconcile import position_intents
 
 ZERO = Decimal(0)
@@ -58,11 +58,11 @@ def _updated(
 ) -> StepRecord:
     position = final.position(intent.symbol, intent.side)
     prefix = ids.prefix(intent.key)
-    opening = act.open_side_code(intent.side)
+    opening = OrderSide.opening(intent.side)
     resting = [
         o.client_order_id
         for o in final.orders_on(intent.symbol)
-        if o.side_code == opening and o.client_order_id.startswith(prefix)
+        if o.side is opening and o.client_order_id.startswith(prefix)
     ]
     sent = [a.cid for a in applied if isinstance(a, act.SubmitOrder) and a.opens]
     closure = record.closure if record is not None else None
@@ -74,7 +74,7 @@ def _updated(
         before = record.holding if record is not None else None
         known = list(before.entry_orders) if before is not None else []
         entry_ids = list(dict.fromkeys([*known, *sent, *resting]))[-KEEP_ENTRY_IDS:]
-        closing = act.close_side_code(intent.side)
+        closing = OrderSide.closing(intent.side)
         holding = Holding(
             symbol=intent.symbol,
             side=intent.side,
@@ -85,7 +85,7 @@ def _updated(
             protections=tuple(
                 TriggerRef(t.order_id, t.kind.value, t.trigger)
                 for t in final.triggers_on(intent.symbol)
-                if t.side_code == closing and t.kind is not TriggerKind.PLAN
+                if t.side is closing and t.kind is not TriggerKind.PLAN
             ),
         )
     return StepRecord(

@@ -10,7 +10,6 @@ from runner.money import plain
 from runner.records.activity import Activity
 
 CENT = Decimal("0.01")
-_SIDES = {1: "open long", 2: "close short", 3: "close long", 4: "open short"}
 _CAUSES = {
     "order": "",
     "tp_sl": " (take-profit/stop-loss)",
@@ -39,7 +38,7 @@ def render_activity(activity: Activity) -> list[str]:
         for fill in activity.fills:
             pnl = f", realized {_usdt(fill.realized_pnl)}" if fill.realized_pnl else ""
             lines.append(
-                f"    {utc_text(fill.time_ms)} {fill.symbol} {_SIDES.get(fill.side_code, '?')} "
+                f"    {utc_text(fill.time_ms)} {fill.symbol} {fill.side.value.replace('_', ' ')} "
                 f"{plain(fill.size)} @ {plain(fill.price)}{_CAUSES[fill.cause]}"
                 f"{pnl}, fee {_usdt(fill.fee)}"
             )
@@ -65,7 +64,7 @@ def activity_json(activity: Activity) -> dict[str, Any]:
         "fills": [
             {
                 "symbol": f.symbol,
-                "side": f.side_code,
+                "side": f.side.value,
                 "size": str(f.size),
                 "price": str(f.price),
                 "fee": str(f.fee),

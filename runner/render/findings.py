@@ -1,28 +1,34 @@
-"""Findings as text, JSON or GitHub Actions annotations (rendering only, no decisions).
+"""Findings as text, JSON or GitHub Actions annotations: the one place a finding is rendered.
 
-Text is the compiler convention editors and terminals link on:
-``path:line:col: error: message`` with an indented ``hint:`` line when there is one.
+Text is the compiler convention editors and terminals link on, with the rule in brackets as mypy
+does: ``path:line:col: error: message [rule]`` and an indented ``hint:`` line when there is one.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from runner.findings import Finding
+from runner.findings import Finding, Severity
+from runner.render.style import Style
 
-FORMATS = ("text", "json", "github")
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def text_lines(findings: Iterable[Finding]) -> list[str]:
-    lines = []
-    for finding in findings:
-        where = f"{finding.location}: " if finding.location else ""
-        lines.append(f"{where}{finding.severity.value}: {finding.message}")
-        if finding.hint:
-            lines.append(f"  hint: {finding.hint}")
+def finding_lines(finding: Finding, style: Style) -> list[str]:
+    color = "red" if finding.severity is Severity.ERROR else "yellow"
+    where = f"{finding.location}: " if finding.location else ""
+    severity = style(finding.severity.value, color, "bold")
+    lines = [f"{where}{severity}: {finding.message} [{finding.rule}]"]
+    if finding.hint:
+        lines.append(f"  hint: {finding.hint}")
     return lines
+
+
+def text_lines(findings: Iterable[Finding], style: Style) -> list[str]:
+    return [line for finding in findings for line in finding_lines(finding, style)]
 
 
 def finding_record(finding: Finding, path: str | None = None) -> dict[str, Any]:
@@ -39,36 +45,28 @@ def finding_record(finding: Finding, path: str | None = None) -> dict[str, Any]:
     }
 
 
-def json_text(records: Sequence[dict[str, Any]]) -> str:
-    return json.dumps(list(records), indent=2)
-
-
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
+    """GitHub's escaping for a workflow command's message."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_property(text: str) -> str:
+    """GitHub's escaping for a workflow command's property value (also ``:`` and ``,``)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(level: str, message: str, finding: Finding | None = None) -> str:
+    properties = ""
+    loc = finding.location if finding is not None else None
+    if loc is not None:
+        properties = f" file={escape_property(loc.path)},line={loc.line},col={loc.col}"
+    return f"::{level}{properties}::{escape_data(message)}"
 
 
 def github_lines(findings: Iterable[Finding]) -> list[str]:
     """GitHub workflow commands: `::error file=F,line=L,col=C::message` (warnings as ::warning)."""
     lines = []
     for finding in findings:
-        properties = ""
-        loc = finding.location
-        if loc is not None:
-            properties = f" file={_escape_property(loc.path)},line={loc.line},col={loc.col}"
         message = finding.message + (f" (hint: {finding.hint})" if finding.hint else "")
-        lines.append(f"::{finding.severity.value}{properties}::{_escape_data(message)}")
+        lines.append(annotation(finding.severity.value, message, finding))
     return lines
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def summary_line(files: int, invalid: int, errors: int, warnings: int) -> str:
-    """`2 files checked, 1 invalid, 3 errors` (plus warnings when there are any)."""
-    text = f"{_count(files, 'file')} checked, {invalid} invalid, {_count(errors, 'error')}"
-    return text + (f", {_count(warnings, 'warning')}" if warnings else "")

@@ -1,4 +1,7 @@
-"""``plan --json``: a versioned document built from the same ``PlanResult`` as the text diff."""
+"""The body of ``plan --format json``, built from the same ``PlanResult`` as the text diff.
+
+The reporter wraps it in the envelope (``format_version``, ``kind``, ``exit_code``).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,9 @@ from typing import Any
 
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import to_jsonable
-from runner.findings import Finding
+from runner.exchange.requests import request_for
 from runner.money import plain
-
-FORMAT_VERSION = 1
+from runner.render.findings import finding_record
 
 
 def _plain(value: Any) -> Any:
@@ -29,22 +31,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def finding_json(finding: Finding) -> dict[str, Any]:
-    loc = finding.location
-    return {
-        "rule": finding.rule,
-        "severity": finding.severity.value,
-        "message": finding.message,
-        "path": loc.path if loc else None,
-        "line": loc.line if loc else None,
-        "column": loc.col if loc else None,
-        "hint": finding.hint,
-    }
-
-
 def plan_document(result: PlanResult) -> dict[str, Any]:
+    """Fields kept from format_version 1 of `plan --json` (the envelope adds kind, exit_code)."""
     return {
-        "format_version": FORMAT_VERSION,
         "plan": {"name": result.name, "path": result.path, "hash": result.plan_hash},
         "target": result.target,
         "valid": not result.has_errors,
@@ -64,7 +53,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
                         "op": a.op.value,
                         "category": a.category.value,
                         "summary": a.summary,
-                        **a.request(),
+                        **request_for(a).as_json(),
                     }
                     for a in step.actions
                 ],
@@ -73,7 +62,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
             }
             for step in result.steps
         ],
-        "findings": [finding_json(f) for f in result.findings],
+        "findings": [finding_record(f) for f in result.findings],
         "before": to_jsonable(result.before),
         "predicted": to_jsonable(result.predicted),
     }

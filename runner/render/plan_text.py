@@ -1,6 +1,6 @@
 """Human dry-run diff, Terraform-like: + create, - remove, ~ change, = unchanged.
 
-Renders a ``PlanResult``; computes nothing about money (every figure comes from the engine).
+Renders a ``PlanResult``; computes nothing about money (every figure comes from the compiler).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from typing import Any
 from runner import DISCLAIMER
 from runner.compiler.actions import Op
 from runner.compiler.result import Estimate, PlanResult, StepResult
-from runner.findings import Finding, Severity
+from runner.findings import Severity
 from runner.money import plain
+from runner.render.findings import finding_lines, plural
 from runner.render.style import Style
 
 _OP_COLOR = {Op.CREATE: "green", Op.REMOVE: "red", Op.CHANGE: "yellow"}
@@ -82,17 +83,6 @@ def _estimate_lines(estimate: Estimate) -> list[str]:
     return lines
 
 
-def render_finding(finding: Finding, style: Style) -> list[str]:
-    color = "red" if finding.severity is Severity.ERROR else "yellow"
-    where = f"{finding.location}: " if finding.location else ""
-    lines = [
-        f"{where}{style(finding.severity.value, color, 'bold')}: {finding.message} [{finding.rule}]"
-    ]
-    if finding.hint:
-        lines.append(f"  hint: {finding.hint}")
-    return lines
-
-
 def render_step(step: StepResult, style: Style) -> list[str]:
     if step.has_errors:
         head = style("!", "red", "bold")
@@ -135,15 +125,14 @@ def render_plan(result: PlanResult, style: Style) -> str:
         lines.append("")
     plan_level = [f for f in result.findings if not any(f in s.findings for s in result.steps)]
     for finding in [*(f for s in result.steps for f in s.findings), *plan_level]:
-        lines.extend(render_finding(finding, style))
+        lines.extend(finding_lines(finding, style))
     if result.findings:
         lines.append("")
     if result.has_errors:
         errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
         lines.append(
             style(
-                f"Plan is invalid: {errors} error{'s' if errors != 1 else ''}. "
-                "Nothing would be applied.",
+                f"Plan is invalid: {plural(errors, 'error')}. Nothing would be applied.",
                 "red",
                 "bold",
             )

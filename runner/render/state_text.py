@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from runner.compiler.snapshot import Snapshot, TriggerOrder, WorkingOrder
-from runner.domain import TriggerKind
+from runner.domain import OrderSide, TriggerKind
 from runner.render.plan_text import fmt, money
 from runner.render.style import Style
 
-_SIDES = {1: "open long", 2: "close short", 3: "close long", 4: "open short"}
+
+def _side(side: OrderSide) -> str:
+    return side.value.replace("_", " ")
 
 
 def _signed(value: Decimal) -> str:
@@ -24,7 +26,7 @@ def _order_line(order: WorkingOrder) -> str:
     filled = f", {fmt(order.filled)} filled" if order.filled else ""
     cid = f" [{order.client_order_id}]" if order.client_order_id else ""
     return (
-        f"  {order.symbol} {_SIDES.get(order.side_code, order.side_code)} {fmt(order.size)} "
+        f"  {order.symbol} {_side(order.side)} {fmt(order.size)} "
         f"{order.order_type} @ {fmt(order.price)}{filled} (order {order.order_id}){cid}"
     )
 
@@ -35,7 +37,7 @@ def _trigger_line(order: TriggerOrder) -> str:
     ]
     at = "market" if order.order_type == "market" else f"limit {fmt(order.executive_price)}"
     return (
-        f"  {order.symbol} {what}: {_SIDES.get(order.side_code, order.side_code)} "
+        f"  {order.symbol} {what}: {_side(order.side)} "
         f"{fmt(order.size)} when {order.price_source.value} reaches {fmt(order.trigger)} "
         f"-> {at} (order {order.order_id})"
     )

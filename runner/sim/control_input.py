@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+from runner.sim.control_port import SimHandler
 from runner.sim.errors import ControlError
 from runner.sim.facade import Exchange, error_fields
 from runner.sim.wire import decimal_problem
-
-if TYPE_CHECKING:
-    from runner.sim.handlers import SimHandler
 
 T = TypeVar("T")
 

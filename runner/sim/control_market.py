@@ -9,15 +9,13 @@ forward (``{"skew_ms"}`` still offsets the clock the timestamp check uses, unsav
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from runner.sim.control_input import backend_call, number, string_field, whole_number
+from runner.sim.control_port import SimHandler
 from runner.sim.errors import ControlError
 from runner.sim.facade import Levels
 from runner.sim.wire import decimal_problem
-
-if TYPE_CHECKING:
-    from runner.sim.handlers import SimHandler
 
 MAX_SKEW_MS = 10 * 365 * 24 * 3600 * 1000
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal as D
 
 from runner.compiler.estimates import Bracket
+from runner.compiler.intents import Entry, PositionIntent, Trigger
 from runner.compiler.snapshot import (
     Balances,
     ContractSpec,
@@ -16,7 +17,7 @@ from runner.compiler.snapshot import (
     TriggerOrder,
     WorkingOrder,
 )
-from runner.domain import Margin, Mode, PosSide, PriceSource, TriggerKind
+from runner.domain import Margin, Mode, OrderSide, PosSide, PriceSource, TpSlScope, TriggerKind
 
 BTC = ContractSpec(
     symbol="BTCUSDT",
@@ -96,13 +97,13 @@ def sl_order(
         "",
         "BTCUSDT",
         TriggerKind.STOP_LOSS,
-        3,
+        OrderSide.CLOSE_LONG,
         D(0),
         D(trigger),
         D(0),
         source,
-        2,
-        2,
+        None,
+        TpSlScope.POSITION,
         "market",
         D(0),
         None,
@@ -117,14 +118,33 @@ def tp_order(
         "",
         "BTCUSDT",
         TriggerKind.TAKE_PROFIT,
-        3,
+        OrderSide.CLOSE_LONG,
         D(0),
         D(trigger),
         D(0),
         source,
-        1,
-        2,
+        None,
+        TpSlScope.POSITION,
         "market",
         D(0),
         None,
     )
+
+def reference_position(**overrides: object) -> PositionIntent:
+    """Step 2 of the reference plan (plans/examples/btc-long.yaml): long 10 BTCUSDT at 10x
+    isolated, TP 72000 (last), SL -3% (mark); ``overrides`` change single fields."""
+    fields: dict[str, object] = dict(
+        index=1,
+        key="#2",
+        kind="position",
+        symbol="BTCUSDT",
+        side=PosSide.LONG,
+        size=D(10),
+        leverage=D(10),
+        margin=Margin.ISOLATED,
+        entry=Entry(),
+        take_profit=Trigger(PriceSource.LAST, price=D(72000)),
+        stop_loss=Trigger(PriceSource.MARK, percent=D(-3)),
+    )
+    fields.update(overrides)
+    return PositionIntent(**fields)  # type: ignore[arg-type]

@@ -31,10 +31,20 @@ from runner.compiler.intents import (
     TransferIntent,
     Trigger,
 )
-from runner.domain import Margin, Mode, PosSide, PriceSource
+from runner.domain import (
+    CancelWhat,
+    Margin,
+    Mode,
+    OrderType,
+    PosSide,
+    PriceSource,
+    PriceWay,
+    TimeInForce,
+)
 from runner.errors import PlanInvalid
 from runner.findings import Location
 from runner.plan import load_plan, validate_file
+from tests.compiler.fixtures import reference_position
 
 from .fixtures import long_btc, snapshot
 
@@ -69,19 +79,7 @@ def test_reference_plan_maps_to_the_intents_compile_expects(tmp_path: Path) -> N
     assert intents.plan_hash == hashlib.sha256(path.read_bytes()).hexdigest()
     balance, position = intents.intents
     assert balance == BalanceIntent(index=0, key="#1", kind="ensure_balance", min_available=D(500))
-    assert position == PositionIntent(
-        index=1,
-        key="#2",
-        kind="position",
-        symbol="BTCUSDT",
-        side=PosSide.LONG,
-        size=D(10),
-        leverage=D(10),
-        margin=Margin.ISOLATED,
-        entry=Entry(),
-        take_profit=Trigger(PriceSource.LAST, price=D(72000)),
-        stop_loss=Trigger(PriceSource.MARK, percent=D(-3)),
-    )
+    assert position == reference_position()
 
 
 def test_reference_plan_compiles_end_to_end(tmp_path: Path) -> None:
@@ -180,7 +178,7 @@ def test_defaults_fill_what_steps_leave_out(tmp_path: Path) -> None:
     assert position.take_profit == Trigger(PriceSource.MARK, percent=D(-6))
     assert position.stop_loss is None  # null: none wanted
     assert isinstance(opened, OpenIntent)
-    assert opened.entry == Entry("limit", D(3150), "maker_only")
+    assert opened.entry == Entry(OrderType.LIMIT, D(3150), TimeInForce.MAKER_ONLY)
     assert opened.take_profit is KEEP and opened.stop_loss is KEEP  # absent: leave as is
     assert close == CloseIntent(
         index=4, key="#5", kind="close", symbol="ETHUSDT", side=PosSide.SHORT, size=None
@@ -201,14 +199,19 @@ def test_defaults_fill_what_steps_leave_out(tmp_path: Path) -> None:
         size=D(5),
         trigger=D(2800),
         source=PriceSource.MARK,
-        direction="falls",
+        direction=PriceWay.FALL,
         entry=Entry(),
         leverage=D(5),
         margin=Margin.CROSS,
         stop_loss=D(2700),
     )
     assert cancel == CancelIntent(
-        index=8, key="#9", kind="cancel", symbol="ETHUSDT", what="plan_orders", side=PosSide.LONG
+        index=8,
+        key="#9",
+        kind="cancel",
+        symbol="ETHUSDT",
+        what=CancelWhat.PLAN_ORDERS,
+        side=PosSide.LONG,
     )
     # a defaulted field is located at its defaults entry, a missing one at the step
     assert position.loc("leverage") == Location(str(path), 3, 54)

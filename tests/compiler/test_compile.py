@@ -31,16 +31,16 @@ from runner.compiler.intents import (
     PlanIntents,
     PlanOrderIntent,
     Policy,
-    PositionIntent,
     TpSlIntent,
     TransferIntent,
     Trigger,
 )
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import WorkingOrder
-from runner.domain import Margin, Mode, PosSide, PriceSource
+from runner.domain import Margin, Mode, OrderSide, OrderType, PosSide, PriceSource, PriceWay
+from runner.exchange.requests import request_for
 
-from .fixtures import long_btc, sl_order, snapshot, tp_order
+from .fixtures import long_btc, reference_position, sl_order, snapshot, tp_order
 
 IDS = OrderIds("btc-swing", nonce="abc123")
 
@@ -49,22 +49,6 @@ def plan(*intents: Intent, policy: Policy | None = None) -> PlanIntents:
     return PlanIntents("btc-swing", "hash", "plans/x.yaml", intents, policy or Policy())
 
 
-def reference_position(**overrides: object) -> PositionIntent:
-    fields: dict[str, object] = dict(
-        index=1,
-        key="#2",
-        kind="position",
-        symbol="BTCUSDT",
-        side=PosSide.LONG,
-        size=D(10),
-        leverage=D(10),
-        margin=Margin.ISOLATED,
-        entry=Entry(),
-        take_profit=Trigger(PriceSource.LAST, price=D(72000)),
-        stop_loss=Trigger(PriceSource.MARK, percent=D(-3)),
-    )
-    fields.update(overrides)
-    return PositionIntent(**fields)  # type: ignore[arg-type]
 
 
 def rules(result: PlanResult) -> list[str]:
@@ -88,7 +72,7 @@ def test_reference_plan_from_a_fresh_account() -> None:
     assert transfer.amount == D(568)
     assert transfer.to_futures
     assert isinstance(order, SubmitOrder)
-    assert (order.side_code, order.size, order.order_type) == (1, D(10), "market")
+    assert (order.side, order.size, order.order_type) == (OrderSide.OPEN_LONG, D(10), "market")
     assert (order.leverage, order.margin) == (D(10), Margin.ISOLATED)
     # from flat, TP/SL ride on the opening order (never unprotected); -3% of 67000 = 64990
     assert order.take_profit is not None
@@ -224,7 +208,7 @@ def test_reducing_the_target_closes_the_difference() -> None:
     )
     (close,) = result.actions
     assert isinstance(close, SubmitOrder)
-    assert (close.side_code, close.size) == (3, D(6))
+    assert (close.side, close.size) == (OrderSide.CLOSE_LONG, D(6))
     assert close.leverage is None
 
 
@@ -245,7 +229,7 @@ def test_working_entry_order_of_this_step_is_counted_not_stacked() -> None:
         "555",
         IDS.make("#2", "O"),
         "BTCUSDT",
-        1,
+        OrderSide.OPEN_LONG,
         "limit",
         D(60000),
         D(10),
@@ -254,13 +238,15 @@ def test_working_entry_order_of_this_step_is_counted_not_stacked() -> None:
         Margin.ISOLATED,
     )
     snap = snapshot(futures="900", orders=(resting,))
-    intent = reference_position(entry=Entry("limit", D(60000)), take_profit=KEEP, stop_loss=KEEP)
+    intent = reference_position(
+        entry=Entry(OrderType.LIMIT, D(60000)), take_profit=KEEP, stop_loss=KEEP
+    )
     assert compile_plan(plan(intent), snap, IDS).actions == ()
     # a different size or price modifies the resting entry in place (issue 13, finding 2)
     result = compile_plan(
         plan(
             reference_position(
-                size=D(12), entry=Entry("limit", D(59000)), take_profit=KEEP, stop_loss=KEEP
+                size=D(12), entry=Entry(OrderType.LIMIT, D(59000)), take_profit=KEEP, stop_loss=KEEP
             )
         ),
         snap,
@@ -269,7 +255,7 @@ def test_working_entry_order_of_this_step_is_counted_not_stacked() -> None:
     (modify,) = result.actions
     assert isinstance(modify, ModifyLimitOrder)
     assert (modify.order_id, modify.size, modify.price) == ("555", D(12), D(59000))
-    assert modify.body() == {
+    assert request_for(modify).body == {
         "symbol": "BTCUSDT",
         "order_id": "555",
         "price": "59000",
@@ -285,7 +271,9 @@ def test_working_entry_order_of_this_step_is_counted_not_stacked() -> None:
 
 
 def test_mode_switch_blocked_by_an_open_order() -> None:
-    order = WorkingOrder("77", "", "ETHUSDT", 1, "limit", D(3000), D(1), D(0), D(5), Margin.CROSS)
+    order = WorkingOrder(
+        "77", "", "ETHUSDT", OrderSide.OPEN_LONG, "limit", D(3000), D(1), D(0), D(5), Margin.CROSS
+    )
     result = compile_plan(
         plan(ModeIntent(index=0, key="#1", kind="position_mode", mode=Mode.ONE_WAY)),
         snapshot(orders=(order,)),
@@ -346,7 +334,9 @@ def test_stop_that_fires_immediately_and_stop_beyond_liquidation() -> None:
 
 def test_limit_price_off_tick() -> None:
     result = compile_plan(
-        plan(reference_position(entry=Entry("limit", D("64000.05")))), snapshot(futures="1000"), IDS
+        plan(reference_position(entry=Entry(OrderType.LIMIT, D("64000.05")))),
+        snapshot(futures="1000"),
+        IDS,
     )
     assert "price-tick" in rules(result)
 
@@ -465,21 +455,23 @@ def test_plan_order_created_then_recognised() -> None:
         trigger=D(2800),
         source=PriceSource.LAST,
         direction=None,
-        entry=Entry("limit", D(2795)),
+        entry=Entry(OrderType.LIMIT, D(2795)),
         leverage=D(5),
         margin=Margin.CROSS,
     )
     created = compile_plan(plan(intent), snapshot(futures="1000"), IDS)
     (action,) = created.actions
     assert isinstance(action, SubmitPlanOrder)
-    assert action.price_way == 2  # 2800 is below the 3500 last price: fires on a fall
+    assert action.price_way is PriceWay.FALL  # 2800 is below the 3500 last price: fires on a fall
     waiting = created.predicted.trigger_orders
     again = compile_plan(plan(intent), snapshot(futures="1000", triggers=waiting), IDS)
     assert again.actions == ()
 
 
 def test_cancel_all_on_a_symbol() -> None:
-    order = WorkingOrder("77", "", "BTCUSDT", 1, "limit", D(60000), D(1), D(0), D(10), Margin.CROSS)
+    order = WorkingOrder(
+        "77", "", "BTCUSDT", OrderSide.OPEN_LONG, "limit", D(60000), D(1), D(0), D(10), Margin.CROSS
+    )
     snap = snapshot(
         futures="900", positions=(long_btc(),), orders=(order,), triggers=(sl_order("64990.0"),)
     )

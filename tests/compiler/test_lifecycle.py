@@ -22,7 +22,7 @@ from runner.compiler.lifecycle import (
     step_hash,
 )
 from runner.compiler.snapshot import WorkingOrder
-from runner.domain import Margin, PosSide
+from runner.domain import Margin, OrderSide, OrderType, PosSide
 
 from .fixtures import long_btc, snapshot
 
@@ -132,7 +132,7 @@ def _entry(filled: str, created_ms: int) -> WorkingOrder:
         "77",
         cid,
         "BTCUSDT",
-        1,
+        OrderSide.OPEN_LONG,
         "limit",
         D(60000),
         D(10),
@@ -144,7 +144,7 @@ def _entry(filled: str, created_ms: int) -> WorkingOrder:
 
 
 def test_a_stopped_out_partial_fill_cancels_its_resting_rest() -> None:
-    step = intent(entry=Entry("limit", D(60000)))
+    step = intent(entry=Entry(OrderType.LIMIT, D(60000)))
     result = compile_with(
         step, Lifecycle({"btc": record(step, STOPPED)}), orders=(_entry("4", CLOSED_AT),)
     )
@@ -153,7 +153,7 @@ def test_a_stopped_out_partial_fill_cancels_its_resting_rest() -> None:
 
 
 def test_an_unfilled_entry_past_expire_after_is_cancelled_and_not_replaced() -> None:
-    step = intent(entry=Entry("limit", D(60000), expire_after_s=7200))
+    step = intent(entry=Entry(OrderType.LIMIT, D(60000), expire_after_s=7200))
     lifecycle = Lifecycle({}, server_ms=CLOSED_AT + 2 * HOUR_MS)
     result = compile_with(step, lifecycle, orders=(_entry("0", CLOSED_AT),))
     (cancel,) = result.actions
@@ -165,7 +165,7 @@ def test_an_unfilled_entry_past_expire_after_is_cancelled_and_not_replaced() -> 
 
 
 def test_a_partly_filled_expired_entry_completes_at_its_fill() -> None:
-    step = intent(entry=Entry("limit", D(60000), expire_after_s=7200))
+    step = intent(entry=Entry(OrderType.LIMIT, D(60000), expire_after_s=7200))
     lifecycle = Lifecycle({}, server_ms=CLOSED_AT + 3 * HOUR_MS)
     result = compile_with(
         step, lifecycle, orders=(_entry("4", CLOSED_AT),), positions=(long_btc("4", "60000"),)
@@ -201,7 +201,7 @@ def _close(
     return PastOrder(
         "900",
         cid,
-        3,
+        OrderSide.CLOSE_LONG,
         kind,
         D(10),
         D(10),
@@ -237,9 +237,10 @@ def test_pnl_counts_fees_and_liquidation_clearance() -> None:
     history = History(
         orders=(_close("", kind="liquidate", price="59000"),),
         fills=(
-            PastFill("1", 1, D(0), D("0.39"), CLOSED_AT - HOUR_MS),
-            PastFill("900", 3, D("-60"), D("0.35"), CLOSED_AT),
-            PastFill("1", 1, D(0), D("5"), CLOSED_AT - 99 * HOUR_MS),  # an older trade
+            PastFill("1", OrderSide.OPEN_LONG, D(0), D("0.39"), CLOSED_AT - HOUR_MS),
+            PastFill("900", OrderSide.CLOSE_LONG, D("-60"), D("0.35"), CLOSED_AT),
+            # an older trade
+            PastFill("1", OrderSide.OPEN_LONG, D(0), D("5"), CLOSED_AT - 99 * HOUR_MS),
         ),
         ledger=(PastEntry(5, D("-3.1"), CLOSED_AT), PastEntry(3, D("-1"), CLOSED_AT)),
     )
@@ -253,6 +254,6 @@ def test_a_gone_position_without_history_is_unknown_and_an_unfilled_entry_cancel
 ):
     assert closure_of(HOLDING, History(), "BROWN") == Closure(ClosedBy.UNKNOWN)
     pending = replace(HOLDING, size=D(0))
-    cancelled = replace(_close("BROWN1"), side_code=1, filled=D(0))
+    cancelled = replace(_close("BROWN1"), side=OrderSide.OPEN_LONG, filled=D(0))
     closure = closure_of(pending, History(orders=(cancelled,)), "BROWN")
     assert closure is not None and closure.by is ClosedBy.OUTSIDE

@@ -15,6 +15,7 @@ import requests
 
 from runner.errors import ExitCode
 from tests.e2e.conftest import Cli, FakeTime, write_plan
+from tests.render.output_schemas import checked
 
 PLAN = """\
 version: 1
@@ -397,7 +398,7 @@ def test_status_tells_what_happened_since_the_last_apply(
     assert shown.code == ExitCode.OK, shown.text
     assert "close long 10 @ 63050 (take-profit/stop-loss)" in shown.out
     assert "closed by the exchange: 1" in shown.out
-    document = json.loads(runner_cli.run("status", "--json").out)
+    document = checked(runner_cli.run("status", "--json").out, "status", 0)
     activity = document["activity"]
     assert activity["since_last_apply"] is True
     (fill,) = activity["fills"]

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from runner.compiler.actions import OrderIds
@@ -67,6 +68,7 @@ def _move_prices(cli: Cli, rng: random.Random) -> None:
             cli.server.set_price(symbol, (base * factor).quantize(soak.TICKS[symbol]))
 
 
+@pytest.mark.slow
 def test_fault_soak(runner_cli: Cli, fake_time: FakeTime, tmp_path: Path) -> None:
     rng = random.Random(SEED)
     creds = runner_cli.server.credentials

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import requests
@@ -15,6 +16,7 @@ from runner.exchange import ReadClient, TradeClient, open_read_client, open_trad
 from runner.exchange.errors import NotSupported
 from runner.exchange.transport import ReadTransport, WriteTransport
 from runner.sim import facade
+from runner.sim.adapter import paper_session
 from tests.exchange.conftest import DOC_CREDS, envelope
 from tests.exchange.full_fake import FULL_BACKEND
 
@@ -108,17 +110,24 @@ def test_spot_wallet_host_per_target(mocked: responses.RequestsMock) -> None:
 
 @pytest.fixture
 def paper(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The paper exchange with the stand-in engine (the real one lands separately)."""
+    """The paper exchange with a small fake backend (this module tests the client, not the
+    simulator; the real backend has its own tests under tests/sim)."""
     monkeypatch.setattr(facade, "real_backend", lambda: FULL_BACKEND)
 
 
 @pytest.mark.usefixtures("paper")
-def test_paper_target_runs_in_process_without_credentials(notes: list[str]) -> None:
+def test_paper_target_runs_in_process_without_credentials(
+    notes: list[str], tmp_path: Path
+) -> None:
     target = resolve_target("paper", None)
-    with open_trade_client(target, None, notify=notes.append) as trader:
+    with pytest.raises(ValueError, match="in-process transport"):
+        open_read_client(target, None)
+    http = paper_session(tmp_path / "paper.db")
+    with open_trade_client(target, None, notify=notes.append, http=http) as trader:
         assert isinstance(trader, TradeClient)
         trader.submit_order("BTCUSDT", side=1, size=1, type="market", client_order_id="p1")
-    with open_read_client(target, None) as reader:
+    http = paper_session(tmp_path / "paper.db")
+    with open_read_client(target, None, http=http) as reader:
         orders = reader.open_orders()
         assert [o.client_order_id for o in orders] == ["p1"]
         assert reader.assets()[0].currency == "USDT"

@@ -8,14 +8,9 @@ from decimal import Decimal as D
 
 from runner.compiler import actions as act
 from runner.compiler.snapshot import Position, Snapshot, SymbolSetting, TriggerOrder
-from runner.domain import Margin, PosSide, TriggerKind
-from runner.execute.port import (
-    OrderFact,
-    Sent,
-    TransferFact,
-    WriteOutcomeUnknown,
-    WriteRejected,
-)
+from runner.domain import Margin, OrderSide, TpSlScope, TriggerKind
+from runner.exchange.requests import request_for
+from runner.execute.port import OrderFact, Sent, TransferFact, WriteOutcomeUnknown, WriteRejected
 
 
 @dataclass
@@ -37,7 +32,7 @@ class FakePort:
 
     def send(self, action: act.Action) -> Sent:
         self.sent.append(action)
-        queue = self.faults.get(action.path, [])
+        queue = self.faults.get(request_for(action).path, [])
         fault = queue.pop(0) if queue else None
         if isinstance(fault, tuple):
             raise WriteRejected(int(fault[1]), "scripted rejection", "trace-r")
@@ -77,7 +72,7 @@ class FakePort:
                 oid, action.cid, action.symbol, True, action.size, action.size, self.fill_price
             )
             if action.opens:
-                side = PosSide.LONG if action.side_code == 1 else PosSide.SHORT
+                side = action.side.position
                 assert action.leverage is not None
                 pos = Position(
                     action.symbol,
@@ -99,13 +94,13 @@ class FakePort:
                                 "",
                                 action.symbol,
                                 TriggerKind(kind),
-                                act.close_side_code(side),
+                                OrderSide.closing(side),
                                 D(0),
                                 prot.trigger,
                                 D(0),
                                 prot.source,
-                                0,
-                                2,
+                                None,
+                                TpSlScope.POSITION,
                                 "market",
                                 D(0),
                                 None,
@@ -133,13 +128,13 @@ class FakePort:
                 action.cid,
                 action.symbol,
                 TriggerKind(action.kind),
-                act.close_side_code(action.side),
+                OrderSide.closing(action.side),
                 D(0),
                 action.protection.trigger,
                 D(0),
                 action.protection.source,
-                0,
-                2,
+                None,
+                TpSlScope.POSITION,
                 "market",
                 D(0),
                 None,
@@ -168,4 +163,4 @@ class FakePort:
         return [t for t in self.transfers if t.time_ms >= since_ms]
 
     def sends_to(self, path: str) -> list[act.Action]:
-        return [a for a in self.sent if a.path == path]
+        return [a for a in self.sent if request_for(a).path == path]

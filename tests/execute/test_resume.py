@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from runner.compiler import actions as act
+from runner.domain import OrderSide, OrderType
 from runner.errors import NotConfirmed
 from runner.execute.consent import Prompt, consent
 from runner.execute.journal import Journal, read_journal, unfinished_journals
@@ -24,9 +25,9 @@ def open_order(cid: str, est: str = "67000") -> act.SubmitOrder:
         step_index=0,
         summary=f"open long 1 BTCUSDT at ~{est}",
         symbol="BTCUSDT",
-        side_code=1,
+        side=OrderSide.OPEN_LONG,
         size=D(1),
-        order_type="market",
+        order_type=OrderType.MARKET,
         leverage=D(10),
         margin=act.Margin.ISOLATED,
         cid=cid,

@@ -18,7 +18,7 @@ from runner.compiler.lifecycle import (
     TriggerRef,
     step_hash,
 )
-from runner.domain import Margin, PosSide
+from runner.domain import Margin, OrderSide, OrderType, PosSide
 from runner.records.reconcile import reconcile
 from runner.records.store import load_records, records_path, save_records
 from runner.records.update import after_apply
@@ -134,9 +134,9 @@ def test_after_apply_records_the_position_and_its_protection() -> None:
         step_index=0,
         summary="",
         symbol="BTCUSDT",
-        side_code=1,
+        side=OrderSide.OPEN_LONG,
         size=D(10),
-        order_type="market",
+        order_type=OrderType.MARKET,
         leverage=D(10),
         margin=Margin.ISOLATED,
         cid=ids.make("btc", "O"),

@@ -8,26 +8,14 @@ from decimal import Decimal as D
 from runner import DISCLAIMER
 from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
-from runner.compiler.intents import BalanceIntent, Entry, PlanIntents, PositionIntent, Trigger
-from runner.domain import Margin, PosSide, PriceSource
-from runner.render.plan_json import plan_document
+from runner.compiler.intents import BalanceIntent, PlanIntents
 from runner.render.plan_text import render_plan
+from runner.render.reporter import envelope
 from runner.render.style import Style
-from tests.compiler.fixtures import long_btc, sl_order, snapshot, tp_order
+from runner.render.views.plan import PlanView
+from tests.compiler.fixtures import long_btc, reference_position, sl_order, snapshot, tp_order
 
-POSITION = PositionIntent(
-    index=1,
-    key="#2",
-    kind="position",
-    symbol="BTCUSDT",
-    side=PosSide.LONG,
-    size=D(10),
-    leverage=D(10),
-    margin=Margin.ISOLATED,
-    entry=Entry(),
-    take_profit=Trigger(PriceSource.LAST, price=D(72000)),
-    stop_loss=Trigger(PriceSource.MARK, percent=D(-3)),
-)
+POSITION = reference_position()
 PLAN = PlanIntents(
     "btc-swing",
     "h",
@@ -74,9 +62,9 @@ def test_colour_only_when_enabled() -> None:
 
 
 def test_json_document_is_versioned_and_carries_requests_and_findings() -> None:
-    doc = plan_document(compile_plan(PLAN, snapshot(), IDS))
+    doc = envelope(PlanView(), compile_plan(PLAN, snapshot(), IDS), exit_code=2)
     json.dumps(doc)  # serialisable as is
-    assert doc["format_version"] == 1
+    assert (doc["format_version"], doc["kind"], doc["exit_code"]) == (1, "plan", 2)
     assert doc["valid"] is True
     assert doc["changes"] is True
     assert doc["summary"] == {"orders": 1, "tp_sl": 0, "transfers": 1, "settings": 0}

@@ -10,6 +10,7 @@ import pytest
 
 from runner.cli import run
 from runner.config import paper_db_path
+from runner.render.views.misc import pretty_json
 from runner.sim import facade
 from runner.sim.server import SimServer
 from tests.sim.fake_backend import FAKE_BACKEND
@@ -85,9 +86,7 @@ def test_plain_http_to_remote_host_is_refused(capsys: pytest.CaptureFixture[str]
 
 
 def test_state_json_keeps_decimal_numbers_as_numbers() -> None:
-    from runner.commands.sim import _pretty_json
-
     value = {"a": [Decimal("1.50"), 2, "x", None, True, {}], "b": {"c": Decimal("-0.001")}, "d": []}
-    text = _pretty_json(value)
+    text = pretty_json(value)
     assert json.loads(text, parse_float=Decimal) == value
     assert '"1.50"' not in text and "1.50" in text

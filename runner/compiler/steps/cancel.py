@@ -3,33 +3,28 @@
 from __future__ import annotations
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import (
-    CancelOrder,
-    CancelTrailing,
-    CancelTrigger,
-)
+from runner.compiler.actions import CancelOrder, CancelTrailing, CancelTrigger
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    CancelIntent,
-)
-from runner.domain import PosSide, TriggerKind
-
-_SIDE_CODES = {PosSide.LONG: {1, 3}, PosSide.SHORT: {2, 4}}
+from runner.compiler.intents import CancelIntent
+from runner.domain import CancelWhat, OrderSide, TriggerKind
 
 
 def compile_cancel(b: StepBuilder, ctx: Ctx, intent: CancelIntent) -> None:
     ws = ctx.ws
-    sides = _SIDE_CODES[intent.side] if intent.side else {1, 2, 3, 4}
-    orders = [o for o in ws.orders_on(intent.symbol) if o.side_code in sides]
-    triggers = [t for t in ws.triggers_on(intent.symbol) if t.side_code in sides]
-    if intent.what not in ("orders", "all"):
+
+    def wanted(side: OrderSide) -> bool:
+        return intent.side is None or side.position is intent.side
+
+    orders = [o for o in ws.orders_on(intent.symbol) if wanted(o.side)]
+    triggers = [t for t in ws.triggers_on(intent.symbol) if wanted(t.side)]
+    if intent.what not in (CancelWhat.ORDERS, CancelWhat.ALL):
         orders = []
-    if intent.what == "plan_orders":
+    if intent.what is CancelWhat.PLAN_ORDERS:
         triggers = [t for t in triggers if t.kind is TriggerKind.PLAN]
-    elif intent.what == "tp_sl":
+    elif intent.what is CancelWhat.TP_SL:
         triggers = [t for t in triggers if t.kind is not TriggerKind.PLAN]
-    elif intent.what == "orders":
+    elif intent.what is CancelWhat.ORDERS:
         triggers = []
     b.before = {"open_orders": len(orders), "trigger_orders": len(triggers)}
     b.after = {"open_orders": 0, "trigger_orders": 0}

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from runner.compiler.actions import (
-    SubmitOrder,
-    close_side_code,
-)
+from runner.compiler.actions import SubmitOrder
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_size, check_tick
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    CloseIntent,
-    Entry,
-)
+from runner.compiler.intents import CloseIntent, Entry
 from runner.compiler.snapshot import ContractSpec, Market, Position
 from runner.compiler.steps.common import describe, lookup
 from runner.compiler.steps.protection import protections_of
 from runner.compiler.steps.resting import resting_closes
+from runner.domain import OrderSide, OrderType
 from runner.money import plain
 
 
@@ -34,19 +29,23 @@ def close_contracts(
     purpose: str,
 ) -> None:
     b.problems(check_size(spec, size, entry.order_type), "size")
-    price = entry.price if entry.order_type == "limit" and entry.price is not None else market.last
+    price = (
+        entry.price
+        if entry.order_type is OrderType.LIMIT and entry.price is not None
+        else market.last
+    )
     if b.failed():
         return
     b.add(
         SubmitOrder(
             step_index=b.intent.index,
             summary=f"close {plain(size)} of {held.symbol} {held.side.value} {entry.order_type}"
-            f"{'' if entry.order_type == 'market' else ' @ ' + plain(price)}",
+            f"{'' if entry.order_type is OrderType.MARKET else ' @ ' + plain(price)}",
             symbol=held.symbol,
-            side_code=close_side_code(held.side),
+            side=OrderSide.closing(held.side),
             size=size,
             order_type=entry.order_type,
-            price=entry.price if entry.order_type == "limit" else None,
+            price=entry.price if entry.order_type is OrderType.LIMIT else None,
             time_in_force=entry.time_in_force,
             cid=ctx.ids.make(b.intent.key, purpose),
             est_price=price,
@@ -81,9 +80,9 @@ def compile_close(b: StepBuilder, ctx: Ctx, intent: CloseIntent) -> None:
             "use size: all",
         )
         return
-    if intent.entry.order_type == "limit" and intent.entry.price is not None:
+    if intent.entry.order_type is OrderType.LIMIT and intent.entry.price is not None:
         b.problems(check_tick(spec, intent.entry.price, "limit price"), "order.price")
-    resting = resting_closes(ctx, intent.key, intent.symbol, close_side_code(intent.side))
+    resting = resting_closes(ctx, intent.key, intent.symbol, OrderSide.closing(intent.side))
     if resting:  # the close an earlier apply placed still rests: it is this step's close
         left = sum((o.remaining for o in resting), Decimal(0))
         b.note(

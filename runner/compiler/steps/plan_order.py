@@ -16,33 +16,32 @@ from runner.compiler.actions import (
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_leverage, check_size, check_tick
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    PlanOrderIntent,
-)
+from runner.compiler.intents import PlanOrderIntent
 from runner.compiler.snapshot import TriggerOrder
 from runner.compiler.steps.common import ZERO
-from runner.domain import PosSide, PriceSource, TriggerKind
+from runner.domain import OrderSide, OrderType, PosSide, PriceSource, PriceWay, TriggerKind
 from runner.money import plain
 
 
-def _plan_side_code(side: PosSide, reduce_only: bool) -> int:
-    if reduce_only:
-        return 3 if side is PosSide.LONG else 2
-    return 1 if side is PosSide.LONG else 4
+def _plan_side(side: PosSide, reduce_only: bool) -> OrderSide:
+    return OrderSide.closing(side) if reduce_only else OrderSide.opening(side)
 
 
 def _matches(order: TriggerOrder, action: SubmitPlanOrder) -> bool:
     return (
         order.kind is TriggerKind.PLAN
         and order.symbol == action.symbol
-        and order.side_code == action.side_code
+        and order.side is action.side
         and order.size == action.size
         and order.trigger == action.trigger
         and order.price_source is action.source
-        and order.price_way == action.price_way
+        and order.price_way is action.price_way
         and order.order_type == action.order_type
-        and (action.order_type != "limit" or order.executive_price == action.executive_price)
-        and (action.side_code in (2, 3) or order.leverage == action.leverage)
+        and (
+            action.order_type is not OrderType.LIMIT
+            or order.executive_price == action.executive_price
+        )
+        and (not action.side.opens or order.leverage == action.leverage)
     )
 
 
@@ -50,10 +49,10 @@ def _modifiable(order: TriggerOrder, action: SubmitPlanOrder) -> bool:
     """Only trigger, price type and execution change: modify-plan-order can do it in place."""
     return (
         order.kind is TriggerKind.PLAN
-        and order.side_code == action.side_code
+        and order.side is action.side
         and order.size == action.size
         and order.price_way == action.price_way
-        and (action.side_code in (2, 3) or order.leverage == action.leverage)
+        and (not action.side.opens or order.leverage == action.leverage)
     )
 
 
@@ -64,7 +63,7 @@ def _modify(
         ModifyPlanOrder(
             step_index=intent.index,
             summary=f"modify plan order {mine.order_id}: trigger {plain(mine.trigger)} -> "
-            f"{plain(action.trigger)} ({action.source.value}), {action.order_type}"
+            f"{plain(action.trigger)} ({action.source.value}), {action.order_type.value}"
             + (f" @ {plain(action.executive_price)}" if action.executive_price else ""),
             symbol=intent.symbol,
             order_id=mine.order_id,
@@ -137,7 +136,7 @@ def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> Non
         return
     b.problems(check_size(spec, intent.size, intent.entry.order_type), "size")
     b.problems(check_tick(spec, intent.trigger, "trigger"), "trigger")
-    if intent.entry.order_type == "limit" and intent.entry.price is not None:
+    if intent.entry.order_type is OrderType.LIMIT and intent.entry.price is not None:
         b.problems(check_tick(spec, intent.entry.price, "order price"), "order.price")
     setting = ws.setting(intent.symbol)
     leverage = intent.leverage or (setting.leverage if setting else None)
@@ -156,7 +155,7 @@ def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> Non
         )
     price_ref = market.price(intent.source)
     if intent.direction is not None:
-        way = 1 if intent.direction == "rises" else 2
+        way = intent.direction
     elif intent.trigger == price_ref:
         b.error(
             "trigger-at-price",
@@ -166,15 +165,18 @@ def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> Non
         )
         return
     else:
-        way = 1 if intent.trigger > price_ref else 2
-    if (way == 1 and intent.trigger <= price_ref) or (way == 2 and intent.trigger >= price_ref):
+        way = PriceWay.RISE if intent.trigger > price_ref else PriceWay.FALL
+    rises = way is PriceWay.RISE
+    if (rises and intent.trigger <= price_ref) or (not rises and intent.trigger >= price_ref):
         b.error(
             "trigger-fires-immediately",
             f"trigger {plain(intent.trigger)} has already been "
             f"reached: {intent.source.value} price is {plain(price_ref)}",
             "trigger",
         )
-    order_price = intent.entry.price if intent.entry.order_type == "limit" else intent.trigger
+    order_price = (
+        intent.entry.price if intent.entry.order_type is OrderType.LIMIT else intent.trigger
+    )
     assert order_price is not None
     if not intent.reduce_only:
         value = est.notional(intent.size, spec.contract_size, order_price)
@@ -200,15 +202,17 @@ def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> Non
         step_index=intent.index,
         summary=f"plan order {intent.key}: {'close' if intent.reduce_only else 'open'} "
         f"{intent.side.value} {plain(intent.size)} {intent.symbol} when {intent.source.value} "
-        f"{'rises to' if way == 1 else 'falls to'} {plain(intent.trigger)}",
+        f"{'rises to' if way is PriceWay.RISE else 'falls to'} {plain(intent.trigger)}",
         symbol=intent.symbol,
-        side_code=_plan_side_code(intent.side, intent.reduce_only),
+        side=_plan_side(intent.side, intent.reduce_only),
         size=intent.size,
         trigger=intent.trigger,
         source=intent.source,
         price_way=way,
         order_type=intent.entry.order_type,
-        executive_price=intent.entry.price if intent.entry.order_type == "limit" else None,
+        executive_price=(
+            intent.entry.price if intent.entry.order_type is OrderType.LIMIT else None
+        ),
         time_in_force=intent.entry.time_in_force,
         leverage=leverage,
         margin=margin,
@@ -260,14 +264,14 @@ def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> Non
             "",
             intent.symbol,
             TriggerKind.PLAN,
-            action.side_code,
+            action.side,
             intent.size,
             intent.trigger,
             action.executive_price or ZERO,
             intent.source,
             way,
-            0,
-            intent.entry.order_type,
+            None,
+            intent.entry.order_type.value,
             leverage,
             margin,
         )

@@ -5,21 +5,11 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import (
-    CancelOrder,
-    SubmitOrder,
-    open_side_code,
-    placeholder_id,
-)
+from runner.compiler.actions import CancelOrder, SubmitOrder, placeholder_id
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_leverage, check_size, check_tick
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    KEEP,
-    Entry,
-    OpenIntent,
-    PositionIntent,
-)
+from runner.compiler.intents import KEEP, Entry, OpenIntent, PositionIntent
 from runner.compiler.snapshot import ContractSpec, Market, WorkingOrder
 from runner.compiler.steps.close import close_contracts
 from runner.compiler.steps.common import (
@@ -39,12 +29,16 @@ from runner.compiler.steps.protection import (
     remember_trigger,
 )
 from runner.compiler.steps.resting import count_closes, modify_entry, modify_presets, reserved
-from runner.domain import Margin, Mode, PosSide, TriggerKind
+from runner.domain import Margin, Mode, OrderSide, OrderType, PosSide, TimeInForce, TriggerKind
 from runner.money import plain
 
 
 def _entry_price(entry: Entry, market: Market) -> Decimal:
-    return entry.price if entry.order_type == "limit" and entry.price is not None else market.last
+    return (
+        entry.price
+        if entry.order_type is OrderType.LIMIT and entry.price is not None
+        else market.last
+    )
 
 
 def _size_from_notional(notional: Decimal, spec: ContractSpec, price: Decimal) -> Decimal:
@@ -59,7 +53,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
     spec, market = looked
     ws = ctx.ws
     entry_est = _entry_price(intent.entry, market)
-    if intent.entry.order_type == "limit" and intent.entry.price is not None:
+    if intent.entry.order_type is OrderType.LIMIT and intent.entry.price is not None:
         b.problems(check_tick(spec, intent.entry.price, "limit price"), "entry.price")
     levmargin = resolve_leverage(b, ctx, intent)
     held = ws.position(intent.symbol, intent.side)
@@ -93,7 +87,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         o
         for o in ws.orders_on(intent.symbol)
         if o.opens
-        and o.side_code == open_side_code(intent.side)
+        and o.side is OrderSide.opening(intent.side)
         and o.client_order_id.startswith(prefix)
     ]
     if not is_open:
@@ -204,10 +198,14 @@ def _open(
         b, ctx, leverage, est.notional(size, spec.contract_size, entry_est), resulting_notional
     )
     long = intent.side is PosSide.LONG
-    marketable = entry.order_type == "market" or (
+    marketable = entry.order_type is OrderType.MARKET or (
         entry_est >= market.last if long else entry_est <= market.last
     )
-    if entry.order_type == "limit" and entry.time_in_force == "maker_only" and marketable:
+    if (
+        entry.order_type is OrderType.LIMIT
+        and entry.time_in_force is TimeInForce.MAKER_ONLY
+        and marketable
+    ):
         b.error(
             "maker-only-would-take",
             f"maker-only limit {plain(entry_est)} would cross the "
@@ -262,13 +260,14 @@ def _open(
     order = SubmitOrder(
         step_index=intent.index,
         summary=f"{'open' if flat else 'add'} {intent.side.value} {plain(size)} {intent.symbol} "
-        f"{entry.order_type}{'' if entry.order_type == 'market' else ' @ ' + plain(entry_est)} "
+        f"{entry.order_type}"
+        f"{'' if entry.order_type is OrderType.MARKET else ' @ ' + plain(entry_est)} "
         f"{plain(leverage)}x {margin.value}",
         symbol=intent.symbol,
-        side_code=open_side_code(intent.side),
+        side=OrderSide.opening(intent.side),
         size=size,
         order_type=entry.order_type,
-        price=entry.price if entry.order_type == "limit" else None,
+        price=entry.price if entry.order_type is OrderType.LIMIT else None,
         time_in_force=entry.time_in_force,
         leverage=leverage,
         margin=margin,
@@ -291,7 +290,7 @@ def _open(
                 "(new)",
                 order.cid,
                 intent.symbol,
-                order.side_code,
+                order.side,
                 "limit",
                 entry_est,
                 size,

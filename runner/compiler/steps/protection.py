@@ -10,21 +10,15 @@ from runner.compiler.actions import (
     ModifyTpSl,
     Protection,
     SubmitTpSl,
-    close_side_code,
     placeholder_id,
 )
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_protection, check_tick
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    KEEP,
-    PositionIntent,
-    Protect,
-    Trigger,
-)
+from runner.compiler.intents import KEEP, PositionIntent, Protect, Trigger
 from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder
 from runner.compiler.steps.common import ZERO
-from runner.domain import Margin, PosSide, TriggerKind
+from runner.domain import Margin, OrderSide, PosSide, TpSlScope, TriggerKind
 from runner.money import plain
 
 PURPOSE = {"take_profit": "T", "stop_loss": "S"}
@@ -40,11 +34,11 @@ def _resolve_trigger(trigger: Trigger, entry: Decimal, tick: Decimal) -> Decimal
 
 
 def protections_of(ctx: Ctx, symbol: str, side: PosSide) -> list[TriggerOrder]:
-    closing = close_side_code(side)
+    closing = OrderSide.closing(side)
     return [
         t
         for t in ctx.ws.triggers_on(symbol)
-        if t.kind is not TriggerKind.PLAN and t.side_code == closing and t.plan_category == 2
+        if t.kind is not TriggerKind.PLAN and t.side is closing and t.scope is TpSlScope.POSITION
     ]
 
 
@@ -109,13 +103,13 @@ def remember_trigger(
             cid,
             symbol,
             TriggerKind(kind),
-            close_side_code(side),
+            OrderSide.closing(side),
             ZERO,
             protection.trigger,
             ZERO,
             protection.source,
-            0,
-            2,
+            None,
+            TpSlScope.POSITION,
             "market",
             ZERO,
             None,
@@ -180,7 +174,7 @@ def diff_protection(
                 f"({wanted.source.value}) on {symbol} {side.value}",
                 symbol=symbol,
                 side=side,
-                kind=kind,
+                kind=TriggerKind(kind),
                 protection=protection,
                 cid=cid,
             )
@@ -197,7 +191,7 @@ def diff_protection(
                 f"-> {plain(trigger)} ({wanted.source.value}) on {symbol} {side.value}",
                 symbol=symbol,
                 order_id=first.order_id,
-                kind=kind,
+                kind=TriggerKind(kind),
                 protection=protection,
                 previous=previous,
             )

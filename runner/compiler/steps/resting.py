@@ -18,7 +18,6 @@ from runner.compiler.actions import (
     ModifyLimitOrder,
     ModifyPreset,
     Protection,
-    close_side_code,
 )
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_size
@@ -26,7 +25,7 @@ from runner.compiler.ctx import Ctx
 from runner.compiler.intents import PositionIntent
 from runner.compiler.snapshot import ContractSpec, Market, WorkingOrder
 from runner.compiler.steps.protection import preset_protection
-from runner.domain import Margin
+from runner.domain import Margin, OrderSide
 from runner.money import plain
 
 ZERO = Decimal(0)
@@ -135,20 +134,20 @@ def modify_presets(
     ctx.ws.open_orders[ctx.ws.open_orders.index(order)] = edited
 
 
-def resting_closes(ctx: Ctx, key: str, symbol: str, side_code: int) -> list[WorkingOrder]:
+def resting_closes(ctx: Ctx, key: str, symbol: str, side: OrderSide) -> list[WorkingOrder]:
     """Reduce orders a step of this plan left resting (its client order id names the step)."""
     prefix = ctx.ids.prefix(key)
     return [
         o
         for o in ctx.ws.orders_on(symbol)
-        if o.side_code == side_code and o.client_order_id.startswith(prefix)
+        if o.side is side and o.client_order_id.startswith(prefix)
     ]
 
 
 def count_closes(b: StepBuilder, ctx: Ctx, intent: PositionIntent, delta: Decimal) -> Decimal:
     """A position step's own resting close counts toward its size; a stale one (the target
     moved) is cancelled and the difference is closed anew."""
-    closing = resting_closes(ctx, intent.key, intent.symbol, close_side_code(intent.side))
+    closing = resting_closes(ctx, intent.key, intent.symbol, OrderSide.closing(intent.side))
     if not closing:
         return delta
     size = sum((o.remaining for o in closing), ZERO)

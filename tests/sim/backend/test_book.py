@@ -59,6 +59,8 @@ def test_a_market_buy_walks_the_asks_and_pays_the_slippage() -> None:
     assert (position["entry_price"], position["initial_margin"]) == ("65014", "32.507")
     assert position["current_fee"] == "0.195042"
     assert usdt(ex)["available_balance"] == D("10000") - D("32.507") - D("0.195042")
+    commissions = get(ex, "transaction-history", symbol=BTC, flow_type=4)
+    assert sorted(r["amount"] for r in commissions) == ["-0.078024", "-0.117018"]  # one per fill
     depth = get(ex, "/contract/public/depth", symbol=BTC)
     assert depth["asks"] == [["65020", "2", "2"], ["65050", "10", "12"]]  # the book was consumed
     assert depth["bids"] == [["64990", "5", "5"], ["64980", "10", "15"]]

@@ -52,8 +52,9 @@ def test_text_format_is_path_line_col_with_hints(plans: dict[str, Path]) -> None
     bad = plans["bad"]
     assert code == ExitCode.INVALID
     assert out.splitlines() == [
-        f"{bad}:4:51: error: size must be a whole number of contracts (got 2.5)",
-        f"{bad}:5:22: error: symbol must be a USDT-M contract such as BTCUSDT (got 'btcusdt')",
+        f"{bad}:4:51: error: size must be a whole number of contracts (got 2.5) [whole-contracts]",
+        f"{bad}:5:22: error: symbol must be a USDT-M contract such as BTCUSDT (got 'btcusdt') "
+        "[bad-symbol]",
         "  hint: did you mean 'BTCUSDT'?",
         "2 files checked, 1 invalid, 2 errors",
     ]
@@ -66,10 +67,15 @@ def test_warnings_alone_do_not_fail(plans: dict[str, Path]) -> None:
     assert out.splitlines()[-1] == "1 file checked, 0 invalid, 0 errors, 1 warning"
 
 
-def test_json_format_lists_every_finding(plans: dict[str, Path]) -> None:
+def test_json_format_is_one_versioned_document(plans: dict[str, Path]) -> None:
     code, out = invoke("--format", "json", str(plans["good"]), str(plans["bad"]))
     assert code == ExitCode.INVALID
-    records = json.loads(out)
+    document = json.loads(out)
+    assert document["format_version"] == 1
+    assert (document["kind"], document["exit_code"], document["valid"]) == ("validate", 1, False)
+    assert document["summary"] == {"files": 2, "invalid": 1, "errors": 2, "warnings": 0}
+    assert [f["valid"] for f in document["files"]] == [True, False]
+    records = document["findings"]
     assert records[0] == {
         "path": str(plans["bad"]),
         "line": 4,
@@ -82,9 +88,10 @@ def test_json_format_lists_every_finding(plans: dict[str, Path]) -> None:
     assert [r["rule"] for r in records] == ["whole-contracts", "bad-symbol"]
 
 
-def test_json_format_of_a_clean_run_is_an_empty_list(plans: dict[str, Path]) -> None:
-    code, out = invoke("--format", "json", str(plans["good"]))
-    assert (code, json.loads(out)) == (ExitCode.OK, [])
+def test_json_format_of_a_clean_run_has_no_findings(plans: dict[str, Path]) -> None:
+    code, out = invoke("--json", str(plans["good"]))
+    document = json.loads(out)
+    assert (code, document["valid"], document["findings"]) == (ExitCode.OK, True, [])
 
 
 def test_github_format_emits_annotations(plans: dict[str, Path]) -> None:
