@@ -326,6 +326,9 @@ def _working(order: Any) -> WorkingOrder:
         filled=order.filled or ZERO,
         leverage=order.leverage or ZERO,
         margin=_margin(order.margin_mode),
+        created_ms=int(getattr(order, "create_time_ms", 0) or 0),
+        preset_tp=getattr(order, "preset_tp_price", None) or None,
+        preset_sl=getattr(order, "preset_sl_price", None) or None,
     )
 
 
@@ -350,6 +353,8 @@ def _trigger(order: Any) -> TriggerOrder | None:
         order_type="market" if executive == 0 else "limit",
         leverage=order.leverage or ZERO,
         margin=_margin(order.margin_mode),
+        preset_tp=getattr(order, "preset_tp_price", None) or None,
+        preset_sl=getattr(order, "preset_sl_price", None) or None,
     )
 
 

@@ -16,6 +16,7 @@ from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
 from runner.compiler.idempotency import state_nonce
 from runner.compiler.intents import PlanIntents
+from runner.compiler.lifecycle import EMPTY, Lifecycle, StepRecord
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
 from runner.config import ExchangeKind, Target
@@ -23,6 +24,8 @@ from runner.errors import PlanInvalid
 from runner.findings import Finding, Severity
 from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders
+from runner.records.reconcile import HistorySource, reconcile
+from runner.records.store import load_records
 from runner.session import Session, local_now
 
 
@@ -104,6 +107,18 @@ def take_snapshot(
     return snapshot
 
 
+def reconcile_records(
+    source: HistorySource,
+    intents: PlanIntents,
+    snapshot: Snapshot,
+    records: Mapping[str, StepRecord],
+) -> Lifecycle:
+    """What the plan's steps did before, checked against the exchange (history read only where
+    a position a step held is gone)."""
+    own = OrderIds(intents.name).plan_prefix()
+    return reconcile(source, records, intents, snapshot, own_prefix=own)
+
+
 def compute(
     loaded: LoadedPlan,
     snapshot: Snapshot,
@@ -112,6 +127,7 @@ def compute(
     nonce: str,
     plan_orders: Mapping[str, str],
     fee_ages: Mapping[str, int] | None = None,
+    lifecycle: Lifecycle = EMPTY,
 ) -> PlanResult:
     """The pure part: plan + snapshot -> actions, predicted state, findings."""
     result = compile_plan(
@@ -120,6 +136,7 @@ def compute(
         OrderIds(loaded.intents.name, nonce),
         transfers_supported=target.kind is not ExchangeKind.DEMO,
         plan_order_registry=plan_orders,
+        lifecycle=lifecycle,
     )
     if loaded.warnings:
         result = replace(result, findings=(*loaded.warnings, *result.findings))
@@ -140,11 +157,14 @@ class Planned:
 def plan_for(session: Session, loaded: LoadedPlan) -> Planned:
     """What `plan` shows: the account read with the read-only client, then compiled. Nothing
     here can write (the session hands out only a ``ReadClient``)."""
+    intents = loaded.intents
     fees = FeeCache(session.home, session.account_id)
+    records = load_records(session.home, session.account_id, intents.name)
     with session.reader() as client:
-        snapshot = take_snapshot(client, loaded.intents, session.target, now=local_now, fees=fees)
-    nonce = state_nonce(session.account_id, loaded.intents.name, snapshot)
-    registry = load_plan_orders(session.home, session.account_id, loaded.intents.name)
+        snapshot = take_snapshot(client, intents, session.target, now=local_now, fees=fees)
+        lifecycle = reconcile_records(client, intents, snapshot, records)
+    nonce = state_nonce(session.account_id, intents.name, snapshot)
+    registry = load_plan_orders(session.home, session.account_id, intents.name)
     result = compute(
         loaded,
         snapshot,
@@ -152,5 +172,6 @@ def plan_for(session: Session, loaded: LoadedPlan) -> Planned:
         nonce=nonce,
         plan_orders=registry,
         fee_ages=fees.ages,
+        lifecycle=lifecycle,
     )
     return Planned(result, nonce, registry)

@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "runner.findings",
         "runner.domain",
         "runner.money",
+        "runner.durations",
         "runner.console",
         "runner.interrupts",
         "runner.redact",

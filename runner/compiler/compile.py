@@ -28,6 +28,7 @@ from runner.compiler.intents import (
     TpSlIntent,
     TransferIntent,
 )
+from runner.compiler.lifecycle import EMPTY, Lifecycle
 from runner.compiler.result import PlanResult, StepResult
 from runner.compiler.snapshot import Snapshot
 from runner.compiler.steps.balance import compile_balance, compile_transfer
@@ -66,6 +67,7 @@ def compile_plan(
     *,
     transfers_supported: bool = True,
     plan_order_registry: Mapping[str, str] | None = None,
+    lifecycle: Lifecycle = EMPTY,
 ) -> PlanResult:
     def run(reserve: Mapping[int, Decimal]) -> PlanResult:
         ws = WorkingState.start(snapshot)
@@ -77,6 +79,7 @@ def compile_plan(
             transfers_supported=transfers_supported,
             plan_order_registry=plan_order_registry or {},
             balance_reserve=reserve,
+            lifecycle=lifecycle,
         )
         steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
         return _result(plan, snapshot, steps, ws)
@@ -85,8 +88,8 @@ def compile_plan(
     reserve = _balance_reserve(plan, first)
     if not reserve:
         return first
-    # Top up once for what later steps consume, so a re-apply finds the target met.  If the
-    # larger transfer is not possible (spot too low, policy), keep the plain top-up and its warning.
+    # Top up for what later steps consume, so a re-apply finds the target met.  If the larger
+    # transfer is not possible (spot too low, policy), keep the plain top-up and its warning.
     second = run(reserve)
     return first if second.has_errors and not first.has_errors else second
 
@@ -100,8 +103,11 @@ def _balance_reserve(plan: PlanIntents, result: PlanResult) -> dict[int, Decimal
         if not isinstance(intent, BalanceIntent) or step.has_errors:
             continue
         if final < intent.min_available:
-            gap = intent.min_available - final
-            reserve[intent.index] = gap.to_integral_value(ROUND_CEILING)
+            # what the later steps take from the wallet this step leaves (a wallet already above
+            # the target covers part of it, so the gap to the target alone would fall short)
+            left = step.after.get("futures_available", intent.min_available)
+            taken = max(Decimal(left) - final, intent.min_available - final)
+            reserve[intent.index] = taken.to_integral_value(ROUND_CEILING)
     return reserve
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from runner.compiler.actions import OrderIds
 from runner.compiler.intents import Policy
+from runner.compiler.lifecycle import EMPTY, Lifecycle
 from runner.compiler.working import WorkingState
 
 
@@ -24,3 +25,5 @@ class Ctx:
     # ensure_balance step index -> USDT the later steps of this plan take from the futures
     # wallet: transferred up front, so the target still holds when the plan ends (convergence)
     balance_reserve: Mapping[int, Decimal] = field(default_factory=dict)
+    # what each position step held and how it ended, reconciled with the exchange (records)
+    lifecycle: Lifecycle = EMPTY

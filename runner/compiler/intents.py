@@ -62,6 +62,7 @@ class Entry:
     order_type: OrderType = OrderType.MARKET
     price: Decimal | None = None
     time_in_force: TimeInForce = TimeInForce.GTC
+    expire_after_s: int | None = None  # position limit entries: cancel when rested this long
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +85,8 @@ class PositionIntent(Intent):
     entry: Entry = Entry()
     take_profit: Protect = KEEP
     stop_loss: Protect = KEEP
+    reentry: str = "never"  # never | always | after (once the position closed by the market)
+    reentry_after_s: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,6 +7,7 @@ write it concerns leaves the machine; the CLI command around it only parses opti
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from runner import pipeline
 from runner.account import Needs, known_fees
 from runner.compiler import actions as act
 from runner.compiler.idempotency import state_nonce
+from runner.compiler.intents import PlanIntents
+from runner.compiler.lifecycle import Lifecycle
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
 from runner.errors import ExitCode
@@ -38,6 +41,8 @@ from runner.execute.saved_check import live_check, verify_saved
 from runner.execute.signals import terminate_as_interrupt
 from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders, record_plan_orders
+from runner.records.remember import remember
+from runner.records.store import load_records
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.session import Session, local_now, notify
 
@@ -52,6 +57,8 @@ class Prepared:
     actions: tuple[act.Action, ...]
     nonce: str
     result: PlanResult | None  # None for a saved plan (its diff was reviewed when it was made)
+    lifecycle: Lifecycle | None = None  # the steps' reconciled records (plan files only)
+    intents: PlanIntents | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,8 @@ def _prepare_file(
     nonce = resume.nonce or state_nonce(session.account_id, intents.name, snapshot)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
+    records = load_records(session.home, session.account_id, intents.name)
+    lifecycle = pipeline.reconcile_records(source, intents, snapshot, records)
     result = pipeline.compute(
         loaded,
         snapshot,
@@ -111,6 +120,7 @@ def _prepare_file(
         nonce=nonce,
         plan_orders=registry,
         fee_ages=fees.ages,
+        lifecycle=lifecycle,
     )
     return Prepared(
         intents.name,
@@ -121,6 +131,8 @@ def _prepare_file(
         result.actions,
         nonce,
         result,
+        lifecycle,
+        intents,
     )
 
 
@@ -174,6 +186,7 @@ class ApplyRun:
             if prepared.result is not None and prepared.result.has_errors:
                 return Finished(ExitCode.INVALID, None, prepared)
             if not prepared.actions:
+                remember(s.home, s.account_id, prepared, prepared.snapshot, (), _wall_ms())
                 close_out(resume.journals, self.run_id, s.secrets())
                 return Finished(ExitCode.OK, None, prepared)
             approval = consent(self.prompt, yes=self.yes, changes=len(prepared.actions))
@@ -220,6 +233,9 @@ class ApplyRun:
                 report = executor.run(to_run)
             placed = inspect([read_journal(journal.path)], prepared.plan_hash).plan_orders
             record_plan_orders(s.home, s.account_id, prepared.name, placed)
+            applied = tuple(o.action for o in report.applied)
+            final = report.final or prepared.snapshot
+            remember(s.home, s.account_id, prepared, final, applied, port.now_ms())
             code = _exit_code(report)
             # Only a complete run is closed.  A stopped or interrupted one stays unfinished, so
             # the next apply skips what it did and asks the exchange about what was in flight.
@@ -245,6 +261,10 @@ class ApplyRun:
             )
             skipped.append((number, action, reason))
         return to_run, skipped
+
+
+def _wall_ms() -> int:
+    return int(time.time() * 1000)
 
 
 def _exit_code(report: ApplyReport) -> ExitCode:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from runner.domain import CancelWhat, OrderType, TimeInForce
+from runner.durations import duration_seconds
 from runner.findings import Location
 from runner.plan import pointer
 from runner.plan.load import Document
@@ -30,6 +31,8 @@ from runner.plan.model import (
     PriceLevel,
     PriceType,
     Protection,
+    Reentry,
+    ReentryWhen,
     Side,
     Step,
     TpSlStep,
@@ -90,11 +93,22 @@ def _entry(raw: Raw | None) -> Entry | None:
     if raw is None:
         return None
     mode = raw.get("mode")
+    expire = raw.get("expire_after")
     return Entry(
         type=OrderType(raw["type"]),
         price=_opt_dec(raw, "price"),
         mode=TimeInForce(mode) if mode is not None else None,
+        expire_after_s=duration_seconds(expire) if expire is not None else None,
     )
+
+
+def _reentry(raw: Raw) -> Reentry | None:
+    value = raw.get("reentry")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return Reentry(ReentryWhen(value))
+    return Reentry(ReentryWhen.AFTER, duration_seconds(value["after"]))
 
 
 def _protection(raw: Raw, key: str) -> Protection:
@@ -123,6 +137,7 @@ def _position(common: dict[str, Any], raw: Raw, cls: type[PositionStep]) -> Step
         entry=_entry(raw.get("entry")),
         take_profit=_protection(raw, "take_profit"),
         stop_loss=_protection(raw, "stop_loss"),
+        reentry=_reentry(raw),
     )
 
 

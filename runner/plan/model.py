@@ -73,6 +73,21 @@ class Entry:
     type: OrderType = OrderType.MARKET
     price: Decimal | None = None
     mode: TimeInForce | None = None
+    expire_after_s: int | None = None  # position steps, limit entries: exchange-clock seconds
+
+
+class ReentryWhen(StrEnum):
+    NEVER = "never"
+    ALWAYS = "always"
+    AFTER = "after"
+
+
+@dataclass(frozen=True)
+class Reentry:
+    """What a position step does once the position it held was closed by the market."""
+
+    when: ReentryWhen = ReentryWhen.NEVER
+    after_s: int | None = None  # with AFTER: exchange-clock seconds since the close
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +128,7 @@ class PositionStep(Step):
     entry: Entry | None = None
     take_profit: Protection = ABSENT
     stop_loss: Protection = ABSENT
+    reentry: Reentry | None = None  # position steps only (an open runs every apply anyway)
 
 
 @dataclass(frozen=True, kw_only=True)
