@@ -170,6 +170,7 @@ steps:
       leverage: 5
       margin: isolated
       entry: {type: limit, price: 60000, mode: gtc}
+      reentry: always    # an entry cancelled by hand is placed again (the default completes it)
 """
 
 
