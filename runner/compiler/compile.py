@@ -8,6 +8,7 @@ account and what they ask for; action steps (open, close, transfer) produce thei
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
@@ -29,7 +30,7 @@ from runner.compiler.intents import (
     TransferIntent,
 )
 from runner.compiler.result import PlanResult, StepResult
-from runner.compiler.snapshot import Snapshot
+from runner.compiler.snapshot import Position, Snapshot
 from runner.compiler.steps.balance import compile_balance, compile_transfer
 from runner.compiler.steps.cancel import compile_cancel
 from runner.compiler.steps.close import compile_close
@@ -39,10 +40,12 @@ from runner.compiler.steps.plan_order import compile_plan_order
 from runner.compiler.steps.position import compile_position
 from runner.compiler.steps.tp_sl import compile_tp_sl
 from runner.compiler.working import WorkingState
+from runner.domain import Margin
 from runner.findings import Finding, Severity
 
 ACTION_KINDS = (OpenIntent, CloseIntent, TransferIntent)
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
 
 Compiler = Callable[[StepBuilder, Ctx, Any], None]
 _COMPILERS: tuple[tuple[type[Intent], Compiler], ...] = (
@@ -77,6 +80,9 @@ def compile_plan(
             transfers_supported=transfers_supported,
             plan_order_registry=plan_order_registry or {},
             balance_reserve=reserve,
+            balance_steps=tuple(
+                i.index for i in plan.intents if isinstance(i, BalanceIntent)
+            ),
         )
         steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
         return _result(plan, snapshot, steps, ws)
@@ -108,6 +114,8 @@ def _balance_reserve(plan: PlanIntents, result: PlanResult) -> dict[int, Decimal
 def _result(
     plan: PlanIntents, snapshot: Snapshot, steps: tuple[StepResult, ...], ws: WorkingState
 ) -> PlanResult:
+    ws.settle_cross()
+    steps = tuple(_cross_at_end(step, ws) for step in steps)
     findings = [f for step in steps for f in step.findings]
     findings += _convergence_warnings(plan, steps, ws)
     return PlanResult(
@@ -120,6 +128,34 @@ def _result(
         predicted=ws.freeze(),
         findings=tuple(findings),
     )
+
+
+def _cross_at_end(step: StepResult, ws: WorkingState) -> StepResult:
+    """A cross position's liquidation depends on the balance the whole plan leaves: a step's
+    estimate made before later steps took margin would show it too far away."""
+    estimate = step.estimate
+    if estimate is None or estimate.margin is not Margin.CROSS:
+        return step
+    if (estimate.symbol, estimate.side) not in ws.estimated_cross:
+        return step
+    position = Position(
+        estimate.symbol,
+        estimate.side,
+        estimate.size,
+        estimate.entry_price,
+        estimate.leverage,
+        estimate.margin,
+        ZERO,
+        estimate.initial_margin,
+        ZERO,
+    )
+    liq = ws.liquidation_for(position, ws.futures_available)
+    if liq == estimate.liquidation_price:
+        return step
+    after = dict(step.after)
+    if "liquidation_price" in after and not estimate.if_filled:
+        after["liquidation_price"] = liq
+    return replace(step, estimate=replace(estimate, liquidation_price=liq), after=after)
 
 
 def _compile_step(ctx: Ctx, intent: Intent) -> StepResult:

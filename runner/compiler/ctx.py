@@ -24,3 +24,5 @@ class Ctx:
     # ensure_balance step index -> USDT the later steps of this plan take from the futures
     # wallet: transferred up front, so the target still holds when the plan ends (convergence)
     balance_reserve: Mapping[int, Decimal] = field(default_factory=dict)
+    # indexes of the plan's ensure_balance steps (a hint never suggests adding one that exists)
+    balance_steps: tuple[int, ...] = ()

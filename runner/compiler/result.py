@@ -15,7 +15,14 @@ from runner.findings import Finding, Severity
 
 @dataclass(frozen=True)
 class Estimate:
-    """Money figures for a position as the plan leaves it (computed in engine, shown by render)."""
+    """Money figures for a position as the plan leaves it (computed in engine, shown by render).
+
+    Every figure is already rounded by the one rule (``estimates.round_*``): prices to the tick,
+    USDT to the cent, the liquidation price toward the entry.  ``open_fee`` is the fee on what
+    this step trades (0 when it trades nothing); the PnL figures are net of the fee to open the
+    whole position and the fee to close it at that trigger.  ``if_filled``: the step leaves a
+    resting or conditional order, and these are the figures for when it fills.
+    """
 
     symbol: str
     side: PosSide
@@ -32,6 +39,7 @@ class Estimate:
     pnl_at_take_profit: Decimal | None
     pnl_at_stop_loss: Decimal | None
     risk_reward: Decimal | None
+    if_filled: bool = False
 
 
 @dataclass(frozen=True)

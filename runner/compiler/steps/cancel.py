@@ -7,6 +7,7 @@ from runner.compiler.actions import (
     CancelOrder,
     CancelTrailing,
     CancelTrigger,
+    Category,
 )
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
@@ -54,9 +55,12 @@ def compile_cancel(b: StepBuilder, ctx: Ctx, intent: CancelIntent) -> None:
         b.add(
             CancelTrigger(
                 step_index=intent.index,
-                summary=f"cancel {trig.kind.value} order {trig.order_id} on {intent.symbol}",
+                summary=f"cancel {trig.kind.value.replace('_', '-')} order {trig.order_id} "
+                f"on {intent.symbol}",
                 symbol=intent.symbol,
                 order_id=trig.order_id,
+                # a plan order is an order; only a position's TP/SL counts under TP/SL
+                category=Category.ORDER if trig.kind is TriggerKind.PLAN else Category.TP_SL,
             )
         )
         ws.triggers.remove(trig)

@@ -23,13 +23,13 @@ from runner.compiler.intents import (
 )
 from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder
 from runner.compiler.steps.common import ZERO
-from runner.domain import Margin, OrderSide, PosSide, TpSlScope, TriggerKind
+from runner.domain import Margin, OrderSide, PosSide, PriceSource, TpSlScope, TriggerKind
 from runner.money import plain
 
 PURPOSE = {"take_profit": "T", "stop_loss": "S"}
 
 
-def _resolve_trigger(trigger: Trigger, entry: Decimal, tick: Decimal) -> Decimal:
+def resolve_trigger(trigger: Trigger, entry: Decimal, tick: Decimal) -> Decimal:
     """Relative triggers are % of the entry, rounded to the tick toward the entry (protective)."""
     if trigger.price is not None:
         return trigger.price
@@ -63,7 +63,7 @@ def preset_protection(
     if wanted is KEEP or wanted is None:
         return None
     assert isinstance(wanted, Trigger)
-    trigger = _resolve_trigger(wanted, entry, spec.tick)
+    trigger = resolve_trigger(wanted, entry, spec.tick)
     if wanted.price is not None and not b.problems(
         check_tick(spec, trigger, kind.replace("_", "-")), f"{kind}.trigger"
     ):
@@ -97,6 +97,28 @@ def preset_protection(
             f"{plain(entry)} = {plain(trigger)} (re-resolved against the actual fill)"
         )
     return Protection(trigger, wanted.source, wanted.percent)
+
+
+def trigger_order(
+    symbol: str, side: PosSide, kind: str, trigger: Decimal, order_id: str = "", cid: str = ""
+) -> TriggerOrder:
+    """A position TP/SL as the account will hold it (for the predicted state)."""
+    return TriggerOrder(
+        order_id,
+        cid,
+        symbol,
+        TriggerKind(kind),
+        OrderSide.closing(side),
+        ZERO,
+        trigger,
+        ZERO,
+        PriceSource.MARK,
+        None,
+        TpSlScope.POSITION,
+        "market",
+        ZERO,
+        None,
+    )
 
 
 def remember_trigger(
@@ -151,7 +173,7 @@ def diff_protection(
             ctx.ws.triggers.remove(order)
         return
     assert isinstance(wanted, Trigger)
-    trigger = _resolve_trigger(wanted, position.entry_price, spec.tick)
+    trigger = resolve_trigger(wanted, position.entry_price, spec.tick)
     if wanted.price is not None and not b.problems(
         check_tick(spec, trigger, label), f"{field}.trigger"
     ):
