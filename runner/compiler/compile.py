@@ -87,28 +87,41 @@ def compile_plan(
         steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
         return _result(plan, snapshot, steps, ws)
 
-    first = run({})
-    reserve = _balance_reserve(plan, first)
-    if not reserve:
-        return first
-    # Top up once for what later steps consume, so a re-apply finds the target met.  If the
-    # larger transfer is not possible (spot too low, policy), keep the plain top-up and its warning.
-    second = run(reserve)
-    return first if second.has_errors and not first.has_errors else second
+    # An ensure_balance target holds at the end of the plan only if it also tops up what later
+    # steps take (margin and fees): measure that from a compile, top it up, and compile again
+    # until the measure stops growing (a later step that failed for want of margin takes its
+    # share only once it is funded).  A larger transfer that is not possible (spot too low,
+    # policy) keeps the plain top-up and its warning.
+    result = run({})
+    reserve: dict[int, Decimal] = {}
+    for _ in range(4):
+        more = _balance_reserve(plan, result, reserve)
+        if more == reserve:
+            break
+        trial = run(more)
+        if trial.has_errors and not result.has_errors:
+            break
+        result, reserve = trial, more
+    return result
 
 
-def _balance_reserve(plan: PlanIntents, result: PlanResult) -> dict[int, Decimal]:
-    """ensure_balance steps whose target the later steps undo: by how much (whole USDT up, a
-    margin for fills a little off the estimate)."""
+def _balance_reserve(
+    plan: PlanIntents, result: PlanResult, reserve: Mapping[int, Decimal]
+) -> dict[int, Decimal]:
+    """ensure_balance step index -> what the steps after it take from the futures wallet (the
+    balance right after the step minus the balance the plan ends with), whole USDT up."""
     final = result.predicted.balances.futures_available
-    reserve = {}
+    grown = dict(reserve)
     for intent, step in zip(plan.intents, result.steps, strict=True):
         if not isinstance(intent, BalanceIntent) or step.has_errors:
             continue
-        if final < intent.min_available:
-            gap = intent.min_available - final
-            reserve[intent.index] = gap.to_integral_value(ROUND_CEILING)
-    return reserve
+        after = step.after.get("futures_available")
+        if not isinstance(after, Decimal) or final >= intent.min_available:
+            continue
+        taken = (after - final).to_integral_value(ROUND_CEILING)
+        if taken > grown.get(intent.index, ZERO):
+            grown[intent.index] = taken
+    return grown
 
 
 def _result(
@@ -117,7 +130,13 @@ def _result(
     ws.settle_cross()
     steps = tuple(_cross_at_end(step, ws) for step in steps)
     findings = [f for step in steps for f in step.findings]
-    findings += _convergence_warnings(plan, steps, ws)
+    warnings = _convergence_warnings(plan, steps, ws)
+    findings += warnings
+    if warnings:  # no "at least N USDT stays available" beside a warning that it does not
+        steps = tuple(
+            replace(s, notes=tuple(n for n in s.notes if "stays available" not in n))
+            for s in steps
+        )
     return PlanResult(
         name=plan.name,
         plan_hash=plan.plan_hash,

@@ -46,3 +46,24 @@ def test_the_apply_report_shows_every_position(funded: Cli, tmp_path: Path) -> N
     assert "Positions: none" not in result.out
     assert "ETHUSDT short 10" in result.out
     assert "BTCUSDT long 2" in result.out
+
+
+def test_ensure_balance_above_the_minimum_converges_in_one_apply(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    runner_cli.server.fund("futures", "600")
+    path = write_plan(
+        tmp_path / "fund.yaml",
+        """\
+version: 1
+name: fund
+steps:
+  - ensure_balance: {min_available: 590}
+  - position: {symbol: BTCUSDT, side: long, size: 2, leverage: 10, margin: isolated}
+""",
+    )
+    first = runner_cli.run("apply", str(path), "--yes")
+    assert first.code == ExitCode.OK, first.text
+    again = runner_cli.run("plan", str(path), "--detailed-exitcode")
+    assert again.code == ExitCode.OK, again.text
+    assert "No changes" in again.out
