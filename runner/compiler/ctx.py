@@ -9,6 +9,7 @@ from decimal import Decimal
 from runner.compiler.actions import OrderIds
 from runner.compiler.intents import Policy
 from runner.compiler.working import WorkingState
+from runner.domain import PosSide
 
 
 @dataclass
@@ -26,3 +27,5 @@ class Ctx:
     balance_reserve: Mapping[int, Decimal] = field(default_factory=dict)
     # indexes of the plan's ensure_balance steps (a hint never suggests adding one that exists)
     balance_steps: tuple[int, ...] = ()
+    # (symbol, side) -> index of the position target that holds it so far in this plan
+    held_targets: dict[tuple[str, PosSide], int] = field(default_factory=dict)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from runner.domain import OrderType, TimeInForce
 from runner.findings import Finding, Severity
 from runner.money import plain
+from runner.plan.contradictions import contradiction_findings
 from runner.plan.model import (
     CloseStep,
     EnsureBalanceStep,
@@ -211,6 +212,7 @@ RULES: tuple[Rule, ...] = (
     _stop_loss_required,
     _amounts,
     _demo,
+    contradiction_findings,
 )
 
 

@@ -13,6 +13,7 @@ from runner.compiler.intents import (
     CancelIntent,
     Entry,
     PlanOrderIntent,
+    Policy,
     TransferIntent,
 )
 from runner.compiler.snapshot import TriggerOrder
@@ -21,7 +22,7 @@ from runner.plan import validate_source
 from runner.render.plan_text import render_plan, summary_line
 from runner.render.style import Style
 
-from .fixtures import long_btc, snapshot, tp_order
+from .fixtures import long_btc, sl_order, snapshot, tp_order
 from .test_compile import IDS, plan, reference_position
 
 TAKER = D("0.0006")
@@ -214,3 +215,24 @@ def test_stop_loss_policy_hint_matches_a_short() -> None:
     (finding,) = [f for f in findings if f.rule == "policy-stop-loss"]
     assert "for a long" not in (finding.hint or "")
     assert '"+3%"' in (finding.hint or "")
+
+
+def test_opposite_targets_on_a_one_way_account_are_an_error() -> None:
+    long = reference_position(take_profit=KEEP, stop_loss=KEEP)
+    short = reference_position(
+        index=2, key="#3", side=PosSide.SHORT, take_profit=KEEP, stop_loss=KEEP
+    )
+    one_way = compile_plan(plan(long, short), snapshot(futures="2000", mode=Mode.ONE_WAY), IDS)
+    assert "conflicting-targets" in [f.rule for f in one_way.findings]
+    hedge = compile_plan(plan(long, short), snapshot(futures="2000", mode=Mode.HEDGE), IDS)
+    assert "conflicting-targets" not in [f.rule for f in hedge.findings]
+
+
+def test_a_cancel_may_not_strip_a_required_stop() -> None:
+    held = snapshot(futures="100", positions=(long_btc(),), triggers=(sl_order("64000"),))
+    cancel = CancelIntent(index=0, key="#1", kind="cancel", symbol="BTCUSDT")
+    strict = compile_plan(plan(cancel, policy=Policy(require_stop_loss=True)), held, IDS)
+    assert [f.rule for f in strict.findings] == ["cancel-strips-stop"]
+    assert strict.actions == ()
+    relaxed = compile_plan(plan(cancel), held, IDS)
+    assert len(relaxed.actions) == 1

@@ -67,3 +67,47 @@ steps:
     again = runner_cli.run("plan", str(path), "--detailed-exitcode")
     assert again.code == ExitCode.OK, again.text
     assert "No changes" in again.out
+
+
+def _plan_code(cli: Cli, path: Path) -> tuple[int, str]:
+    before = len(cli.writes())
+    result = cli.run("plan", str(path), "--detailed-exitcode")
+    assert len(cli.writes()) == before
+    return result.code, result.text
+
+
+def test_long_and_short_targets_on_a_one_way_account_are_refused(
+    funded: Cli, tmp_path: Path
+) -> None:
+    mode = write_plan(
+        tmp_path / "mode.yaml", "version: 1\nname: m\nsteps:\n  - position_mode: one_way\n"
+    )
+    assert funded.run("apply", str(mode), "--yes").code == ExitCode.OK
+    both = write_plan(
+        tmp_path / "both.yaml",
+        """\
+version: 1
+name: both
+steps:
+  - position: {symbol: BTCUSDT, side: long, size: 2, leverage: 10, margin: isolated}
+  - position: {symbol: BTCUSDT, side: short, size: 2}
+""",
+    )
+    before = len(funded.writes())
+    result = funded.run("apply", str(both), "--yes")
+    assert result.code == ExitCode.INVALID, result.text
+    assert "conflicting-targets" in result.text
+    assert len(funded.writes()) == before
+
+
+def test_a_cancel_that_strips_a_required_stop_is_refused(funded: Cli, tmp_path: Path) -> None:
+    btc = write_plan(tmp_path / "btc.yaml", LONG_BTC)
+    assert funded.run("apply", str(btc), "--yes").code == ExitCode.OK
+    cancel = write_plan(
+        tmp_path / "cancel.yaml",
+        "version: 1\nname: c\npolicy: {require_stop_loss: true}\nsteps:\n"
+        "  - cancel: {symbol: BTCUSDT}\n",
+    )
+    code, text = _plan_code(funded, cancel)
+    assert code == ExitCode.INVALID, text
+    assert "cancel-strips-stop" in text

@@ -91,6 +91,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
                 "notional",
             )
     _policy_stop(b, ctx, intent, wanted)
+    _contradiction(b, ctx, intent, wanted)
     if levmargin is not None:
         check_policy_leverage(b, ctx, levmargin[0])
     if levmargin is None or b.failed():
@@ -322,6 +323,23 @@ def _open(
     ws.futures_available -= cost
     b.note(f"limit order rests at {plain(entry_est)}; the position changes when it fills")
     return Trade(size, entry_est, fee_rate, if_filled=filled)
+
+
+def _contradiction(b: StepBuilder, ctx: Ctx, intent: PositionIntent, wanted: Decimal) -> None:
+    """Opposite-side targets on a one-way account close each other on every apply."""
+    if isinstance(intent, OpenIntent) or wanted <= 0:
+        return
+    other = ctx.held_targets.get((intent.symbol, other_side(intent.side)))
+    if other is not None and ctx.ws.mode is Mode.ONE_WAY:
+        b.error(
+            "conflicting-targets",
+            f"the account is in one-way mode, where {intent.symbol} is either long or short: "
+            f"step {other + 1} holds the {other_side(intent.side).value} and this step the "
+            f"{intent.side.value}, so every apply would close one to open the other",
+            "",
+            "keep one side, or switch to position_mode: hedge",
+        )
+    ctx.held_targets.setdefault((intent.symbol, intent.side), intent.index)
 
 
 def _margin_hint(ctx: Ctx, intent: PositionIntent) -> str:
