@@ -98,7 +98,12 @@ def _protect(plan: model.Plan, protection: model.Protection) -> Protect:
         return None
     assert isinstance(protection, model.Trigger)
     level = protection.level
-    return Trigger(_source(plan, protection.price_type), price=level.price, percent=level.percent)
+    return Trigger(
+        _source(plan, protection.price_type),
+        price=level.price,
+        percent=level.percent,
+        breakeven=level.breakeven,
+    )
 
 
 def _absolute(plan: model.Plan, step: model.Step, field: str, level: model.PriceLevel) -> Decimal:

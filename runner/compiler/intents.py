@@ -48,10 +48,11 @@ class Trigger:
     source: PriceSource
     price: Decimal | None = None
     percent: Decimal | None = None  # "+5%" -> Decimal("5"), "-3%" -> Decimal("-3")
+    breakeven: bool = False  # the entry moved by both fees (estimates.breakeven_price)
 
     @property
     def relative(self) -> bool:
-        return self.percent is not None
+        return self.percent is not None or self.breakeven
 
 
 Protect = Trigger | None | Keep  # None = "none wanted", KEEP = "leave as is"

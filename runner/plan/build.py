@@ -81,6 +81,8 @@ def _opt_dec(raw: Raw, key: str) -> Decimal | None:
 
 
 def _level(value: Any) -> PriceLevel:
+    if value == "breakeven":
+        return PriceLevel(breakeven=True)
     if isinstance(value, str) and value.endswith("%"):
         return PriceLevel(percent=Decimal(value[:-1]))
     return PriceLevel(price=_dec(value))

@@ -47,14 +47,16 @@ ABSENT = Absent.ABSENT
 
 @dataclass(frozen=True)
 class PriceLevel:
-    """An absolute price, or a percentage of the entry price ("+5%" -> percent=5)."""
+    """An absolute price, a percentage of the entry price ("+5%" -> percent=5), or (stop-loss
+    only) break-even: the entry moved by the open and close fees."""
 
     price: Decimal | None = None
     percent: Decimal | None = None
+    breakeven: bool = False
 
     @property
     def relative(self) -> bool:
-        return self.percent is not None
+        return self.percent is not None or self.breakeven
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal as D
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import Category
+from runner.compiler.actions import Category, ModifyTpSl
 from runner.compiler.compile import compile_plan
 from runner.compiler.intents import (
     KEEP,
@@ -14,7 +15,9 @@ from runner.compiler.intents import (
     Entry,
     PlanOrderIntent,
     Policy,
+    TpSlIntent,
     TransferIntent,
+    Trigger,
 )
 from runner.compiler.snapshot import TriggerOrder
 from runner.domain import Margin, Mode, OrderSide, OrderType, PosSide, PriceSource, TriggerKind
@@ -23,7 +26,7 @@ from runner.render.plan_text import render_plan, summary_line
 from runner.render.style import Style
 
 from .fixtures import long_btc, sl_order, snapshot, tp_order
-from .test_compile import IDS, plan, reference_position
+from .test_compile import IDS, plan, reference_position, rules
 
 TAKER = D("0.0006")
 
@@ -236,3 +239,28 @@ def test_a_cancel_may_not_strip_a_required_stop() -> None:
     assert strict.actions == ()
     relaxed = compile_plan(plan(cancel), held, IDS)
     assert len(relaxed.actions) == 1
+
+
+def test_breakeven_and_profit_lock_stops_on_a_long_in_profit() -> None:
+    held = snapshot(
+        futures="100", positions=(long_btc(entry="65000"),), triggers=(sl_order("63000"),)
+    )
+    breakeven = TpSlIntent(
+        index=0,
+        key="#1",
+        kind="tp_sl",
+        symbol="BTCUSDT",
+        side=PosSide.LONG,
+        stop_loss=Trigger(PriceSource.MARK, breakeven=True),
+    )
+    result = compile_plan(plan(breakeven), held, IDS)
+    assert not result.has_errors, result.findings
+    (move,) = result.actions
+    assert isinstance(move, ModifyTpSl)
+    assert move.protection.trigger == D("65078.0")  # 65000 x (1 + 2 x 0.0006)
+    lock = replace(breakeven, stop_loss=Trigger(PriceSource.MARK, percent=D("0.12")))
+    (locked,) = compile_plan(plan(lock), held, IDS).actions
+    assert isinstance(locked, ModifyTpSl) and locked.protection.trigger == D("65078.0")
+    # the mark decides: a profit lock above the current price would fire at once
+    above = replace(breakeven, stop_loss=Trigger(PriceSource.MARK, percent=D(4)))
+    assert "trigger-fires-immediately" in rules(compile_plan(plan(above), held, IDS))

@@ -4,6 +4,7 @@ are refused, and risk-raising drift is refused under --yes."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,22 @@ def test_a_cancel_that_strips_a_required_stop_is_refused(funded: Cli, tmp_path: 
     code, text = _plan_code(funded, cancel)
     assert code == ExitCode.INVALID, text
     assert "cancel-strips-stop" in text
+
+
+def test_a_break_even_stop_on_a_long_in_profit(funded: Cli, tmp_path: Path) -> None:
+    btc = write_plan(tmp_path / "btc.yaml", LONG_BTC)
+    assert funded.run("apply", str(btc), "--yes").code == ExitCode.OK
+    entry = Decimal(funded.server.state()["positions"][0]["entry_price"])
+    funded.server.set_price("BTCUSDT", entry * Decimal("1.05"))
+    lock = write_plan(
+        tmp_path / "lock.yaml",
+        "version: 1\nname: lock\nsteps:\n"
+        "  - tp_sl: {symbol: BTCUSDT, side: long, stop_loss: {trigger: breakeven}}\n",
+    )
+    assert funded.run("validate", str(lock), base_url=False).code == ExitCode.OK
+    result = funded.run("apply", str(lock), "--yes")
+    assert result.code == ExitCode.OK, result.text
+    (stop,) = [p for p in funded.server.state()["plan_orders"] if p["kind"] == "stop_loss"]
+    # entry x (1 + 2 x 0.0006 taker), up to the 0.1 tick
+    assert Decimal(stop["trigger_price"]) == (entry * Decimal("1.0012")).quantize(Decimal("0.1"))
+    assert "stop-loss at break-even" in result.out

@@ -427,7 +427,7 @@ def _wanted_protections(
     wanted = list(held)
     for kind, protect in (("take_profit", intent.take_profit), ("stop_loss", intent.stop_loss)):
         if isinstance(protect, Trigger):
-            price = resolve_trigger(protect, filled.entry_price, spec.tick)
+            price = resolve_trigger(protect, filled.entry_price, spec, intent.side)
             wanted = [t for t in wanted if t.kind.value != kind]
             wanted.append(trigger_order(intent.symbol, intent.side, kind, price))
     return wanted

@@ -29,10 +29,16 @@ from runner.money import plain
 PURPOSE = {"take_profit": "T", "stop_loss": "S"}
 
 
-def resolve_trigger(trigger: Trigger, entry: Decimal, tick: Decimal) -> Decimal:
-    """Relative triggers are % of the entry, rounded to the tick toward the entry (protective)."""
+def resolve_trigger(
+    trigger: Trigger, entry: Decimal, spec: ContractSpec, side: PosSide
+) -> Decimal:
+    """Relative triggers are % of the entry, rounded to the tick toward the entry (protective);
+    break-even is the entry moved by the open and close fees at the taker rate."""
     if trigger.price is not None:
         return trigger.price
+    if trigger.breakeven:
+        return est.breakeven_price(entry, side, spec.taker_fee, spec.tick)
+    tick = spec.tick
     assert trigger.percent is not None
     raw = entry * (1 + trigger.percent / 100)
     return est.to_tick(raw, tick, up=raw < entry)
@@ -63,7 +69,7 @@ def preset_protection(
     if wanted is KEEP or wanted is None:
         return None
     assert isinstance(wanted, Trigger)
-    trigger = resolve_trigger(wanted, entry, spec.tick)
+    trigger = resolve_trigger(wanted, entry, spec, intent.side)
     if wanted.price is not None and not b.problems(
         check_tick(spec, trigger, kind.replace("_", "-")), f"{kind}.trigger"
     ):
@@ -91,12 +97,21 @@ def preset_protection(
         ),
         f"{kind}.trigger",
     )
-    if wanted.relative:
+    if wanted.breakeven:
+        b.note(_breakeven_note(entry, trigger, spec))
+    elif wanted.relative:
         b.note(
             f"{kind.replace('_', '-')} {plain(wanted.percent or ZERO)}% of the estimated entry "
             f"{plain(entry)} = {plain(trigger)} (re-resolved against the actual fill)"
         )
     return Protection(trigger, wanted.source, wanted.percent)
+
+
+def _breakeven_note(entry: Decimal, trigger: Decimal, spec: ContractSpec) -> str:
+    return (
+        f"stop-loss at break-even: entry {plain(est.round_price(entry, spec.tick))} moved by the "
+        f"open and close fees (2 x {plain(spec.taker_fee * 100)}% taker) = {plain(trigger)}"
+    )
 
 
 def trigger_order(
@@ -173,7 +188,9 @@ def diff_protection(
             ctx.ws.triggers.remove(order)
         return
     assert isinstance(wanted, Trigger)
-    trigger = resolve_trigger(wanted, position.entry_price, spec.tick)
+    trigger = resolve_trigger(wanted, position.entry_price, spec, side)
+    if wanted.breakeven:
+        b.note(_breakeven_note(position.entry_price, trigger, spec))
     if wanted.price is not None and not b.problems(
         check_tick(spec, trigger, label), f"{field}.trigger"
     ):
