@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.compiler import actions as act
+from runner.compiler.guard import DEFAULT_MAX_PRICE_MOVE, saved_prices_moved
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot, fingerprint
 from runner.compiler.snapshot import from_jsonable as snapshot_from_json
@@ -164,8 +165,16 @@ class SavedPlan:
             action_from_json(a) for a in document["actions"]
         )
 
-    def check_fresh(self, live: Snapshot, *, target: str, now: datetime) -> None:
-        """Raise ``SavedPlanStale`` (exit 3) if expired, for another target, or facts changed."""
+    def check_fresh(
+        self,
+        live: Snapshot,
+        *,
+        target: str,
+        now: datetime,
+        max_price_move: Decimal = DEFAULT_MAX_PRICE_MOVE,
+    ) -> None:
+        """Raise ``SavedPlanStale`` (exit 3) if expired, for another target, facts changed, or
+        the prices it was made at no longer hold (``--max-price-move``, relative triggers)."""
         if target != self.target:
             raise SavedPlanStale(
                 f"{self.path} was made for {self.target}, not {target}",
@@ -182,6 +191,12 @@ class SavedPlan:
             raise SavedPlanStale(
                 f"the account changed since {self.path} was made: {changed}",
                 hint="run `plan --out` again and review the new diff",
+            )
+        moved = saved_prices_moved(self.facts, live, self.actions, max_price_move)
+        if moved is not None:
+            raise SavedPlanStale(
+                f"{self.path} is stale: {moved}",
+                hint="run `plan --out` again and review the new diff at today's prices",
             )
 
 

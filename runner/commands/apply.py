@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
@@ -71,6 +72,19 @@ def _has_errors(prepared: Prepared) -> bool:
     return prepared.result is not None and prepared.result.has_errors
 
 
+def _percent(text: str) -> Decimal:
+    """``0.5%`` or ``0.5`` -> Decimal("0.5"); a usage error (exit 64) otherwise."""
+    try:
+        value = Decimal(text.strip().removesuffix("%"))
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value < 0:
+        raise click.BadParameter(
+            f"{text!r} is not a percentage such as 0.5%", param_hint="--max-price-move"
+        )
+    return value
+
+
 def applied(plan_file: Path, target: str, finished: Finished) -> Applied:
     prepared = finished.prepared
     result = prepared.result if prepared else None
@@ -104,6 +118,15 @@ def applied(plan_file: Path, target: str, finished: Finished) -> Applied:
     is_flag=True,
     help="For cron: print nothing when there is nothing to change; only changes and errors.",
 )
+@click.option(
+    "--max-price-move",
+    "max_price_move",
+    default="0.5%",
+    show_default=True,
+    metavar="PERCENT",
+    help="A saved plan is stale (exit 3) when a mark price moved more than this since it was "
+    "saved, either way.",
+)
 @exchange_options
 @output_options
 def apply(
@@ -111,6 +134,7 @@ def apply(
     yes: bool,
     lock_timeout: float,
     quiet: bool,
+    max_price_move: str,
     exchange: str | None,
     base_url: str | None,
     env_file: Path | None,
@@ -131,6 +155,7 @@ def apply(
         prompt=prompt,
         show=_shower(reporter, quiet, prompt),
         emit=reporter.progress,
+        max_price_move=_percent(max_price_move),
     )
     try:
         finished = run.run()

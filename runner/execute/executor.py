@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from runner.compiler import actions as act
 from runner.compiler.estimates import to_tick
+from runner.compiler.guard import fires_at_once
 from runner.compiler.snapshot import Snapshot
 from runner.domain import OrderSide, OrderType, PosSide, TriggerKind
 from runner.errors import RunnerError
@@ -51,6 +52,7 @@ class Outcome:
     trace: str | None = None
     at: datetime | None = None
     verified: bool | None = None
+    refused: bool = False  # not sent: it would have fired at once at the current price
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,10 @@ class ApplyReport:
     @property
     def applied(self) -> tuple[Outcome, ...]:
         return tuple(o for o in self.outcomes if o.status is Status.APPLIED)
+
+    @property
+    def refused(self) -> bool:
+        return any(o.refused for o in self.outcomes)
 
     @property
     def complete(self) -> bool:
@@ -112,6 +118,8 @@ class Executor:
         self._claimed_transfers: set[str] = set()
         # TP/SL order id -> the side of the position it protects (its closing side says which)
         self._protects = {t.order_id: t.side.position for t in start.trigger_orders}
+        # the prices read just before the run: no order goes out that would fire at once
+        self._markets = dict(start.markets)
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -121,7 +129,7 @@ class Executor:
         total = len(actions)
         try:
             for number, action in enumerate(actions, 1):
-                outcome = self._apply_one(number, total, action)
+                outcome = self._guarded(number, total, action)
                 outcomes.append(outcome)
                 if outcome.status is Status.FAILED:
                     break
@@ -129,7 +137,7 @@ class Executor:
                     self._reresolve_relative(action) if outcome.status is Status.APPLIED else None
                 )
                 if follow_up is not None:
-                    outcomes.append(self._apply_one(number, total, follow_up))
+                    outcomes.append(self._guarded(number, total, follow_up))
         except KeyboardInterrupt:
             interrupted = True
             self.journal.record("interrupted", after=len(outcomes))
@@ -140,6 +148,15 @@ class Executor:
                 outcomes.append(Outcome(number, action, Status.NOT_RUN, "not run"))
         outcomes.sort(key=lambda o: o.number)
         return self._verify(outcomes, interrupted)
+
+    def _guarded(self, number: int, total: int, action: act.Action) -> Outcome:
+        reason = fires_at_once(action, self._markets, self._protects)
+        if reason is None:
+            return self._apply_one(number, total, action)
+        detail = f"refused, not sent: {reason}"
+        self.journal.record("refused", number=number, action=action_to_json(action), reason=reason)
+        self.emit(f"step {number}/{total}: {action.summary}: {detail}")
+        return Outcome(number, action, Status.FAILED, detail, at=self.clock(), refused=True)
 
     def _resolve_placeholder(self, action: act.Action) -> act.Action:
         """A TP/SL created earlier in this run (a preset on the open, or a new TP/SL) has an id

@@ -10,12 +10,14 @@ import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import runner.session
 from runner import pipeline
 from runner.account import Needs, known_fees, read_snapshot
 from runner.compiler import actions as act
+from runner.compiler.guard import DEFAULT_MAX_PRICE_MOVE
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
 from runner.errors import ExitCode
@@ -51,13 +53,17 @@ class Finished:
     skipped: tuple[tuple[int, act.Action, str], ...] = ()
 
 
-def _prepare_saved(session: Session, source: TradeClient, saved: SavedPlan) -> Prepared:
+def _prepare_saved(
+    session: Session, source: TradeClient, saved: SavedPlan, max_price_move: Decimal
+) -> Prepared:
     symbols = tuple(saved.facts.specs)
     needs = Needs(
         spot=saved.facts.balances.spot_available is not None, mode=saved.facts.account_wide
     )
     live = read_snapshot(source, symbols, target=session.target.name, needs=needs, now=local_now)
-    saved.check_fresh(live, target=session.target.name, now=local_now())
+    saved.check_fresh(
+        live, target=session.target.name, now=local_now(), max_price_move=max_price_move
+    )
     nonce = _nonce_of(saved.actions)
     return Prepared(saved.name, saved.plan_hash, symbols, needs, live, saved.actions, nonce, None)
 
@@ -102,6 +108,7 @@ class ApplyRun:
         prompt: Prompt,
         show: Callable[[Prepared], None],
         emit: Callable[[str], None],
+        max_price_move: Decimal = DEFAULT_MAX_PRICE_MOVE,
     ) -> None:
         self.session = session
         self.path = path
@@ -110,6 +117,7 @@ class ApplyRun:
         self.prompt = prompt
         self.show = show
         self.emit = emit
+        self.max_price_move = max_price_move
         self.run_id = new_run_id()
 
     def run(self) -> Finished:
@@ -129,7 +137,9 @@ class ApplyRun:
                     "before anything is sent"
                 )
             if loaded is None:
-                prepared = _prepare_saved(s, client, load_saved_plan(self.path))
+                prepared = _prepare_saved(
+                    s, client, load_saved_plan(self.path), self.max_price_move
+                )
             else:
                 prepared = _prepare_file(s, client, loaded, resume)
             self.show(prepared)
@@ -208,6 +218,8 @@ class ApplyRun:
 def _exit_code(report: ApplyReport) -> ExitCode:
     if report.interrupted:
         return ExitCode.INTERRUPTED
+    if report.refused and not report.applied:
+        return ExitCode.INVALID  # refused before anything was sent: nothing to converge
     if not report.complete:
         return ExitCode.PARTIAL
     return ExitCode.OK

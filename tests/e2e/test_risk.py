@@ -131,3 +131,71 @@ def test_a_break_even_stop_on_a_long_in_profit(funded: Cli, tmp_path: Path) -> N
     # entry x (1 + 2 x 0.0006 taker), up to the 0.1 tick
     assert Decimal(stop["trigger_price"]) == (entry * Decimal("1.0012")).quantize(Decimal("0.1"))
     assert "stop-loss at break-even" in result.out
+
+
+FUND_AND_LONG = """\
+version: 1
+name: fund-long
+steps:
+  - transfer: {to_futures: 10}
+  - position:
+      symbol: BTCUSDT
+      side: long
+      size: 2
+      leverage: 10
+      margin: isolated
+      stop_loss: {trigger: 63050}
+"""
+
+
+def test_a_saved_plan_is_stale_after_the_price_moved(funded: Cli, tmp_path: Path) -> None:
+    path = write_plan(tmp_path / "btc.yaml", LONG_BTC)
+    saved = tmp_path / "btc.saved.json"
+    assert funded.run("plan", str(path), "--out", str(saved)).code == ExitCode.OK
+    funded.server.set_price("BTCUSDT", Decimal(60000))
+    before = len(funded.writes())
+    result = funded.run("apply", str(saved), "--yes")
+    assert result.code == ExitCode.STALE, result.text
+    assert "mark price moved" in result.text and "--max-price-move" in result.text
+    assert len(funded.writes()) == before
+
+
+def test_a_small_move_within_the_band_still_restales_a_relative_stop(
+    funded: Cli, tmp_path: Path
+) -> None:
+    path = write_plan(tmp_path / "btc.yaml", LONG_BTC)
+    saved = tmp_path / "btc.saved.json"
+    assert funded.run("plan", str(path), "--out", str(saved)).code == ExitCode.OK
+    funded.server.set_price("BTCUSDT", Decimal(65100))  # 0.15%: the -3% stop moves a tick
+    result = funded.run("apply", str(saved), "--yes")
+    assert result.code == ExitCode.STALE, result.text
+    assert "would now resolve to" in result.text
+
+
+def test_no_order_is_sent_that_would_stop_itself_out(funded: Cli, tmp_path: Path) -> None:
+    path = write_plan(tmp_path / "fund-long.yaml", FUND_AND_LONG)
+    saved = tmp_path / "fund-long.saved.json"
+    assert funded.run("plan", str(path), "--out", str(saved)).code == ExitCode.OK
+    funded.server.set_price("BTCUSDT", Decimal(60000))
+    result = funded.run("apply", str(saved), "--yes", "--max-price-move", "50%")
+    # the transfer ran, the open was refused: stopped part-way, and no order was sent
+    assert result.code == ExitCode.PARTIAL, result.text
+    assert "refused, not sent: preset stop-loss 63050 would fire at once" in result.text
+    assert [w for w in funded.write_paths() if "order" in w] == []
+
+
+def test_a_refusal_before_any_write_is_exit_1(funded: Cli, tmp_path: Path) -> None:
+    path = write_plan(tmp_path / "btc.yaml", LONG_BTC.replace('"-3%"', "63050"))
+    saved = tmp_path / "btc.saved.json"
+    assert funded.run("plan", str(path), "--out", str(saved)).code == ExitCode.OK
+    funded.server.set_price("BTCUSDT", Decimal(60000))
+    before = len(funded.writes())
+    result = funded.run("apply", str(saved), "--yes", "--max-price-move", "50")
+    assert result.code == ExitCode.INVALID, result.text
+    assert len(funded.writes()) == before
+
+
+def test_max_price_move_must_be_a_percentage(funded: Cli, tmp_path: Path) -> None:
+    path = write_plan(tmp_path / "btc.yaml", LONG_BTC)
+    result = funded.run("apply", str(path), "--yes", "--max-price-move", "lots")
+    assert result.code == ExitCode.USAGE, result.text
