@@ -1,11 +1,11 @@
 """Read everything a plan needs from the account, read-only, in one parallel round.
 
-The only I/O in ``runner.compiler``: it turns the client's typed rows into the immutable
-``Snapshot`` the pure core works on.  Every read is independent, so they all go out at once on a
-small thread pool (the client's limiter keeps them within the published rate limits); nothing is
-read twice and only the plan's symbols are asked for.  The reader is typed against the few client
-methods it uses (``SnapshotSource``), so the read-only client satisfies it and tests can hand it a
-plain fake.
+The read side of the plan pipeline: it turns the client's typed rows into the immutable
+``Snapshot`` the pure compiler works on (``runner.compiler`` itself does no I/O).  Every read
+is independent, so they all go out at once on a small thread pool (the client's limiter keeps
+them within the published rate limits); nothing is read twice and only the plan's symbols are
+asked for.  The reader is typed against the few client methods it uses (``SnapshotSource``), so
+the read-only client satisfies it and tests can hand it a plain fake.
 """
 
 from __future__ import annotations
@@ -165,6 +165,7 @@ def _assemble(
     mode_text: str | None,
 ) -> Snapshot:
     by_symbol = {c.symbol: c for c in contracts if c.symbol in symbols}
+    _raise_unusable(symbols, by_symbol, contracts, brackets)
     missing = [s for s in symbols if s not in by_symbol]
     if missing:
         raise SymbolUnknown(missing)
@@ -195,6 +196,23 @@ def _assemble(
     )
 
 
+def _raise_unusable(
+    symbols: tuple[str, ...],
+    by_symbol: Mapping[str, Any],
+    contracts: Sequence[Any],
+    brackets: Mapping[str, Sequence[Any]],
+) -> None:
+    """A plan symbol whose contract or bracket row lacked a required field stops the plan with
+    the parser's error (endpoint, symbol, field); other symbols' odd rows do not matter here."""
+    bad_contracts: Mapping[str, Exception] = getattr(contracts, "unusable", {})
+    bad_brackets: Mapping[str, Exception] = getattr(brackets, "unusable", {})
+    for symbol in symbols:
+        if symbol not in by_symbol and symbol in bad_contracts:
+            raise bad_contracts[symbol]
+        if symbol not in brackets and symbol in bad_brackets:
+            raise bad_brackets[symbol]
+
+
 # BitMart's published standard futures fees, used only when the fee-rate read is skipped
 # (more than two symbols in one plan): estimates then err on the usual tier.
 _DEFAULT_TAKER = Decimal("0.0006")
@@ -211,7 +229,9 @@ def _spec(contract: Any, brackets: Sequence[Any], fee: Any | None) -> ContractSp
         step=contract.step,
         min_volume=contract.min_volume,
         max_volume=contract.max_volume,
-        market_max_volume=contract.market_max_volume,
+        # absent (2023 replies): market orders are held to max_volume; the exchange still
+        # enforces its own cap, and a refused order moves no money
+        market_max_volume=contract.market_max_volume or contract.max_volume,
         min_leverage=contract.min_leverage,
         max_leverage=contract.max_leverage,
         brackets=tuple(
@@ -220,7 +240,9 @@ def _spec(contract: Any, brackets: Sequence[Any], fee: Any | None) -> ContractSp
         ),
         taker_fee=taker,
         maker_fee=maker,
-        trading=str(contract.status).lower() == "trading",
+        # absent status (2023 replies) is not a refusal: the exchange refuses orders on a
+        # contract that is not trading; a reported status other than Trading blocks the plan
+        trading=contract.status is None or str(contract.status).lower() == "trading",
     )
 
 
@@ -302,6 +324,9 @@ def _working(order: Any) -> WorkingOrder:
         filled=order.filled or ZERO,
         leverage=order.leverage or ZERO,
         margin=_margin(order.margin_mode),
+        created_ms=int(getattr(order, "create_time_ms", 0) or 0),
+        preset_tp=getattr(order, "preset_tp_price", None) or None,
+        preset_sl=getattr(order, "preset_sl_price", None) or None,
     )
 
 
@@ -326,6 +351,8 @@ def _trigger(order: Any) -> TriggerOrder | None:
         order_type="market" if executive == 0 else "limit",
         leverage=order.leverage or ZERO,
         margin=_margin(order.margin_mode),
+        preset_tp=getattr(order, "preset_tp_price", None) or None,
+        preset_sl=getattr(order, "preset_sl_price", None) or None,
     )
 
 

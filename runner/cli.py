@@ -16,11 +16,14 @@ from collections.abc import Sequence
 import click
 
 from runner import __version__
+from runner.console import make_standard_streams_safe
 from runner.errors import ExitCode, RunnerError
+from runner.interrupts import stop_signals_interrupt
 
 # command name -> "module:attribute" of a click.Command
 COMMANDS: dict[str, str] = {
     "apply": "runner.commands.apply:apply",
+    "doctor": "runner.commands.doctor:doctor",
     "init": "runner.commands.init:init",
     "plan": "runner.commands.plan:plan",
     "schema": "runner.commands.schema:schema",
@@ -34,6 +37,7 @@ COMMANDS: dict[str, str] = {
 # two tables in step).
 SUMMARIES: dict[str, str] = {
     "apply": "Apply a plan (or a saved plan) after you type CONFIRM.",
+    "doctor": "Read-only first-contact check: exchange, clock, key, account, plan symbols.",
     "init": "Write a commented starter plan; never overwrites.",
     "plan": "Read the account and show what `apply` would change.",
     "schema": "Print the plan JSON Schema.",
@@ -153,9 +157,11 @@ def _report(args: Sequence[str], written: int, code: int, exc: BaseException, me
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code (never raises)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    make_standard_streams_safe()  # a console that cannot show "✓" gets "+", never an exit 70
     written = _documents_written()
     try:
-        result = cli.main(args=args, prog_name="bitmart-runner", standalone_mode=False)
+        with stop_signals_interrupt():  # SIGTERM / Ctrl-Break end up where Ctrl-C does
+            result = cli.main(args=args, prog_name="bitmart-runner", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         return ExitCode.USAGE

@@ -122,10 +122,32 @@ def resolve_target(exchange: str | None, base_url: str | None) -> Target:
     raise ConfigError(f"unknown exchange {name!r}: choose paper, demo or live (or --base-url)")
 
 
+APP_NAME = "bitmart-runner"
+
+
+def legacy_home() -> Path:
+    """Where earlier versions kept the home on every platform (still the Linux default)."""
+    return Path.home() / ".local" / "state" / APP_NAME
+
+
+def default_home() -> Path:
+    """The platform's per-user state folder: $XDG_STATE_HOME (~/.local/state) on Linux,
+    ~/Library/Application Support on macOS, %LOCALAPPDATA% on Windows.
+
+    A home at the old default (``~/.local/state/bitmart-runner``) that already exists keeps being
+    used, so its journals, locks and paper account are never left behind."""
+    legacy = legacy_home()
+    if legacy.is_dir():
+        return legacy
+    import platformdirs
+
+    return Path(platformdirs.PlatformDirs(APP_NAME, appauthor=False).user_state_dir)
+
+
 def runner_home() -> Path:
-    """$BITMART_RUNNER_HOME, default ~/.local/state/bitmart-runner (created on demand)."""
+    """$BITMART_RUNNER_HOME, else ``default_home()`` (created on demand)."""
     raw = os.environ.get(ENV_HOME)
-    home = Path(raw).expanduser() if raw else Path.home() / ".local" / "state" / "bitmart-runner"
+    home = Path(raw).expanduser() if raw else default_home()
     try:
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
@@ -137,6 +159,12 @@ def paper_db_path() -> Path:
     return runner_home() / "paper.sqlite3"
 
 
+def posix_file_modes() -> bool:
+    """Whether group/other permission bits mean something here (not on Windows, where access is
+    governed by ACLs and every file reports itself readable)."""
+    return os.name == "posix"
+
+
 def _env_file_values(env_file: Path | None) -> dict[str, str]:
     from dotenv import dotenv_values
 
@@ -145,8 +173,7 @@ def _env_file_values(env_file: Path | None) -> dict[str, str]:
         if env_file is not None:
             raise ConfigError(f"env file not found: {env_file}")
         return {}
-    mode = path.stat().st_mode
-    if mode & (stat.S_IRGRP | stat.S_IROTH):
+    if posix_file_modes() and path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
         print(
             f"warning: {path} is readable by group/others; run: chmod 600 {path}",
             file=sys.stderr,

@@ -6,6 +6,7 @@ so computing a plan cannot send a write whatever it is given.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -15,11 +16,16 @@ from runner.account import Needs, SnapshotSource, SymbolUnknown, read_snapshot
 from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
 from runner.compiler.intents import PlanIntents
+from runner.compiler.lifecycle import EMPTY, Lifecycle, StepRecord
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
 from runner.config import ExchangeKind, Target
 from runner.errors import PlanInvalid
 from runner.findings import Finding, Severity
+from runner.records.plan_orders import load_plan_orders
+from runner.records.reconcile import HistorySource, reconcile
+from runner.records.store import load_records
+from runner.session import Session, local_now
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,18 @@ def take_snapshot(
         ) from None
 
 
+def reconcile_records(
+    source: HistorySource,
+    intents: PlanIntents,
+    snapshot: Snapshot,
+    records: Mapping[str, StepRecord],
+) -> Lifecycle:
+    """What the plan's steps did before, checked against the exchange (history read only where
+    a position a step held is gone)."""
+    own = OrderIds(intents.name).plan_prefix()
+    return reconcile(source, records, intents, snapshot, own_prefix=own)
+
+
 def compute(
     loaded: LoadedPlan,
     snapshot: Snapshot,
@@ -83,6 +101,8 @@ def compute(
     *,
     nonce: str,
     plan_orders: Mapping[str, str],
+    lifecycle: Lifecycle = EMPTY,
+    allow_risk_increase: bool = False,
 ) -> PlanResult:
     """The pure part: plan + snapshot -> actions, predicted state, findings."""
     result = compile_plan(
@@ -91,7 +111,27 @@ def compute(
         OrderIds(loaded.intents.name, nonce),
         transfers_supported=target.kind is not ExchangeKind.DEMO,
         plan_order_registry=plan_orders,
+        lifecycle=lifecycle,
+        allow_risk_increase=allow_risk_increase,
     )
     if loaded.warnings:
         result = replace(result, findings=(*loaded.warnings, *result.findings))
     return result
+
+
+def plan_for(session: Session, loaded: LoadedPlan) -> PlanResult:
+    """What `plan` shows: the account read with the read-only client, then compiled. Nothing
+    here can write (the session hands out only a ``ReadClient``)."""
+    intents = loaded.intents
+    records = load_records(session.home, session.account_id, intents.name)
+    with session.reader() as client:
+        snapshot = take_snapshot(client, intents, session.target, now=local_now)
+        lifecycle = reconcile_records(client, intents, snapshot, records)
+    return compute(
+        loaded,
+        snapshot,
+        session.target,
+        nonce=secrets.token_hex(3),
+        plan_orders=load_plan_orders(session.home, session.account_id, intents.name),
+        lifecycle=lifecycle,
+    )

@@ -54,6 +54,9 @@ _ACTION_TYPES: dict[str, type[act.Action]] = {
         act.CancelOrder,
         act.CancelTrailing,
         act.SubmitPlanOrder,
+        act.ModifyLimitOrder,
+        act.ModifyPreset,
+        act.ModifyPlanOrder,
     )
 }
 # enum types by the name their fields are annotated with (``from __future__`` makes

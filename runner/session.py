@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +32,7 @@ from runner.config import (
 if TYPE_CHECKING:
     import requests
 
-    from runner.exchange import ReadClient, RetryPolicy
+    from runner.exchange import ReadClient, Recorder, RetryPolicy
 
 
 def notify(line: str) -> None:
@@ -41,7 +41,7 @@ def notify(line: str) -> None:
 
 
 def progress_sleep(
-    stream_is_tty: Callable[[], bool] = lambda: sys.stderr.isatty(),
+    stream_is_tty: Callable[[], bool] = lambda: sys.stderr is not None and sys.stderr.isatty(),
     write: Callable[[str], None] = lambda text: click.echo(text, err=True, nl=False),
     sleep: Callable[[float], None] = time.sleep,
 ) -> Callable[[float], None]:
@@ -83,6 +83,9 @@ class Session:
     target: Target
     creds: Credentials | None
     home: Path
+    record_dir: Path | None = None  # --record DIR
+    command: str = "run"
+    _recorder: list[Recorder] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def account_id(self) -> str:
@@ -120,10 +123,37 @@ class Session:
         with (
             self.shared_limits(policy),
             open_read_client(
-                self.target, self.creds, notify=notify, retry=policy, http=self.http()
+                self.target,
+                self.creds,
+                notify=notify,
+                retry=policy,
+                http=self.http(),
+                recorder=self.recorder(),
             ) as client,
         ):
             yield client
+
+    def recorder(self) -> Recorder | None:
+        """With ``--record DIR``: the run's one recording (shared by its read and write
+        clients, so a run is one file); None otherwise."""
+        if self.record_dir is None:
+            return None
+        if not self._recorder:
+            from runner.exchange import Recorder
+
+            self._recorder.append(
+                Recorder(
+                    self.record_dir,
+                    masked_key=self.masked_key or "-",
+                    hidden=self.secrets(),
+                    key=self.creds.key if self.creds is not None else None,
+                    target=self.target.name,
+                    command=self.command,
+                    on_failure=notify,
+                )
+            )
+            notify(f"recording requests and replies to {self._recorder[0].path}")
+        return self._recorder[0]
 
     @contextmanager
     def shared_limits(self, policy: RetryPolicy) -> Iterator[None]:
@@ -154,4 +184,17 @@ class Session:
 
 def open_session(exchange: str | None, base_url: str | None, env_file: Path | None) -> Session:
     target = resolve_target(exchange, base_url)
-    return Session(target, load_credentials(target, env_file), runner_home())
+    creds = load_credentials(target, env_file)
+    context = click.get_current_context(silent=True)
+    record_dir = context.meta.get(RECORD_KEY) if context is not None else None
+    return Session(
+        target,
+        creds,
+        runner_home(),
+        record_dir=record_dir,
+        command=(context.info_name or "run") if context is not None else "run",
+    )
+
+
+# click context meta key where the --record option (commands/common.py) leaves its directory
+RECORD_KEY = "runner.record_dir"

@@ -66,3 +66,13 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def repo() -> Path:
     """The repository root (tests run in a temporary working directory)."""
     return REPO
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--sim-shape",
+        choices=["full", "sparse"],
+        default="full",
+        help="Reply shape of the simulator in tests/e2e (sparse: as the real exchange's "
+        "recorded replies; .ci/run runs tests/e2e once more with it).",
+    )

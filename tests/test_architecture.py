@@ -20,14 +20,22 @@ RUNNER = ROOT / "runner"
 # and any package of a lower layer. `runner.sim` stands apart: it may import only the core
 # values and config (it is written from the API facts, not from the client).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("runner", "runner.errors", "runner.findings", "runner.domain", "runner.money"),
+    (
+        "runner",
+        "runner.errors",
+        "runner.findings",
+        "runner.domain",
+        "runner.money",
+        "runner.console",
+        "runner.interrupts",
+    ),
     ("runner.config", "runner.plan"),
     ("runner.compiler",),
     ("runner.exchange",),
-    ("runner.account", "runner.saved_plan"),
+    ("runner.account", "runner.saved_plan", "runner.records"),
     ("runner.sim",),
     ("runner.session",),
-    ("runner.pipeline",),
+    ("runner.pipeline", "runner.doctor"),
     ("runner.execute",),
     ("runner.render",),
     ("runner.commands",),

@@ -85,12 +85,27 @@ def test_env_file_read_and_environment_wins(
     assert (creds.key, creds.memo) == ("fromenv00000000000", "m")
 
 
-def test_world_readable_env_file_warns(capsys: pytest.CaptureFixture[str]) -> None:
+def test_world_readable_env_file_warns_where_modes_mean_something(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     env = Path("creds.env")
     env.write_text("BITMART_API_KEY=abc\n")
     os.chmod(env, 0o644)
     config.load_credentials(config.resolve_target("live", None), env_file=env)
-    assert "readable by group/others" in capsys.readouterr().err
+    warned = "readable by group/others" in capsys.readouterr().err
+    assert warned is (os.name == "posix")  # Windows: ACLs, not modes; chmod 600 means nothing
+
+
+def test_no_permission_warning_where_modes_mean_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(config, "posix_file_modes", lambda: False)
+    env = Path("creds.env")
+    env.write_text("BITMART_API_KEY=abc\n")
+    os.chmod(env, 0o644)
+    creds = config.load_credentials(config.resolve_target("live", None), env_file=env)
+    assert creds is not None and creds.key == "abc"
+    assert capsys.readouterr().err == ""
 
 
 def test_explicit_env_file_must_exist() -> None:
@@ -102,3 +117,72 @@ def test_runner_home_from_environment() -> None:
     home = Path(os.environ["BITMART_RUNNER_HOME"])
     assert config.runner_home() == home
     assert home.is_dir()
+
+
+@pytest.fixture
+def user_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh user profile with no BITMART_RUNNER_HOME: the default home is what is chosen."""
+    home = tmp_path / "user"
+    home.mkdir()
+    monkeypatch.delenv("BITMART_RUNNER_HOME")
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(home))  # Path.home() on POSIX
+    monkeypatch.setenv("USERPROFILE", str(home))  # Path.home() on Windows
+    return home
+
+
+def _pretend_platform(monkeypatch: pytest.MonkeyPatch, name: str, user: Path) -> Path:
+    """Make platformdirs answer as it does on ``name``; return that platform's state folder."""
+    import platformdirs
+    from platformdirs import macos, unix, windows
+
+    if name == "windows":
+        local = user / "AppData" / "Local"
+        monkeypatch.setattr(windows, "get_win_folder", lambda _csidl: str(local))
+        monkeypatch.setattr(platformdirs, "PlatformDirs", windows.Windows)
+        return local / "bitmart-runner"
+    if name == "macos":
+        monkeypatch.setattr(platformdirs, "PlatformDirs", macos.MacOS)
+        return user / "Library" / "Application Support" / "bitmart-runner"
+    monkeypatch.setattr(platformdirs, "PlatformDirs", unix.Unix)
+    return user / ".local" / "state" / "bitmart-runner"
+
+
+@pytest.mark.parametrize("platform", ["windows", "macos", "linux"])
+def test_runner_home_is_the_platforms_state_folder(
+    platform: str, user_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _pretend_platform(monkeypatch, platform, user_home)
+    assert config.runner_home() == expected
+    assert expected.is_dir()
+    assert config.paper_db_path() == expected / "paper.sqlite3"
+
+
+def test_linux_home_follows_xdg_state_home(
+    user_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _pretend_platform(monkeypatch, "linux", user_home)
+    monkeypatch.setenv("XDG_STATE_HOME", str(user_home / "state"))
+    assert config.runner_home() == user_home / "state" / "bitmart-runner"
+
+
+@pytest.mark.parametrize("platform", ["windows", "macos", "linux"])
+def test_an_existing_home_at_the_old_path_keeps_being_used(
+    platform: str, user_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _pretend_platform(monkeypatch, platform, user_home)
+    monkeypatch.setenv("XDG_STATE_HOME", str(user_home / "state"))
+    old = user_home / ".local" / "state" / "bitmart-runner"
+    (old / "journals").mkdir(parents=True)
+    assert config.runner_home() == old
+
+
+@pytest.mark.parametrize("platform", ["windows", "macos", "linux"])
+def test_bitmart_runner_home_wins_over_the_platform_and_the_old_path(
+    platform: str, user_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _pretend_platform(monkeypatch, platform, user_home)
+    (user_home / ".local" / "state" / "bitmart-runner").mkdir(parents=True)
+    chosen = user_home / "elsewhere"
+    monkeypatch.setenv("BITMART_RUNNER_HOME", str(chosen))
+    assert config.runner_home() == chosen

@@ -37,7 +37,7 @@ EXAMPLES = (
 
 def _terminal_prompt() -> Prompt:
     return Prompt(
-        is_terminal=lambda: sys.stdin.isatty(),
+        is_terminal=lambda: sys.stdin is not None and sys.stdin.isatty(),  # None: pythonw
         ask=lambda text: click.prompt(text, default="", show_default=False, err=True),
     )
 
@@ -127,6 +127,12 @@ def applied(plan_file: Path, target: str, finished: Finished) -> Applied:
     help="A saved plan is stale (exit 3) when a mark price moved more than this since it was "
     "saved, either way.",
 )
+@click.option(
+    "--allow-risk-increase",
+    is_flag=True,
+    help="Let --yes make risk-raising changes that follow only from the account or market "
+    "moving (drift), as policy.allow_risk_increase does.",
+)
 @exchange_options
 @output_options
 def apply(
@@ -135,6 +141,7 @@ def apply(
     lock_timeout: float,
     quiet: bool,
     max_price_move: str,
+    allow_risk_increase: bool,
     exchange: str | None,
     base_url: str | None,
     env_file: Path | None,
@@ -156,6 +163,7 @@ def apply(
         show=_shower(reporter, quiet, prompt),
         emit=reporter.progress,
         max_price_move=_percent(max_price_move),
+        allow_risk_increase=allow_risk_increase,
     )
     try:
         finished = run.run()

@@ -34,8 +34,25 @@ def epilog(examples: Sequence[str], env: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def _remember_record_dir(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    from runner.session import RECORD_KEY
+
+    if value is not None:
+        ctx.meta[RECORD_KEY] = value
+
+
 def exchange_options(func: F) -> F:
-    """--exchange / --base-url / --env-file, read by every command that reaches an exchange."""
+    """--exchange / --base-url / --env-file / --record, read by every command that reaches an
+    exchange (--record is picked up by ``open_session``, so commands need no parameter for it)."""
+    func = click.option(
+        "--record",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=_remember_record_dir,
+        help="Write every request and reply (redacted: key masked, no secret, memo or "
+        "signature) as JSON lines into this directory, e.g. for a bug report.",
+    )(func)
     func = click.option(
         "--env-file",
         type=click.Path(dir_okay=False, path_type=Path),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 import click
@@ -19,10 +18,9 @@ from runner.commands.common import (
 from runner.commands.rejection import report_rejection
 from runner.compiler.result import PlanResult
 from runner.errors import ExitCode
-from runner.execute.registry import load_plan_orders
 from runner.render.views.plan import PlanView
 from runner.saved_plan import write_saved_plan
-from runner.session import Session, local_now, open_session
+from runner.session import local_now, open_session
 
 EXAMPLES = (
     "bitmart-runner plan plans/btc.plan.yaml",
@@ -66,7 +64,7 @@ def plan(
     except pipeline.PlanRejected as exc:
         report_rejection(reporter, "plan", exc)
         raise click.exceptions.Exit(ExitCode.INVALID) from None
-    result = compute_plan(session, loaded)
+    result = pipeline.plan_for(session, loaded)
     code = plan_exit_code(result, detailed=detailed_exitcode)
     if out is not None and not result.has_errors:
         # before the output, so that a file that cannot be written is the run's one error
@@ -85,14 +83,3 @@ def plan_exit_code(result: PlanResult, *, detailed: bool) -> ExitCode:
         return ExitCode.CHANGES
     return ExitCode.OK
 
-
-def compute_plan(session: Session, loaded: pipeline.LoadedPlan) -> PlanResult:
-    with session.reader() as client:
-        snapshot = pipeline.take_snapshot(client, loaded.intents, session.target, now=local_now)
-    return pipeline.compute(
-        loaded,
-        snapshot,
-        session.target,
-        nonce=secrets.token_hex(3),
-        plan_orders=load_plan_orders(session.home, session.account_id, loaded.intents.name),
-    )

@@ -24,12 +24,7 @@ from runner.commands.simcontrol import (
     control,
     report_control,
 )
-from runner.config import (
-    ENV_KEY,
-    ENV_MEMO,
-    ENV_SECRET,
-    mask_key,
-)
+from runner.config import ENV_KEY, ENV_MEMO, ENV_SECRET, mask_key
 from runner.errors import ConfigError, ExitCode, UsageError
 from runner.render.views.misc import SimControl
 
@@ -71,6 +66,22 @@ for _market_command in (book, clock, funding):
 @click.option("--api-memo", envvar=ENV_MEMO, default=None, help=f"[env: {ENV_MEMO}]")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for ids and faults.")
 @click.option("--no-rate-limit", is_flag=True, help="Count requests but never answer 429.")
+@click.option(
+    "--shape",
+    type=click.Choice(["full", "sparse"]),
+    envvar="BITMART_SIM_SHAPE",
+    default="full",
+    show_default=True,
+    help="sparse: answer like the real exchange's recorded replies (optional fields left out, "
+    "bare error envelopes) [env: BITMART_SIM_SHAPE].",
+)
+@click.option(
+    "--key-permissions",
+    type=click.Choice(["read,trade", "read", "none"]),
+    default="read,trade",
+    show_default=True,
+    help="What the accepted key may do: `read` makes it read-only (writes get 30012).",
+)
 def serve(
     host: str,
     port: int,
@@ -81,6 +92,8 @@ def serve(
     api_memo: str | None,
     seed: int,
     no_rate_limit: bool,
+    shape: str,
+    key_permissions: str,
 ) -> int:
     """Serve the BitMart futures REST API; first stdout line: `listening on http://HOST:PORT`.
 
@@ -113,6 +126,8 @@ def serve(
             latency_ms=latency_ms,
             seed=seed,
             rate_limit=not no_rate_limit,
+            shape=shape,
+            key_permissions=frozenset(p for p in key_permissions.split(",") if p != "none"),
         )
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

@@ -16,7 +16,8 @@ from runner.commands.common import (
     reporter_for,
 )
 from runner.errors import ExitCode
-from runner.render.views.status import StatusView
+from runner.records.activity import last_apply_ms, read_activity
+from runner.render.views.status import AccountStatus, StatusView
 from runner.session import local_now, open_session
 
 EXAMPLES = (
@@ -48,4 +49,5 @@ def status(
             spot=session.target.spot_base_url is not None,
             now=local_now,
         )
-    reporter.report(StatusView(), snapshot, exit_code=ExitCode.OK)
+        activity = read_activity(client, last_apply_ms(session.home, session.account_id))
+    reporter.report(StatusView(), AccountStatus(snapshot, activity), exit_code=ExitCode.OK)

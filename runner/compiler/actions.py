@@ -168,8 +168,49 @@ class CancelTrigger(Action):
 class CancelOrder(Action):
     symbol: str
     order_id: str
+    expired: bool = False  # an entry cancelled by expire_after: its step is completed
     category: Category = Category.ORDER
     op: Op = Op.REMOVE
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModifyLimitOrder(Action):
+    """A resting limit order's new price and/or total size (modify-limit-order, facts 10.9)."""
+
+    symbol: str
+    order_id: str
+    client_order_id_ref: str = ""  # the order's own client id, for reconciling by lookup
+    price: Decimal | None = None
+    size: Decimal | None = None
+    category: Category = Category.ORDER
+    op: Op = Op.CHANGE
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModifyPreset(Action):
+    """New preset TP/SL on a resting order or a waiting plan order (modify-preset-plan-order)."""
+
+    symbol: str
+    order_id: str
+    take_profit: Protection | None = None  # None: that leg is left as it is
+    stop_loss: Protection | None = None
+    on_plan_order: bool = False  # the carrier is a plan order (else a resting limit order)
+    category: Category = Category.ORDER
+    op: Op = Op.CHANGE
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModifyPlanOrder(Action):
+    """A waiting plan order's trigger and execution (modify-plan-order, facts 10.5)."""
+
+    symbol: str
+    order_id: str
+    trigger: Decimal
+    source: PriceSource
+    order_type: OrderType
+    executive_price: Decimal | None = None
+    category: Category = Category.ORDER
+    op: Op = Op.CHANGE
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -88,7 +88,12 @@ def _entry(entry: model.Entry | None) -> Entry:
     if entry is None:
         return Entry()
     mode = entry.mode or TimeInForce.GTC
-    return Entry(order_type=entry.type, price=entry.price, time_in_force=mode)
+    return Entry(
+        order_type=entry.type,
+        price=entry.price,
+        time_in_force=mode,
+        expire_after_s=entry.expire_after_s,
+    )
 
 
 def _protect(plan: model.Plan, protection: model.Protection) -> Protect:
@@ -123,7 +128,15 @@ def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) 
         entry=_entry(step.entry),
         take_profit=_protect(plan, step.take_profit),
         stop_loss=_protect(plan, step.stop_loss),
+        **_reentry(step.reentry),
+        rebalance_band=step.rebalance_band,
     )
+
+
+def _reentry(reentry: model.Reentry | None) -> dict[str, Any]:
+    if reentry is None:
+        return {}
+    return {"reentry": reentry.when.value, "reentry_after_s": reentry.after_s}
 
 
 def _plan_order(plan: model.Plan, step: model.PlanOrderStep, base: dict[str, Any]) -> Intent:
@@ -231,5 +244,6 @@ def _policy(plan: model.Plan) -> Policy:
         max_transfer=written.max_transfer,
         allowed_symbols=frozenset(symbols) if symbols is not None else None,
         require_stop_loss=written.require_stop_loss,
+        allow_risk_increase=written.allow_risk_increase,
         loc=locate,
     )

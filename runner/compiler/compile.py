@@ -29,7 +29,9 @@ from runner.compiler.intents import (
     TpSlIntent,
     TransferIntent,
 )
+from runner.compiler.lifecycle import EMPTY, Lifecycle
 from runner.compiler.result import PlanResult, StepResult
+from runner.compiler.risk import risk_changes, step_changed
 from runner.compiler.snapshot import Position, Snapshot
 from runner.compiler.steps.balance import compile_balance, compile_transfer
 from runner.compiler.steps.cancel import compile_cancel
@@ -69,7 +71,12 @@ def compile_plan(
     *,
     transfers_supported: bool = True,
     plan_order_registry: Mapping[str, str] | None = None,
+    lifecycle: Lifecycle = EMPTY,
+    allow_risk_increase: bool = False,
 ) -> PlanResult:
+    """``allow_risk_increase`` (``--allow-risk-increase``; the plan's policy says it too) lets
+    drift loosen a stop tightened by hand instead of keeping it."""
+
     def run(reserve: Mapping[int, Decimal]) -> PlanResult:
         ws = WorkingState.start(snapshot)
         ctx = Ctx(
@@ -83,9 +90,12 @@ def compile_plan(
             balance_steps=tuple(
                 i.index for i in plan.intents if isinstance(i, BalanceIntent)
             ),
+            lifecycle=lifecycle,
+            allow_risk_increase=allow_risk_increase or plan.policy.allow_risk_increase,
         )
         steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
-        return _result(plan, snapshot, steps, ws)
+        result = _result(plan, snapshot, steps, ws, lifecycle)
+        return replace(result, allow_risk_increase=ctx.allow_risk_increase)
 
     # An ensure_balance target holds at the end of the plan only if it also tops up what later
     # steps take (margin and fees): measure that from a compile, top it up, and compile again
@@ -125,10 +135,29 @@ def _balance_reserve(
 
 
 def _result(
-    plan: PlanIntents, snapshot: Snapshot, steps: tuple[StepResult, ...], ws: WorkingState
+    plan: PlanIntents,
+    snapshot: Snapshot,
+    steps: tuple[StepResult, ...],
+    ws: WorkingState,
+    lifecycle: Lifecycle,
 ) -> PlanResult:
     ws.settle_cross()
     steps = tuple(_cross_at_end(step, ws) for step in steps)
+    predicted = ws.freeze()
+    steps = tuple(
+        replace(
+            step,
+            risks=risk_changes(
+                step.actions,
+                snapshot,
+                predicted,
+                changed=step_changed(lifecycle, intent),
+                is_action=step.is_action,
+                location=intent.loc(""),
+            ),
+        )
+        for intent, step in zip(plan.intents, steps, strict=True)
+    )
     findings = [f for step in steps for f in step.findings]
     warnings = _convergence_warnings(plan, steps, ws)
     findings += warnings

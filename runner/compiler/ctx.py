@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from runner.compiler.actions import OrderIds
 from runner.compiler.intents import Policy
+from runner.compiler.lifecycle import EMPTY, Lifecycle
 from runner.compiler.working import WorkingState
 from runner.domain import PosSide
 
@@ -29,3 +30,7 @@ class Ctx:
     balance_steps: tuple[int, ...] = ()
     # (symbol, side) -> index of the position target that holds it so far in this plan
     held_targets: dict[tuple[str, PosSide], int] = field(default_factory=dict)
+    # what each position step held and how it ended, reconciled with the exchange (records)
+    lifecycle: Lifecycle = EMPTY
+    # drift may loosen a stop tightened by hand (policy.allow_risk_increase/--allow-risk-increase)
+    allow_risk_increase: bool = False

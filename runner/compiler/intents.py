@@ -63,6 +63,7 @@ class Entry:
     order_type: OrderType = OrderType.MARKET
     price: Decimal | None = None
     time_in_force: TimeInForce = TimeInForce.GTC
+    expire_after_s: int | None = None  # position limit entries: cancel when rested this long
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,6 +86,9 @@ class PositionIntent(Intent):
     entry: Entry = Entry()
     take_profit: Protect = KEEP
     stop_loss: Protect = KEEP
+    reentry: str = "never"  # never | always | after (once the position closed by the market)
+    reentry_after_s: int | None = None
+    rebalance_band: Decimal | None = None  # percent; a notional is held in contracts within it
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,6 +166,7 @@ class Policy:
     max_transfer: Decimal | None = None
     allowed_symbols: frozenset[str] | None = None
     require_stop_loss: bool = False
+    allow_risk_increase: bool = False
     loc: Locator = field(default=_no_location, compare=False, repr=False)
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from runner.compiler.actions import Action, Category
+from runner.compiler.risk import RiskChange, Why, drift_findings
 from runner.compiler.snapshot import Snapshot
 from runner.domain import Margin, PosSide
 from runner.findings import Finding, Severity
@@ -54,6 +55,7 @@ class StepResult:
     after: Mapping[str, Any] = field(default_factory=dict)
     estimate: Estimate | None = None
     notes: tuple[str, ...] = ()
+    risks: tuple[RiskChange, ...] = ()  # changes that raise risk, and why (intent or drift)
 
     @property
     def has_errors(self) -> bool:
@@ -76,6 +78,7 @@ class PlanResult:
     before: Snapshot
     predicted: Snapshot
     findings: tuple[Finding, ...]  # every step's findings plus plan-level ones, in order
+    allow_risk_increase: bool = False  # drift allowed (policy or --allow-risk-increase)
 
     @property
     def actions(self) -> tuple[Action, ...]:
@@ -88,6 +91,14 @@ class PlanResult:
     @property
     def has_changes(self) -> bool:
         return bool(self.actions)
+
+    def drift_refusals(self) -> list[Finding]:
+        """Risk-raising drift, one error each (the apply flow refuses it under --yes)."""
+        return drift_findings(risk for step in self.steps for risk in step.risks)
+
+    @property
+    def has_drift(self) -> bool:
+        return any(r.why is Why.DRIFT for s in self.steps for r in s.risks)
 
     def counts(self) -> dict[str, int]:
         counts = {c.value: 0 for c in Category}

@@ -89,6 +89,9 @@ class WorkingOrder:
     filled: Decimal
     leverage: Decimal
     margin: Margin | None
+    created_ms: int = 0  # exchange time the order was placed (0 when unknown)
+    preset_tp: Decimal | None = None  # preset TP/SL triggers an opening order carries
+    preset_sl: Decimal | None = None
 
     @property
     def remaining(self) -> Decimal:
@@ -117,6 +120,8 @@ class TriggerOrder:
     order_type: str  # limit | market (of the order placed when it fires)
     leverage: Decimal
     margin: Margin | None
+    preset_tp: Decimal | None = None  # plan orders: the preset TP/SL of what they open
+    preset_sl: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,10 @@ def _dec(raw: Any) -> Decimal:
     return Decimal(str(raw))
 
 
+def _opt_dec(raw: Any) -> Decimal | None:
+    return None if raw is None else Decimal(str(raw))
+
+
 def _opt_margin(raw: Any) -> Margin | None:
     return None if raw is None else Margin(raw)
 
@@ -261,6 +270,9 @@ def from_jsonable(data: Mapping[str, Any]) -> Snapshot:
                 _dec(o["filled"]),
                 _dec(o["leverage"]),
                 _opt_margin(o["margin"]),
+                int(o.get("created_ms", 0)),
+                _opt_dec(o.get("preset_tp")),
+                _opt_dec(o.get("preset_sl")),
             )
             for o in data["open_orders"]
         ),
@@ -280,6 +292,8 @@ def from_jsonable(data: Mapping[str, Any]) -> Snapshot:
                 t["order_type"],
                 _dec(t["leverage"]),
                 _opt_margin(t["margin"]),
+                _opt_dec(t.get("preset_tp")),
+                _opt_dec(t.get("preset_sl")),
             )
             for t in data["trigger_orders"]
         ),

@@ -35,14 +35,10 @@ from runner.exchange.market import Contract, LeverageBracket
 from runner.exchange.orders import Order, PlanOrder, Trade
 from runner.exchange.policy import RetryPolicy
 from runner.exchange.read_client import ReadClient
+from runner.exchange.recording import Recorder
 from runner.exchange.results import Accepted, OrderRef, Reply, Submitted
 from runner.exchange.trade_client import TradeClient
-from runner.exchange.transfers import (
-    SpotBalance,
-    SubAccountBalance,
-    SubTransfer,
-    TransferRecord,
-)
+from runner.exchange.transfers import SpotBalance, SubAccountBalance, SubTransfer, TransferRecord
 from runner.exchange.transport import HttpCore, ReadTransport, WriteTransport, new_session
 
 __all__ = [
@@ -67,6 +63,7 @@ __all__ = [
     "ProtocolError",
     "RateLimited",
     "ReadClient",
+    "Recorder",
     "Reply",
     "RetryPolicy",
     "SpotBalance",
@@ -89,6 +86,7 @@ def _core(
     notify: Callable[[str], None] | None,
     retry: RetryPolicy | None,
     http: requests.Session | None,
+    recorder: Recorder | None = None,
 ) -> HttpCore:
     limiter: LimiterRegistry | None
     if target.kind is ExchangeKind.PAPER:
@@ -110,6 +108,7 @@ def _core(
         policy=retry if retry is not None else RetryPolicy(),
         notify=notify,
         limiter=limiter,
+        recorder=recorder,
     )
 
 
@@ -120,9 +119,12 @@ def open_read_client(
     notify: Callable[[str], None] | None = None,
     retry: RetryPolicy | None = None,
     http: requests.Session | None = None,
+    recorder: Recorder | None = None,
 ) -> ReadClient:
     """A read-only client (reads need only the API key)."""
-    core = _core(target, creds, signed=False, notify=notify, retry=retry, http=http)
+    core = _core(
+        target, creds, signed=False, notify=notify, retry=retry, http=http, recorder=recorder
+    )
     return ReadClient(ReadTransport(core))
 
 
@@ -133,7 +135,10 @@ def open_trade_client(
     notify: Callable[[str], None] | None = None,
     retry: RetryPolicy | None = None,
     http: requests.Session | None = None,
+    recorder: Recorder | None = None,
 ) -> TradeClient:
     """A client that can also write (needs key, secret and memo)."""
-    core = _core(target, creds, signed=True, notify=notify, retry=retry, http=http)
+    core = _core(
+        target, creds, signed=True, notify=notify, retry=retry, http=http, recorder=recorder
+    )
     return TradeClient(WriteTransport(core))

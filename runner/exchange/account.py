@@ -62,12 +62,13 @@ class PositionV2:
     entry_price: Decimal
     mark_price: Decimal
     liquidation_price: Decimal
-    unrealized_pnl: Decimal
-    realized_pnl: Decimal
-    initial_margin: Decimal
-    maintenance_margin: Decimal
-    open_time_ms: int  # 0 when flat
-    time_ms: int
+    # reported values the runner shows but does not act on: None when a reply leaves them out
+    unrealized_pnl: Decimal | None
+    realized_pnl: Decimal | None
+    initial_margin: Decimal | None
+    maintenance_margin: Decimal | None
+    open_time_ms: int  # 0 when flat or not reported
+    time_ms: int  # 0 when not reported
     max_notional: Decimal | None = None
     position_margin: Decimal | None = None  # position_cross
     fee: Decimal | None = None  # current_fee
@@ -89,12 +90,12 @@ def parse_positions_v2(data: object, endpoint: str) -> list[PositionV2]:
                 entry_price=f.decimal("entry_price"),
                 mark_price=f.decimal("mark_price"),
                 liquidation_price=f.decimal("liquidation_price"),
-                unrealized_pnl=f.decimal("unrealized_pnl"),
-                realized_pnl=f.decimal("realized_value"),
-                initial_margin=f.decimal("initial_margin"),
-                maintenance_margin=f.decimal("maintenance_margin"),
-                open_time_ms=f.millis("open_timestamp"),
-                time_ms=f.millis("timestamp"),
+                unrealized_pnl=f.opt_decimal("unrealized_pnl"),
+                realized_pnl=f.opt_decimal("realized_value"),
+                initial_margin=f.opt_decimal("initial_margin"),
+                maintenance_margin=f.opt_decimal("maintenance_margin"),
+                open_time_ms=f.opt_millis("open_timestamp") or 0,
+                time_ms=f.opt_millis("timestamp") or 0,
                 max_notional=f.opt_decimal("max_notional_value"),
                 position_margin=f.opt_decimal("position_cross"),
                 fee=f.opt_decimal("current_fee"),
@@ -110,7 +111,7 @@ class PositionV1:
     side: str  # "long" | "short" from position_type 1/2
     size: Decimal  # current_amount
     leverage: Decimal
-    margin_mode: str  # margin_type, lower-cased
+    margin_mode: str | None  # margin_type, lower-cased; absent in 2023-2024 replies
     position_mode: str | None
     entry_price: Decimal
     mark_price: Decimal | None  # unreliable on v1 (facts 16 #29)
@@ -124,6 +125,10 @@ class PositionV1:
 _POSITION_TYPES = {1: "long", 2: "short"}
 
 
+def _lower(text: str | None) -> str | None:
+    return text.lower() if text else None
+
+
 def parse_positions_v1(data: object, endpoint: str) -> list[PositionV1]:
     positions = []
     for raw in rows(data, endpoint):
@@ -135,7 +140,7 @@ def parse_positions_v1(data: object, endpoint: str) -> list[PositionV1]:
                 side=_POSITION_TYPES.get(kind, str(kind)),
                 size=f.decimal("current_amount"),
                 leverage=f.decimal("leverage"),
-                margin_mode=f.text("margin_type").lower(),
+                margin_mode=_lower(f.opt_text("margin_type")),
                 position_mode=f.opt_text("position_mode"),
                 entry_price=f.decimal("entry_price"),
                 mark_price=f.opt_decimal("mark_price"),

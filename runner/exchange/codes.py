@@ -70,7 +70,11 @@ _TABLE: dict[int, tuple[type[e.ApiError], str]] = {
     30030: (e.EndpointDeprecated, "BitMart removed this endpoint: upgrade bitmart-runner"),
     30031: (e.EndpointDeprecated, "BitMart removed this endpoint: upgrade bitmart-runner"),
     **{code: (e.RequestRejected, _BUG) for code in range(40001, 40012)},
-    40012: (e.LeverageConflict, _LEVERAGE),
+    40012: (
+        e.LeverageConflict,
+        "40012 is BitMart's catch-all (recorded with 'System error', 'Invalid order' and "
+        "'balance not enough'): read the message above; most often " + _LEVERAGE,
+    ),
     40013: (e.ClockSkewError, _CLOCK),
     40014: (e.ContractUnavailable, "the contract is offline: trade another symbol"),
     40015: (e.ContractUnavailable, "trading in this contract is paused: wait and retry"),

@@ -74,6 +74,10 @@ class Fields:
             return value
         raise self._fail(name, f"should be an id, got {_kind(value)}")
 
+    def opt_ident(self, name: str, default: str | None = None) -> str | None:
+        """An optional id (number or string); absent, null or "" give ``default``."""
+        return self.ident(name) if self.has(name) and self.raw[name] != "" else default
+
     def decimal(self, name: str) -> Decimal:
         value = self._value(name)
         result = to_decimal(value)
@@ -102,10 +106,16 @@ class Fields:
         return self.integer(name) if self.has(name) and self.raw[name] != "" else default
 
     def flag(self, name: str) -> bool:
+        """A JSON boolean, or "true"/"false" as recorders that stringify scalars print it."""
         value = self._value(name)
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
         if not isinstance(value, bool):
             raise self._fail(name, f"should be true or false, got {_show(value)}")
         return value
+
+    def opt_flag(self, name: str) -> bool | None:
+        return self.flag(name) if self.has(name) and self.raw[name] != "" else None
 
     def millis(self, name: str) -> int:
         """A time the endpoint sends in milliseconds (number or numeric string)."""

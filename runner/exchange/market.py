@@ -14,6 +14,36 @@ from runner.exchange.errors import ProtocolError
 from runner.exchange.fields import Fields, rows
 
 
+class ContractList(list["Contract"]):
+    """The usable contracts of a details reply, and why the others could not be read.
+
+    One odd row never hides the others (issue 16): a contract missing a required field is left
+    out and kept in ``unusable`` (symbol -> the error naming the endpoint and field), so only a
+    plan that uses that symbol fails.
+    """
+
+    def __init__(self, contracts: list[Contract], unusable: dict[str, ProtocolError]) -> None:
+        super().__init__(contracts)
+        self.unusable = unusable
+
+
+class BracketMap(dict[str, list["LeverageBracket"]]):
+    """Leverage brackets per symbol, and the symbols whose rule could not be read."""
+
+    def __init__(
+        self, brackets: dict[str, list[LeverageBracket]], unusable: dict[str, ProtocolError]
+    ) -> None:
+        super().__init__(brackets)
+        self.unusable = unusable
+
+
+def _row_name(raw: object, index: int) -> str:
+    """The row's symbol if it has a readable one, else its position in the list."""
+    if isinstance(raw, dict) and isinstance(raw.get("symbol"), str) and raw["symbol"]:
+        return str(raw["symbol"])
+    return f"#{index}"
+
+
 @dataclass(frozen=True)
 class Contract:
     symbol: str
@@ -22,12 +52,12 @@ class Contract:
     step: Decimal  # vol_precision, in contracts
     min_volume: Decimal
     max_volume: Decimal  # limit orders
-    market_max_volume: Decimal  # market orders
+    market_max_volume: Decimal | None  # market orders; absent in 2023 replies
     min_leverage: Decimal
     max_leverage: Decimal
     last_price: Decimal
     index_price: Decimal | None
-    status: str  # "Trading" | "Delisted"
+    status: str | None  # "Trading" | "Delisted"; absent in 2023 replies (unknown)
     product_type: int | None = None  # 1 perpetual, 2 dated
     base_currency: str | None = None
     quote_currency: str | None = None
@@ -50,12 +80,12 @@ def parse_contract(raw: object, endpoint: str) -> Contract:
         step=f.decimal("vol_precision"),
         min_volume=f.decimal("min_volume"),
         max_volume=f.decimal("max_volume"),
-        market_max_volume=f.decimal("market_max_volume"),
+        market_max_volume=f.opt_decimal("market_max_volume"),
         min_leverage=f.decimal("min_leverage"),
         max_leverage=f.decimal("max_leverage"),
         last_price=f.decimal("last_price"),
         index_price=f.opt_decimal("index_price"),
-        status=f.text("status"),
+        status=f.opt_text("status"),
         product_type=f.opt_integer("product_type"),
         base_currency=f.opt_text("base_currency"),
         quote_currency=f.opt_text("quote_currency"),
@@ -69,8 +99,16 @@ def parse_contract(raw: object, endpoint: str) -> Contract:
     )
 
 
-def parse_contracts(data: object, endpoint: str) -> list[Contract]:
-    return [parse_contract(r, endpoint) for r in Fields(data, endpoint, "data").rows("symbols")]
+def parse_contracts(data: object, endpoint: str) -> ContractList:
+    contracts: list[Contract] = []
+    unusable: dict[str, ProtocolError] = {}
+    for index, raw in enumerate(Fields(data, endpoint, "data").rows("symbols")):
+        try:
+            contracts.append(parse_contract(raw, endpoint))
+        except ProtocolError as exc:
+            name = _row_name(raw, index)
+            unusable[name] = ProtocolError(endpoint, f"contract {name}: {exc.detail}")
+    return ContractList(contracts, unusable)
 
 
 @dataclass(frozen=True)
@@ -83,25 +121,36 @@ class LeverageBracket:
     cum: Decimal
 
 
-def parse_brackets(data: object, endpoint: str) -> dict[str, list[LeverageBracket]]:
-    result: dict[str, list[LeverageBracket]] = {}
-    for rule in Fields(data, endpoint, "data").rows("rules"):
-        r = Fields(rule, endpoint, "rule")
-        brackets = []
-        for raw in r.rows("brackets"):
-            b = Fields(raw, endpoint, "bracket")
-            brackets.append(
-                LeverageBracket(
-                    bracket=b.integer("bracket"),
-                    max_leverage=b.decimal("initial_leverage"),
-                    notional_floor=b.decimal("notional_floor"),
-                    notional_cap=b.decimal("notional_cap"),
-                    maint_margin_ratio=b.decimal("maint_margin_ratio"),
-                    cum=b.decimal("cum"),
-                )
+def _bracket_rule(rule: object, endpoint: str) -> tuple[str, list[LeverageBracket]]:
+    r = Fields(rule, endpoint, "rule")
+    brackets = []
+    for raw in r.rows("brackets"):
+        b = Fields(raw, endpoint, "bracket")
+        brackets.append(
+            LeverageBracket(
+                bracket=b.integer("bracket"),
+                max_leverage=b.decimal("initial_leverage"),
+                notional_floor=b.decimal("notional_floor"),
+                notional_cap=b.decimal("notional_cap"),
+                maint_margin_ratio=b.decimal("maint_margin_ratio"),
+                cum=b.decimal("cum"),
             )
-        result[r.text("symbol")] = brackets
-    return result
+        )
+    return r.text("symbol"), brackets
+
+
+def parse_brackets(data: object, endpoint: str) -> BracketMap:
+    result: dict[str, list[LeverageBracket]] = {}
+    unusable: dict[str, ProtocolError] = {}
+    for index, rule in enumerate(Fields(data, endpoint, "data").rows("rules")):
+        try:
+            symbol, brackets = _bracket_rule(rule, endpoint)
+        except ProtocolError as exc:
+            name = _row_name(rule, index)
+            unusable[name] = ProtocolError(endpoint, f"brackets of {name}: {exc.detail}")
+            continue
+        result[symbol] = brackets
+    return BracketMap(result, unusable)
 
 
 @dataclass(frozen=True)

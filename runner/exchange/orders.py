@@ -31,7 +31,7 @@ class Order:
     preset_tp_price_type: int  # 0 unset, 1 last, 2 mark
     preset_sl_price: Decimal | None
     preset_sl_price_type: int
-    create_time_ms: int
+    create_time_ms: int  # 0 when not reported (the runner never acts on it)
     update_time_ms: int
     position_mode: str | None = None
     trigger_price: Decimal | None = None  # order-history, plan-triggered orders
@@ -50,7 +50,7 @@ def parse_order(raw: object, endpoint: str) -> Order:
     f = Fields(raw, endpoint, "order")
     return Order(
         order_id=f.ident("order_id"),
-        client_order_id=f.opt_text("client_order_id", "") or "",
+        client_order_id=f.opt_ident("client_order_id", "") or "",
         symbol=f.text("symbol"),
         side=f.integer("side"),
         type=f.text("type"),
@@ -66,13 +66,13 @@ def parse_order(raw: object, endpoint: str) -> Order:
         preset_tp_price_type=f.opt_integer("preset_take_profit_price_type", 0) or 0,
         preset_sl_price=f.opt_decimal("preset_stop_loss_price"),
         preset_sl_price_type=f.opt_integer("preset_stop_loss_price_type", 0) or 0,
-        create_time_ms=f.millis("create_time"),
-        update_time_ms=f.millis("update_time"),
+        create_time_ms=f.opt_millis("create_time") or 0,
+        update_time_ms=f.opt_millis("update_time") or 0,
         position_mode=f.opt_text("position_mode"),
         trigger_price=_optional_price(f, "trigger_price"),
         activation_price=_optional_price(f, "activation_price"),
         callback_rate=_optional_price(f, "callback_rate"),
-        executive_order_id=f.opt_text("executive_order_id") or None,
+        executive_order_id=f.opt_ident("executive_order_id") or None,
     )
 
 
@@ -111,7 +111,7 @@ def parse_plan_orders(data: object, endpoint: str) -> list[PlanOrder]:
         plans.append(
             PlanOrder(
                 order_id=f.ident("order_id"),
-                client_order_id=f.opt_text("client_order_id", "") or "",
+                client_order_id=f.opt_ident("client_order_id", "") or "",
                 symbol=f.text("symbol"),
                 side=f.integer("side"),
                 type=f.text("type"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from runner.exchange import endpoints as ep
 from runner.exchange.client_base import ClientBase
 from runner.exchange.market import (
+    BracketMap,
     Candle,
-    Contract,
+    ContractList,
     Depth,
     FundingRate,
     FundingRecord,
-    LeverageBracket,
     OpenInterest,
     PublicTrade,
     ServiceStatus,
@@ -29,7 +29,8 @@ from runner.exchange.retries import QueryValue
 
 
 class MarketReads(ClientBase):
-    def contracts(self, symbol: str | None = None) -> list[Contract]:
+    def contracts(self, symbol: str | None = None) -> ContractList:
+        """Usable contracts; ``.unusable`` names those missing a required field (and which)."""
         answer = self._get(ep.DETAILS, {"symbol": symbol})
         return parse_contracts(answer.data, ep.DETAILS.path)
 
@@ -74,7 +75,7 @@ class MarketReads(ClientBase):
         answer = self._get(ep.OPEN_INTEREST, {"symbol": symbol})
         return parse_open_interest(answer.data, ep.OPEN_INTEREST.path)
 
-    def leverage_brackets(self, symbol: str | None = None) -> dict[str, list[LeverageBracket]]:
+    def leverage_brackets(self, symbol: str | None = None) -> BracketMap:
         answer = self._get(ep.LEVERAGE_BRACKET, {"symbol": symbol})
         return parse_brackets(answer.data, ep.LEVERAGE_BRACKET.path)
 

@@ -160,3 +160,40 @@ def _(action: act.SubmitPlanOrder) -> WireRequest:
         body["preset_stop_loss_price"] = plain(action.stop_loss)
         body["preset_stop_loss_price_type"] = PRICE_TYPE_CODE[PriceSource.LAST]
     return WireRequest(ep.SUBMIT_PLAN_ORDER.path, body)
+
+
+@request_for.register
+def _(action: act.ModifyLimitOrder) -> WireRequest:
+    body: dict[str, Any] = {"symbol": action.symbol, "order_id": action.order_id}
+    if action.price is not None:
+        body["price"] = plain(action.price)
+    if action.size is not None:
+        body["size"] = int(action.size)
+    return WireRequest(ep.MODIFY_LIMIT_ORDER.path, body)
+
+
+@request_for.register
+def _(action: act.ModifyPreset) -> WireRequest:
+    body: dict[str, Any] = {"symbol": action.symbol, "order_id": action.order_id}
+    if action.take_profit is not None:
+        body["preset_take_profit_price"] = plain(action.take_profit.trigger)
+        body["preset_take_profit_price_type"] = PRICE_TYPE_CODE[action.take_profit.source]
+    if action.stop_loss is not None:
+        body["preset_stop_loss_price"] = plain(action.stop_loss.trigger)
+        body["preset_stop_loss_price_type"] = PRICE_TYPE_CODE[action.stop_loss.source]
+    return WireRequest(ep.MODIFY_PRESET_PLAN_ORDER.path, body)
+
+
+@request_for.register
+def _(action: act.ModifyPlanOrder) -> WireRequest:
+    body: dict[str, Any] = {
+        "symbol": action.symbol,
+        "order_id": action.order_id,
+        "type": action.order_type.value,
+        "trigger_price": plain(action.trigger),
+        "price_type": PRICE_TYPE_CODE[action.source],
+    }
+    if action.order_type is OrderType.LIMIT:
+        assert action.executive_price is not None
+        body["executive_price"] = plain(action.executive_price)
+    return WireRequest(ep.MODIFY_PLAN_ORDER.path, body)

@@ -80,7 +80,7 @@ def submitted(reply: Reply, endpoint: str) -> Submitted:
 
 def order_ref(reply: Reply, endpoint: str) -> OrderRef:
     f = Fields(reply.data, endpoint, "data")
-    return OrderRef(f.ident("order_id"), f.opt_text("client_order_id"), reply.trace)
+    return OrderRef(f.ident("order_id"), f.opt_ident("client_order_id"), reply.trace)
 
 
 def timer_set(reply: Reply, endpoint: str) -> TimerSet:

@@ -12,7 +12,9 @@ masked; headers and bodies are never logged, so neither the signature nor the me
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -27,6 +29,9 @@ from runner.exchange.policy import RetryPolicy
 from runner.exchange.retries import QueryValue, run_read, run_write, sync_clock
 from runner.exchange.signing import Auth, auth_headers, base_headers
 from runner.exchange.wire import Answer, interpret
+
+if TYPE_CHECKING:
+    from runner.exchange.recording import Recorder
 
 log = logging.getLogger("runner.exchange")
 
@@ -71,8 +76,10 @@ class HttpCore:
         policy: RetryPolicy,
         notify: Callable[[str], None] | None,
         limiter: LimiterRegistry | None,
+        recorder: Recorder | None = None,
     ) -> None:
         self.session = session
+        self.recorder = recorder  # --record DIR: every exchange, once, redacted
         self.target = target
         self.creds = creds
         self.policy = policy
@@ -161,17 +168,20 @@ class HttpCore:
             body = b"{}"  # a POST without parameters sends and signs {} (facts 4.3)
         self._throttle(endpoint)
         headers = self._headers(endpoint, body or b"")
+        params = _query(query)
+        started = time.monotonic()
         try:
             response = self.session.request(
                 endpoint.method,
                 url,
-                params=_query(query),
+                params=params,
                 data=body,
                 headers=headers,
                 timeout=self.policy.timeout,
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
+            self._record(endpoint, url, params, headers, body, None, exc, started)
             log.debug(
                 "%s %s failed: %s (key %s)",
                 endpoint.method,
@@ -180,6 +190,7 @@ class HttpCore:
                 self._masked_key,
             )
             raise
+        self._record(endpoint, url, params, headers, body, response, None, started)
         if self._limiter is not None:
             self._limiter.observe(
                 self._key(endpoint),
@@ -189,6 +200,29 @@ class HttpCore:
                 now=self.policy.clock(),
             )
         return response
+
+    def _record(
+        self,
+        endpoint: Endpoint,
+        url: str,
+        params: dict[str, str] | None,
+        headers: dict[str, str],
+        body: bytes | None,
+        response: requests.Response | None,
+        error: BaseException | None,
+        started: float,
+    ) -> None:
+        if self.recorder is not None:
+            self.recorder.exchange(
+                method=endpoint.method,
+                url=url,
+                query=params,
+                headers=headers,
+                body=body,
+                response=response,
+                error=error,
+                elapsed_s=time.monotonic() - started,
+            )
 
     def interpret(self, endpoint: Endpoint, response: requests.Response) -> Answer:
         """``wire.interpret`` plus one debug line with the outcome."""

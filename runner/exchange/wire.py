@@ -79,6 +79,11 @@ def _trace(envelope: dict[str, Any]) -> str:
     return ""
 
 
+def _says_ok(envelope: dict[str, Any]) -> bool:
+    message = envelope.get("message")
+    return isinstance(message, str) and message.strip().lower() in ("ok", "success")
+
+
 def _not_json(response: requests.Response, path: str) -> Exception:
     status = response.status_code
     if status in CLOUDFLARE_STATUSES:
@@ -120,6 +125,8 @@ def interpret(
         raise _not_json(response, path)
     code = _code(envelope)
     trace = _trace(envelope)
+    if code is None and 200 <= status < 300 and _says_ok(envelope):
+        code = SUCCESS  # no code, but "OK"/"success" (C's rule, facts 3.1)
     if code is None:
         if status >= 500:
             raise ServerError(path, status, None, trace)

@@ -70,6 +70,8 @@ def took_effect(action: act.Action, facts: Facts, before: Before) -> bool:
         )
     if isinstance(action, act.Transfer):
         return matching_transfer(action, facts.transfers, before) is not None
+    if isinstance(action, act.ModifyLimitOrder | act.ModifyPreset | act.ModifyPlanOrder):
+        return modified(action, snap)
     raise TypeError(f"no effect predicate for {type(action).__name__}")
 
 
@@ -91,3 +93,28 @@ def matching_transfer(
         ):
             return record
     return None
+
+
+def modified(
+    action: act.ModifyLimitOrder | act.ModifyPreset | act.ModifyPlanOrder, snap: Snapshot
+) -> bool:
+    """A modification shows on the order it targets; an order no longer resting (filled, fired or
+    cancelled meanwhile) leaves nothing to modify, so sending again could change nothing."""
+    order = next((o for o in snap.open_orders if o.order_id == action.order_id), None)
+    trigger = next((t for t in snap.trigger_orders if t.order_id == action.order_id), None)
+    if isinstance(action, act.ModifyLimitOrder):
+        if order is None:
+            return True
+        return (action.price is None or order.price == action.price) and (
+            action.size is None or order.size == action.size
+        )
+    if isinstance(action, act.ModifyPlanOrder):
+        return trigger is None or (
+            trigger.trigger == action.trigger and trigger.price_source is action.source
+        )
+    carrier = trigger if action.on_plan_order else order
+    if carrier is None:
+        return True
+    return (action.take_profit is None or carrier.preset_tp == action.take_profit.trigger) and (
+        action.stop_loss is None or carrier.preset_sl == action.stop_loss.trigger
+    )

@@ -21,7 +21,7 @@ from runner.compiler import actions as act
 from runner.compiler.estimates import to_tick
 from runner.compiler.guard import fires_at_once
 from runner.compiler.snapshot import Snapshot
-from runner.domain import OrderSide, OrderType, PosSide, TriggerKind
+from runner.domain import OrderSide, PosSide, TriggerKind
 from runner.errors import RunnerError
 from runner.exchange.requests import request_for
 from runner.execute.effects import Before, Facts, matching_transfer, took_effect
@@ -300,8 +300,8 @@ class Executor:
             )
             if p is not None and p.percent is not None
         ]
-        if not relative or action.order_type is not OrderType.MARKET:
-            return None
+        if not relative:  # a limit that rests has no position yet (nothing to move) below;
+            return None  # one that crossed the market filled at once like a market order
         snapshot = self.port.snapshot(self.symbols)
         side = action.side.position
         position = snapshot.position(action.symbol, side)

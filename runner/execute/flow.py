@@ -7,9 +7,10 @@ write it concerns leaves the machine; the CLI command around it only parses opti
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from runner import pipeline
 from runner.account import Needs, known_fees, read_snapshot
 from runner.compiler import actions as act
 from runner.compiler.guard import DEFAULT_MAX_PRICE_MOVE
+from runner.compiler.intents import PlanIntents
+from runner.compiler.lifecycle import Lifecycle
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
 from runner.errors import ExitCode
@@ -27,8 +30,10 @@ from runner.execute.consent import Prompt, consent
 from runner.execute.executor import ApplyReport, Executor
 from runner.execute.journal import Journal, new_run_id, read_journal, unfinished_journals
 from runner.execute.lock import AccountLock, lock_path
-from runner.execute.registry import load_plan_orders, record_plan_orders
 from runner.execute.resume import Resume, already_applied, close_out, inspect
+from runner.records.plan_orders import load_plan_orders, record_plan_orders
+from runner.records.remember import remember
+from runner.records.store import load_records
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.session import Session, local_now, notify
 
@@ -43,6 +48,8 @@ class Prepared:
     actions: tuple[act.Action, ...]
     nonce: str
     result: PlanResult | None  # None for a saved plan (its diff was reviewed when it was made)
+    lifecycle: Lifecycle | None = None  # the steps' reconciled records (plan files only)
+    intents: PlanIntents | None = None
 
 
 @dataclass(frozen=True)
@@ -77,14 +84,28 @@ def _nonce_of(actions: Sequence[act.Action]) -> str:
 
 
 def _prepare_file(
-    session: Session, source: TradeClient, loaded: pipeline.LoadedPlan, resume: Resume
+    session: Session,
+    source: TradeClient,
+    loaded: pipeline.LoadedPlan,
+    resume: Resume,
+    allow_risk_increase: bool,
 ) -> Prepared:
     intents = loaded.intents
     snapshot = pipeline.take_snapshot(source, intents, session.target, now=local_now)
     nonce = resume.nonce or secrets.token_hex(3)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
-    result = pipeline.compute(loaded, snapshot, session.target, nonce=nonce, plan_orders=registry)
+    records = load_records(session.home, session.account_id, intents.name)
+    lifecycle = pipeline.reconcile_records(source, intents, snapshot, records)
+    result = pipeline.compute(
+        loaded,
+        snapshot,
+        session.target,
+        nonce=nonce,
+        plan_orders=registry,
+        lifecycle=lifecycle,
+        allow_risk_increase=allow_risk_increase,
+    )
     return Prepared(
         intents.name,
         intents.plan_hash,
@@ -94,6 +115,8 @@ def _prepare_file(
         result.actions,
         nonce,
         result,
+        lifecycle,
+        intents,
     )
 
 
@@ -109,6 +132,7 @@ class ApplyRun:
         show: Callable[[Prepared], None],
         emit: Callable[[str], None],
         max_price_move: Decimal = DEFAULT_MAX_PRICE_MOVE,
+        allow_risk_increase: bool = False,
     ) -> None:
         self.session = session
         self.path = path
@@ -118,6 +142,7 @@ class ApplyRun:
         self.show = show
         self.emit = emit
         self.max_price_move = max_price_move
+        self.allow_risk_increase = allow_risk_increase
         self.run_id = new_run_id()
 
     def run(self) -> Finished:
@@ -141,15 +166,36 @@ class ApplyRun:
                     s, client, load_saved_plan(self.path), self.max_price_move
                 )
             else:
-                prepared = _prepare_file(s, client, loaded, resume)
+                prepared = _prepare_file(s, client, loaded, resume, self.allow_risk_increase)
+                prepared = self._drift(prepared)
             self.show(prepared)
             if prepared.result is not None and prepared.result.has_errors:
                 return Finished(ExitCode.INVALID, None, prepared)
             if not prepared.actions:
+                remember(s.home, s.account_id, prepared, prepared.snapshot, (), _wall_ms())
                 close_out(resume.journals, self.run_id, s.secrets())
                 return Finished(ExitCode.OK, None, prepared)
+            drift = prepared.result.drift_refusals() if prepared.result else []
+            if drift and not self.yes:
+                self.emit(
+                    f"WARNING: {len(drift)} change(s) raise risk only because the account or the "
+                    "market moved while the plan stayed the same (drift, marked in the diff): "
+                    + "; ".join(f.message.removesuffix("; refused under --yes") for f in drift)
+                )
             approval = consent(self.prompt, yes=self.yes, changes=len(prepared.actions))
             return self._execute(client, prepared, resume, approval)
+
+    def _drift(self, prepared: Prepared) -> Prepared:
+        """Risk-raising drift is refused under --yes (each change named) unless the plan's
+        policy or --allow-risk-increase allows it; at a terminal the diff highlights it and the
+        person typing CONFIRM decides."""
+        result = prepared.result
+        if result is None or not result.has_drift or not self.yes:
+            return prepared
+        if result.allow_risk_increase:  # the plan's policy, or --allow-risk-increase
+            return prepared
+        refused = replace(result, findings=(*result.findings, *result.drift_refusals()))
+        return replace(prepared, result=refused)
 
     def _execute(
         self, client: TradeClient, prepared: Prepared, resume: Resume, approval: str
@@ -191,6 +237,9 @@ class ApplyRun:
             report = executor.run(to_run)
             placed = inspect([read_journal(journal.path)], prepared.plan_hash).plan_orders
             record_plan_orders(s.home, s.account_id, prepared.name, placed)
+            applied = tuple(o.action for o in report.applied)
+            final = report.final or prepared.snapshot
+            remember(s.home, s.account_id, prepared, final, applied, port.now_ms())
             code = _exit_code(report)
             journal.record("run_end", outcome=code.name.lower(), exit_code=int(code))
         return Finished(code, report, prepared, tuple(skipped))
@@ -215,6 +264,10 @@ class ApplyRun:
         return to_run, skipped
 
 
+def _wall_ms() -> int:
+    return int(time.time() * 1000)
+
+
 def _exit_code(report: ApplyReport) -> ExitCode:
     if report.interrupted:
         return ExitCode.INTERRUPTED
@@ -234,7 +287,12 @@ def open_trader(session: Session) -> Iterator[TradeClient]:
     with (
         session.shared_limits(policy),
         open_trade_client(
-            session.target, session.creds, notify=notify, retry=policy, http=session.http()
+            session.target,
+            session.creds,
+            notify=notify,
+            retry=policy,
+            http=session.http(),
+            recorder=session.recorder(),
         ) as client,
     ):
         yield client

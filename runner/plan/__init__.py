@@ -32,7 +32,7 @@ def validate_source(
     source: bytes, path: str, *, target_kind: str | None = None
 ) -> tuple[Plan | None, list[Finding]]:
     """Check the bytes of a plan file; ``path`` is only used to name locations."""
-    # imported here so that `runner.plan.model` (used by the engine) does not pull in the YAML
+    # imported here so that `runner.plan.model` (used by the compiler) does not pull in the YAML
     # loader and jsonschema
     from runner.plan.build import build_plan
     from runner.plan.load import PlanLoadError, load_document

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from runner.domain import CancelWhat, OrderType, TimeInForce
+from runner.durations import duration_seconds
 from runner.findings import Location
 from runner.plan import pointer
 from runner.plan.load import Document
@@ -30,6 +31,8 @@ from runner.plan.model import (
     PriceLevel,
     PriceType,
     Protection,
+    Reentry,
+    ReentryWhen,
     Side,
     Step,
     TpSlStep,
@@ -92,11 +95,22 @@ def _entry(raw: Raw | None) -> Entry | None:
     if raw is None:
         return None
     mode = raw.get("mode")
+    expire = raw.get("expire_after")
     return Entry(
         type=OrderType(raw["type"]),
         price=_opt_dec(raw, "price"),
         mode=TimeInForce(mode) if mode is not None else None,
+        expire_after_s=duration_seconds(expire) if expire is not None else None,
     )
+
+
+def _reentry(raw: Raw) -> Reentry | None:
+    value = raw.get("reentry")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return Reentry(ReentryWhen(value))
+    return Reentry(ReentryWhen.AFTER, duration_seconds(value["after"]))
 
 
 def _protection(raw: Raw, key: str) -> Protection:
@@ -125,6 +139,10 @@ def _position(common: dict[str, Any], raw: Raw, cls: type[PositionStep]) -> Step
         entry=_entry(raw.get("entry")),
         take_profit=_protection(raw, "take_profit"),
         stop_loss=_protection(raw, "stop_loss"),
+        reentry=_reentry(raw),
+        rebalance_band=(
+            Decimal(raw["rebalance_band"].rstrip("%")) if "rebalance_band" in raw else None
+        ),
     )
 
 
@@ -223,6 +241,7 @@ def _policy(raw: Raw) -> Policy:
         max_transfer=_opt_dec(raw, "max_transfer"),
         allowed_symbols=tuple(symbols) if symbols is not None else None,
         require_stop_loss=bool(raw.get("require_stop_loss", False)),
+        allow_risk_increase=bool(raw.get("allow_risk_increase", False)),
     )
 
 

@@ -17,13 +17,7 @@ from jsonschema.exceptions import ValidationError
 from runner.findings import Finding, Location, Severity
 from runner.plan import pointer
 from runner.plan.load import Document
-from runner.plan.phrases import (
-    KINDS,
-    container_name,
-    label,
-    show,
-    value_message,
-)
+from runner.plan.phrases import KINDS, container_name, label, show, value_message
 
 
 def _schema(error: ValidationError) -> Mapping[str, Any]:

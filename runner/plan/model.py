@@ -17,7 +17,7 @@ from runner.domain import CancelWhat, Margin, Mode, OrderType, PosSide, PriceSou
 from runner.findings import Location
 from runner.plan import pointer
 
-# The plan speaks the engine's vocabulary: one definition of each closed set.
+# The plan speaks the domain's vocabulary (runner.domain): one definition of each closed set.
 Side = PosSide
 MarginMode = Margin
 PriceType = PriceSource
@@ -75,6 +75,21 @@ class Entry:
     type: OrderType = OrderType.MARKET
     price: Decimal | None = None
     mode: TimeInForce | None = None
+    expire_after_s: int | None = None  # position steps, limit entries: exchange-clock seconds
+
+
+class ReentryWhen(StrEnum):
+    NEVER = "never"
+    ALWAYS = "always"
+    AFTER = "after"
+
+
+@dataclass(frozen=True)
+class Reentry:
+    """What a position step does once the position it held was closed by the market."""
+
+    when: ReentryWhen = ReentryWhen.NEVER
+    after_s: int | None = None  # with AFTER: exchange-clock seconds since the close
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,6 +130,8 @@ class PositionStep(Step):
     entry: Entry | None = None
     take_profit: Protection = ABSENT
     stop_loss: Protection = ABSENT
+    reentry: Reentry | None = None  # position steps only (an open runs every apply anyway)
+    rebalance_band: Decimal | None = None  # percent: re-size a notional only beyond this band
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,6 +217,7 @@ class Policy:
     max_transfer: Decimal | None = None
     allowed_symbols: tuple[str, ...] | None = None
     require_stop_loss: bool = False
+    allow_risk_increase: bool = False
 
 
 @dataclass(frozen=True)

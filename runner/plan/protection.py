@@ -12,15 +12,7 @@ from decimal import Decimal
 
 from runner.domain import OrderType
 from runner.money import plain
-from runner.plan.model import (
-    PlanOrderStep,
-    PositionStep,
-    PriceLevel,
-    Side,
-    Step,
-    TpSlStep,
-    Trigger,
-)
+from runner.plan.model import PlanOrderStep, PositionStep, PriceLevel, Side, Step, TpSlStep, Trigger
 
 Problem = tuple[str, str, str, str | None]  # field path, rule, message, hint
 RULE = "tp-sl-direction"

@@ -73,6 +73,7 @@ def _entries(plan: Plan, _: str | None) -> Iterator[Finding]:
             yield error(
                 plan, step, name, "limit-needs-price", f"a limit {name} needs a price", hint
             )
+        yield from _expiry(plan, step, name, entry)
         if entry.type is OrderType.LIMIT:
             continue
         if entry.price is not None:
@@ -87,6 +88,22 @@ def _entries(plan: Plan, _: str | None) -> Iterator[Finding]:
             message = f"mode {entry.mode.value} has no effect on a market order"
             location = plan.field_location(step, f"{name}.mode")
             yield Finding("mode-ignored", Severity.WARNING, message, location, "remove mode")
+
+
+def _expiry(plan: Plan, step: Step, name: str, entry: Entry) -> Iterator[Finding]:
+    """expire_after is a position target's: it ends a resting entry, not an action's order."""
+    if entry.expire_after_s is None:
+        return
+    field = f"{name}.expire_after"
+    if not isinstance(step, PositionStep) or isinstance(step, OpenStep):
+        message = f"expire_after is only for the entry of a position step (not {step.kind})"
+        yield error(plan, step, field, "expire-needs-position", message, "remove expire_after")
+    elif entry.type is not OrderType.LIMIT:
+        message = "expire_after is only for limit entries (a market entry fills at once)"
+        hint = "set type: limit with a price, or remove expire_after"
+        yield error(plan, step, field, "expire-needs-limit", message, hint)
+    elif entry.expire_after_s <= 0:
+        yield error(plan, step, field, "expire-zero", "expire_after must be longer than 0s")
 
 
 def _relative_in_plan_order(plan: Plan, _: str | None) -> Iterator[Finding]:

@@ -1,6 +1,6 @@
 """Human dry-run diff, Terraform-like: + create, - remove, ~ change, = unchanged.
 
-Renders a ``PlanResult``; computes nothing about money (every figure comes from the engine).
+Renders a ``PlanResult``; computes nothing about money (every figure comes from the compiler).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from runner import DISCLAIMER
 from runner.compiler.actions import Op
 from runner.compiler.result import Estimate, PlanResult, StepResult
+from runner.compiler.risk import Why
 from runner.findings import Severity
 from runner.money import plain
 from runner.render.findings import finding_lines, plural
@@ -106,6 +107,11 @@ def render_step(step: StepResult, style: Style) -> list[str]:
         lines.append(f"    {symbol} {action.summary}")
     if not step.actions and not step.has_errors:
         lines.append(style("    unchanged", "dim"))
+    for risk in step.risks:
+        color = ("red", "bold") if risk.why is Why.DRIFT else ("yellow",)
+        lines.append(
+            style(f"    ! raises risk ({risk.why.value}): {risk.what} ({risk.reason})", *color)
+        )
     for note in step.notes:
         lines.append(style(f"    note: {note}", "dim"))
     if step.estimate is not None:

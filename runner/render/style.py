@@ -1,20 +1,20 @@
-"""Terminal styling: colour only on a terminal, never with NO_COLOR or --no-color."""
+"""Terminal styling: colour only where the terminal renders it, never with --no-color."""
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from typing import TextIO
+
+from runner.console import supports_color
 
 _CODES = {"green": "32", "red": "31", "yellow": "33", "cyan": "36", "bold": "1", "dim": "2"}
 
 
 def color_enabled(stream: TextIO | None = None, *, no_color: bool = False) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
+    if no_color:
         return False
-    target = stream if stream is not None else sys.stdout
-    return bool(getattr(target, "isatty", lambda: False)())
+    return supports_color(stream if stream is not None else sys.stdout)
 
 
 @dataclass(frozen=True)

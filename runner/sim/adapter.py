@@ -8,6 +8,7 @@ a cut TCP connection would.  A paper session refuses every other host: it cannot
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import timedelta
 from http import HTTPStatus
@@ -26,6 +27,7 @@ from runner.sim.auth import ApiCredentials
 from runner.sim.facade import Backend, Exchange
 from runner.sim.handlers import DROP_FAULTS, SimHandler, wall_clock_ms
 from runner.sim.host import StoreHost
+from runner.sim.shape import ENV_SHAPE, FULL
 from runner.sim.store import SimStore
 from runner.sim.wire import Reply
 
@@ -119,7 +121,9 @@ def paper_handler(db_path: Path, backend: Backend | None = None) -> SimHandler:
         return backend.exchange.new(now_ms=wall_clock_ms())
 
     host = StoreHost(SimStore(db_path), new_exchange, backend.exchange)
-    return SimHandler(host, PAPER_CREDENTIALS, rate_limit=False, backend=backend)
+    # BITMART_SIM_SHAPE=sparse: paper answers the way the real exchange's recorded replies did
+    shape = os.environ.get(ENV_SHAPE) or FULL
+    return SimHandler(host, PAPER_CREDENTIALS, rate_limit=False, backend=backend, shape=shape)
 
 
 def paper_session(db_path: Path, backend: Backend | None = None) -> requests.Session:

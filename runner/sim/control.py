@@ -16,6 +16,7 @@ from runner.sim.control_input import backend_call, decimal_field, string_field
 from runner.sim.control_port import SimHandler
 from runner.sim.errors import ControlError
 from runner.sim.faults import parse_rules
+from runner.sim.keys import parse_permissions
 from runner.sim.wire import Reply, json_reply, parse_json
 
 WALLETS = ("spot", "futures")
@@ -76,6 +77,17 @@ def _get_faults(sim: SimHandler, body: dict[str, Any]) -> dict[str, Any]:
     return {"rules": sim.faults.active()}
 
 
+def _post_key(sim: SimHandler, body: dict[str, Any]) -> dict[str, Any]:
+    names = body.get("permissions")
+    if not isinstance(names, list):
+        raise ControlError('\'permissions\' must be a list, e.g. ["read"] or ["read", "trade"]')
+    try:
+        sim.key_permissions = parse_permissions(names)
+    except ValueError as exc:
+        raise ControlError(str(exc)) from None
+    return {"ok": True, "permissions": sorted(sim.key_permissions)}
+
+
 def _get_state(sim: SimHandler, body: dict[str, Any]) -> dict[str, Any]:
     return sim.state()
 
@@ -90,6 +102,7 @@ _ENDPOINTS: dict[tuple[str, str], Callable[[SimHandler, dict[str, Any]], dict[st
     ("POST", "/sim/clock"): control_market.post_clock,
     ("POST", "/sim/book"): control_market.post_book,
     ("POST", "/sim/funding"): control_market.post_funding,
+    ("POST", "/sim/key"): _post_key,
     ("GET", "/sim/state"): _get_state,
 }
 

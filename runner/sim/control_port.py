@@ -18,6 +18,7 @@ class SimHandler(Protocol):
     host: BackendHost
     backend: Backend
     faults: FaultBook
+    key_permissions: frozenset[str]
 
     @property
     def skew_ms(self) -> int: ...

@@ -19,19 +19,17 @@ from urllib.parse import parse_qsl
 from runner.sim import facade
 from runner.sim.auth import ApiCredentials, authenticate
 from runner.sim.control import handle_control
-from runner.sim.envelope import (
-    CLOUDFLARE_PAGE,
-    SERVER_ERROR_PAGE,
-    error_envelope,
-    ok_envelope,
-)
+from runner.sim.envelope import CLOUDFLARE_PAGE, SERVER_ERROR_PAGE, error_envelope, ok_envelope
 from runner.sim.errors import ApiError
 from runner.sim.facade import Backend, Exchange, error_fields
 from runner.sim.faults import FaultBook, FaultRule
 from runner.sim.host import BackendHost
+from runner.sim.keys import ALL as ALL_PERMISSIONS
+from runner.sim.keys import check_permission
 from runner.sim.ratelimit import RateLimiter, Verdict
 from runner.sim.requestlog import LogEntry
 from runner.sim.routes import UNROUTED_LIMIT, LimitTarget, Route, lookup
+from runner.sim.shape import FULL, error_content_type, shaper
 from runner.sim.wire import Reply, json_reply, parse_json
 
 DROP_FAULTS = frozenset({"drop_after_commit", "drop_before_commit"})
@@ -67,8 +65,13 @@ class SimHandler:
         sleep: Callable[[float], object] = time.sleep,
         log_limit: int = DEFAULT_LOG_LIMIT,
         backend: Backend | None = None,
+        shape: str = FULL,
+        key_permissions: frozenset[str] = ALL_PERMISSIONS,
     ) -> None:
         self.host = host
+        self.shape = shape
+        self._shape = shaper(shape)  # reply shaping (runner/sim/shape.py), after the backend
+        self.key_permissions = key_permissions
         self.backend = backend if backend is not None else facade.real_backend()
         self.credentials = credentials
         self.seed = seed
@@ -182,16 +185,21 @@ class SimHandler:
             subject = self._subject(route, headers, client_ip)
             verdict = self.limiter.peek(route.path, subject, route.limit, self._clock())
             authenticate(route, headers, body, self.credentials, now_ms)
+            check_permission(route, self.key_permissions)
             verdict = self.limiter.hit(route.path, subject, route.limit, self._clock())
             if not verdict.allowed:
                 raise ApiError(30013, "Request too many requests", 429)
             params = self._params(method, query, body)
             data = self._dispatch(method, path, params)
         except ApiError as exc:
-            envelope = error_envelope(route, exc.code, exc.message)
-            return _Outcome(_json_reply(exc.http_status, envelope, verdict), exc.code, route)
+            envelope = self._shape(path, error_envelope(route, exc.code, exc.message), False)
+            reply = _json_reply(exc.http_status, envelope, verdict)
+            content_type = error_content_type(self.shape, exc.http_status)
+            if content_type is not None:
+                reply = replace(reply, headers={**reply.headers, "Content-Type": content_type})
+            return _Outcome(reply, exc.code, route)
         client_order_id = params.get("client_order_id")
-        envelope = ok_envelope(route, data)
+        envelope = self._shape(path, ok_envelope(route, data), True)
         return _Outcome(
             _json_reply(200, envelope, verdict),
             1000,
@@ -283,6 +291,8 @@ class SimHandler:
             "faults": self.faults.active(),
             "clock_skew_ms": self._skew_ms,
             "server_time": self.server_time_ms(),
+            "shape": self.shape,
+            "key_permissions": sorted(self.key_permissions),
         }
 
 

@@ -20,7 +20,6 @@ from decimal import Decimal
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,7 +30,9 @@ from runner.sim.facade import Backend, Exchange, Levels
 from runner.sim.faults import parse_rules
 from runner.sim.handlers import DROP_FAULTS, SimHandler, wall_clock_ms
 from runner.sim.host import MemoryHost, load_exchange
+from runner.sim.keys import ALL as ALL_PERMISSIONS
 from runner.sim.requestlog import LogEntry
+from runner.sim.shape import FULL
 from runner.sim.store import SimStore
 from runner.sim.wire import Reply, json_reply
 
@@ -200,8 +201,12 @@ class SimServer:
         clock: Callable[[], int] = wall_clock_ms,
         backend: Backend | None = None,
         sleep: Callable[[float], object] | None = None,
+        shape: str = FULL,
+        key_permissions: frozenset[str] = ALL_PERMISSIONS,
     ) -> None:
-        """``sleep`` (latency and delay faults) defaults to a wait that ends when stopping."""
+        """``sleep`` (latency and delay faults) defaults to a wait that ends when stopping;
+        ``shape`` ``sparse`` answers like the real exchange's recorded replies (sim/shape.py);
+        ``key_permissions`` ``{"read"}`` makes the accepted key read-only (sim/keys.py)."""
         self.credentials = credentials
         self._store = SimStore(db) if db is not None else None
 
@@ -224,6 +229,8 @@ class SimServer:
             clock=clock,
             sleep=sleep,
             backend=backend,
+            shape=shape,
+            key_permissions=key_permissions,
         )
         self._httpd = _HTTPServer((host, port), self.sim, latency_ms, stopping, sleep)
         self._thread: threading.Thread | None = None
@@ -264,12 +271,7 @@ class SimServer:
     def __enter__(self) -> SimServer:
         return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     # -- control, in-process (same operations as the /sim/* endpoints) ---------------------------
@@ -334,7 +336,7 @@ class SimServer:
 
 
 def serve_until_signalled(server: SimServer, announce: Callable[[str], None]) -> None:
-    """Start ``server``, announce its URL, and stop cleanly on SIGINT or SIGTERM.
+    """Start ``server``, announce its URL, and stop cleanly on SIGINT, SIGTERM or SIGBREAK.
 
     Runs in the main thread (signal handlers can only be installed there); the handler only sets
     an event, and the main thread does the shutdown, because ``shutdown()`` must not run on the
@@ -345,7 +347,10 @@ def serve_until_signalled(server: SimServer, announce: Callable[[str], None]) ->
     def on_signal(signum: int, frame: object) -> None:
         stop.set()
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # SIGBREAK (Ctrl-Break) exists only on Windows, where it is how a console stops a child
+    names = ("SIGINT", "SIGTERM", "SIGBREAK")
+    stops = [getattr(signal, name) for name in names if hasattr(signal, name)]
+    previous = {sig: signal.signal(sig, on_signal) for sig in stops}
     try:
         server.start()
         announce(f"listening on {server.url}")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal as D
 
 from runner.compiler.estimates import Bracket
+from runner.compiler.intents import Entry, PositionIntent, Trigger
 from runner.compiler.snapshot import (
     Balances,
     ContractSpec,
@@ -128,3 +129,22 @@ def tp_order(
         D(0),
         None,
     )
+
+def reference_position(**overrides: object) -> PositionIntent:
+    """Step 2 of the reference plan (plans/examples/btc-long.yaml): long 10 BTCUSDT at 10x
+    isolated, TP 72000 (last), SL -3% (mark); ``overrides`` change single fields."""
+    fields: dict[str, object] = dict(
+        index=1,
+        key="#2",
+        kind="position",
+        symbol="BTCUSDT",
+        side=PosSide.LONG,
+        size=D(10),
+        leverage=D(10),
+        margin=Margin.ISOLATED,
+        entry=Entry(),
+        take_profit=Trigger(PriceSource.LAST, price=D(72000)),
+        stop_loss=Trigger(PriceSource.MARK, percent=D(-3)),
+    )
+    fields.update(overrides)
+    return PositionIntent(**fields)  # type: ignore[arg-type]

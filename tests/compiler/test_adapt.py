@@ -44,6 +44,7 @@ from runner.domain import (
 from runner.errors import PlanInvalid
 from runner.findings import Location
 from runner.plan import load_plan, validate_file
+from tests.compiler.fixtures import reference_position
 
 from .fixtures import long_btc, snapshot
 
@@ -78,19 +79,7 @@ def test_reference_plan_maps_to_the_intents_compile_expects(tmp_path: Path) -> N
     assert intents.plan_hash == hashlib.sha256(path.read_bytes()).hexdigest()
     balance, position = intents.intents
     assert balance == BalanceIntent(index=0, key="#1", kind="ensure_balance", min_available=D(500))
-    assert position == PositionIntent(
-        index=1,
-        key="#2",
-        kind="position",
-        symbol="BTCUSDT",
-        side=PosSide.LONG,
-        size=D(10),
-        leverage=D(10),
-        margin=Margin.ISOLATED,
-        entry=Entry(),
-        take_profit=Trigger(PriceSource.LAST, price=D(72000)),
-        stop_loss=Trigger(PriceSource.MARK, percent=D(-3)),
-    )
+    assert position == reference_position()
 
 
 def test_reference_plan_compiles_end_to_end(tmp_path: Path) -> None:

@@ -268,3 +268,32 @@ def test_read_account_for_status_covers_everything() -> None:
     assert {p.symbol for p in snap.positions} == {"BTCUSDT", "SOLUSDT"}
     assert len(snap.open_orders) == 2 and snap.mode is Mode.HEDGE
     assert snap.balances.spot_available == D("5000")
+
+
+class OddDetailsSource(FakeSource):
+    """A real details reply: one contract (ETHUSDT) lacks a required field; BTCUSDT lacks only
+    the optional market_max_volume and status, as 2023 replies did."""
+
+    def contracts(self, symbol: str | None = None) -> Any:
+        from runner.exchange.errors import ProtocolError
+        from runner.exchange.market import ContractList
+
+        self._hit(f"contracts:{symbol}")
+        btc = contract("BTCUSDT", "65000")
+        btc.market_max_volume = None
+        btc.status = None
+        odd = ProtocolError("/contract/public/details", "contract ETHUSDT: field 'x' is missing")
+        return ContractList([btc], {"ETHUSDT": odd})
+
+
+def test_an_odd_contract_fails_only_the_plans_that_use_it() -> None:
+    from runner.exchange.errors import ProtocolError
+
+    snap = read_snapshot(
+        OddDetailsSource(), ["BTCUSDT"], target="t", needs=Needs(), now=lambda: NOW
+    )
+    spec = snap.specs["BTCUSDT"]
+    assert spec.trading  # unknown status: the exchange still refuses a non-trading contract
+    assert spec.market_max_volume == spec.max_volume
+    with pytest.raises(ProtocolError, match="ETHUSDT: field 'x' is missing"):
+        read_snapshot(OddDetailsSource(), ["ETHUSDT"], target="t", needs=Needs(), now=lambda: NOW)

@@ -7,7 +7,6 @@ back-off and 429s cost nothing and no test depends on wall-clock time.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from runner import cli
 from runner.exchange import RetryPolicy
 from runner.exchange.limits import SHARED
 from runner.sim.server import SimServer
+from tests.fakes import FakeTime
 from tests.simfixtures import make_sim_server  # noqa: F401
 
 
@@ -55,32 +55,12 @@ class Cli:
         return [entry.path for entry in self.server.writes()]
 
 
-class FakeTime:
-    """One clock for the runner and the simulator that moves only when slept on: waits cost
-    nothing, yet both sides agree they happened (rate-limit windows, request timestamps)."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-        self.slept: list[float] = []
-        self._lock = threading.Lock()
-
-    def clock(self) -> float:
-        with self._lock:
-            return self.now
-
-    def wall_ms(self) -> int:
-        with self._lock:
-            return int(self.now * 1000)
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.slept.append(seconds)
-            self.now += seconds
 
 
 @pytest.fixture(autouse=True)
 def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
-    fake = FakeTime()
+    start = time.time()
+    fake = FakeTime(now=start, wall=int(start * 1000))
     policy = RetryPolicy(sleep=fake.sleep, clock=fake.clock, wall_ms=fake.wall_ms)
     monkeypatch.setattr(runner.session, "retry_policy", lambda: policy)
     SHARED.clear()
@@ -88,8 +68,24 @@ def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
 
 
 @pytest.fixture
-def server(make_sim_server: Callable[..., SimServer], fake_time: FakeTime) -> SimServer:  # noqa: F811
-    return make_sim_server(rate_limit=True, clock=fake_time.wall_ms)
+def sim_shape(request: pytest.FixtureRequest) -> str:
+    """``pytest --sim-shape sparse``: the e2e suite against replies shaped like the real
+    exchange's (runner/sim/shape.py), over HTTP and on the paper exchange alike."""
+    return str(request.config.getoption("--sim-shape"))
+
+
+@pytest.fixture(autouse=True)
+def _paper_shape(sim_shape: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BITMART_SIM_SHAPE", sim_shape)
+
+
+@pytest.fixture
+def server(
+    make_sim_server: Callable[..., SimServer],  # noqa: F811
+    fake_time: FakeTime,
+    sim_shape: str,
+) -> SimServer:
+    return make_sim_server(rate_limit=True, clock=fake_time.wall_ms, shape=sim_shape)
 
 
 @pytest.fixture

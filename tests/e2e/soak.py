@@ -152,3 +152,72 @@ def duplicate_client_ids(state: dict[str, Any]) -> list[str]:
         p["client_order_id"] for p in state.get("plan_orders", []) if p.get("client_order_id")
     )
     return [cid for cid, n in ids.items() if n > 1]
+
+
+# --- the market soak: stop-outs, liquidations, partial fills, time -------------------------------
+
+MARKET_PLAN = """\
+version: 1
+name: market-soak
+steps:
+  - ensure_balance: {min_available: 3000}
+  - id: btc-never
+    position:
+      symbol: BTCUSDT
+      side: long
+      size: 5
+      leverage: 10
+      margin: isolated
+      take_profit: {trigger: "+4%"}
+      stop_loss: {trigger: "-3%"}
+  - id: eth-always
+    position:
+      symbol: ETHUSDT
+      side: short
+      size: 2
+      leverage: 20
+      margin: isolated
+      reentry: always
+  - id: sol-after
+    position:
+      symbol: SOLUSDT
+      side: long
+      size: 10
+      leverage: 5
+      margin: isolated
+      entry: {type: limit, price: LIMIT}
+      stop_loss: {trigger: "-4%"}
+      reentry: {after: 1h}
+"""
+# step id -> (symbol, position side, opening side code, reentry policy, wait after a close in ms)
+MARKET_STEPS = {
+    "btc-never": ("BTCUSDT", "long", 1, "never", 0),
+    "eth-always": ("ETHUSDT", "short", 4, "always", 0),
+    "sol-after": ("SOLUSDT", "long", 1, "after", 3_600_000),
+}
+
+
+def market_event(rng: random.Random, last: dict[str, Decimal]) -> dict[str, Any]:
+    """One thing the market does between two cron runs, as the control request to send."""
+    symbol = rng.choice(sorted(last))
+    kind = rng.choice(["move", "move", "move", "jump", "book", "clock", "clock"])
+    if kind in ("move", "jump"):
+        span = (
+            150 if kind == "move" else 1200
+        )  # basis points: a drift, or through stops/liquidation
+        factor = Decimal(1) + Decimal(rng.randint(-span, span)) / Decimal(10000)
+        price = (last[symbol] * factor).quantize(TICKS[symbol])
+        return {"path": "/sim/price", "body": {"symbol": symbol, "price": str(price)}}
+    if kind == "book":
+        tick = TICKS[symbol]
+        bid = (last[symbol] * Decimal("0.97")).quantize(tick)
+        ask = (last[symbol] * Decimal("0.985")).quantize(tick)  # under a resting buy: part-fills it
+        return {
+            "path": "/sim/book",
+            "body": {
+                "symbol": symbol,
+                "bids": [[str(bid), str(rng.randint(50, 500))]],
+                "asks": [[str(ask), str(rng.randint(1, 6))], [str(last[symbol]), "500"]],
+            },
+        }
+    return {"path": "/sim/clock", "body": {"advance_ms": rng.choice([10, 30, 45, 90]) * 60_000}}

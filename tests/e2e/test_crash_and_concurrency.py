@@ -1,4 +1,5 @@
-"""A run killed (SIGKILL) between writes, then re-run; and two applies racing on one account.
+"""A run killed (SIGKILL) or stopped (SIGTERM) between writes, then re-run; and two applies
+racing on one account.
 
 These run the real CLI in subprocesses against the simulator over HTTP.  Polls below wait for
 events (a journal line, a log entry) with generous bounds only to avoid hanging; no assertion
@@ -24,6 +25,7 @@ import runner.session
 from runner.errors import ExitCode
 from runner.sim.server import SimServer
 from tests.e2e.conftest import Cli, FakeTime
+from tests.processes import send_stop, stoppable
 
 REPO = Path(__file__).resolve().parents[2]
 BTC_LONG = REPO / "plans" / "examples" / "btc-long.yaml"
@@ -60,6 +62,7 @@ def _spawn(cli: Cli, *args: str) -> subprocess.Popen[str]:
         stdin=subprocess.DEVNULL,
         text=True,
         env=env,
+        **stoppable(),
     )
 
 
@@ -91,10 +94,10 @@ def test_killed_between_writes_then_rerun_converges_exactly_once(runner_cli: Cli
     proc = _spawn(runner_cli, "apply", str(BTC_LONG), "--yes")
     try:
         _until(lambda: _submit_intent_written(runner_cli.home), "the open's journaled intent")
-        proc.send_signal(signal.SIGKILL)
+        proc.kill()  # SIGKILL; TerminateProcess on Windows: no handler runs either way
     finally:
         proc.communicate(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
+    assert proc.returncode == (-signal.SIGKILL if hasattr(signal, "SIGKILL") else 1)
 
     rerun = runner_cli.run("apply", str(BTC_LONG), "--yes")
     assert rerun.code == ExitCode.OK, rerun.text
@@ -113,6 +116,24 @@ def test_killed_between_writes_then_rerun_converges_exactly_once(runner_cli: Cli
     assert len(state["transfers"]) == 1
     again = runner_cli.run("apply", str(BTC_LONG), "--yes")
     assert again.code == ExitCode.OK and "No changes" in again.out, again.text
+
+
+def test_stopped_between_writes_reports_what_was_applied_and_exits_130(runner_cli: Cli) -> None:
+    # systemd/launchd stop a job with SIGTERM (Windows: Ctrl-Break): the same path as Ctrl-C.
+    # The open is held up in the server, so the signal arrives with the write in flight.
+    runner_cli.server.set_faults([{"path": SUBMIT, "fault": "delay", "delay_ms": 5000}])
+    proc = _spawn(runner_cli, "apply", str(BTC_LONG), "--yes")
+    try:
+        _until(lambda: _submit_intent_written(runner_cli.home), "the open's journaled intent")
+        send_stop(proc)
+    finally:
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == ExitCode.INTERRUPTED, (out, err)
+    assert "interrupted: no further writes are sent" in out
+    assert "Apply report" in out
+    assert "transfer 566 USDT spot -> futures: done, verified" in out
+    assert "Interrupted: " in out
+    assert "interrupted" in [e.get("event") for e in _journal_events(runner_cli.home)]
 
 
 def test_two_applies_at_once_one_runs_and_the_other_waits_then_finds_nothing(

@@ -167,4 +167,4 @@ def test_runs_back_to_back_wait_instead_of_collecting_429s(
         SHARED.clear()
         assert runner_cli.run("plan", str(BTC_LONG)).code == ExitCode.OK
     assert [e.path for e in runner_cli.server.request_log() if e.status == 429] == []
-    assert sum(fake_time.slept) >= 2.0  # it waited for the window instead
+    assert sum(fake_time.sleeps) >= 2.0  # it waited for the window instead

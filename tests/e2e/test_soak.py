@@ -19,6 +19,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+import requests
+
+from runner.compiler.actions import OrderIds
 from runner.errors import ExitCode
 from runner.exchange.limits import SHARED
 from tests.e2e import soak
@@ -64,6 +68,7 @@ def _move_prices(cli: Cli, rng: random.Random) -> None:
             cli.server.set_price(symbol, (base * factor).quantize(soak.TICKS[symbol]))
 
 
+@pytest.mark.slow
 def test_fault_soak(runner_cli: Cli, fake_time: FakeTime, tmp_path: Path) -> None:
     rng = random.Random(SEED)
     creds = runner_cli.server.credentials
@@ -134,3 +139,71 @@ def test_fault_soak(runner_cli: Cli, fake_time: FakeTime, tmp_path: Path) -> Non
     # a target plan must converge after one clean apply, unless the market moved it (it did not:
     # prices move only between runs)
     assert unconverged == []
+
+
+MARKET_RUNS = int(os.environ.get("BITMART_RUNNER_MARKET_SOAK_RUNS", "60"))
+
+
+def _held(state: dict[str, Any], symbol: str, side: str) -> bool:
+    return any(
+        p["symbol"] == symbol and p["side"] == side and int(p["size"]) for p in state["positions"]
+    )
+
+
+def _entries(state: dict[str, Any], prefix: str, side_code: int) -> int:
+    return sum(
+        1
+        for o in state["orders"]
+        if o["side"] == side_code and str(o.get("client_order_id", "")).startswith(prefix)
+    )
+
+
+def test_market_soak_never_reenters_against_policy(
+    runner_cli: Cli, fake_time: FakeTime, tmp_path: Path
+) -> None:
+    """Stop-outs, take-profits, liquidations, partial fills and time between cron runs: a step
+    opens again only as its `reentry` allows, and apply-then-plan is "No changes"."""
+    rng = random.Random(SEED + 13)
+    server = runner_cli.server
+    server.fund("spot", "100000")
+    last = dict(soak.PRICES)
+    limit = (last["SOLUSDT"] * Decimal("0.99")).quantize(soak.TICKS["SOLUSDT"])
+    plan = tmp_path / "market.yaml"
+    plan.write_text(soak.MARKET_PLAN.replace("LIMIT", str(limit)), "utf-8")
+    ids = OrderIds("market-soak")
+    closed_at: dict[str, int] = {}  # step -> simulated time the market closed its position
+    held_after_apply: dict[str, bool] = {}
+    totals: Counter[str] = Counter()
+    for run in range(MARKET_RUNS):
+        SHARED.clear()
+        before = server.state()
+        for step, (symbol, side, _, _, _) in soak.MARKET_STEPS.items():
+            if held_after_apply.get(step) and not _held(before, symbol, side):
+                closed_at[step] = int(before["time"])  # the market closed it since the last run
+                totals["closed by the market"] += 1
+        counts = {
+            step: _entries(before, ids.prefix(step), code)
+            for step, (_, _, code, _, _) in soak.MARKET_STEPS.items()
+        }
+        applied = runner_cli.run("apply", str(plan), "--yes")
+        context = f"run {run}\n{applied.text}"
+        assert applied.code == ExitCode.OK, context
+        after = server.state()
+        for step, (symbol, side, code, policy, wait) in soak.MARKET_STEPS.items():
+            reopened = _entries(after, ids.prefix(step), code) > counts[step]
+            if reopened and step in closed_at:
+                totals[f"re-entered ({policy})"] += 1
+                assert policy != "never", f"{step} re-entered after a close\n{context}"
+                if policy == "after":
+                    assert int(after["time"]) >= closed_at[step] + wait, context
+                del closed_at[step]
+            held_after_apply[step] = _held(after, symbol, side)
+        check = runner_cli.run("plan", str(plan), "--detailed-exitcode")
+        assert check.code == ExitCode.OK, f"{context}\nplan right after:\n{check.text}"
+        event = soak.market_event(rng, last)
+        answer = requests.post(server.url + event["path"], json=event["body"], timeout=5)
+        if answer.status_code == 200 and event["path"] == "/sim/price":
+            last[event["body"]["symbol"]] = Decimal(event["body"]["price"])
+        totals[event["path"]] += 1
+    print(f"\nmarket soak: {MARKET_RUNS} runs (seed {SEED + 13}); {dict(totals)}")
+    assert totals["closed by the market"] > 0

@@ -6,7 +6,6 @@ Nothing here sleeps: ``FakeTime.sleep`` records the wait and advances the fake c
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 import responses
@@ -20,6 +19,7 @@ from runner.exchange import (
     open_trade_client,
 )
 from runner.exchange.limits import SHARED
+from tests.fakes import FakeTime
 from tests.simfixtures import make_sim_server
 
 __all__ = ["make_sim_server"]
@@ -34,22 +34,6 @@ DOC_CREDS = Credentials(
 )
 
 
-@dataclass
-class FakeTime:
-    now: float = 1000.0  # monotonic seconds, for rate-limit windows
-    wall: int = 1_700_000_000_000  # Unix ms, for X-BM-TIMESTAMP
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def wall_ms(self) -> int:
-        return self.wall
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        self.wall += int(seconds * 1000)
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,7 @@ from runner.compiler import actions as act
 from runner.compiler.snapshot import Position, Snapshot, SymbolSetting, TriggerOrder
 from runner.domain import Margin, OrderSide, TpSlScope, TriggerKind
 from runner.exchange.requests import request_for
-from runner.execute.port import (
-    OrderFact,
-    Sent,
-    TransferFact,
-    WriteOutcomeUnknown,
-    WriteRejected,
-)
+from runner.execute.port import OrderFact, Sent, TransferFact, WriteOutcomeUnknown, WriteRejected
 
 
 @dataclass

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from runner.errors import ExitCode, LockHeld
-from runner.execute.lock import AccountLock, read_lock_info
+from runner.execute.lock import AccountLock, holder_path, read_lock_info
 
 HOLDER = """
 import sys, time
@@ -59,7 +58,7 @@ def test_second_run_is_refused_with_exit_7_and_names_holder(tmp_path: Path) -> N
 def test_lock_of_a_killed_process_is_taken_over(tmp_path: Path) -> None:
     path = tmp_path / "locks" / "acct.lock"
     proc = _start_holder(path)
-    os.kill(proc.pid, signal.SIGKILL)
+    proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no chance to clean up
     proc.wait()
     _stop(proc)
     with AccountLock(path, "after-crash"):
@@ -125,3 +124,33 @@ def test_release_clears_holder_and_allows_reacquire(tmp_path: Path) -> None:
         info = read_lock_info(path)
         assert info is not None
         assert info.run_id == "two"
+
+
+def test_a_second_lock_in_the_same_process_is_refused_too(tmp_path: Path) -> None:
+    path = tmp_path / "acct.lock"
+    with AccountLock(path, "first"):
+        with pytest.raises(LockHeld) as info:
+            AccountLock(path, "second").acquire()
+        assert "run first" in info.value.message
+    with AccountLock(path, "third"):
+        pass
+
+
+def test_holder_is_written_beside_the_lock_not_into_it(tmp_path: Path) -> None:
+    # On Windows a locked file cannot be read by another process, so the refusal message must
+    # come from a file nobody locks.
+    path = tmp_path / "acct.lock"
+    with AccountLock(path, "writer"):
+        assert holder_path(path).exists()
+        info = read_lock_info(path)
+        assert info is not None and info.run_id == "writer"
+    assert not holder_path(path).exists()
+
+
+def test_an_unreadable_holder_file_still_refuses_with_holder_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "acct.lock"
+    with AccountLock(path, "first"):
+        holder_path(path).write_text("{not json", "utf-8")
+        with pytest.raises(LockHeld) as info:
+            AccountLock(path, "second").acquire()
+    assert "holder unknown" in info.value.message

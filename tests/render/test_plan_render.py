@@ -8,27 +8,14 @@ from decimal import Decimal as D
 from runner import DISCLAIMER
 from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
-from runner.compiler.intents import BalanceIntent, Entry, PlanIntents, PositionIntent, Trigger
-from runner.domain import Margin, PosSide, PriceSource
+from runner.compiler.intents import BalanceIntent, PlanIntents
 from runner.render.plan_text import render_plan
 from runner.render.reporter import envelope
 from runner.render.style import Style
 from runner.render.views.plan import PlanView
-from tests.compiler.fixtures import long_btc, sl_order, snapshot, tp_order
+from tests.compiler.fixtures import long_btc, reference_position, sl_order, snapshot, tp_order
 
-POSITION = PositionIntent(
-    index=1,
-    key="#2",
-    kind="position",
-    symbol="BTCUSDT",
-    side=PosSide.LONG,
-    size=D(10),
-    leverage=D(10),
-    margin=Margin.ISOLATED,
-    entry=Entry(),
-    take_profit=Trigger(PriceSource.LAST, price=D(72000)),
-    stop_loss=Trigger(PriceSource.MARK, percent=D(-3)),
-)
+POSITION = reference_position()
 PLAN = PlanIntents(
     "btc-swing",
     "h",

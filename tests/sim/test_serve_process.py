@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from runner.sim.auth import TEST_CREDENTIALS
+from tests.processes import send_stop, stoppable
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -30,6 +31,7 @@ def _serve(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[subp
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        **stoppable(),
     )
     try:
         assert proc.stdout is not None
@@ -43,14 +45,21 @@ def _serve(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[subp
                 stream.close()
 
 
-def _stop(proc: subprocess.Popen, sig: int) -> tuple[int, str]:
-    proc.send_signal(sig)
+def _stop(proc: subprocess.Popen, sig: int | None = None) -> tuple[int, str]:
+    if sig is None:
+        send_stop(proc)  # SIGTERM; Ctrl-Break on Windows
+    else:
+        proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
     return proc.returncode, err
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_first_line_then_clean_stop(sig: int) -> None:
+# how a user or a service manager stops it: on Windows only Ctrl-Break reaches a child process
+STOPS = [signal.SIGTERM, signal.SIGINT] if os.name == "posix" else [None]
+
+
+@pytest.mark.parametrize("sig", STOPS)
+def test_first_line_then_clean_stop(sig: int | None) -> None:
     with _serve("--port", "0") as (proc, first):
         assert first.startswith("listening on http://127.0.0.1:")
         url = first.strip().removeprefix("listening on ")
@@ -88,7 +97,7 @@ def test_credentials_from_environment_are_masked(tmp_path: Path) -> None:
                 timeout=10,
             )
         assert (ok.json()["code"], refused.json()["code"]) == (1000, 30002)
-        code, err = _stop(proc, signal.SIGTERM)
+        code, err = _stop(proc)
     assert code == 0
     assert "envke...cdef" in err
     for secret in env.values():

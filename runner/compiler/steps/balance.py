@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
 
-from runner.compiler.actions import (
-    Transfer,
-)
+from runner.compiler.actions import Transfer
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    BalanceIntent,
-    TransferIntent,
-)
+from runner.compiler.intents import BalanceIntent, TransferIntent
 from runner.compiler.steps.common import ZERO
 from runner.money import CENT, plain, usdt
 

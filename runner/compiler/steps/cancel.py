@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import (
-    CancelOrder,
-    CancelTrailing,
-    CancelTrigger,
-    Category,
-)
+from runner.compiler.actions import CancelOrder, CancelTrailing, CancelTrigger, Category
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    CancelIntent,
-)
+from runner.compiler.intents import CancelIntent
 from runner.compiler.snapshot import TriggerOrder
 from runner.domain import CancelWhat, OrderSide, TriggerKind
 from runner.money import plain

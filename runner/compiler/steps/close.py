@@ -5,19 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import (
-    SubmitOrder,
-)
+from runner.compiler.actions import SubmitOrder
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_size, check_tick
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    CloseIntent,
-    Entry,
-)
+from runner.compiler.intents import CloseIntent, Entry
 from runner.compiler.snapshot import ContractSpec, Market, Position
 from runner.compiler.steps.common import describe, lookup
 from runner.compiler.steps.protection import protections_of
+from runner.compiler.steps.resting import resting_closes
 from runner.domain import OrderSide, OrderType
 from runner.money import plain, usdt
 
@@ -87,6 +83,15 @@ def compile_close(b: StepBuilder, ctx: Ctx, intent: CloseIntent) -> None:
         return
     if intent.entry.order_type is OrderType.LIMIT and intent.entry.price is not None:
         b.problems(check_tick(spec, intent.entry.price, "limit price"), "order.price")
+    resting = resting_closes(ctx, intent.key, intent.symbol, OrderSide.closing(intent.side))
+    if resting:  # the close an earlier apply placed still rests: it is this step's close
+        left = sum((o.remaining for o in resting), Decimal(0))
+        b.note(
+            f"close order {resting[0].order_id} for {plain(left)} contracts is still resting; "
+            "no new close until it fills or is cancelled"
+        )
+        b.after = dict(b.before)
+        return
     close_contracts(b, ctx, spec, market, held, size, intent.entry, purpose="C")
     after = ctx.ws.position(intent.symbol, intent.side)
     b.after = describe(after, protections_of(ctx, intent.symbol, intent.side), spec.tick)

@@ -7,9 +7,7 @@ from decimal import Decimal
 from runner.compiler import estimates as est
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    PositionIntent,
-)
+from runner.compiler.intents import PositionIntent
 from runner.compiler.result import Estimate
 from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder
 from runner.domain import Margin, PosSide, TriggerKind

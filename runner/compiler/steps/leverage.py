@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import (
-    SetLeverage,
-)
+from runner.compiler.actions import SetLeverage
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_leverage
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    LeverageIntent,
-)
-from runner.compiler.snapshot import (
-    SymbolSetting,
-)
+from runner.compiler.intents import LeverageIntent
+from runner.compiler.snapshot import SymbolSetting
 from runner.compiler.steps.common import ZERO
 from runner.money import plain
 

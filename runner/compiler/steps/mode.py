@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from runner.compiler.actions import (
-    SetPositionMode,
-)
+from runner.compiler.actions import SetPositionMode
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    ModeIntent,
-)
+from runner.compiler.intents import ModeIntent
 from runner.money import plain
 
 

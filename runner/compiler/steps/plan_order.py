@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from runner.compiler import estimates as est
 from runner.compiler.actions import (
     CancelTrigger,
     Category,
+    ModifyPlanOrder,
+    ModifyPreset,
+    Protection,
     SubmitPlanOrder,
 )
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_leverage, check_size, check_tick
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    PlanOrderIntent,
-)
+from runner.compiler.intents import PlanOrderIntent
 from runner.compiler.result import Estimate
 from runner.compiler.snapshot import TriggerOrder
 from runner.compiler.steps.common import ZERO, estimate_for
 from runner.compiler.steps.protection import trigger_order
-from runner.domain import Margin, OrderSide, OrderType, PosSide, PriceWay, TriggerKind
+from runner.domain import Margin, OrderSide, OrderType, PosSide, PriceSource, PriceWay, TriggerKind
 from runner.money import plain
 
 
@@ -44,6 +46,89 @@ def _matches(order: TriggerOrder, action: SubmitPlanOrder) -> bool:
         )
         and (not action.side.opens or order.leverage == action.leverage)
     )
+
+
+def _modifiable(order: TriggerOrder, action: SubmitPlanOrder) -> bool:
+    """Only trigger, price type and execution change: modify-plan-order can do it in place."""
+    return (
+        order.kind is TriggerKind.PLAN
+        and order.side is action.side
+        and order.size == action.size
+        and order.price_way == action.price_way
+        and (not action.side.opens or order.leverage == action.leverage)
+    )
+
+
+def _modify(
+    b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent, mine: TriggerOrder, action: SubmitPlanOrder
+) -> None:
+    b.add(
+        ModifyPlanOrder(
+            step_index=intent.index,
+            summary=f"modify plan order {mine.order_id}: trigger {plain(mine.trigger)} -> "
+            f"{plain(action.trigger)} ({action.source.value}), {action.order_type.value}"
+            + (f" @ {plain(action.executive_price)}" if action.executive_price else ""),
+            symbol=intent.symbol,
+            order_id=mine.order_id,
+            trigger=action.trigger,
+            source=action.source,
+            order_type=action.order_type,
+            executive_price=action.executive_price,
+        )
+    )
+    edited = replace(
+        mine,
+        trigger=action.trigger,
+        price_source=action.source,
+        order_type=action.order_type,
+        executive_price=action.executive_price or ZERO,
+    )
+    ctx.ws.triggers[ctx.ws.triggers.index(mine)] = edited
+    _modify_presets(b, intent, edited, action)
+
+
+def _modify_presets(
+    b: StepBuilder, intent: PlanOrderIntent, mine: TriggerOrder, action: SubmitPlanOrder
+) -> None:
+    """The TP/SL a waiting plan order will give its position follow the plan (finding: the old
+    stop came with it when it fired).  A leg the plan drops cannot be removed by modification."""
+    legs = {}
+    for name, wanted, current in (
+        ("TP", action.take_profit, mine.preset_tp),
+        ("SL", action.stop_loss, mine.preset_sl),
+    ):
+        if wanted is not None and wanted != current:
+            legs[name] = (current, wanted)
+        elif wanted is None and current is not None:
+            b.warn(
+                "preset-not-removable",
+                f"plan order {mine.order_id} keeps its preset {name} {plain(current)}: "
+                "the exchange can change a preset but not remove it",
+                "",
+                "give the step a new id to replace the plan order",
+            )
+    if not legs:
+        return
+    changes = ", ".join(
+        f"{name} {plain(old) if old is not None else 'none'} -> {plain(new)}"
+        for name, (old, new) in legs.items()
+    )
+    b.add(
+        ModifyPreset(
+            step_index=intent.index,
+            summary=f"modify plan order {mine.order_id} presets: {changes}",
+            symbol=intent.symbol,
+            order_id=mine.order_id,
+            take_profit=_last(legs.get("TP")),
+            stop_loss=_last(legs.get("SL")),
+            on_plan_order=True,
+        )
+    )
+
+
+def _last(leg: tuple[Decimal | None, Decimal] | None) -> Protection | None:
+    """Plan-order presets watch the last price (what ``submit-plan-order`` sends)."""
+    return None if leg is None else Protection(leg[1], PriceSource.LAST)
 
 
 def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> None:
@@ -147,6 +232,10 @@ def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> Non
     if mine is not None:
         b.before = {"trigger": mine.trigger, "size": mine.size, "order": mine.order_type}
         if _matches(mine, action):
+            _modify_presets(b, intent, mine, action)
+            return
+        if _modifiable(mine, action):
+            _modify(b, ctx, intent, mine, action)
             return
         b.add(
             CancelTrigger(

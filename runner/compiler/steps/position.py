@@ -6,11 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import (
-    CancelOrder,
-    SubmitOrder,
-    placeholder_id,
-)
+from runner.compiler.actions import CancelOrder, SubmitOrder, placeholder_id
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_leverage, check_size, check_tick
 from runner.compiler.ctx import Ctx
@@ -32,6 +28,7 @@ from runner.compiler.steps.common import (
     other_side,
     resolve_leverage,
 )
+from runner.compiler.steps.completion import completion
 from runner.compiler.steps.protection import (
     diff_protection,
     preset_protection,
@@ -40,6 +37,7 @@ from runner.compiler.steps.protection import (
     resolve_trigger,
     trigger_order,
 )
+from runner.compiler.steps.resting import count_closes, modify_entry, modify_presets, reserved
 from runner.domain import Margin, Mode, OrderSide, OrderType, PosSide, TimeInForce, TriggerKind
 from runner.money import plain
 
@@ -107,12 +105,28 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         and o.side is OrderSide.opening(intent.side)
         and o.client_order_id.startswith(prefix)
     ]
+    if not is_open:
+        gated = completion(b, ctx, intent, held, pending, wanted)
+        if gated is None:
+            _finish(b, ctx, spec, intent, None)
+            return
+        wanted, pending = gated
     pending_size = sum((o.remaining for o in pending), ZERO)
     if is_open:
         delta = wanted
     else:
         delta = wanted - current - pending_size
-        if delta != 0 and pending:
+        edited = (
+            modify_entry(b, ctx, spec, intent, pending[0], delta) if len(pending) == 1 else None
+        )
+        if edited is not None:
+            if held is None:
+                modify_presets(b, ctx, spec, market, intent, edited, leverage, margin)
+            b.note(
+                f"entry order {edited.order_id} for {plain(edited.remaining)} contracts is working"
+            )
+            delta = ZERO
+        elif pending and (delta != 0 or intent.entry.order_type != "limit"):
             for order in pending:
                 b.add(
                     CancelOrder(
@@ -124,12 +138,13 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
                     )
                 )
                 ws.open_orders.remove(order)
-                ws.futures_available += _reserved(spec, order)
+                ws.futures_available += reserved(spec, order)
             delta = wanted - current
         elif pending:
             b.note(
                 f"entry order {pending[0].order_id} for {plain(pending_size)} contracts is working"
             )
+        delta = count_closes(b, ctx, intent, delta)
     if ws.mode is Mode.ONE_WAY and (delta > 0 or is_open):
         opposite = ws.position(intent.symbol, other_side(intent.side))
         if opposite is not None:
@@ -183,13 +198,6 @@ class Trade:
     price: Decimal
     fee_rate: Decimal
     if_filled: Position | None = None  # a resting limit entry: the position when it fills
-
-
-def _reserved(spec: ContractSpec, order: WorkingOrder) -> Decimal:
-    if order.leverage <= 0:
-        return ZERO
-    value = est.notional(order.remaining, spec.contract_size, order.price)
-    return est.initial_margin(value, order.leverage) + est.fee(value, spec.maker_fee)
 
 
 def _open(

@@ -15,12 +15,8 @@ from runner.compiler.actions import (
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_protection, check_tick
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    KEEP,
-    PositionIntent,
-    Protect,
-    Trigger,
-)
+from runner.compiler.intents import KEEP, PositionIntent, Protect, Trigger
+from runner.compiler.risk import looser, step_changed
 from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder
 from runner.compiler.steps.common import ZERO
 from runner.domain import Margin, OrderSide, PosSide, PriceSource, TpSlScope, TriggerKind
@@ -105,6 +101,16 @@ def preset_protection(
             f"{plain(entry)} = {plain(trigger)} (re-resolved against the actual fill)"
         )
     return Protection(trigger, wanted.source, wanted.percent)
+
+
+def _tightened_by_hand(
+    ctx: Ctx, b: StepBuilder, side: PosSide, held: Decimal, wanted: Decimal
+) -> bool:
+    """The exchange's stop is tighter than the step's, and the step did not change since the
+    last apply: someone moved it by hand.  Putting it back would be drift that raises risk."""
+    if ctx.allow_risk_increase or not looser(side, held, wanted):
+        return False
+    return step_changed(ctx.lifecycle, b.intent) is False
 
 
 def _breakeven_note(entry: Decimal, trigger: Decimal, spec: ContractSpec) -> str:
@@ -226,6 +232,14 @@ def diff_protection(
         remember_trigger(ctx, symbol, side, kind, protection, placeholder_id("new", side), cid)
         return
     first, extras = existing[0], existing[1:]
+    if kind == "stop_loss" and _tightened_by_hand(ctx, b, side, first.trigger, trigger):
+        b.note(
+            f"drift kept: the {symbol} stop-loss {plain(first.trigger)} was tightened on the "
+            f"exchange and is kept (the unchanged step says {plain(trigger)}; loosening it "
+            "needs policy.allow_risk_increase or --allow-risk-increase)"
+        )
+        trigger = first.trigger
+        wanted = Trigger(first.price_source, price=first.trigger)
     if first.trigger != trigger or first.price_source is not wanted.source:
         previous = Protection(first.trigger, first.price_source)
         b.add(

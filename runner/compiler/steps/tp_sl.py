@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import (
-    TpSlIntent,
-)
+from runner.compiler.intents import TpSlIntent
 from runner.compiler.steps.common import describe, lookup
 from runner.compiler.steps.protection import diff_protection, protections_of
 from runner.domain import TriggerKind

@@ -26,7 +26,7 @@ from runner.sim.backend import (
     plans,
     trailing,
 )
-from runner.sim.backend.dispatch import endpoint
+from runner.sim.backend.dispatch import endpoint, mutates
 from runner.sim.backend.errors import reject
 from runner.sim.backend.markets import MARKETS, START_PRICES
 from runner.sim.backend.params import Params
@@ -91,8 +91,7 @@ class Exchange:
         return result
 
     def mutates(self, method: str, path: str) -> bool:
-        found = endpoint(method, path)
-        return self._changed_by_time or (found is not None and found.mutates)
+        return self._changed_by_time or mutates(method, path)
 
     # -- time -----------------------------------------------------------------------------------
     @property

@@ -8,7 +8,6 @@ client: each checks the other).  Server and client share a fake clock: nothing w
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
@@ -18,27 +17,11 @@ from runner.exchange import RetryPolicy, TradeClient, open_trade_client
 from runner.exchange import errors as e
 from runner.exchange.limits import SHARED
 from runner.sim.server import SimServer
+from tests.fakes import FakeTime
 
 BTC = "BTCUSDT"
-START_MS = 1_700_000_000_000
 
 
-@dataclass
-class FakeTime:
-    now: float = 1000.0
-    wall: int = START_MS
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def wall_ms(self) -> int:
-        return self.wall
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        self.wall += int(seconds * 1000)
 
 
 @pytest.fixture

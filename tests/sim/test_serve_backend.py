@@ -14,6 +14,7 @@ from pathlib import Path
 import requests
 
 from runner.sim.auth import TEST_CREDENTIALS
+from tests.processes import send_stop, stoppable
 from tests.sim.helpers import SUBMIT, TRANSFER, get_keyed, post_signed
 
 REPO = Path(__file__).resolve().parents[3]
@@ -27,6 +28,7 @@ def _serve(db: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
+        **stoppable(),
     )
     try:
         assert proc.stdout is not None
@@ -71,7 +73,10 @@ def test_serve_trade_stop_and_resume(tmp_path: Path) -> None:
         (held,) = _positions(http, url)
         # (66000 - 65000) * 3 * 0.001 = 3
         assert (held["current_amount"], held["unrealized_pnl"]) == ("3", "3")
-        proc.send_signal(signal.SIGINT)
+        if os.name == "posix":
+            proc.send_signal(signal.SIGINT)  # Ctrl-C
+        else:
+            send_stop(proc)  # Ctrl-Break: Ctrl-C cannot be sent to one child on Windows
         _, err = proc.communicate(timeout=30)
         assert proc.returncode == 0 and "Traceback" not in err
     with _serve(db) as (proc, url), requests.Session() as http:
@@ -79,6 +84,6 @@ def test_serve_trade_stop_and_resume(tmp_path: Path) -> None:
         assert held["mark_price"] == "66000"
         again = post_signed(http, url, SUBMIT, order, TEST_CREDENTIALS).json()
         assert again["code"] == 40050
-        proc.send_signal(signal.SIGTERM)
+        send_stop(proc)
         proc.communicate(timeout=30)
         assert proc.returncode == 0

@@ -1,0 +1,98 @@
+"""After an apply: what each position step now holds, written into its record.
+
+Pure: the reconciled records, the plan, the actions that were applied and the account as the
+apply left it -> the records to save.  A step holding a position (or a resting entry) records it
+with the ids of its entry orders and of the TP/SL orders that protect it, so that when it is gone
+the history can say which of them closed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from runner.compiler import actions as act
+from runner.compiler.intents import PlanIntents, PositionIntent
+from runner.compiler.lifecycle import (
+    ClosedBy,
+    Closure,
+    Holding,
+    Lifecycle,
+    StepRecord,
+    TriggerRef,
+    step_hash,
+)
+from runner.compiler.snapshot import Snapshot
+from runner.domain import OrderSide, TriggerKind
+from runner.records.reconcile import position_intents
+
+ZERO = Decimal(0)
+KEEP_ENTRY_IDS = 12  # the most recent entry client order ids a holding remembers
+
+
+def after_apply(
+    lifecycle: Lifecycle,
+    intents: PlanIntents,
+    final: Snapshot,
+    applied: Sequence[act.Action],
+    ids: act.OrderIds,
+    *,
+    now_ms: int,
+) -> dict[str, StepRecord]:
+    """Records for every position step of the plan (steps no longer in it are dropped)."""
+    updated: dict[str, StepRecord] = {}
+    for intent in position_intents(intents):
+        record = lifecycle.for_intent(intent)
+        steps_actions = [a for a in applied if a.step_index == intent.index]
+        updated[intent.key] = _updated(intent, record, final, steps_actions, ids, now_ms)
+    return updated
+
+
+def _updated(
+    intent: PositionIntent,
+    record: StepRecord | None,
+    final: Snapshot,
+    applied: Sequence[act.Action],
+    ids: act.OrderIds,
+    now_ms: int,
+) -> StepRecord:
+    position = final.position(intent.symbol, intent.side)
+    prefix = ids.prefix(intent.key)
+    opening = OrderSide.opening(intent.side)
+    resting = [
+        o.client_order_id
+        for o in final.orders_on(intent.symbol)
+        if o.side is opening and o.client_order_id.startswith(prefix)
+    ]
+    sent = [a.cid for a in applied if isinstance(a, act.SubmitOrder) and a.opens]
+    closure = record.closure if record is not None else None
+    if any(isinstance(a, act.CancelOrder) and a.expired for a in applied):
+        kept = position.size if position is not None else None
+        closure = Closure(ClosedBy.EXPIRED, at_ms=now_ms, size=kept)
+    holding = None
+    if position is not None or resting or sent:
+        before = record.holding if record is not None else None
+        known = list(before.entry_orders) if before is not None else []
+        entry_ids = list(dict.fromkeys([*known, *sent, *resting]))[-KEEP_ENTRY_IDS:]
+        closing = OrderSide.closing(intent.side)
+        holding = Holding(
+            symbol=intent.symbol,
+            side=intent.side,
+            size=position.size if position is not None else ZERO,
+            entry_price=position.entry_price if position is not None else ZERO,
+            since_ms=before.since_ms if before is not None else now_ms,
+            entry_orders=tuple(entry_ids),
+            protections=tuple(
+                TriggerRef(t.order_id, t.kind.value, t.trigger)
+                for t in final.triggers_on(intent.symbol)
+                if t.side is closing and t.kind is not TriggerKind.PLAN
+            ),
+        )
+    return StepRecord(
+        key=intent.key,
+        step_hash=step_hash(intent),
+        symbol=intent.symbol,
+        side=intent.side,
+        holding=holding,
+        closure=closure,
+    )
