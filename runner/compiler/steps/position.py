@@ -17,6 +17,7 @@ from runner.compiler.intents import (
     PositionIntent,
     Trigger,
 )
+from runner.compiler.risk import step_changed
 from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder, WorkingOrder
 from runner.compiler.steps.close import close_contracts
 from runner.compiler.steps.common import (
@@ -39,7 +40,7 @@ from runner.compiler.steps.protection import (
 )
 from runner.compiler.steps.resting import count_closes, modify_entry, modify_presets, reserved
 from runner.domain import Margin, Mode, OrderSide, OrderType, PosSide, TimeInForce, TriggerKind
-from runner.money import plain
+from runner.money import plain, usdt
 
 
 def _entry_price(entry: Entry, market: Market) -> Decimal:
@@ -76,11 +77,13 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         wanted = intent.size
     else:
         assert intent.notional is not None
-        wanted = _size_from_notional(intent.notional, spec, entry_est)
-        b.note(
-            f"notional {plain(intent.notional)} USDT = {plain(wanted)} contracts"
-            f" at {plain(entry_est)}"
-        )
+        kept = _held_notional(b, ctx, spec, market, intent, held)
+        wanted = kept if kept is not None else _size_from_notional(intent.notional, spec, entry_est)
+        if kept is None:
+            b.note(
+                f"notional {plain(intent.notional)} USDT = {plain(wanted)} contracts"
+                f" at {plain(entry_est)}"
+            )
         if wanted <= 0:
             b.error(
                 "notional-too-small",
@@ -348,6 +351,42 @@ def _contradiction(b: StepBuilder, ctx: Ctx, intent: PositionIntent, wanted: Dec
             "keep one side, or switch to position_mode: hedge",
         )
     ctx.held_targets.setdefault((intent.symbol, intent.side), intent.index)
+
+
+def _held_notional(
+    b: StepBuilder,
+    ctx: Ctx,
+    spec: ContractSpec,
+    market: Market,
+    intent: PositionIntent,
+    held: Position | None,
+) -> Decimal | None:
+    """A notional is resolved to contracts once, when the position opens from flat, and held in
+    contracts afterwards (the step's record keeps them): a price move alone re-sizes nothing.
+    With ``rebalance_band`` the position is re-sized when its value at the mark is further than
+    that from the notional asked for."""
+    record = ctx.lifecycle.for_intent(intent)
+    if held is None or record is None or record.holding is None or record.holding.size <= 0:
+        return None
+    if step_changed(ctx.lifecycle, intent):
+        return None  # an edited step is resolved again
+    assert intent.notional is not None
+    value = est.notional(held.size, spec.contract_size, market.mark)
+    off = abs(value - intent.notional) / intent.notional * 100
+    band = intent.rebalance_band
+    if band is not None and off > band:
+        b.note(
+            f"value at the mark {usdt(est.round_usdt(value))} is {plain(off.quantize(est.CENT))}% "
+            f"from the notional {plain(intent.notional)} USDT, beyond rebalance_band "
+            f"{plain(band)}%: re-sized"
+        )
+        return None
+    b.note(
+        f"notional {plain(intent.notional)} USDT was resolved to "
+        f"{plain(record.holding.size)} contracts when the position opened; held in contracts "
+        f"(value at the mark {usdt(est.round_usdt(value))})"
+    )
+    return record.holding.size
 
 
 def _margin_hint(ctx: Ctx, intent: PositionIntent) -> str:
