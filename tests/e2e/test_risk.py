@@ -199,3 +199,66 @@ def test_max_price_move_must_be_a_percentage(funded: Cli, tmp_path: Path) -> Non
     path = write_plan(tmp_path / "btc.yaml", LONG_BTC)
     result = funded.run("apply", str(path), "--yes", "--max-price-move", "lots")
     assert result.code == ExitCode.USAGE, result.text
+
+
+TARGET_5 = """\
+version: 1
+name: hold
+steps:
+  - position:
+      symbol: BTCUSDT
+      side: long
+      size: 5
+      leverage: 10
+      margin: isolated
+      stop_loss: {trigger: 60000}
+"""
+OUTSIDE_CLOSE = """\
+version: 1
+name: trim
+steps:
+  - close: {symbol: BTCUSDT, side: long, size: 2}
+"""
+
+
+def test_restoring_a_size_reduced_outside_the_plan_is_drift(funded: Cli, tmp_path: Path) -> None:
+    hold = write_plan(tmp_path / "hold.yaml", TARGET_5)
+    assert funded.run("apply", str(hold), "--yes").code == ExitCode.OK
+    trim = write_plan(tmp_path / "trim.yaml", OUTSIDE_CLOSE)
+    assert funded.run("apply", str(trim), "--yes").code == ExitCode.OK
+    before = len(funded.writes())
+    refused = funded.run("apply", str(hold), "--yes")
+    assert refused.code == ExitCode.INVALID, refused.text
+    assert "risk-drift" in refused.text and "opens 2 BTCUSDT long" in refused.text
+    assert len(funded.writes()) == before
+    shown = funded.run("plan", str(hold))
+    assert "raises risk (drift): opens 2 BTCUSDT long" in shown.out
+    allowed = funded.run("apply", str(hold), "--yes", "--allow-risk-increase")
+    assert allowed.code == ExitCode.OK, allowed.text
+    assert funded.server.state()["positions"][0]["size"] in (5, "5")
+
+
+def test_an_edited_step_is_intent_and_not_blocked(funded: Cli, tmp_path: Path) -> None:
+    hold = write_plan(tmp_path / "hold.yaml", TARGET_5)
+    assert funded.run("apply", str(hold), "--yes").code == ExitCode.OK
+    write_plan(tmp_path / "hold.yaml", TARGET_5.replace("size: 5", "size: 7"))
+    result = funded.run("apply", str(hold), "--yes")
+    assert result.code == ExitCode.OK, result.text
+    assert "raises risk (intent): opens 2 BTCUSDT long" in result.out
+
+
+def test_a_stop_tightened_by_hand_is_kept(funded: Cli, tmp_path: Path) -> None:
+    hold = write_plan(tmp_path / "hold.yaml", TARGET_5.replace("60000", "63700"))
+    assert funded.run("apply", str(hold), "--yes").code == ExitCode.OK
+    funded.server.set_price("BTCUSDT", Decimal(67000))
+    tighten = write_plan(
+        tmp_path / "tighten.yaml",
+        "version: 1\nname: by-hand\nsteps:\n"
+        "  - tp_sl: {symbol: BTCUSDT, side: long, stop_loss: {trigger: 65500}}\n",
+    )
+    assert funded.run("apply", str(tighten), "--yes").code == ExitCode.OK
+    again = funded.run("apply", str(hold), "--yes")
+    assert again.code == ExitCode.OK, again.text
+    assert "drift kept" in again.out
+    (stop,) = [p for p in funded.server.state()["plan_orders"] if p["kind"] == "stop_loss"]
+    assert Decimal(stop["trigger_price"]) == 65500
