@@ -110,3 +110,12 @@ def test_margin_moved_out_of_a_cross_account_is_marked() -> None:
     ]
     isolated = compile_plan(plan(out), snapshot(futures="1000", positions=(long_btc(),)), IDS)
     assert _risks(isolated) == []
+
+
+def test_a_transfer_out_of_cross_says_how_far_liquidation_moves() -> None:
+    cross = snapshot(futures="1000", positions=(long_btc(margin=Margin.CROSS),))
+    out = TransferIntent(index=0, key="#1", kind="transfer", amount=D(900), to_futures=False)
+    (note,) = compile_plan(plan(out), cross, IDS).steps[0].notes
+    assert note.startswith("cross BTCUSDT long: est. liquidation price ")
+    was, now = note.split("price ")[1].split(" (mark)")[0].split(" -> ")
+    assert D(now) > D(was)  # a long's liquidation rises toward the entry
