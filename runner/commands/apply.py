@@ -19,7 +19,10 @@ from runner.commands.common import (
 )
 from runner.commands.rejection import report_rejection
 from runner.execute.consent import Prompt
+from runner.execute.executor import Status
 from runner.execute.flow import ApplyRun, Finished, Prepared
+from runner.notify import note_applied
+from runner.notify_run import notify_option
 from runner.pipeline import PlanRejected
 from runner.render.findings import github_lines
 from runner.render.reporter import Reporter
@@ -135,6 +138,7 @@ def applied(plan_file: Path, target: str, finished: Finished) -> Applied:
 )
 @exchange_options
 @output_options
+@notify_option("apply")
 def apply(
     plan_file: Path,
     yes: bool,
@@ -170,6 +174,8 @@ def apply(
     except PlanRejected as exc:
         report_rejection(reporter, "apply", exc)
         raise click.exceptions.Exit(1) from None
+    if finished.report is not None:
+        note_applied(sum(o.status is Status.APPLIED for o in finished.report.outcomes))
     outcome = applied(plan_file, session.target.name, finished)
     reporter.report(ApplyView(), outcome, exit_code=finished.exit_code)
     raise click.exceptions.Exit(int(finished.exit_code))

@@ -11,6 +11,7 @@ import click
 
 from runner.commands.common import epilog, output_options, reporter_for
 from runner.errors import ExitCode
+from runner.plan.schema import SCHEMA_ID, schema_text
 from runner.render.views.misc import Initialised, InitView
 
 DEFAULT_PATH = Path("plans/main.plan.yaml")
@@ -29,17 +30,40 @@ def _symbol(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     return symbol
 
 
-def schema_reference(plan_path: Path) -> str:
-    """Where the plan's modeline points: a `schemas/plan.schema.json` in the plan's folder or
-    any parent (a project that vendors it; relative, so the repository can move), else the copy
-    installed with the runner (absolute: works from any folder on this machine)."""
-    folder = plan_path.resolve().parent
+def repository_root(folder: Path) -> Path | None:
+    """The nearest folder at or above ``folder`` holding `.git` (a repository or a worktree)."""
     for parent in (folder, *folder.parents):
+        if (parent / ".git").exists():
+            return parent
+    return None
+
+
+def schema_reference(plan_path: Path) -> str:
+    """Where the plan's modeline points: a `schemas/plan.schema.json` in the plan's folder or a
+    parent up to the repository root (relative, so it resolves wherever the repository is cloned),
+    else the schema's stable `$id` URL.  Never the installed copy: a path into site-packages stops
+    resolving once the plan is committed or the virtual environment moves."""
+    folder = plan_path.resolve().parent
+    root = repository_root(folder)
+    parents = (folder, *folder.parents)
+    for parent in parents[: parents.index(root) + 1] if root is not None else parents:
         candidate = parent / "schemas" / "plan.schema.json"
         if candidate.is_file():
             return Path(os.path.relpath(candidate, folder)).as_posix()
-    packaged = resources.files("runner") / "data" / "plan.schema.json"
-    return Path(str(packaged)).resolve().as_uri()
+    return SCHEMA_ID
+
+
+def vendor_schema(plan_path: Path) -> tuple[Path, bool]:
+    """Copy this runner's schema to `schemas/plan.schema.json` at the root of the plan's
+    repository (else of the current folder); returns the path and whether it was written."""
+    root = repository_root(plan_path.resolve().parent) or Path.cwd()
+    target = root / "schemas" / "plan.schema.json"
+    text = schema_text()
+    if target.is_file() and target.read_text("utf-8") == text:
+        return target, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, "utf-8")
+    return target, True
 
 
 def starter_text(plan_path: Path, symbol: str, schema: str) -> str:
@@ -65,14 +89,35 @@ def starter_text(plan_path: Path, symbol: str, schema: str) -> str:
     "--schema",
     "schema",
     metavar="PATH|URL",
-    help="What the modeline points to (default: a schemas/plan.schema.json found in a parent "
-    "folder, else the installed copy).",
+    help="What the modeline points to (default: a schemas/plan.schema.json in the plan's "
+    "repository, else the schema's $id URL).",
+)
+@click.option(
+    "--vendor-schema",
+    "vendor_schema_",
+    is_flag=True,
+    help="Copy the plan schema to schemas/plan.schema.json at the repository root first, so the "
+    "modeline points to a committed file.",
 )
 @output_options
 def init(
-    path: Path, symbol: str, schema: str | None, fmt: str, as_json: bool, no_color: bool
+    path: Path,
+    symbol: str,
+    schema: str | None,
+    vendor_schema_: bool,
+    fmt: str,
+    as_json: bool,
+    no_color: bool,
 ) -> None:
     """Write a commented starter plan (default plans/main.plan.yaml); never overwrites a file."""
+    if path.exists():
+        raise click.ClickException(
+            f"{path} already exists; not overwritten (choose another PATH or remove it)"
+        )
+    if vendor_schema_:
+        target, fresh = vendor_schema(path)
+        verb = "wrote" if fresh else "kept"
+        click.echo(f"{verb} {target}: the plan schema for editors", err=True)
     reference = schema or schema_reference(path)
     text = starter_text(path, symbol, reference)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from runner.commands.common import (
     reporter_for,
 )
 from runner.errors import ExitCode
+from runner.notify_run import notify_option
 from runner.records.activity import last_apply_ms, read_activity
 from runner.render.views.status import AccountStatus, StatusView
 from runner.session import local_now, open_session
@@ -30,6 +31,7 @@ EXAMPLES = (
 @click.command("status", epilog=epilog(EXAMPLES, EXCHANGE_ENV))
 @exchange_options
 @output_options
+@notify_option("status")
 def status(
     exchange: str | None,
     base_url: str | None,

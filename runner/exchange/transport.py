@@ -29,6 +29,7 @@ from runner.exchange.policy import RetryPolicy
 from runner.exchange.retries import QueryValue, run_read, run_write, sync_clock
 from runner.exchange.signing import Auth, auth_headers, base_headers
 from runner.exchange.wire import Answer, interpret
+from runner.redact import Redactor as TokenRedactor
 
 if TYPE_CHECKING:
     from runner.exchange.recording import Recorder
@@ -52,12 +53,11 @@ class Redactor:
     def __init__(self, creds: Credentials | None) -> None:
         hidden = (creds.secret, creds.memo) if creds is not None else ()
         # The paper exchange's built-in values are public constants, and "paper" is a common word.
-        self._hidden = tuple(v for v in hidden if v and v not in (PAPER_SECRET, PAPER_MEMO))
+        # Whole tokens only: a memo such as "cloud" must not be blanked inside a host name.
+        self._redact = TokenRedactor(v for v in hidden if v and v not in (PAPER_SECRET, PAPER_MEMO))
 
     def __call__(self, text: str) -> str:
-        for value in self._hidden:
-            text = text.replace(value, "***")
-        return text
+        return self._redact(text)
 
 
 def _query(params: Mapping[str, QueryValue] | None) -> dict[str, str] | None:

@@ -21,7 +21,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-REDACTED = "***"
+from runner.redact import Redactor
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -51,7 +51,7 @@ class Journal:
     def __init__(self, path: Path, run_id: str, *, redact: Iterable[str] = ()) -> None:
         self.path = path
         self.run_id = run_id
-        self._redact = tuple(value for value in redact if len(value) >= 4)
+        self._redact = Redactor(redact, min_length=4)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         self._file = os.fdopen(fd, "a", encoding="utf-8")
@@ -70,8 +70,7 @@ class Journal:
             **fields,
         }
         line = json.dumps(entry, default=_default, sort_keys=False)
-        for value in self._redact:
-            line = line.replace(value, REDACTED)
+        line = self._redact(line)
         self._file.write(line + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())

@@ -26,7 +26,7 @@ from yaml.reader import ReaderError
 from runner.errors import PlanInvalid
 from runner.findings import Finding, Location, Severity
 from runner.plan import pointer
-from runner.plan.scalars import ScalarRejected, convert, shown_tag
+from runner.plan.scalars import CoreSchemaResolver, ScalarRejected, convert, shown_tag
 
 MAX_BYTES = 1024 * 1024
 MAX_STEPS = 100
@@ -186,7 +186,7 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return before.count("\n"), index - (before.rfind("\n") + 1)
 
 
-class _Composer(yaml.SafeLoader):
+class _Composer(CoreSchemaResolver, yaml.SafeLoader):
     """Composes nodes; refuses anchors/aliases (no alias bombs) and deep nesting up front."""
 
     def __init__(self, stream: str) -> None:

@@ -233,11 +233,36 @@ def _type(error: ValidationError, ctx: _Context, path: list[Any], at: str) -> li
     ]
     message = f"{label(path)} must be {' or '.join(names)} (got {show(_instance(error))})"
     hint = None
+    instance = _instance(error)
     if (
-        len(path) == 2 and isinstance(_instance(error), str) and _instance(error) in KINDS
+        len(path) == 2 and isinstance(instance, str) and instance in KINDS
     ):  # "- position" instead of "- position: {...}"
-        hint = f"write the step as `{_instance(error)}:` followed by its settings"
+        hint = f"write the step as `{instance}:` followed by its settings"
+    elif "boolean" in names_of(wanted) and isinstance(instance, str):
+        hint = f"write true or false ('{instance}' is text in YAML 1.2, as your editor reads it)"
+    elif "string" in names_of(wanted) and not isinstance(instance, dict | list | str):
+        written = _written(ctx, at)
+        hint = f'quote it to make it text: "{written}"' if written else "quote it to make it text"
     return [ctx.finding("bad-type", message, at, hint)]
+
+
+def names_of(wanted: Any) -> list[str]:
+    return [str(t) for t in (wanted if isinstance(wanted, list) else [wanted])]
+
+
+def _written(ctx: _Context, at: str) -> str | None:
+    """The plain scalar at ``at`` as it is written in the file (for a hint to quote it)."""
+    location = ctx.document.locations.get(at)
+    if location is None:
+        return None
+    lines = ctx.document.source.decode("utf-8", errors="replace").splitlines()
+    if not 0 < location.line <= len(lines):
+        return None
+    rest = lines[location.line - 1][location.col - 1 :]
+    for stop in (" #", ",", "}", "]"):
+        rest = rest.split(stop, 1)[0]
+    text = rest.strip()
+    return text if text and not text.startswith(("'", '"')) else None
 
 
 def _pattern(error: ValidationError, ctx: _Context, path: list[Any], at: str) -> list[Explained]:

@@ -90,7 +90,49 @@ def _numeric(value: Any) -> Decimal | None:
 def value_message(subject: str, path: Sequence[Any], value: Any) -> Message | None:
     """The message for a value that fails a shared type ($defs name) or a patterned key."""
     phrase = _PHRASES.get(subject)
-    return None if phrase is None else phrase(label(path), value)
+    if phrase is None:
+        return None
+    rule, message, hint = phrase(label(path), value)
+    if hint is None and subject in _NUMBERS:
+        hint = yaml11_number_hint(value)
+    return rule, message, hint
+
+
+_NUMBERS = {"decimal", "leverage", "contracts", "positiveContracts", "closeSize", "triggerPrice"}
+_UNDERSCORED = re.compile(r"[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?\Z")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
+_BINARY = re.compile(r"[-+]?0b[01_]+\Z")
+_SIGNED_HEX = re.compile(r"[-+]0x[0-9a-fA-F_]+\Z")
+
+
+def yaml11_number_hint(value: Any) -> str | None:
+    """For text that YAML 1.1 (not 1.2, nor the editor) reads as a number: the number to write."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    number: Decimal | int | None = None
+    if _UNDERSCORED.match(text) and "_" in text:
+        number = Decimal(text.replace("_", ""))
+    elif _SEXAGESIMAL.match(text):
+        sign = -1 if text.startswith("-") else 1
+        head, _, fraction = text.lstrip("+-").replace("_", "").partition(".")
+        total = Decimal(0)
+        for part in head.split(":"):
+            total = total * 60 + int(part)
+        number = sign * (total + (Decimal(f"0.{fraction}") if fraction else 0))
+        return (
+            f"'{text}' is text in YAML 1.2 (YAML 1.1 read it as {number}, in base 60); "
+            f"write {number} if that is the number you mean"
+        )
+    elif _BINARY.match(text):
+        digits = text.replace("_", "")
+        number = (-1 if digits.startswith("-") else 1) * int(digits.lstrip("+-")[2:], 2)
+    elif _SIGNED_HEX.match(text):
+        digits = text.replace("_", "")
+        number = (-1 if digits.startswith("-") else 1) * int(digits[3:], 16)
+    if number is None:
+        return None
+    return f"'{text}' is text in YAML 1.2, not a number; write {number}"
 
 
 def _decimal(name: str, value: Any) -> Message:
@@ -117,7 +159,7 @@ def _contracts(name: str, value: Any, minimum: int) -> Message:
             None,
         )
     if number is not None and number < minimum:
-        bound = "must not be negative" if minimum == 0 else f"must be at least {minimum} contract"
+        bound = "must be 0 or more" if minimum == 0 else f"must be at least {minimum} contract"
         return "out-of-range", f"{name} {bound} (got {show(value)})", None
     message = f"{name} must be a whole number of contracts such as 10 (got {show(value)})"
     return "whole-contracts", message, None

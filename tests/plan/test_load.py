@@ -86,10 +86,10 @@ def test_a_utf8_byte_order_mark_is_accepted() -> None:
         ("a: [1, 2\n", [("yaml-syntax", 2, 1)]),
         ("a: b: c\n", [("yaml-syntax", 1, 5)]),
         ("a: \x07\n", [("yaml-syntax", 1, 4)]),
-        ("a: yes\nb: No\nc: ON\nd: off\n", [("yaml-boolean", n, 4) for n in (1, 2, 3, 4)]),
-        ("a: 2024-05-01\n", [("yaml-date", 1, 4)]),
-        ("a: 2024-05-01 10:00:00\n", [("yaml-date", 1, 4)]),
-        ("a: 0x10\nb: 017\nc: 1_000\nd: 1:30\n", [("yaml-number", n, 4) for n in (1, 2, 3, 4)]),
+        ("a: !!bool yes\nb: !!bool off\n", [("yaml-boolean", n, 4) for n in (1, 2)]),
+        ("a: !!timestamp 2024-05-01\n", [("yaml-date", 1, 4)]),
+        ("a: !!int 1_000\nb: !!int 1:30\n", [("yaml-number", n, 4) for n in (1, 2)]),
+        ("a: !!float 1e\n", [("yaml-number", 1, 4)]),
         ("a: .inf\nb: -.inf\nc: .nan\n", [("yaml-number", n, 4) for n in (1, 2, 3)]),
         ("a: 1.0e+99\n", [("yaml-number", 1, 4)]),
         ("a: !!binary aGk=\n", [("yaml-tag", 1, 4)]),
@@ -140,13 +140,45 @@ def test_alias_bomb_is_refused_at_the_first_anchor_without_expanding() -> None:
 
 
 def test_all_value_problems_are_reported_together() -> None:
-    found = rejected("a: yes\nb: 2024-01-01\nc: 1\nc: 2\n")
-    assert found == [("yaml-boolean", 1, 4), ("yaml-date", 2, 4), ("duplicate-key", 4, 1)]
+    found = rejected("a: !!bool yes\nb: .nan\nc: 1\nc: 2\n")
+    assert found == [("yaml-boolean", 1, 4), ("yaml-number", 2, 4), ("duplicate-key", 4, 1)]
+
+
+def test_plain_scalars_are_read_as_yaml_1_2_reads_them() -> None:
+    # what editors (yaml-language-server) and check-jsonschema read; see tests/plan/test_parity.py
+    data = load(
+        "a: 1e1\nb: 7.2e4\nc: 010\nd: 0o10\ne: 0x10\nf: 1_000\ng: 1:30\nh: yes\ni: off\n"
+        "j: 2026-12-01\nk: 0b10\nl: True\nm: .5\nn: 1e-400\n"
+    )
+    assert data == {
+        "a": Decimal(10),
+        "b": Decimal(72000),
+        "c": Decimal(10),
+        "d": Decimal(8),
+        "e": Decimal(16),
+        "f": "1_000",
+        "g": "1:30",
+        "h": "yes",
+        "i": "off",
+        "j": "2026-12-01",
+        "k": "0b10",
+        "l": True,
+        "m": Decimal("0.5"),
+        "n": Decimal(0),
+    }
+    assert str(data["b"]) == "72000"  # shown without an exponent
+
+
+def test_non_finite_and_huge_numbers_are_refused() -> None:
+    assert rejected("a: .inf\nb: -.Inf\nc: .NaN\nd: 1e19\n") == [
+        ("yaml-number", n, 4) for n in (1, 2, 3, 4)
+    ]
+    assert load("a: 9999999999999999999\n") == {"a": Decimal("9999999999999999999")}
 
 
 def test_messages_say_what_to_write_instead() -> None:
     with pytest.raises(PlanLoadError) as caught:
-        load_document(b"a: on\n", "p.yaml")
+        load_document(b"a: !!bool on\n", "p.yaml")
     finding = caught.value.findings[0]
     assert "'on'" in finding.message and "true or false" in finding.message
     assert finding.hint == 'quote it if you mean text: "on"'
