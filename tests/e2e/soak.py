@@ -159,6 +159,7 @@ def duplicate_client_ids(state: dict[str, Any]) -> list[str]:
 MARKET_PLAN = """\
 version: 1
 name: market-soak
+policy: {allow_risk_increase: true}  # re-entry under --yes is drift the plan opts into
 steps:
   - ensure_balance: {min_available: 3000}
   - id: btc-never
