@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from runner.compiler import estimates as est
@@ -15,32 +14,33 @@ from runner.compiler.intents import (
     Entry,
     OpenIntent,
     PositionIntent,
-    Trigger,
 )
-from runner.compiler.risk import step_changed
-from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder, WorkingOrder
+from runner.compiler.snapshot import ContractSpec, Market, WorkingOrder
 from runner.compiler.steps.close import close_contracts
 from runner.compiler.steps.common import (
     ZERO,
     check_policy_leverage,
     describe,
-    estimate_for,
     lookup,
     other_side,
     resolve_leverage,
 )
 from runner.compiler.steps.completion import completion
+from runner.compiler.steps.position_checks import (
+    check_contradiction,
+    held_notional,
+    margin_hint,
+)
+from runner.compiler.steps.position_figures import Trade, finish
 from runner.compiler.steps.protection import (
     diff_protection,
     preset_protection,
     protections_of,
     remember_trigger,
-    resolve_trigger,
-    trigger_order,
 )
 from runner.compiler.steps.resting import count_closes, modify_entry, modify_presets, reserved
 from runner.domain import Margin, Mode, OrderSide, OrderType, PosSide, TimeInForce, TriggerKind
-from runner.money import plain, usdt
+from runner.money import plain
 
 
 def _entry_price(entry: Entry, market: Market) -> Decimal:
@@ -77,7 +77,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         wanted = intent.size
     else:
         assert intent.notional is not None
-        kept = _held_notional(b, ctx, spec, market, intent, held)
+        kept = held_notional(b, ctx, spec, market, intent, held)
         wanted = kept if kept is not None else _size_from_notional(intent.notional, spec, entry_est)
         if kept is None:
             b.note(
@@ -92,7 +92,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
                 "notional",
             )
     _policy_stop(b, ctx, intent, wanted)
-    _contradiction(b, ctx, intent, wanted)
+    check_contradiction(b, ctx, intent, wanted)
     if levmargin is not None:
         check_policy_leverage(b, ctx, levmargin[0])
     if levmargin is None or b.failed():
@@ -111,7 +111,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
     if not is_open:
         gated = completion(b, ctx, intent, held, pending, wanted)
         if gated is None:
-            _finish(b, ctx, spec, intent, None)
+            finish(b, ctx, spec, intent, None)
             return
         wanted, pending = gated
     pending_size = sum((o.remaining for o in pending), ZERO)
@@ -190,17 +190,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
             after,
             "stop_loss",
         )
-    _finish(b, ctx, spec, intent, trade)
-
-
-@dataclass(frozen=True)
-class Trade:
-    """What the step opens: for the fee on what is traded, and a resting entry's figures."""
-
-    size: Decimal
-    price: Decimal
-    fee_rate: Decimal
-    if_filled: Position | None = None  # a resting limit entry: the position when it fills
+    finish(b, ctx, spec, intent, trade)
 
 
 def _open(
@@ -253,7 +243,7 @@ def _open(
             f"{plain(cost.quantize(Decimal('0.01')))} USDT (margin + fee) but only "
             f"{plain(ws.futures_available.quantize(Decimal('0.01')))} USDT is available",
             field,
-            _margin_hint(ctx, intent),
+            margin_hint(ctx, intent),
         )
     tp = sl = None
     if flat:
@@ -336,65 +326,6 @@ def _open(
     return Trade(size, entry_est, fee_rate, if_filled=filled)
 
 
-def _contradiction(b: StepBuilder, ctx: Ctx, intent: PositionIntent, wanted: Decimal) -> None:
-    """Opposite-side targets on a one-way account close each other on every apply."""
-    if isinstance(intent, OpenIntent) or wanted <= 0:
-        return
-    other = ctx.held_targets.get((intent.symbol, other_side(intent.side)))
-    if other is not None and ctx.ws.mode is Mode.ONE_WAY:
-        b.error(
-            "conflicting-targets",
-            f"the account is in one-way mode, where {intent.symbol} is either long or short: "
-            f"step {other + 1} holds the {other_side(intent.side).value} and this step the "
-            f"{intent.side.value}, so every apply would close one to open the other",
-            "",
-            "keep one side, or switch to position_mode: hedge",
-        )
-    ctx.held_targets.setdefault((intent.symbol, intent.side), intent.index)
-
-
-def _held_notional(
-    b: StepBuilder,
-    ctx: Ctx,
-    spec: ContractSpec,
-    market: Market,
-    intent: PositionIntent,
-    held: Position | None,
-) -> Decimal | None:
-    """A notional is resolved to contracts once, when the position opens from flat, and held in
-    contracts afterwards (the step's record keeps them): a price move alone re-sizes nothing.
-    With ``rebalance_band`` the position is re-sized when its value at the mark is further than
-    that from the notional asked for."""
-    record = ctx.lifecycle.for_intent(intent)
-    if held is None or record is None or record.holding is None or record.holding.size <= 0:
-        return None
-    if step_changed(ctx.lifecycle, intent):
-        return None  # an edited step is resolved again
-    assert intent.notional is not None
-    value = est.notional(held.size, spec.contract_size, market.mark)
-    off = abs(value - intent.notional) / intent.notional * 100
-    band = intent.rebalance_band
-    if band is not None and off > band:
-        b.note(
-            f"value at the mark {usdt(est.round_usdt(value))} is {plain(off.quantize(est.CENT))}% "
-            f"from the notional {plain(intent.notional)} USDT, beyond rebalance_band "
-            f"{plain(band)}%: re-sized"
-        )
-        return None
-    b.note(
-        f"notional {plain(intent.notional)} USDT was resolved to "
-        f"{plain(record.holding.size)} contracts when the position opened; held in contracts "
-        f"(value at the mark {usdt(est.round_usdt(value))})"
-    )
-    return record.holding.size
-
-
-def _margin_hint(ctx: Ctx, intent: PositionIntent) -> str:
-    if any(i < intent.index for i in ctx.balance_steps):
-        return "raise the ensure_balance step's min_available, reduce the size or raise leverage"
-    return "add an ensure_balance step before it, reduce the size or raise leverage"
-
-
 def _policy_stop(b: StepBuilder, ctx: Ctx, intent: PositionIntent, wanted: Decimal) -> None:
     """require_stop_loss: a position the step holds or opens must end up with a stop."""
     if not ctx.policy.require_stop_loss or (wanted <= 0 and not isinstance(intent, OpenIntent)):
@@ -433,48 +364,3 @@ def _policy_open(
             f"{plain(policy.max_position_notional)}",
             "size",
         )
-
-
-def _finish(
-    b: StepBuilder, ctx: Ctx, spec: ContractSpec, intent: PositionIntent, trade: Trade | None
-) -> None:
-    pos = ctx.ws.position(intent.symbol, intent.side)
-    protections = protections_of(ctx, intent.symbol, intent.side)
-    b.after = describe(pos, protections, spec.tick)
-    if "side" in b.before:
-        b.after = {"side": intent.side.value, **b.after}
-    if trade is not None and trade.if_filled is not None:
-        wanted = _wanted_protections(spec, intent, trade.if_filled, protections)
-        b.estimate = estimate_for(
-            spec,
-            trade.if_filled,
-            wanted,
-            traded=trade.size,
-            trade_price=trade.price,
-            trade_rate=trade.fee_rate,
-            if_filled=True,
-        )
-        return
-    if pos is None:
-        return
-    b.estimate = estimate_for(
-        spec,
-        pos,
-        protections,
-        traded=trade.size if trade else ZERO,
-        trade_price=trade.price if trade else None,
-        trade_rate=trade.fee_rate if trade else None,
-    )
-
-
-def _wanted_protections(
-    spec: ContractSpec, intent: PositionIntent, filled: Position, held: list[TriggerOrder]
-) -> list[TriggerOrder]:
-    """The TP/SL a resting entry carries (its presets), else the position's current ones."""
-    wanted = list(held)
-    for kind, protect in (("take_profit", intent.take_profit), ("stop_loss", intent.stop_loss)):
-        if isinstance(protect, Trigger):
-            price = resolve_trigger(protect, filled.entry_price, spec, intent.side)
-            wanted = [t for t in wanted if t.kind.value != kind]
-            wanted.append(trigger_order(intent.symbol, intent.side, kind, price))
-    return wanted
