@@ -128,6 +128,7 @@ def compute(
     plan_orders: Mapping[str, str],
     fee_ages: Mapping[str, int] | None = None,
     lifecycle: Lifecycle = EMPTY,
+    allow_risk_increase: bool = False,
 ) -> PlanResult:
     """The pure part: plan + snapshot -> actions, predicted state, findings."""
     result = compile_plan(
@@ -137,6 +138,7 @@ def compute(
         transfers_supported=target.kind is not ExchangeKind.DEMO,
         plan_order_registry=plan_orders,
         lifecycle=lifecycle,
+        allow_risk_increase=allow_risk_increase,
     )
     if loaded.warnings:
         result = replace(result, findings=(*loaded.warnings, *result.findings))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.compiler import actions as act
+from runner.compiler.guard import DEFAULT_MAX_PRICE_MOVE, saved_prices_moved
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot, fingerprint
 from runner.compiler.snapshot import from_jsonable as snapshot_from_json
@@ -257,11 +258,18 @@ class SavedPlan:
         )
 
     def check_fresh(
-        self, live: Snapshot, *, target: str, now: datetime, account: str | None = None
+        self,
+        live: Snapshot,
+        *,
+        target: str,
+        now: datetime,
+        account: str | None = None,
+        max_price_move: Decimal = DEFAULT_MAX_PRICE_MOVE,
     ) -> None:
-        """Raise ``SavedPlanStale`` (exit 3) if expired, for another target or account, or the
-        facts changed.  The account is part of what the plan relied on: the same URL and the
-        same state on another account is another plan."""
+        """Raise ``SavedPlanStale`` (exit 3) if expired, for another target or account, the
+        facts changed, or the prices it was made at no longer hold (``--max-price-move``,
+        relative triggers). The account is part of what the plan relied on: the same URL and
+        the same state on another account is another plan."""
         if account is not None and self.account != account:
             raise SavedPlanStale(
                 f"{self.path} was made for the account with key {self.masked_key or '(none)'}, "
@@ -284,6 +292,12 @@ class SavedPlan:
             raise SavedPlanStale(
                 f"the account changed since {self.path} was made: {changed}",
                 hint="run `plan --out` again and review the new diff",
+            )
+        moved = saved_prices_moved(self.facts, live, self.actions, max_price_move)
+        if moved is not None:
+            raise SavedPlanStale(
+                f"{self.path} is stale: {moved}",
+                hint="run `plan --out` again and review the new diff at today's prices",
             )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
@@ -87,6 +88,19 @@ def _has_errors(prepared: Prepared) -> bool:
     return prepared.result is not None and prepared.result.has_errors
 
 
+def _percent(text: str) -> Decimal:
+    """``0.5%`` or ``0.5`` -> Decimal("0.5"); a usage error (exit 64) otherwise."""
+    try:
+        value = Decimal(text.strip().removesuffix("%"))
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value < 0:
+        raise click.BadParameter(
+            f"{text!r} is not a percentage such as 0.5%", param_hint="--max-price-move"
+        )
+    return value
+
+
 def applied(plan_file: Path, target: str, finished: Finished) -> Applied:
     prepared = finished.prepared
     result = prepared.result if prepared else None
@@ -120,6 +134,21 @@ def applied(plan_file: Path, target: str, finished: Finished) -> Applied:
     is_flag=True,
     help="For cron: print nothing when there is nothing to change; only changes and errors.",
 )
+@click.option(
+    "--max-price-move",
+    "max_price_move",
+    default="0.5%",
+    show_default=True,
+    metavar="PERCENT",
+    help="A saved plan is stale (exit 3) when a mark price moved more than this since it was "
+    "saved, either way.",
+)
+@click.option(
+    "--allow-risk-increase",
+    is_flag=True,
+    help="Let --yes make risk-raising changes that follow only from the account or market "
+    "moving (drift), as policy.allow_risk_increase does.",
+)
 @exchange_options
 @output_options
 @notify_option("apply")
@@ -129,6 +158,8 @@ def apply(
     yes: bool,
     lock_timeout: float,
     quiet: bool,
+    max_price_move: str,
+    allow_risk_increase: bool,
     exchange: str | None,
     base_url: str | None,
     env_file: Path | None,
@@ -151,6 +182,8 @@ def apply(
         prompt=prompt,
         show=_shower(reporter, quiet, prompt),
         emit=reporter.progress,
+        max_price_move=_percent(max_price_move),
+        allow_risk_increase=allow_risk_increase,
     )
     try:
         finished = run.run()

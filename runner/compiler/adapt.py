@@ -103,7 +103,12 @@ def _protect(plan: model.Plan, protection: model.Protection) -> Protect:
         return None
     assert isinstance(protection, model.Trigger)
     level = protection.level
-    return Trigger(_source(plan, protection.price_type), price=level.price, percent=level.percent)
+    return Trigger(
+        _source(plan, protection.price_type),
+        price=level.price,
+        percent=level.percent,
+        breakeven=level.breakeven,
+    )
 
 
 def _absolute(plan: model.Plan, step: model.Step, field: str, level: model.PriceLevel) -> Decimal:
@@ -124,6 +129,7 @@ def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) 
         take_profit=_protect(plan, step.take_profit),
         stop_loss=_protect(plan, step.stop_loss),
         **_reentry(step.reentry),
+        rebalance_band=step.rebalance_band,
     )
 
 
@@ -238,5 +244,6 @@ def _policy(plan: model.Plan) -> Policy:
         max_transfer=written.max_transfer,
         allowed_symbols=frozenset(symbols) if symbols is not None else None,
         require_stop_loss=written.require_stop_loss,
+        allow_risk_increase=written.allow_risk_increase,
         loc=locate,
     )

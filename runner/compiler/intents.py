@@ -48,10 +48,11 @@ class Trigger:
     source: PriceSource
     price: Decimal | None = None
     percent: Decimal | None = None  # "+5%" -> Decimal("5"), "-3%" -> Decimal("-3")
+    breakeven: bool = False  # the entry moved by both fees (estimates.breakeven_price)
 
     @property
     def relative(self) -> bool:
-        return self.percent is not None
+        return self.percent is not None or self.breakeven
 
 
 Protect = Trigger | None | Keep  # None = "none wanted", KEEP = "leave as is"
@@ -87,6 +88,7 @@ class PositionIntent(Intent):
     stop_loss: Protect = KEEP
     reentry: str = "never"  # never | always | after (once the position closed by the market)
     reentry_after_s: int | None = None
+    rebalance_band: Decimal | None = None  # percent; a notional is held in contracts within it
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,6 +166,7 @@ class Policy:
     max_transfer: Decimal | None = None
     allowed_symbols: frozenset[str] | None = None
     require_stop_loss: bool = False
+    allow_risk_increase: bool = False
     loc: Locator = field(default=_no_location, compare=False, repr=False)
 
 

@@ -99,7 +99,7 @@ EMPTY = Lifecycle({})
 
 # --- the step's identity -----------------------------------------------------------------------
 
-_NOT_DEFINITION = {"index", "key", "note", "loc", "reentry", "reentry_after_s"}
+_NOT_DEFINITION = {"index", "key", "note", "loc", "reentry", "reentry_after_s", "rebalance_band"}
 
 
 def _canonical(value: Any) -> Any:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from runner.compiler.actions import Action, Category
+from runner.compiler.risk import RiskChange, Why, drift_findings
 from runner.compiler.snapshot import Snapshot
 from runner.domain import Margin, PosSide
 from runner.findings import Finding, Severity
@@ -15,7 +16,14 @@ from runner.findings import Finding, Severity
 
 @dataclass(frozen=True)
 class Estimate:
-    """Money figures for a position as the plan leaves it (computed here, shown by render)."""
+    """Money figures for a position as the plan leaves it (computed in engine, shown by render).
+
+    Every figure is already rounded by the one rule (``estimates.round_*``): prices to the tick,
+    USDT to the cent, the liquidation price toward the entry.  ``open_fee`` is the fee on what
+    this step trades (0 when it trades nothing); the PnL figures are net of the fee to open the
+    whole position and the fee to close it at that trigger.  ``if_filled``: the step leaves a
+    resting or conditional order, and these are the figures for when it fills.
+    """
 
     symbol: str
     side: PosSide
@@ -32,6 +40,7 @@ class Estimate:
     pnl_at_take_profit: Decimal | None
     pnl_at_stop_loss: Decimal | None
     risk_reward: Decimal | None
+    if_filled: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class StepResult:
     after: Mapping[str, Any] = field(default_factory=dict)
     estimate: Estimate | None = None
     notes: tuple[str, ...] = ()
+    risks: tuple[RiskChange, ...] = ()  # changes that raise risk, and why (intent or drift)
 
     @property
     def has_errors(self) -> bool:
@@ -70,6 +80,7 @@ class PlanResult:
     findings: tuple[Finding, ...]  # every step's findings plus plan-level ones, in order
     # symbol -> age in seconds of a fee tier reused from the runner home (read this run: absent)
     fee_ages: Mapping[str, int] = field(default_factory=dict)
+    allow_risk_increase: bool = False  # drift allowed (policy or --allow-risk-increase)
 
     @property
     def actions(self) -> tuple[Action, ...]:
@@ -82,6 +93,14 @@ class PlanResult:
     @property
     def has_changes(self) -> bool:
         return bool(self.actions)
+
+    def drift_refusals(self) -> list[Finding]:
+        """Risk-raising drift, one error each (the apply flow refuses it under --yes)."""
+        return drift_findings(risk for step in self.steps for risk in step.risks)
+
+    @property
+    def has_drift(self) -> bool:
+        return any(r.why is Why.DRIFT for s in self.steps for r in s.risks)
 
     def counts(self) -> dict[str, int]:
         counts = {c.value: 0 for c in Category}

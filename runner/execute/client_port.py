@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -57,12 +58,13 @@ class ClientPort:
             raise WriteRejected(exc.code, exc.message, exc.trace) from None
         return Sent(trace=reply.trace, order_id=_order_id(reply.data))
 
-    def snapshot(self, symbols: Sequence[str]) -> Snapshot:
+    def snapshot(self, symbols: Sequence[str], *, whole_account: bool = False) -> Snapshot:
         return read_snapshot(
             self.client,
             symbols,
             target=self.target,
-            needs=self.needs,
+            # the report after an apply shows every position, not only the plan's symbols
+            needs=replace(self.needs, mode=True) if whole_account else self.needs,
             now=self._now,
             known_fees=self.fees,
         )
@@ -75,13 +77,17 @@ class ClientPort:
         return self.order_in_history(symbol, client_order_id)
 
     def read_round(
-        self, symbols: Sequence[str], history: Sequence[tuple[str, str]]
+        self,
+        symbols: Sequence[str],
+        history: Sequence[tuple[str, str]],
+        *,
+        whole_account: bool = False,
     ) -> tuple[Snapshot, dict[str, OrderFact | None]]:
         """The snapshot and the history lookups at once: none waits for another."""
         if not history:
-            return self.snapshot(symbols), {}
+            return self.snapshot(symbols, whole_account=whole_account), {}
         with ThreadPoolExecutor(max_workers=len(history) + 1, thread_name_prefix="round") as pool:
-            snapshot = pool.submit(self.snapshot, symbols)
+            snapshot = pool.submit(self.snapshot, symbols, whole_account=whole_account)
             found = {cid: pool.submit(self.order_in_history, sym, cid) for sym, cid in history}
             return snapshot.result(), {cid: f.result() for cid, f in found.items()}
 

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from runner.compiler import actions as act
 from runner.compiler.estimates import to_tick
+from runner.compiler.guard import fires_at_once
 from runner.compiler.snapshot import Snapshot
 from runner.domain import OrderSide, PosSide, TriggerKind
 from runner.errors import RunnerError
@@ -63,6 +64,7 @@ class Outcome:
     trace: str | None = None
     at: datetime | None = None
     verified: bool | None = None
+    refused: bool = False  # not sent: it would have fired at once at the current price
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,10 @@ class ApplyReport:
     @property
     def applied(self) -> tuple[Outcome, ...]:
         return tuple(o for o in self.outcomes if o.status is Status.APPLIED)
+
+    @property
+    def refused(self) -> bool:
+        return any(o.refused for o in self.outcomes)
 
     @property
     def complete(self) -> bool:
@@ -129,6 +135,8 @@ class Executor:
         )
         # TP/SL order id -> the side of the position it protects (its closing side says which)
         self._protects = {t.order_id: t.side.position for t in start.trigger_orders}
+        # the prices read just before the run: no order goes out that would fire at once
+        self._markets = dict(start.markets)
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -138,7 +146,7 @@ class Executor:
         total = len(actions)
         try:
             for number, action in enumerate(actions, 1):
-                outcome = self._apply_one(number, total, action)
+                outcome = self._guarded(number, total, action)
                 outcomes.append(outcome)
                 if outcome.status is Status.FAILED:
                     break
@@ -146,7 +154,7 @@ class Executor:
                     self._reresolve_relative(action) if outcome.status is Status.APPLIED else None
                 )
                 if follow_up is not None:
-                    outcomes.append(self._apply_one(number, total, follow_up))
+                    outcomes.append(self._guarded(number, total, follow_up))
         except KeyboardInterrupt:
             interrupted = True
             in_flight = self._in_flight
@@ -174,6 +182,15 @@ class Executor:
                 outcomes.append(Outcome(number, action, Status.NOT_RUN, "not run"))
         outcomes.sort(key=lambda o: o.number)
         return self._verify(outcomes, interrupted)
+
+    def _guarded(self, number: int, total: int, action: act.Action) -> Outcome:
+        reason = fires_at_once(action, self._markets, self._protects)
+        if reason is None:
+            return self._apply_one(number, total, action)
+        detail = f"refused, not sent: {reason}"
+        self.journal.record("refused", number=number, action=action_to_json(action), reason=reason)
+        self.emit(f"step {number}/{total}: {action.summary}: {detail}")
+        return Outcome(number, action, Status.FAILED, detail, at=self.clock(), refused=True)
 
     def _resolve_placeholder(self, action: act.Action) -> act.Action:
         """A TP/SL created earlier in this run (a preset on the open, or a new TP/SL) has an id
@@ -401,7 +418,7 @@ class Executor:
 
     def _verify(self, outcomes: list[Outcome], interrupted: bool) -> ApplyReport:
         try:
-            final = self._rounds.read()
+            final = self._rounds.read()  # whole account: the report shows every position
         except RunnerError as exc:
             self.journal.record("verify_failed", detail=str(exc))
             return ApplyReport(tuple(outcomes), None, interrupted, str(exc))

@@ -10,13 +10,15 @@ import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 import runner.session
 from runner import pipeline
 from runner.account import Needs, known_fees
 from runner.compiler import actions as act
+from runner.compiler.guard import DEFAULT_MAX_PRICE_MOVE
 from runner.compiler.idempotency import state_nonce
 from runner.compiler.intents import PlanIntents
 from runner.compiler.lifecycle import Lifecycle
@@ -69,16 +71,25 @@ class Finished:
     skipped: tuple[tuple[int, act.Action, str], ...] = ()
 
 
-def _prepare_saved(session: Session, source: TradeClient, saved: SavedPlan) -> Prepared:
+def _prepare_saved(
+    session: Session, source: TradeClient, saved: SavedPlan, max_price_move: Decimal
+) -> Prepared:
     """Recompute the saved actions from the file's own plan and facts (refused unless equal),
-    then check the live account: same facts, same account, and the live checks pass again.
-    What is shown and sent are the recomputed actions, never the file's text."""
+    then check the live account: same facts, same account, prices within --max-price-move,
+    and the live checks pass again. What is shown and sent are the recomputed actions, never
+    the file's text."""
     loaded, stored = verify_saved(saved, session.target)
     fees = FeeCache(session.home, session.account_id)
     live = pipeline.take_snapshot(
         source, loaded.intents, session.target, now=local_now, fees=fees
     )
-    saved.check_fresh(live, target=session.target.name, now=local_now(), account=session.account_id)
+    saved.check_fresh(
+        live,
+        target=session.target.name,
+        now=local_now(),
+        account=session.account_id,
+        max_price_move=max_price_move,
+    )
     checked = live_check(saved, loaded, live, session.target)
     shown = checked if checked.has_errors else stored
     nonce = saved.nonce or _nonce_of(stored.actions)
@@ -103,7 +114,11 @@ def _nonce_of(actions: Sequence[act.Action]) -> str:
 
 
 def _prepare_file(
-    session: Session, source: TradeClient, loaded: pipeline.LoadedPlan, resume: Resume
+    session: Session,
+    source: TradeClient,
+    loaded: pipeline.LoadedPlan,
+    resume: Resume,
+    allow_risk_increase: bool,
 ) -> Prepared:
     intents = loaded.intents
     fees = FeeCache(session.home, session.account_id)
@@ -121,6 +136,7 @@ def _prepare_file(
         plan_orders=registry,
         fee_ages=fees.ages,
         lifecycle=lifecycle,
+        allow_risk_increase=allow_risk_increase,
     )
     return Prepared(
         intents.name,
@@ -147,6 +163,8 @@ class ApplyRun:
         prompt: Prompt,
         show: Callable[[Prepared], None],
         emit: Callable[[str], None],
+        max_price_move: Decimal = DEFAULT_MAX_PRICE_MOVE,
+        allow_risk_increase: bool = False,
     ) -> None:
         self.session = session
         self.path = path
@@ -155,6 +173,8 @@ class ApplyRun:
         self.prompt = prompt
         self.show = show
         self.emit = emit
+        self.max_price_move = max_price_move
+        self.allow_risk_increase = allow_risk_increase
         self.run_id = new_run_id()
 
     def run(self) -> Finished:
@@ -179,9 +199,12 @@ class ApplyRun:
                     "before anything is sent"
                 )
             if loaded is None:
-                prepared = _prepare_saved(s, client, load_saved_plan(self.path))
+                prepared = _prepare_saved(
+                    s, client, load_saved_plan(self.path), self.max_price_move
+                )
             else:
-                prepared = _prepare_file(s, client, loaded, resume)
+                prepared = _prepare_file(s, client, loaded, resume, self.allow_risk_increase)
+                prepared = self._drift(prepared)
             self.show(prepared)
             if prepared.result is not None and prepared.result.has_errors:
                 return Finished(ExitCode.INVALID, None, prepared)
@@ -189,8 +212,27 @@ class ApplyRun:
                 remember(s.home, s.account_id, prepared, prepared.snapshot, (), _wall_ms())
                 close_out(resume.journals, self.run_id, s.secrets())
                 return Finished(ExitCode.OK, None, prepared)
+            drift = prepared.result.drift_refusals() if prepared.result else []
+            if drift and not self.yes:
+                self.emit(
+                    f"WARNING: {len(drift)} change(s) raise risk only because the account or the "
+                    "market moved while the plan stayed the same (drift, marked in the diff): "
+                    + "; ".join(f.message.removesuffix("; refused under --yes") for f in drift)
+                )
             approval = consent(self.prompt, yes=self.yes, changes=len(prepared.actions))
             return self._execute(client, prepared, resume, approval)
+
+    def _drift(self, prepared: Prepared) -> Prepared:
+        """Risk-raising drift is refused under --yes (each change named) unless the plan's
+        policy or --allow-risk-increase allows it; at a terminal the diff highlights it and the
+        person typing CONFIRM decides."""
+        result = prepared.result
+        if result is None or not result.has_drift or not self.yes:
+            return prepared
+        if result.allow_risk_increase:  # the plan's policy, or --allow-risk-increase
+            return prepared
+        refused = replace(result, findings=(*result.findings, *result.drift_refusals()))
+        return replace(prepared, result=refused)
 
     def _execute(
         self, client: TradeClient, prepared: Prepared, resume: Resume, approval: str
@@ -270,6 +312,8 @@ def _wall_ms() -> int:
 def _exit_code(report: ApplyReport) -> ExitCode:
     if report.interrupted:
         return ExitCode.INTERRUPTED
+    if report.refused and not report.applied:
+        return ExitCode.INVALID  # refused before anything was sent: nothing to converge
     if not report.complete:
         return ExitCode.PARTIAL
     return ExitCode.OK

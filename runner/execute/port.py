@@ -65,12 +65,16 @@ class TransferFact:
 class ExchangePort(Protocol):
     def send(self, action: Action) -> Sent: ...
 
-    def snapshot(self, symbols: Sequence[str]) -> Snapshot: ...
+    def snapshot(self, symbols: Sequence[str], *, whole_account: bool = False) -> Snapshot: ...
 
     def find_order(self, symbol: str, client_order_id: str) -> OrderFact | None: ...
 
     def read_round(
-        self, symbols: Sequence[str], history: Sequence[tuple[str, str]]
+        self,
+        symbols: Sequence[str],
+        history: Sequence[tuple[str, str]],
+        *,
+        whole_account: bool = False,
     ) -> tuple[Snapshot, dict[str, OrderFact | None]]:
         """The snapshot, and the orders (symbol, client order id) looked up in order history,
         all in one parallel round: client order id -> the order, or None if history has none."""

@@ -38,7 +38,9 @@ class Rounds:
             return self._fresh
         unseen = [a for a in self._sent if a.cid not in self._seen]
         history = [(a.symbol, a.cid) for a in unseen if a.order_type == "market"]
-        snapshot, found = self.port.read_round(self.symbols, history)
+        # the whole account (every position, the mode) in the same round: the apply report shows
+        # it all, and no later read is needed for that
+        snapshot, found = self.port.read_round(self.symbols, history, whole_account=True)
         wanted = {a.cid for a in unseen}
         for order in snapshot.open_orders:
             if order.client_order_id in wanted:

@@ -84,6 +84,8 @@ def _opt_dec(raw: Raw, key: str) -> Decimal | None:
 
 
 def _level(value: Any) -> PriceLevel:
+    if value == "breakeven":
+        return PriceLevel(breakeven=True)
     if isinstance(value, str) and value.endswith("%"):
         return PriceLevel(percent=Decimal(value[:-1]))
     return PriceLevel(price=_dec(value))
@@ -138,6 +140,9 @@ def _position(common: dict[str, Any], raw: Raw, cls: type[PositionStep]) -> Step
         take_profit=_protection(raw, "take_profit"),
         stop_loss=_protection(raw, "stop_loss"),
         reentry=_reentry(raw),
+        rebalance_band=(
+            Decimal(raw["rebalance_band"].rstrip("%")) if "rebalance_band" in raw else None
+        ),
     )
 
 
@@ -236,6 +241,7 @@ def _policy(raw: Raw) -> Policy:
         max_transfer=_opt_dec(raw, "max_transfer"),
         allowed_symbols=tuple(symbols) if symbols is not None else None,
         require_stop_loss=bool(raw.get("require_stop_loss", False)),
+        allow_risk_increase=bool(raw.get("allow_risk_increase", False)),
     )
 
 

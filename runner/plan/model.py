@@ -47,14 +47,16 @@ ABSENT = Absent.ABSENT
 
 @dataclass(frozen=True)
 class PriceLevel:
-    """An absolute price, or a percentage of the entry price ("+5%" -> percent=5)."""
+    """An absolute price, a percentage of the entry price ("+5%" -> percent=5), or (stop-loss
+    only) break-even: the entry moved by the open and close fees."""
 
     price: Decimal | None = None
     percent: Decimal | None = None
+    breakeven: bool = False
 
     @property
     def relative(self) -> bool:
-        return self.percent is not None
+        return self.percent is not None or self.breakeven
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class PositionStep(Step):
     take_profit: Protection = ABSENT
     stop_loss: Protection = ABSENT
     reentry: Reentry | None = None  # position steps only (an open runs every apply anyway)
+    rebalance_band: Decimal | None = None  # percent: re-size a notional only beyond this band
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -214,6 +217,7 @@ class Policy:
     max_transfer: Decimal | None = None
     allowed_symbols: tuple[str, ...] | None = None
     require_stop_loss: bool = False
+    allow_risk_increase: bool = False
 
 
 @dataclass(frozen=True)

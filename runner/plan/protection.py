@@ -52,6 +52,13 @@ def _above(side: Side, name: str) -> bool:
 
 
 
+def _breakeven_take_profit(levels: Mapping[str, PriceLevel], suffix: str) -> Iterator[Problem]:
+    level = levels.get("take_profit")
+    if level is not None and level.breakeven:
+        message = "breakeven is a stop-loss trigger: a take-profit at break-even takes no profit"
+        yield f"take_profit{suffix}", RULE, message, "use it as stop_loss: {trigger: breakeven}"
+
+
 def _check(
     side: Side,
     reference: Decimal | None,
@@ -59,6 +66,7 @@ def _check(
     levels: Mapping[str, PriceLevel],
     suffix: str,
 ) -> Iterator[Problem]:
+    yield from _breakeven_take_profit(levels, suffix)
     for name, level in levels.items():
         if level.percent is not None:
             yield from _check_relative(side, name, level.percent, suffix)
@@ -93,6 +101,10 @@ def _check_relative(side: Side, name: str, percent: Decimal, suffix: str) -> Ite
     if percent <= -100:
         message = f'{name} "-{plain(abs(percent))}%" would put the trigger at or below 0'
         yield f"{name}{suffix}", RULE, message, "a percentage below the entry must be under 100%"
+        return
+    if name == "stop_loss":
+        # a stop on the profitable side of the entry (break-even, profit lock) is valid while
+        # the price is beyond it: only the live check against the current price can tell
         return
     if percent != 0 and (percent > 0) == above:
         return

@@ -111,6 +111,8 @@ class Reference:
         for key in ("policy", "defaults"):
             yield from self._object_section(key, self.defs[key], key)
         yield from self._steps()
+        yield ""
+        yield from self._risk()
         yield from self._types()
 
     def _object_section(self, name: str, node: Node, key: str | None) -> Iterator[str]:
@@ -162,6 +164,10 @@ class Reference:
         for name in ("entry", "protection"):
             yield from self._object_section(name, self.defs[name], None)
 
+    def _risk(self) -> Iterator[str]:
+        """What apply adds around the plan: not schema keys, so written here (issue 14)."""
+        yield from RISK_SECTION.strip("\n").splitlines()
+
     def _types(self) -> Iterator[str]:
         yield ""
         yield "## Value types"
@@ -181,6 +187,33 @@ class Reference:
             for sub in node.get("anyOf", ()):
                 if "pattern" in sub:
                     yield f"Text form: matches `{sub['pattern']}`."
+
+
+RISK_SECTION = """
+## Risk direction, stale prices and break-even (apply)
+
+- **Risk direction.** The diff marks each change that raises risk: opening or adding contracts,
+  loosening or removing a stop-loss, moving margin out of a cross account (its liquidation comes
+  closer). `intent` when the plan's author asked for it (an action step, or a step new or edited
+  since the last apply); `drift` when the step is unchanged and the account or the market moved
+  (a size the exchange reduced, a notional re-sized, a stop tightened by hand, a re-entry).
+  Drift is refused under `apply --yes` (exit 1, one `risk-drift` error each) unless the plan says
+  `policy.allow_risk_increase: true` or the run passes `--allow-risk-increase`; at a terminal it
+  is highlighted before `CONFIRM`. A stop tightened by hand is kept (`drift kept`).
+- **`--max-price-move PERCENT`** (apply, default `0.5%`): a saved plan (`plan --out`) is refused
+  as stale (exit 3) when a mark price moved more than this, either way, since it was saved, or
+  when a relative trigger (`"-3%"`) would now resolve to another tick. Independently, apply never
+  sends an order whose preset or stand-alone trigger would fire at once at the current price:
+  that step is refused with the reason (exit 4 when earlier steps ran, else 1).
+- **`rebalance_band`** (position): a notional is resolved to contracts once, when the position
+  opens from flat, and held in contracts; with a band the position is re-sized only when its value
+  at the mark is further than that from the notional.
+- **`stop_loss: {trigger: breakeven}`**: the entry price moved by the open and close fees at the
+  account's taker rate (long: entry × (1 + 2 × taker), short: entry × (1 − 2 × taker)), rounded to
+  the tick on the profitable side. Any stop on the profitable side of the entry (`"+0.5%"` on a
+  long) is valid while the current price is beyond it; only the live check against the price
+  decides.
+"""
 
 
 def _is_object(node: Node) -> bool:

@@ -61,6 +61,9 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
                 ],
                 "estimate": _plain(step.estimate) if step.estimate else None,
                 "notes": list(step.notes),
+                "risks": [
+                    {"what": r.what, "why": r.why.value, "reason": r.reason} for r in step.risks
+                ],
             }
             for step in result.steps
         ],

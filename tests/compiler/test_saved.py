@@ -49,13 +49,25 @@ def test_refused_after_the_account_changes(tmp_path: Path) -> None:
     assert "balances" in info.value.message
 
 
-def test_price_moves_alone_do_not_make_it_stale(tmp_path: Path) -> None:
+def test_price_moves_within_the_band_do_not_make_it_stale(tmp_path: Path) -> None:
+    # ETH moves 0.4%, BTC's mark 0.3% while its last (which the -3% stop was resolved from)
+    # stays: within --max-price-move and the stop resolves to the same tick
     path, _ = _saved(tmp_path)
     moved = snapshot()
+    eth, btc = moved.markets["ETHUSDT"], moved.markets["BTCUSDT"]
     moved = moved.evolve(
-        markets={k: type(v)(v.last + 100, v.mark + 90) for k, v in moved.markets.items()}
+        markets={
+            "ETHUSDT": type(eth)(eth.last + 14, eth.mark + 14),
+            "BTCUSDT": type(btc)(btc.last, btc.mark + 201),
+        }
     )
     load_saved_plan(path).check_fresh(moved, target="paper", now=moved.taken_at)
+    wider = moved.evolve(markets={**moved.markets, "ETHUSDT": type(eth)(eth.last, eth.mark + 90)})
+    with pytest.raises(SavedPlanStale, match=r"ETHUSDT mark price moved 2\.57%"):
+        load_saved_plan(path).check_fresh(wider, target="paper", now=moved.taken_at)
+    load_saved_plan(path).check_fresh(
+        wider, target="paper", now=moved.taken_at, max_price_move=D(3)
+    )
 
 
 def test_refused_after_expiry_and_on_another_target(tmp_path: Path) -> None:

@@ -199,9 +199,12 @@ def test_an_order_cancelled_by_hand_is_placed_again_under_a_new_id(
     _cancel_by_hand(runner_cli, _cids(runner_cli)[-1])
     # the first apply set the leverage; from here on, placing and cancelling by hand puts the
     # account back into exactly the state the next order is derived from
-    assert runner_cli.run("apply", str(plan), "--yes").code == ExitCode.OK
+    # re-placing a cancelled entry raises risk by drift: the plan opts in (reentry: always)
+    # and so does the run
+    again = runner_cli.run("apply", str(plan), "--yes", "--allow-risk-increase")
+    assert again.code == ExitCode.OK, again.text
     _cancel_by_hand(runner_cli, _cids(runner_cli)[-1])
-    again = runner_cli.run("apply", str(plan), "--yes")
+    again = runner_cli.run("apply", str(plan), "--yes", "--allow-risk-increase")
     assert again.code == ExitCode.OK, again.text
     assert "NOT verified" not in again.out
     assert len(set(_cids(runner_cli))) == 3

@@ -58,8 +58,8 @@ def _opening_orders(cli: Cli) -> int:
     return sum(1 for o in cli.server.state()["orders"] if o["side"] == 1)
 
 
-def _apply(cli: Cli, plan: Path) -> str:
-    result = cli.run("apply", str(plan), "--yes")
+def _apply(cli: Cli, plan: Path, *extra: str) -> str:
+    result = cli.run("apply", str(plan), "--yes", *extra)
     assert result.code == ExitCode.OK, result.text
     return result.out
 
@@ -119,7 +119,11 @@ def test_reentry_always_opens_again(runner_cli: Cli, tmp_path: Path) -> None:
     )
     _apply(runner_cli, plan)
     _price(runner_cli, "62000")
-    out = _apply(runner_cli, plan)
+    # re-entering is drift (the step is unchanged; the market stopped it out): under --yes it
+    # needs policy.allow_risk_increase or --allow-risk-increase (issue 14)
+    refused = runner_cli.run("apply", str(plan), "--yes")
+    assert refused.code == ExitCode.INVALID and "risk-drift" in refused.text, refused.text
+    out = _apply(runner_cli, plan, "--allow-risk-increase")
     assert "opens again (reentry: always)" in out
     assert _long_size(runner_cli) == 10 and _opening_orders(runner_cli) == 2
 
@@ -140,7 +144,7 @@ def test_reentry_after_waits_on_the_exchange_clock(
     _apply(runner_cli, plan)
     assert _long_size(runner_cli) == 0
     fake_time.sleep(31 * 60)
-    out = _apply(runner_cli, plan)
+    out = _apply(runner_cli, plan, "--allow-risk-increase")  # re-entry is drift (issue 14)
     assert "opens again, 1h have passed" in out
     assert _long_size(runner_cli) == 10 and _opening_orders(runner_cli) == 2
 
@@ -212,7 +216,7 @@ def test_reentry_after_counts_simulated_time(runner_cli: Cli, tmp_path: Path) ->
     _apply(runner_cli, plan)
     assert _long_size(runner_cli) == 0
     _post(runner_cli, "/sim/clock", {"advance_ms": 3_600_000})
-    _apply(runner_cli, plan)
+    _apply(runner_cli, plan, "--allow-risk-increase")  # re-entry is drift (issue 14)
     assert _long_size(runner_cli) == 10
 
 

@@ -31,6 +31,10 @@ SNAPSHOT = {
     "/account/v1/wallet",
 }
 
+# the verification round reads the whole account too (the apply report shows every position):
+# all positions and the position mode, in parallel with the rest of the round
+WHOLE = Counter({"/contract/private/position-v2": 1, "/contract/private/get-position-mode": 1})
+
 
 def _segments(log: list[Any]) -> list[Counter[str]]:
     """The requests between writes: reads before the first, each write alone, reads after."""
@@ -61,7 +65,8 @@ def test_reference_apply_is_one_read_round_two_writes_and_one_verification_round
     assert submit == Counter({SUBMIT: 1})
     # one snapshot (each read once) and the order's history lookup, together: the relative stop
     # did not have to move, so this read is also the verification
-    assert verification == Counter({**dict.fromkeys(SNAPSHOT, 1), HISTORY: 1})
+    # (read for the whole account, every position and the mode, for the report: same round)
+    assert verification == Counter(dict.fromkeys(SNAPSHOT, 1)) + WHOLE + Counter({HISTORY: 1})
 
 
 def test_a_second_apply_reads_once_and_sends_nothing(runner_cli: Cli) -> None:
@@ -92,4 +97,5 @@ def test_a_resting_limit_order_is_verified_from_the_snapshot_alone(
     *_, submit, verification = _segments(runner_cli.server.request_log())
     assert submit == Counter({SUBMIT: 1})
     # the order rests: the snapshot's open orders show it, so no history lookup at all
-    assert verification == Counter(dict.fromkeys(SNAPSHOT - {"/account/v1/wallet"}, 1))
+    expected = Counter(dict.fromkeys(SNAPSHOT - {"/account/v1/wallet"}, 1)) + WHOLE
+    assert verification == expected

@@ -152,7 +152,7 @@ class FakePort:
             return None
         raise NotImplementedError(type(action).__name__)
 
-    def snapshot(self, symbols: Sequence[str]) -> Snapshot:
+    def snapshot(self, symbols: Sequence[str], *, whole_account: bool = False) -> Snapshot:
         self.reads += 1
         return self.snap
 
@@ -161,10 +161,15 @@ class FakePort:
         return order if order is not None and order.symbol == symbol else None
 
     def read_round(
-        self, symbols: Sequence[str], history: Sequence[tuple[str, str]]
+        self,
+        symbols: Sequence[str],
+        history: Sequence[tuple[str, str]],
+        *,
+        whole_account: bool = False,
     ) -> tuple[Snapshot, dict[str, OrderFact | None]]:
         self.rounds.append(tuple(cid for _, cid in history))
-        return self.snapshot(symbols), {cid: self.find_order(sym, cid) for sym, cid in history}
+        snapshot = self.snapshot(symbols, whole_account=whole_account)
+        return snapshot, {cid: self.find_order(sym, cid) for sym, cid in history}
 
     def transfers_since(self, since_ms: int) -> Sequence[TransferFact]:
         return [t for t in self.transfers if t.time_ms >= since_ms]

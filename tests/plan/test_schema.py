@@ -98,7 +98,7 @@ def test_the_top_level_example_is_a_valid_plan() -> None:
             "unknown-key",
             "sizee",
             "unknown key 'sizee' in position (expected one of: symbol, side, size, notional, "
-            "leverage, margin, entry, take_profit, stop_loss, reentry)",
+            "leverage, margin, entry, take_profit, stop_loss, reentry, rebalance_band)",
             "did you mean 'size'?",
         ),
         (

@@ -9,6 +9,7 @@ from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
 from runner.compiler.intents import BalanceIntent, TransferIntent
 from runner.compiler.steps.common import ZERO
+from runner.domain import Margin
 from runner.money import CENT, plain, usdt
 
 MIN_TRANSFER = CENT
@@ -82,7 +83,9 @@ def _transfer(b: StepBuilder, ctx: Ctx, amount: Decimal, *, to_futures: bool, fi
             f"transfer of {usdt(amount)} needs more than the "
             f"{usdt(source)} available in the {where} wallet",
             field,
-            "deposit USDT to spot first, or lower the amount",
+            "deposit USDT to spot first, or lower the amount"
+            if to_futures
+            else "lower the amount: futures USDT held as margin cannot be moved",
         )
         return
     b.add(
@@ -99,5 +102,20 @@ def _transfer(b: StepBuilder, ctx: Ctx, amount: Decimal, *, to_futures: bool, fi
         ws.futures_available += amount
         ws.spot_available = (ws.spot_available or ZERO) - amount
     else:
+        _cross_liquidations(b, ctx, ws.futures_available, ws.futures_available - amount)
         ws.futures_available -= amount
         ws.spot_available = (ws.spot_available or ZERO) + amount
+
+
+def _cross_liquidations(b: StepBuilder, ctx: Ctx, before: Decimal, after: Decimal) -> None:
+    """Margin moved out of a cross account brings its positions' liquidation closer: say how far
+    (both figures by the same estimate, so the move is what the transfer does)."""
+    for pos in list(ctx.ws.positions.values()):
+        if pos.margin is not Margin.CROSS:
+            continue
+        was, now = ctx.ws.liquidation_for(pos, before), ctx.ws.liquidation_for(pos, after)
+        if was != now:
+            b.note(
+                f"cross {pos.symbol} {pos.side.value}: est. liquidation price {plain(was)} -> "
+                f"{plain(now)} (mark) after this transfer"
+            )

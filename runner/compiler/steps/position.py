@@ -9,19 +9,29 @@ from runner.compiler.actions import CancelOrder, SubmitOrder, placeholder_id
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_leverage, check_size, check_tick
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import KEEP, Entry, OpenIntent, PositionIntent
+from runner.compiler.intents import (
+    KEEP,
+    Entry,
+    OpenIntent,
+    PositionIntent,
+)
 from runner.compiler.snapshot import ContractSpec, Market, WorkingOrder
 from runner.compiler.steps.close import close_contracts
 from runner.compiler.steps.common import (
     ZERO,
     check_policy_leverage,
     describe,
-    estimate_for,
     lookup,
     other_side,
     resolve_leverage,
 )
 from runner.compiler.steps.completion import completion
+from runner.compiler.steps.position_checks import (
+    check_contradiction,
+    held_notional,
+    margin_hint,
+)
+from runner.compiler.steps.position_figures import Trade, finish
 from runner.compiler.steps.protection import (
     diff_protection,
     preset_protection,
@@ -57,16 +67,23 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         b.problems(check_tick(spec, intent.entry.price, "limit price"), "entry.price")
     levmargin = resolve_leverage(b, ctx, intent)
     held = ws.position(intent.symbol, intent.side)
-    b.before = describe(held, protections_of(ctx, intent.symbol, intent.side))
+    b.before = describe(held, protections_of(ctx, intent.symbol, intent.side), spec.tick)
+    opposite = ws.position(intent.symbol, other_side(intent.side))
+    if held is None and opposite is not None and ws.mode is Mode.ONE_WAY:
+        # a flip: the position before is the other side's, not "size 0"
+        before = describe(opposite, protections_of(ctx, intent.symbol, opposite.side), spec.tick)
+        b.before = {"side": opposite.side.value, **before}
     if intent.size is not None:
         wanted = intent.size
     else:
         assert intent.notional is not None
-        wanted = _size_from_notional(intent.notional, spec, entry_est)
-        b.note(
-            f"notional {plain(intent.notional)} USDT = {plain(wanted)} contracts"
-            f" at {plain(entry_est)}"
-        )
+        kept = held_notional(b, ctx, spec, market, intent, held)
+        wanted = kept if kept is not None else _size_from_notional(intent.notional, spec, entry_est)
+        if kept is None:
+            b.note(
+                f"notional {plain(intent.notional)} USDT = {plain(wanted)} contracts"
+                f" at {plain(entry_est)}"
+            )
         if wanted <= 0:
             b.error(
                 "notional-too-small",
@@ -75,6 +92,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
                 "notional",
             )
     _policy_stop(b, ctx, intent, wanted)
+    check_contradiction(b, ctx, intent, wanted)
     if levmargin is not None:
         check_policy_leverage(b, ctx, levmargin[0])
     if levmargin is None or b.failed():
@@ -93,7 +111,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
     if not is_open:
         gated = completion(b, ctx, intent, held, pending, wanted)
         if gated is None:
-            _finish(b, ctx, spec, intent, leverage, margin)
+            finish(b, ctx, spec, intent, None)
             return
         wanted, pending = gated
     pending_size = sum((o.remaining for o in pending), ZERO)
@@ -139,8 +157,9 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
                 f"{intent.side.value}"
             )
     flat_before = ws.position(intent.symbol, intent.side) is None and not pending
+    trade: Trade | None = None
     if delta > 0:
-        _open(b, ctx, spec, market, intent, delta, leverage, margin, entry_est, flat_before)
+        trade = _open(b, ctx, spec, market, intent, delta, leverage, margin, entry_est, flat_before)
     elif delta < 0 and held is not None:
         close_contracts(b, ctx, spec, market, held, -delta, intent.entry, purpose="C")
     if b.failed():
@@ -171,7 +190,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
             after,
             "stop_loss",
         )
-    _finish(b, ctx, spec, intent, leverage, margin)
+    finish(b, ctx, spec, intent, trade)
 
 
 def _open(
@@ -185,7 +204,7 @@ def _open(
     margin: Margin,
     entry_est: Decimal,
     flat: bool,
-) -> None:
+) -> Trade | None:
     ws = ctx.ws
     entry = intent.entry
     field = "size" if intent.size is not None else "notional"
@@ -224,7 +243,7 @@ def _open(
             f"{plain(cost.quantize(Decimal('0.01')))} USDT (margin + fee) but only "
             f"{plain(ws.futures_available.quantize(Decimal('0.01')))} USDT is available",
             field,
-            "add an ensure_balance step before it, reduce the size or raise leverage",
+            margin_hint(ctx, intent),
         )
     tp = sl = None
     if flat:
@@ -255,7 +274,7 @@ def _open(
             size,
         )
     if b.failed():
-        return
+        return None
     purpose = "O"
     order = SubmitOrder(
         step_index=intent.index,
@@ -284,23 +303,27 @@ def _open(
             if protection is not None:
                 placeholder = placeholder_id("preset", intent.side)
                 remember_trigger(ctx, intent.symbol, intent.side, kind, protection, placeholder, "")
-    else:
-        ws.open_orders.append(
-            WorkingOrder(
-                "(new)",
-                order.cid,
-                intent.symbol,
-                order.side,
-                "limit",
-                entry_est,
-                size,
-                ZERO,
-                leverage,
-                margin,
-            )
+        return Trade(size, fill_price, fee_rate)
+    filled, _ = ws.preview_open(
+        intent.symbol, intent.side, size, entry_est, leverage, margin, fee_rate
+    )
+    ws.open_orders.append(
+        WorkingOrder(
+            "(new)",
+            order.cid,
+            intent.symbol,
+            order.side,
+            "limit",
+            entry_est,
+            size,
+            ZERO,
+            leverage,
+            margin,
         )
-        ws.futures_available -= cost
-        b.note(f"limit order rests at {plain(entry_est)}; the position changes when it fills")
+    )
+    ws.futures_available -= cost
+    b.note(f"limit order rests at {plain(entry_est)}; the position changes when it fills")
+    return Trade(size, entry_est, fee_rate, if_filled=filled)
 
 
 def _policy_stop(b: StepBuilder, ctx: Ctx, intent: PositionIntent, wanted: Decimal) -> None:
@@ -341,19 +364,3 @@ def _policy_open(
             f"{plain(policy.max_position_notional)}",
             "size",
         )
-
-
-def _finish(
-    b: StepBuilder,
-    ctx: Ctx,
-    spec: ContractSpec,
-    intent: PositionIntent,
-    leverage: Decimal,
-    margin: Margin,
-) -> None:
-    pos = ctx.ws.position(intent.symbol, intent.side)
-    protections = protections_of(ctx, intent.symbol, intent.side)
-    b.after = describe(pos, protections)
-    if pos is None:
-        return
-    b.estimate = estimate_for(spec, pos, protections)

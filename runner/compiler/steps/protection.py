@@ -16,18 +16,25 @@ from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_protection, check_tick
 from runner.compiler.ctx import Ctx
 from runner.compiler.intents import KEEP, PositionIntent, Protect, Trigger
+from runner.compiler.risk import looser, step_changed
 from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder
 from runner.compiler.steps.common import ZERO
-from runner.domain import Margin, OrderSide, PosSide, TpSlScope, TriggerKind
+from runner.domain import Margin, OrderSide, PosSide, PriceSource, TpSlScope, TriggerKind
 from runner.money import plain
 
 PURPOSE = {"take_profit": "T", "stop_loss": "S"}
 
 
-def _resolve_trigger(trigger: Trigger, entry: Decimal, tick: Decimal) -> Decimal:
-    """Relative triggers are % of the entry, rounded to the tick toward the entry (protective)."""
+def resolve_trigger(
+    trigger: Trigger, entry: Decimal, spec: ContractSpec, side: PosSide
+) -> Decimal:
+    """Relative triggers are % of the entry, rounded to the tick toward the entry (protective);
+    break-even is the entry moved by the open and close fees at the taker rate."""
     if trigger.price is not None:
         return trigger.price
+    if trigger.breakeven:
+        return est.breakeven_price(entry, side, spec.taker_fee, spec.tick)
+    tick = spec.tick
     assert trigger.percent is not None
     raw = entry * (1 + trigger.percent / 100)
     return est.to_tick(raw, tick, up=raw < entry)
@@ -58,7 +65,7 @@ def preset_protection(
     if wanted is KEEP or wanted is None:
         return None
     assert isinstance(wanted, Trigger)
-    trigger = _resolve_trigger(wanted, entry, spec.tick)
+    trigger = resolve_trigger(wanted, entry, spec, intent.side)
     if wanted.price is not None and not b.problems(
         check_tick(spec, trigger, kind.replace("_", "-")), f"{kind}.trigger"
     ):
@@ -86,12 +93,53 @@ def preset_protection(
         ),
         f"{kind}.trigger",
     )
-    if wanted.relative:
+    if wanted.breakeven:
+        b.note(_breakeven_note(entry, trigger, spec))
+    elif wanted.relative:
         b.note(
             f"{kind.replace('_', '-')} {plain(wanted.percent or ZERO)}% of the estimated entry "
             f"{plain(entry)} = {plain(trigger)} (re-resolved against the actual fill)"
         )
     return Protection(trigger, wanted.source, wanted.percent)
+
+
+def _tightened_by_hand(
+    ctx: Ctx, b: StepBuilder, side: PosSide, held: Decimal, wanted: Decimal
+) -> bool:
+    """The exchange's stop is tighter than the step's, and the step did not change since the
+    last apply: someone moved it by hand.  Putting it back would be drift that raises risk."""
+    if ctx.allow_risk_increase or not looser(side, held, wanted):
+        return False
+    return step_changed(ctx.lifecycle, b.intent) is False
+
+
+def _breakeven_note(entry: Decimal, trigger: Decimal, spec: ContractSpec) -> str:
+    return (
+        f"stop-loss at break-even: entry {plain(est.round_price(entry, spec.tick))} moved by the "
+        f"open and close fees (2 x {plain(spec.taker_fee * 100)}% taker) = {plain(trigger)}"
+    )
+
+
+def trigger_order(
+    symbol: str, side: PosSide, kind: str, trigger: Decimal, order_id: str = "", cid: str = ""
+) -> TriggerOrder:
+    """A position TP/SL as the account will hold it (for the predicted state)."""
+    return TriggerOrder(
+        order_id,
+        cid,
+        symbol,
+        TriggerKind(kind),
+        OrderSide.closing(side),
+        ZERO,
+        trigger,
+        ZERO,
+        PriceSource.MARK,
+        None,
+        TpSlScope.POSITION,
+        "market",
+        ZERO,
+        None,
+    )
 
 
 def remember_trigger(
@@ -146,7 +194,9 @@ def diff_protection(
             ctx.ws.triggers.remove(order)
         return
     assert isinstance(wanted, Trigger)
-    trigger = _resolve_trigger(wanted, position.entry_price, spec.tick)
+    trigger = resolve_trigger(wanted, position.entry_price, spec, side)
+    if wanted.breakeven:
+        b.note(_breakeven_note(position.entry_price, trigger, spec))
     if wanted.price is not None and not b.problems(
         check_tick(spec, trigger, label), f"{field}.trigger"
     ):
@@ -182,6 +232,14 @@ def diff_protection(
         remember_trigger(ctx, symbol, side, kind, protection, placeholder_id("new", side), cid)
         return
     first, extras = existing[0], existing[1:]
+    if kind == "stop_loss" and _tightened_by_hand(ctx, b, side, first.trigger, trigger):
+        b.note(
+            f"drift kept: the {symbol} stop-loss {plain(first.trigger)} was tightened on the "
+            f"exchange and is kept (the unchanged step says {plain(trigger)}; loosening it "
+            "needs policy.allow_risk_increase or --allow-risk-increase)"
+        )
+        trigger = first.trigger
+        wanted = Trigger(first.price_source, price=first.trigger)
     if first.trigger != trigger or first.price_source is not wanted.source:
         previous = Protection(first.trigger, first.price_source)
         b.add(

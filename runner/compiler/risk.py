@@ -1,0 +1,124 @@
+"""Risk direction: which changes raise risk, and whether the plan's author asked for them.
+
+A change raises risk when it adds to or re-opens a position, loosens or removes a stop-loss, or
+moves margin out of a cross account (its liquidation comes closer).  *Why* it is proposed decides
+what happens to it: an action step, or a target step the author edited since the last apply, is
+**intent** (marked, never blocked); a target step that stayed the same while the account or the
+market moved is **drift** (refused under ``--yes`` unless the plan's
+``policy.allow_risk_increase`` or ``--allow-risk-increase``).  Pure functions on values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from runner.compiler import actions as act
+from runner.compiler.intents import Intent, PositionIntent
+from runner.compiler.lifecycle import Lifecycle, step_hash
+from runner.compiler.snapshot import Snapshot, TriggerOrder
+from runner.domain import Margin, PosSide, TriggerKind
+from runner.findings import Finding, Location, Severity
+from runner.money import plain, usdt
+
+
+class Why(StrEnum):
+    INTENT = "intent"  # the author asked for it: an action step, or a step edited since
+    DRIFT = "drift"  # the step is unchanged; the account or the market moved
+
+
+@dataclass(frozen=True)
+class RiskChange:
+    what: str  # "adds 3 contracts to the SOLUSDT long", "loosens the stop-loss 65500 -> 63700"
+    why: Why
+    reason: str
+    location: Location | None = None  # the step's, for the finding that refuses drift
+
+
+def classify(step_changed: bool | None, is_action: bool) -> Why:
+    """``step_changed``: the step's definition differs from the one last applied (``None``:
+    no record, e.g. its first apply, which is the author's new step)."""
+    if is_action or step_changed is None or step_changed:
+        return Why.INTENT
+    return Why.DRIFT
+
+
+def step_changed(lifecycle: Lifecycle, intent: Intent) -> bool | None:
+    """Whether the step was edited since the last apply, from its record (position steps)."""
+    if not isinstance(intent, PositionIntent):
+        return None
+    record = lifecycle.for_intent(intent)
+    if record is None:
+        return None
+    return record.step_hash != step_hash(intent)
+
+
+def _reason(why: Why, is_action: bool) -> str:
+    if why is Why.DRIFT:
+        return "the step is unchanged since the last apply: the account or the market moved"
+    return "an action step" if is_action else "the step is new or was edited"
+
+
+def looser(side: PosSide, old: Decimal, new: Decimal) -> bool:
+    """A stop further from the price: lower for a long, higher for a short."""
+    return new < old if side is PosSide.LONG else new > old
+
+
+def _raises(
+    action: act.Action, triggers: Mapping[str, TriggerOrder], cross_held: bool
+) -> str | None:
+    if isinstance(action, act.SubmitOrder) and action.opens:
+        return f"opens {plain(action.size)} {action.symbol} {action.side.position.value}"
+    if isinstance(action, act.SubmitPlanOrder) and action.side.opens:
+        return f"a plan order may open {plain(action.size)} {action.symbol}"
+    if isinstance(action, act.ModifyTpSl) and action.kind is TriggerKind.STOP_LOSS:
+        held = triggers.get(action.order_id)
+        side = held.side.position if held else act.placeholder_side(action.order_id)
+        old, new = action.previous.trigger, action.protection.trigger
+        if side is not None and looser(side, old, new):
+            return f"loosens the {action.symbol} stop-loss {plain(old)} -> {plain(new)}"
+    if isinstance(action, act.CancelTrigger):
+        held = triggers.get(action.order_id)
+        if held is not None and held.kind is TriggerKind.STOP_LOSS:
+            return f"removes the {action.symbol} stop-loss {plain(held.trigger)}"
+    if isinstance(action, act.Transfer) and not action.to_futures and cross_held:
+        return f"moves {usdt(action.amount)} out of a cross account: liquidation comes closer"
+    return None
+
+
+def risk_changes(
+    actions: Iterable[act.Action],
+    before: Snapshot,
+    after: Snapshot,
+    *,
+    changed: bool | None,
+    is_action: bool,
+    location: Location | None = None,
+) -> tuple[RiskChange, ...]:
+    triggers = {t.order_id: t for t in before.trigger_orders}
+    cross_held = any(p.margin is Margin.CROSS for p in (*before.positions, *after.positions))
+    why = classify(changed, is_action)
+    found = []
+    for action in actions:
+        what = _raises(action, triggers, cross_held)
+        if what is not None:
+            found.append(RiskChange(what, why, _reason(why, is_action), location))
+    return tuple(found)
+
+
+def drift_findings(changes: Iterable[RiskChange]) -> list[Finding]:
+    """Drift refused under --yes: one error per change, each named."""
+    return [
+        Finding(
+            "risk-drift",
+            Severity.ERROR,
+            f"{change.what}: {change.reason}; refused under --yes",
+            change.location,
+            "confirm it at a terminal, or allow it with policy.allow_risk_increase: true or "
+            "--allow-risk-increase",
+        )
+        for change in changes
+        if change.why is Why.DRIFT
+    ]
