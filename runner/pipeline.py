@@ -14,6 +14,7 @@ from pathlib import Path
 from runner.account import Needs, SnapshotSource, SymbolUnknown, read_snapshot
 from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
+from runner.compiler.ctx import LevelFill
 from runner.compiler.intents import PlanIntents
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
@@ -83,6 +84,7 @@ def compute(
     *,
     nonce: str,
     plan_orders: Mapping[str, str],
+    ladder_fills: Mapping[str, Mapping[int, LevelFill]] | None = None,
 ) -> PlanResult:
     """The pure part: plan + snapshot -> actions, predicted state, findings."""
     result = compile_plan(
@@ -91,6 +93,7 @@ def compute(
         OrderIds(loaded.intents.name, nonce),
         transfers_supported=target.kind is not ExchangeKind.DEMO,
         plan_order_registry=plan_orders,
+        ladder_fills=ladder_fills,
     )
     if loaded.warnings:
         result = replace(result, findings=(*loaded.warnings, *result.findings))

@@ -32,6 +32,7 @@ from runner.domain import (
     PriceSource,
     PriceWay,
     TimeInForce,
+    TpSlScope,
     TriggerKind,
 )
 from runner.errors import PlanInvalid, SavedPlanStale
@@ -70,6 +71,7 @@ _ENUMS: dict[str, type[Enum]] = {
         PriceSource,
         PriceWay,
         TimeInForce,
+        TpSlScope,
         TriggerKind,
     )
 }

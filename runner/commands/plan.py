@@ -19,6 +19,7 @@ from runner.commands.common import (
 from runner.commands.rejection import report_rejection
 from runner.compiler.result import PlanResult
 from runner.errors import ExitCode
+from runner.execute.ladder_fills import read_edge_facts
 from runner.execute.registry import load_plan_orders
 from runner.render.views.plan import PlanView
 from runner.saved_plan import write_saved_plan
@@ -87,12 +88,15 @@ def plan_exit_code(result: PlanResult, *, detailed: bool) -> ExitCode:
 
 
 def compute_plan(session: Session, loaded: pipeline.LoadedPlan) -> PlanResult:
+    registry = load_plan_orders(session.home, session.account_id, loaded.intents.name)
     with session.reader() as client:
         snapshot = pipeline.take_snapshot(client, loaded.intents, session.target, now=local_now)
+        edge = read_edge_facts(client, loaded.intents, snapshot, registry)
     return pipeline.compute(
         loaded,
         snapshot,
         session.target,
         nonce=secrets.token_hex(3),
-        plan_orders=load_plan_orders(session.home, session.account_id, loaded.intents.name),
+        plan_orders=registry,
+        ladder_fills=edge.ladder_fills,
     )

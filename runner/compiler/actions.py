@@ -22,6 +22,7 @@ from runner.domain import (
     PriceSource,
     PriceWay,
     TimeInForce,
+    TpSlScope,
     TriggerKind,
 )
 
@@ -128,15 +129,23 @@ class SubmitOrder(Action):
 
 @dataclass(frozen=True, kw_only=True)
 class SubmitTpSl(Action):
-    """Position TP/SL (plan_category 2, whole position, executed at market)."""
+    """Position TP/SL (whole position), or with ``size`` a fixed-quantity one (a ladder level);
+    executed at market when it fires."""
 
     symbol: str
     side: PosSide  # the position's side
     kind: TriggerKind  # TAKE_PROFIT or STOP_LOSS
     protection: Protection
     cid: str
+    size: Decimal | None = None  # fixed quantity (TpSlScope.PARTIAL); None = whole position
+    level: int | None = None  # the ladder level (1-based) this order is
+    step_key: str = ""  # the step that placed it (ladder levels are remembered by step and level)
     category: Category = Category.TP_SL
     op: Op = Op.CREATE
+
+    @property
+    def scope(self) -> TpSlScope:
+        return TpSlScope.POSITION if self.size is None else TpSlScope.PARTIAL
 
     @property
     def client_order_id(self) -> str | None:
@@ -150,6 +159,7 @@ class ModifyTpSl(Action):
     kind: TriggerKind
     protection: Protection
     previous: Protection
+    scope: TpSlScope = TpSlScope.POSITION
     category: Category = Category.TP_SL
     op: Op = Op.CHANGE
 

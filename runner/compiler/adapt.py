@@ -17,6 +17,7 @@ from runner.compiler.intents import (
     CloseIntent,
     Entry,
     Intent,
+    LadderLevel,
     LeverageIntent,
     Locator,
     ModeIntent,
@@ -118,7 +119,14 @@ def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) 
         entry=_entry(step.entry),
         take_profit=_protect(plan, step.take_profit),
         stop_loss=_protect(plan, step.stop_loss),
+        ladder=tuple(_ladder_level(plan, level) for level in step.ladder),
     )
+
+
+def _ladder_level(plan: model.Plan, level: model.LadderLevel) -> LadderLevel:
+    protect = _protect(plan, level.trigger)
+    assert isinstance(protect, Trigger)
+    return LadderLevel(protect, size=level.size, percent=level.percent)
 
 
 def _plan_order(plan: model.Plan, step: model.PlanOrderStep, base: dict[str, Any]) -> Intent:

@@ -13,7 +13,7 @@ from typing import Any
 
 from runner.compiler.actions import OrderIds
 from runner.compiler.builder import StepBuilder
-from runner.compiler.ctx import Ctx
+from runner.compiler.ctx import Ctx, LevelFill
 from runner.compiler.intents import (
     BalanceIntent,
     CancelIntent,
@@ -66,6 +66,7 @@ def compile_plan(
     *,
     transfers_supported: bool = True,
     plan_order_registry: Mapping[str, str] | None = None,
+    ladder_fills: Mapping[str, Mapping[int, LevelFill]] | None = None,
 ) -> PlanResult:
     def run(reserve: Mapping[int, Decimal]) -> PlanResult:
         ws = WorkingState.start(snapshot)
@@ -77,6 +78,7 @@ def compile_plan(
             transfers_supported=transfers_supported,
             plan_order_registry=plan_order_registry or {},
             balance_reserve=reserve,
+            ladder_fills=ladder_fills or {},
         )
         steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
         return _result(plan, snapshot, steps, ws)

@@ -11,6 +11,15 @@ from runner.compiler.intents import Policy
 from runner.compiler.working import WorkingState
 
 
+@dataclass(frozen=True)
+class LevelFill:
+    """A take-profit level that fired: read at the edge from the exchange's order history."""
+
+    price: Decimal
+    size: Decimal
+    at: str  # when, as shown to a person (exchange time)
+
+
 @dataclass
 class Ctx:
     ws: WorkingState
@@ -24,3 +33,6 @@ class Ctx:
     # ensure_balance step index -> USDT the later steps of this plan take from the futures
     # wallet: transferred up front, so the target still holds when the plan ends (convergence)
     balance_reserve: Mapping[int, Decimal] = field(default_factory=dict)
+    # position step key -> ladder level (1-based) -> its fill: filled levels are not re-placed,
+    # and the step's size shrinks by what they closed
+    ladder_fills: Mapping[str, Mapping[int, LevelFill]] = field(default_factory=dict)

@@ -58,6 +58,16 @@ Protect = Trigger | None | Keep  # None = "none wanted", KEEP = "leave as is"
 
 
 @dataclass(frozen=True)
+class LadderLevel:
+    """A take-profit level: ``size`` contracts or ``percent`` of the step's size (neither = the
+    rest), closed by a fixed-quantity TP order at ``trigger``."""
+
+    trigger: Trigger
+    size: Decimal | None = None
+    percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class Entry:
     order_type: OrderType = OrderType.MARKET
     price: Decimal | None = None
@@ -84,6 +94,7 @@ class PositionIntent(Intent):
     entry: Entry = Entry()
     take_profit: Protect = KEEP
     stop_loss: Protect = KEEP
+    ladder: tuple[LadderLevel, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,6 +14,16 @@ from runner.findings import Finding, Severity
 
 
 @dataclass(frozen=True)
+class LevelEstimate:
+    """One take-profit level of a ladder: what it closes and the PnL net of fees when it fires."""
+
+    level: int
+    trigger: Decimal
+    size: Decimal
+    pnl: Decimal  # net of the open and close fees of the contracts it closes
+
+
+@dataclass(frozen=True)
 class Estimate:
     """Money figures for a position as the plan leaves it (computed in engine, shown by render)."""
 
@@ -32,6 +42,7 @@ class Estimate:
     pnl_at_take_profit: Decimal | None
     pnl_at_stop_loss: Decimal | None
     risk_reward: Decimal | None
+    levels: tuple[LevelEstimate, ...] = ()
 
 
 @dataclass(frozen=True)

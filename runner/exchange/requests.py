@@ -11,7 +11,7 @@ from functools import singledispatch
 from typing import Any
 
 from runner.compiler import actions as act
-from runner.domain import Mode, OrderSide, OrderType, PriceSource, TpSlScope
+from runner.domain import Mode, OrderSide, OrderType, PriceSource
 from runner.exchange import endpoints as ep
 from runner.exchange.codes_domain import (
     PRICE_TYPE_CODE,
@@ -89,17 +89,19 @@ def _(action: act.SubmitOrder) -> WireRequest:
 
 @request_for.register
 def _(action: act.SubmitTpSl) -> WireRequest:
-    body = {
+    body: dict[str, Any] = {
         "symbol": action.symbol,
         "type": TP_SL_TYPE[action.kind],
         "side": SIDE_CODE[OrderSide.closing(action.side)],
         "trigger_price": plain(action.protection.trigger),
         "executive_price": "0",
         "price_type": PRICE_TYPE_CODE[action.protection.source],
-        "plan_category": SCOPE_CODE[TpSlScope.POSITION],
+        "plan_category": SCOPE_CODE[action.scope],
         "category": "market",
         "client_order_id": action.cid,
     }
+    if action.size is not None:
+        body["size"] = int(action.size)
     return WireRequest(ep.SUBMIT_TP_SL_ORDER.path, body)
 
 
@@ -111,7 +113,7 @@ def _(action: act.ModifyTpSl) -> WireRequest:
         "trigger_price": plain(action.protection.trigger),
         "executive_price": "0",
         "price_type": PRICE_TYPE_CODE[action.protection.source],
-        "plan_category": SCOPE_CODE[TpSlScope.POSITION],
+        "plan_category": SCOPE_CODE[action.scope],
         "category": "market",
     }
     return WireRequest(ep.MODIFY_TP_SL_ORDER.path, body)

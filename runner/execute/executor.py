@@ -33,6 +33,7 @@ from runner.execute.port import (
     WriteOutcomeUnknown,
     WriteRejected,
 )
+from runner.execute.relative import at_actual_entry
 from runner.saved_plan import action_to_json
 
 
@@ -112,6 +113,7 @@ class Executor:
         self._claimed_transfers: set[str] = set()
         # TP/SL order id -> the side of the position it protects (its closing side says which)
         self._protects = {t.order_id: t.side.position for t in start.trigger_orders}
+        self._opened: set[tuple[str, PosSide]] = set()  # positions an order of this run opened
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -165,6 +167,22 @@ class Executor:
             f"the {action.symbol} {side.value}, is not on the exchange"
         )
 
+    def _relative_to_fill(self, action: act.Action) -> act.Action:
+        if (
+            not isinstance(action, act.SubmitTpSl)
+            or action.protection.percent is None
+            or (action.symbol, action.side) not in self._opened
+        ):
+            return action
+        try:
+            snapshot = self.port.snapshot(self.symbols)
+        except RunnerError as exc:
+            raise _StepFailed(f"could not read the entry price to place the level: {exc}") from None
+        moved = at_actual_entry(action, snapshot)
+        if moved is not action:
+            self.journal.record("reresolve", trigger=moved.protection.trigger)
+        return moved
+
     def _apply_one(self, number: int, total: int, action: act.Action) -> Outcome:
         before = Before(
             plan_order_ids=frozenset(self._plan_order_ids),
@@ -173,6 +191,7 @@ class Executor:
         )
         try:
             action = self._resolve_placeholder(action)
+            action = self._relative_to_fill(action)
         except _StepFailed as failure:
             self.journal.record("failed", number=number, detail=failure.detail)
             self.emit(f"step {number}/{total}: {action.summary}\n  failed: {failure.detail}")
@@ -193,6 +212,8 @@ class Executor:
             return Outcome(
                 number, action, Status.FAILED, failure.detail, failure.trace, self.clock()
             )
+        if isinstance(action, act.SubmitOrder) and action.opens:
+            self._opened.add((action.symbol, action.side.position))
         if isinstance(action, act.SubmitPlanOrder) and sent is not None and sent.order_id:
             self._plan_order_ids.add(sent.order_id)
         trace = sent.trace if sent else None

@@ -24,6 +24,7 @@ from runner.execute.client_port import ClientPort
 from runner.execute.consent import Prompt, consent
 from runner.execute.executor import ApplyReport, Executor
 from runner.execute.journal import Journal, new_run_id, read_journal, unfinished_journals
+from runner.execute.ladder_fills import read_edge_facts
 from runner.execute.lock import AccountLock, lock_path
 from runner.execute.registry import load_plan_orders, record_plan_orders
 from runner.execute.resume import Resume, already_applied, close_out, inspect
@@ -78,7 +79,15 @@ def _prepare_file(
     nonce = resume.nonce or secrets.token_hex(3)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
-    result = pipeline.compute(loaded, snapshot, session.target, nonce=nonce, plan_orders=registry)
+    edge = read_edge_facts(source, intents, snapshot, registry)
+    result = pipeline.compute(
+        loaded,
+        snapshot,
+        session.target,
+        nonce=nonce,
+        plan_orders=registry,
+        ladder_fills=edge.ladder_fills,
+    )
     return Prepared(
         intents.name,
         intents.plan_hash,

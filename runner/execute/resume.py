@@ -64,6 +64,11 @@ def _ms(ts: Any) -> int:
         return 0
 
 
+def ladder_key(step_key: str, level: int) -> str:
+    """Where the registry remembers the order a ladder level placed (step ids have no "/")."""
+    return f"{step_key}/tp{level}"
+
+
 def inspect(journals: Sequence[JournalFile], plan_hash: str) -> Resume:
     """What the unfinished journals say, for a run of the plan with ``plan_hash``."""
     nonce = None
@@ -94,6 +99,9 @@ def inspect(journals: Sequence[JournalFile], plan_hash: str) -> Resume:
                 order_id = record.get("order_id")
                 if action.get("type") == "SubmitPlanOrder" and order_id:
                     plan_orders[str(action.get("step_key", ""))] = str(order_id)
+                if action.get("type") == "SubmitTpSl" and action.get("level") and order_id:
+                    key = ladder_key(str(action.get("step_key", "")), int(action["level"]))
+                    plan_orders[key] = str(order_id)
             if event != "reconciled" or happened:
                 current = None
     return Resume(tuple(journals), nonce, done, in_doubt, plan_orders)

@@ -18,6 +18,7 @@ from runner.plan.model import (
     Direction,
     EnsureBalanceStep,
     Entry,
+    LadderLevel,
     LeverageStep,
     MarginMode,
     OpenStep,
@@ -103,8 +104,27 @@ def _protection(raw: Raw, key: str) -> Protection:
     value = raw[key]
     if value is None:
         return None
+    return _trigger(value)
+
+
+def _trigger(value: Raw) -> Trigger:
     price_type = value.get("price_type")
     return Trigger(_level(value["trigger"]), PriceType(price_type) if price_type else None)
+
+
+def _ladder_level(raw: Raw) -> LadderLevel:
+    size = raw.get("size")
+    if isinstance(size, str) and size.endswith("%"):
+        return LadderLevel(_trigger(raw), percent=Decimal(size[:-1]))
+    return LadderLevel(_trigger(raw), size=None if size is None else _dec(size))
+
+
+def _take_profit(raw: Raw) -> tuple[Protection, tuple[LadderLevel, ...]]:
+    """A list is a ladder: the whole-position take-profit is then none (the levels replace it)."""
+    value = raw.get("take_profit")
+    if isinstance(value, list):
+        return None, tuple(_ladder_level(level) for level in value)
+    return _protection(raw, "take_profit"), ()
 
 
 def _margin(raw: Raw) -> MarginMode | None:
@@ -112,6 +132,7 @@ def _margin(raw: Raw) -> MarginMode | None:
 
 
 def _position(common: dict[str, Any], raw: Raw, cls: type[PositionStep]) -> Step:
+    take_profit, ladder = _take_profit(raw)
     return cls(
         **common,
         symbol=raw.get("symbol"),
@@ -121,8 +142,9 @@ def _position(common: dict[str, Any], raw: Raw, cls: type[PositionStep]) -> Step
         leverage=_opt_dec(raw, "leverage"),
         margin=_margin(raw),
         entry=_entry(raw.get("entry")),
-        take_profit=_protection(raw, "take_profit"),
+        take_profit=take_profit,
         stop_loss=_protection(raw, "stop_loss"),
+        ladder=ladder,
     )
 
 

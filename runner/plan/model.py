@@ -69,6 +69,20 @@ Protection = Trigger | None | Absent  # None = "none wanted", ABSENT = "not ment
 
 
 @dataclass(frozen=True)
+class LadderLevel:
+    """One take-profit of a ladder: closes ``size`` contracts (or ``percent`` of the step's size;
+    neither = the rest of the position) when ``trigger`` is reached."""
+
+    trigger: Trigger
+    size: Decimal | None = None
+    percent: Decimal | None = None
+
+    @property
+    def takes_rest(self) -> bool:
+        return self.size is None and self.percent is None
+
+
+@dataclass(frozen=True)
 class Entry:
     type: OrderType = OrderType.MARKET
     price: Decimal | None = None
@@ -113,6 +127,7 @@ class PositionStep(Step):
     entry: Entry | None = None
     take_profit: Protection = ABSENT
     stop_loss: Protection = ABSENT
+    ladder: tuple[LadderLevel, ...] = ()  # take_profit given as a list (then take_profit=None)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from runner.domain import OrderType, TimeInForce
 from runner.findings import Finding, Severity
 from runner.money import plain
+from runner.plan.ladder import ladder_findings
 from runner.plan.model import (
     CloseStep,
     EnsureBalanceStep,
@@ -30,7 +31,6 @@ from runner.plan.model import (
 from runner.plan.protection import protection_findings
 
 Rule = Callable[[Plan, str | None], Iterator[Finding]]
-
 
 
 def error(
@@ -195,6 +195,9 @@ def _protections(plan: Plan, _: str | None) -> Iterator[Finding]:
     for step in plan.steps:
         for field, rule, message, hint in protection_findings(step):
             yield error(plan, step, field, rule, message, hint)
+        if isinstance(step, PositionStep):
+            for field, rule, message, hint in ladder_findings(step):
+                yield error(plan, step, field, rule, message, hint)
 
 
 RULES: tuple[Rule, ...] = (

@@ -74,6 +74,11 @@ def _estimate_lines(estimate: Estimate) -> list[str]:
         lines.append(
             f"PnL at take-profit {fmt(estimate.take_profit)}: {money(estimate.pnl_at_take_profit)}"
         )
+    for level in estimate.levels:
+        lines.append(
+            f"PnL at take-profit level {level.level} {fmt(level.trigger)} "
+            f"({fmt(level.size)} contracts, net of fees): {money(level.pnl)}"
+        )
     if estimate.pnl_at_stop_loss is not None:
         lines.append(
             f"PnL at stop-loss {fmt(estimate.stop_loss)}: {money(estimate.pnl_at_stop_loss)}"

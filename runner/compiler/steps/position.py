@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import ROUND_FLOOR, Decimal
 
 from runner.compiler import estimates as est
@@ -29,6 +30,13 @@ from runner.compiler.steps.common import (
     lookup,
     other_side,
     resolve_leverage,
+)
+from runner.compiler.steps.ladder import (
+    check_ladder_sizes,
+    diff_ladder,
+    filled_size,
+    ladder_orders,
+    level_estimates,
 )
 from runner.compiler.steps.protection import (
     diff_protection,
@@ -81,6 +89,9 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
                 f"contract ({plain(spec.contract_size * entry_est)} USDT)",
                 "notional",
             )
+    check_ladder_sizes(b, intent, wanted)
+    target = wanted
+    wanted -= filled_size(ctx, intent, target)
     _policy_stop(b, ctx, intent, wanted)
     if levmargin is not None:
         check_policy_leverage(b, ctx, levmargin[0])
@@ -161,6 +172,8 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
             after,
             "stop_loss",
         )
+    if after is not None and intent.ladder and not b.failed():
+        diff_ladder(b, ctx, spec, market, intent, after, target)
     _finish(b, ctx, spec, intent, leverage, margin)
 
 
@@ -354,3 +367,6 @@ def _finish(
     if pos is None:
         return
     b.estimate = estimate_for(spec, pos, protections)
+    if intent.ladder:
+        levels = level_estimates(spec, pos, ladder_orders(ctx, intent))
+        b.estimate = replace(b.estimate, levels=levels)

@@ -29,7 +29,7 @@ from runner.money import plain
 PURPOSE = {"take_profit": "T", "stop_loss": "S"}
 
 
-def _resolve_trigger(trigger: Trigger, entry: Decimal, tick: Decimal) -> Decimal:
+def resolve_trigger(trigger: Trigger, entry: Decimal, tick: Decimal) -> Decimal:
     """Relative triggers are % of the entry, rounded to the tick toward the entry (protective)."""
     if trigger.price is not None:
         return trigger.price
@@ -63,7 +63,7 @@ def preset_protection(
     if wanted is KEEP or wanted is None:
         return None
     assert isinstance(wanted, Trigger)
-    trigger = _resolve_trigger(wanted, entry, spec.tick)
+    trigger = resolve_trigger(wanted, entry, spec.tick)
     if wanted.price is not None and not b.problems(
         check_tick(spec, trigger, kind.replace("_", "-")), f"{kind}.trigger"
     ):
@@ -151,7 +151,7 @@ def diff_protection(
             ctx.ws.triggers.remove(order)
         return
     assert isinstance(wanted, Trigger)
-    trigger = _resolve_trigger(wanted, position.entry_price, spec.tick)
+    trigger = resolve_trigger(wanted, position.entry_price, spec.tick)
     if wanted.price is not None and not b.problems(
         check_tick(spec, trigger, label), f"{field}.trigger"
     ):
