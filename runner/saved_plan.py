@@ -53,6 +53,7 @@ _ACTION_TYPES: dict[str, type[act.Action]] = {
         act.CancelTrigger,
         act.CancelOrder,
         act.CancelTrailing,
+        act.SubmitTrailing,
         act.SubmitPlanOrder,
     )
 }

@@ -191,6 +191,23 @@ class CancelTrailing(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SubmitTrailing(Action):
+    """A trailing order closing the position (submit-trail-order; it takes no client order id,
+    so it is recognised by symbol, closing side and parameters)."""
+
+    symbol: str
+    side: PosSide  # the position's side
+    size: Decimal
+    activation: Decimal
+    source: PriceSource
+    callback: Decimal  # percent, 0.1 to 5
+    leverage: Decimal
+    margin: Margin
+    category: Category = Category.ORDER
+    op: Op = Op.CREATE
+
+
+@dataclass(frozen=True, kw_only=True)
 class SubmitPlanOrder(Action):
     symbol: str
     side: OrderSide

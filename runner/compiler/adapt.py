@@ -28,6 +28,8 @@ from runner.compiler.intents import (
     PositionIntent,
     Protect,
     TpSlIntent,
+    Trail,
+    TrailingStop,
     TransferIntent,
     Trigger,
 )
@@ -120,7 +122,20 @@ def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) 
         take_profit=_protect(plan, step.take_profit),
         stop_loss=_protect(plan, step.stop_loss),
         ladder=tuple(_ladder_level(plan, level) for level in step.ladder),
+        trailing_stop=_trail(plan, step.trailing_stop),
     )
+
+
+def _trail(plan: model.Plan, trailing: model.Trailing) -> Trail:
+    if trailing is model.ABSENT:
+        return KEEP
+    if trailing is None:
+        return None
+    assert isinstance(trailing, model.TrailingStop)
+    level = trailing.activation
+    source = _source(plan, trailing.price_type)
+    activation = Trigger(source, price=level.price, percent=level.percent)
+    return TrailingStop(activation, trailing.callback)
 
 
 def _ladder_level(plan: model.Plan, level: model.LadderLevel) -> LadderLevel:

@@ -74,6 +74,18 @@ class Entry:
     time_in_force: TimeInForce = TimeInForce.GTC
 
 
+@dataclass(frozen=True)
+class TrailingStop:
+    """A trailing order on the position: ``activation`` (price or % of the entry, watched on
+    ``activation.source``) and the ``callback`` retrace in percent."""
+
+    activation: Trigger
+    callback: Decimal
+
+
+Trail = TrailingStop | None | Keep
+
+
 @dataclass(frozen=True, kw_only=True)
 class Intent:
     index: int
@@ -95,6 +107,7 @@ class PositionIntent(Intent):
     take_profit: Protect = KEEP
     stop_loss: Protect = KEEP
     ladder: tuple[LadderLevel, ...] = ()
+    trailing_stop: Trail = KEEP
 
 
 @dataclass(frozen=True, kw_only=True)

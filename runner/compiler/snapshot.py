@@ -89,6 +89,9 @@ class WorkingOrder:
     filled: Decimal
     leverage: Decimal
     margin: Margin | None
+    activation_price: Decimal | None = None  # trailing orders only
+    callback_rate: Decimal | None = None  # percent
+    activation_source: PriceSource | None = None
 
     @property
     def remaining(self) -> Decimal:
@@ -261,6 +264,11 @@ def from_jsonable(data: Mapping[str, Any]) -> Snapshot:
                 _dec(o["filled"]),
                 _dec(o["leverage"]),
                 _opt_margin(o["margin"]),
+                None if o.get("activation_price") is None else _dec(o["activation_price"]),
+                None if o.get("callback_rate") is None else _dec(o["callback_rate"]),
+                None
+                if o.get("activation_source") is None
+                else PriceSource(o["activation_source"]),
             )
             for o in data["open_orders"]
         ),

@@ -138,6 +138,21 @@ def _(action: act.CancelTrailing) -> WireRequest:
 
 
 @request_for.register
+def _(action: act.SubmitTrailing) -> WireRequest:
+    body = {
+        "symbol": action.symbol,
+        "side": SIDE_CODE[OrderSide.closing(action.side)],
+        "leverage": plain(action.leverage),
+        "open_type": action.margin.value,
+        "size": int(action.size),
+        "activation_price": plain(action.activation),
+        "callback_rate": plain(action.callback),
+        "activation_price_type": PRICE_TYPE_CODE[action.source],
+    }
+    return WireRequest(ep.SUBMIT_TRAIL_ORDER.path, body)
+
+
+@request_for.register
 def _(action: act.SubmitPlanOrder) -> WireRequest:
     body: dict[str, Any] = {
         "symbol": action.symbol,

@@ -7,7 +7,6 @@ whose order is no longer resting fired if the order history holds its child orde
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,9 +32,13 @@ class HistorySource(Protocol):
     ) -> Sequence[Any]: ...
 
 
+class _Clock(Protocol):
+    def now_ms(self) -> int: ...
+
+
 class ClockSource(Protocol):
     @property
-    def clock_offset_ms(self) -> int: ...
+    def transport(self) -> _Clock: ...
 
     def sync_clock(self) -> int: ...
 
@@ -43,7 +46,7 @@ class ClockSource(Protocol):
 def exchange_now_ms(client: ClockSource) -> int:
     """The exchange's clock (periods and history windows are on it, not on this machine's)."""
     client.sync_clock()
-    return int(time.time() * 1000) + client.clock_offset_ms
+    return client.transport.now_ms()
 
 
 def _shown(ms: int) -> str:

@@ -34,6 +34,8 @@ from runner.plan.model import (
     Side,
     Step,
     TpSlStep,
+    Trailing,
+    TrailingStop,
     TransferDirection,
     TransferStep,
     Trigger,
@@ -127,6 +129,23 @@ def _take_profit(raw: Raw) -> tuple[Protection, tuple[LadderLevel, ...]]:
     return _protection(raw, "take_profit"), ()
 
 
+def _trailing(raw: Raw) -> Trailing:
+    if "trailing_stop" not in raw:
+        return ABSENT
+    value = raw["trailing_stop"]
+    if value is None:
+        return None
+    callback = value["callback"]
+    if isinstance(callback, str) and callback.endswith("%"):
+        callback = callback[:-1]
+    price_type = value.get("price_type")
+    return TrailingStop(
+        _level(value["activation"]),
+        _dec(callback),
+        PriceType(price_type) if price_type else None,
+    )
+
+
 def _margin(raw: Raw) -> MarginMode | None:
     return MarginMode(raw["margin"]) if "margin" in raw else None
 
@@ -145,6 +164,7 @@ def _position(common: dict[str, Any], raw: Raw, cls: type[PositionStep]) -> Step
         take_profit=take_profit,
         stop_loss=_protection(raw, "stop_loss"),
         ladder=ladder,
+        trailing_stop=_trailing(raw),
     )
 
 

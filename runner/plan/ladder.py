@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from decimal import ROUND_FLOOR, Decimal
 
 from runner.money import plain
-from runner.plan.model import LadderLevel, PositionStep, Side
+from runner.plan.model import LadderLevel, PositionStep, Side, TrailingStop
 
 Problem = tuple[str, str, str, str | None]  # field path, rule, message, hint
 LevelSize = tuple[Decimal | None, Decimal | None]  # (contracts, percent); both None = the rest
@@ -111,3 +111,25 @@ def _written(kind: str, value: Decimal) -> str:
     if kind == "percent":
         return f'"{"+" if value >= 0 else "-"}{plain(abs(value))}%"'
     return plain(value)
+
+
+MIN_CALLBACK, MAX_CALLBACK = Decimal("0.1"), Decimal("5")
+
+
+def trailing_findings(step: PositionStep) -> Iterator[Problem]:
+    """The callback range BitMart accepts, and an activation on the profit side."""
+    trailing = step.trailing_stop
+    if not isinstance(trailing, TrailingStop):
+        return
+    if not MIN_CALLBACK <= trailing.callback <= MAX_CALLBACK:
+        message = f"callback {plain(trailing.callback)}% is outside 0.1% to 5%"
+        yield "trailing_stop.callback", "trailing-callback", message, "BitMart accepts 0.1 to 5"
+    percent = trailing.activation.percent
+    if percent is not None and (percent <= 0 if step.side is Side.LONG else percent >= 0):
+        sign, where = ("+", "above") if step.side is Side.LONG else ("-", "below")
+        message = (
+            f"activation \"{'+' if percent >= 0 else '-'}{plain(abs(percent))}%\" is on the wrong "
+            f"side: a {step.side.value}'s trailing stop activates in profit, {where} the entry"
+        )
+        hint = f'write "{sign}{plain(abs(percent)) if percent else "5"}%"'
+        yield "trailing_stop.activation", "trailing-activation", message, hint

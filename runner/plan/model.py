@@ -89,6 +89,19 @@ class Entry:
     mode: TimeInForce | None = None
 
 
+@dataclass(frozen=True)
+class TrailingStop:
+    """A trailing order on the position: activates at ``activation``, closes on a retrace of
+    ``callback`` percent from the best price since."""
+
+    activation: PriceLevel
+    callback: Decimal  # percent
+    price_type: PriceType | None = None
+
+
+Trailing = TrailingStop | None | Absent  # None = "none wanted", ABSENT = "not mentioned"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Step:
     kind: ClassVar[str] = ""
@@ -128,6 +141,7 @@ class PositionStep(Step):
     take_profit: Protection = ABSENT
     stop_loss: Protection = ABSENT
     ladder: tuple[LadderLevel, ...] = ()  # take_profit given as a list (then take_profit=None)
+    trailing_stop: Trailing = ABSENT
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from runner.domain import OrderType, TimeInForce
 from runner.findings import Finding, Severity
 from runner.money import plain
-from runner.plan.ladder import ladder_findings
+from runner.plan.ladder import ladder_findings, trailing_findings
 from runner.plan.model import (
     CloseStep,
     EnsureBalanceStep,
@@ -196,7 +196,7 @@ def _protections(plan: Plan, _: str | None) -> Iterator[Finding]:
         for field, rule, message, hint in protection_findings(step):
             yield error(plan, step, field, rule, message, hint)
         if isinstance(step, PositionStep):
-            for field, rule, message, hint in ladder_findings(step):
+            for field, rule, message, hint in (*ladder_findings(step), *trailing_findings(step)):
                 yield error(plan, step, field, rule, message, hint)
 
 

@@ -26,6 +26,7 @@ _LABELS = {
     "liquidation_price": "liquidation",
     "take_profit": "take-profit",
     "stop_loss": "stop-loss",
+    "trailing_stop": "trailing stop",
     "futures_available": "futures available",
     "spot_available": "spot available",
     "position_mode": "position mode",

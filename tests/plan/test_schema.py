@@ -98,7 +98,7 @@ def test_the_top_level_example_is_a_valid_plan() -> None:
             "unknown-key",
             "sizee",
             "unknown key 'sizee' in position (expected one of: symbol, side, size, notional, "
-            "leverage, margin, entry, take_profit, stop_loss)",
+            "leverage, margin, entry, take_profit, stop_loss, trailing_stop)",
             "did you mean 'size'?",
         ),
         (

@@ -39,6 +39,12 @@ def filled_size(ctx: Ctx, intent: PositionIntent, target: Decimal) -> Decimal:
     return sum((sizes[n - 1] for n in fills if 0 < n <= len(sizes)), ZERO)
 
 
+def ladder_done(ctx: Ctx, intent: PositionIntent, held: Position | None) -> bool:
+    """Levels fired and the rest closed too (the last level, the trailing stop or the stop-loss):
+    the trade is over, and the target does not buy back what the exchange closed."""
+    return held is None and bool(intent.ladder and ctx.ladder_fills.get(intent.key))
+
+
 def check_ladder_sizes(b: StepBuilder, intent: PositionIntent, target: Decimal) -> None:
     """Sizes from a notional (or risk) are only known now: the offline rules, applied live."""
     if not intent.ladder or intent.size is not None:

@@ -35,6 +35,7 @@ from runner.compiler.steps.ladder import (
     check_ladder_sizes,
     diff_ladder,
     filled_size,
+    ladder_done,
     ladder_orders,
     level_estimates,
 )
@@ -44,6 +45,7 @@ from runner.compiler.steps.protection import (
     protections_of,
     remember_trigger,
 )
+from runner.compiler.steps.trailing import diff_trailing, trailing_text
 from runner.domain import Margin, Mode, OrderSide, OrderType, PosSide, TimeInForce, TriggerKind
 from runner.money import plain
 
@@ -73,6 +75,8 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
     levmargin = resolve_leverage(b, ctx, intent)
     held = ws.position(intent.symbol, intent.side)
     b.before = describe(held, protections_of(ctx, intent.symbol, intent.side))
+    if intent.trailing_stop is not KEEP:
+        b.before["trailing_stop"] = trailing_text(ctx, intent)
     if intent.size is not None:
         wanted = intent.size
     else:
@@ -92,6 +96,9 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
     check_ladder_sizes(b, intent, wanted)
     target = wanted
     wanted -= filled_size(ctx, intent, target)
+    if ladder_done(ctx, intent, held):
+        wanted = ZERO
+        b.note("the position closed after take-profit levels filled: the step does not re-open")
     _policy_stop(b, ctx, intent, wanted)
     if levmargin is not None:
         check_policy_leverage(b, ctx, levmargin[0])
@@ -174,6 +181,8 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         )
     if after is not None and intent.ladder and not b.failed():
         diff_ladder(b, ctx, spec, market, intent, after, target)
+    if after is not None and not b.failed():
+        diff_trailing(b, ctx, spec, intent, after)
     _finish(b, ctx, spec, intent, leverage, margin)
 
 
@@ -364,6 +373,8 @@ def _finish(
     pos = ctx.ws.position(intent.symbol, intent.side)
     protections = protections_of(ctx, intent.symbol, intent.side)
     b.after = describe(pos, protections)
+    if intent.trailing_stop is not KEEP:
+        b.after["trailing_stop"] = trailing_text(ctx, intent)
     if pos is None:
         return
     b.estimate = estimate_for(spec, pos, protections)
