@@ -14,7 +14,7 @@ from pathlib import Path
 from runner.account import Needs, SnapshotSource, SymbolUnknown, read_snapshot
 from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
-from runner.compiler.ctx import LevelFill
+from runner.compiler.ctx import EdgeFacts
 from runner.compiler.intents import PlanIntents
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
@@ -84,16 +84,18 @@ def compute(
     *,
     nonce: str,
     plan_orders: Mapping[str, str],
-    ladder_fills: Mapping[str, Mapping[int, LevelFill]] | None = None,
+    edge: EdgeFacts | None = None,
 ) -> PlanResult:
     """The pure part: plan + snapshot -> actions, predicted state, findings."""
     result = compile_plan(
         loaded.intents,
         snapshot,
-        OrderIds(loaded.intents.name, nonce),
+        OrderIds(loaded.intents.name, nonce, periods=edge.periods if edge else {}),
         transfers_supported=target.kind is not ExchangeKind.DEMO,
         plan_order_registry=plan_orders,
-        ladder_fills=ladder_fills,
+        ladder_fills=edge.ladder_fills if edge else None,
+        once_done=edge.once_done if edge else None,
+        transfers_checked=edge.transfers_checked if edge else True,
     )
     if loaded.warnings:
         result = replace(result, findings=(*loaded.warnings, *result.findings))

@@ -19,7 +19,7 @@ from runner.commands.common import (
 from runner.commands.rejection import report_rejection
 from runner.compiler.result import PlanResult
 from runner.errors import ExitCode
-from runner.execute.ladder_fills import read_edge_facts
+from runner.execute.edge import read_edge_facts
 from runner.execute.registry import load_plan_orders
 from runner.render.views.plan import PlanView
 from runner.saved_plan import write_saved_plan
@@ -98,5 +98,5 @@ def compute_plan(session: Session, loaded: pipeline.LoadedPlan) -> PlanResult:
         session.target,
         nonce=secrets.token_hex(3),
         plan_orders=registry,
-        ladder_fills=edge.ladder_fills,
+        edge=edge,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -251,6 +252,9 @@ def step_tag(step_key: str) -> str:
     return _base36(hashlib.sha256(step_key.encode()).digest(), 3)
 
 
+PERIODIC_PURPOSES = frozenset({"O", "C"})  # the open of an open step, the close of a close step
+
+
 @dataclass(frozen=True)
 class OrderIds:
     """Deterministic client order ids: ``BR`` + plan tag + step tag + purpose + run nonce.
@@ -262,12 +266,17 @@ class OrderIds:
 
     plan_name: str
     nonce: str = field(default="000000")
+    # step key -> period tag of a `once_per` step: its open/close carries the period instead of
+    # the nonce, so the same step in the same period has the same id on every machine
+    periods: Mapping[str, str] = field(default_factory=dict)
 
     def prefix(self, step_key: str) -> str:
         return f"BR{plan_tag(self.plan_name)}{step_tag(step_key)}"
 
     def make(self, step_key: str, purpose: str) -> str:
         assert len(purpose) == 1 and purpose.isalnum()
+        if step_key in self.periods and purpose in PERIODIC_PURPOSES:
+            return f"{self.prefix(step_key)}{purpose.upper()}{self.periods[step_key]}"
         nonce = "".join(ch for ch in self.nonce.upper() if ch.isalnum())[:6].rjust(6, "0")
         return f"{self.prefix(step_key)}{purpose.upper()}{nonce}"
 

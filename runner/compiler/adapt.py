@@ -110,6 +110,8 @@ def _absolute(plan: model.Plan, step: model.Step, field: str, level: model.Price
 
 def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) -> Intent:
     cls = OpenIntent if isinstance(step, model.OpenStep) else PositionIntent
+    if isinstance(step, model.OpenStep) and step.once_per is not None:
+        base = {**base, "once_per": step.once_per}
     return cls(
         **base,
         symbol=_symbol(plan, step, step.symbol),
@@ -188,7 +190,9 @@ def _intent(plan: model.Plan, step: model.Step) -> Intent:
             return BalanceIntent(**base, min_available=step.min_available)
         case model.TransferStep():
             to_futures = step.direction is model.TransferDirection.TO_FUTURES
-            return TransferIntent(**base, amount=step.amount, to_futures=to_futures)
+            return TransferIntent(
+                **base, amount=step.amount, to_futures=to_futures, once_per=step.once_per
+            )
         case model.PlanOrderStep():
             return _plan_order(plan, step, base)
         case model.CancelStep():
@@ -203,6 +207,7 @@ def _close(plan: model.Plan, step: model.CloseStep, base: dict[str, Any]) -> Int
         side=step.side,
         size=step.size,
         entry=_entry(step.entry),
+        once_per=step.once_per,
     )
 
 

@@ -27,7 +27,9 @@ from runner.compiler.intents import (
     PositionIntent,
     TpSlIntent,
     TransferIntent,
+    once_per_of,
 )
+from runner.compiler.periods import this_period
 from runner.compiler.result import PlanResult, StepResult
 from runner.compiler.snapshot import Snapshot
 from runner.compiler.steps.balance import compile_balance, compile_transfer
@@ -67,6 +69,8 @@ def compile_plan(
     transfers_supported: bool = True,
     plan_order_registry: Mapping[str, str] | None = None,
     ladder_fills: Mapping[str, Mapping[int, LevelFill]] | None = None,
+    once_done: Mapping[int, str] | None = None,
+    transfers_checked: bool = True,
 ) -> PlanResult:
     def run(reserve: Mapping[int, Decimal]) -> PlanResult:
         ws = WorkingState.start(snapshot)
@@ -79,6 +83,8 @@ def compile_plan(
             plan_order_registry=plan_order_registry or {},
             balance_reserve=reserve,
             ladder_fills=ladder_fills or {},
+            once_done=once_done or {},
+            transfers_checked=transfers_checked,
         )
         steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
         return _result(plan, snapshot, steps, ws)
@@ -126,6 +132,15 @@ def _result(
 
 def _compile_step(ctx: Ctx, intent: Intent) -> StepResult:
     builder = StepBuilder(intent, is_action=isinstance(intent, ACTION_KINDS))
+    period = once_per_of(intent)
+    if period is not None and intent.index in ctx.once_done:
+        builder.note(ctx.once_done[intent.index])  # the exchange's history says it ran
+        return builder.result()
+    if period is not None and isinstance(intent, TransferIntent) and not ctx.transfers_checked:
+        builder.note(
+            f"once per {period.value}: whether it already ran {this_period(period)} is read "
+            "from the transfer history when it is applied"
+        )
     for kind, compiler in _COMPILERS:
         if isinstance(intent, kind):
             compiler(builder, ctx, intent)

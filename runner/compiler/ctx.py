@@ -20,6 +20,18 @@ class LevelFill:
     at: str  # when, as shown to a person (exchange time)
 
 
+@dataclass(frozen=True)
+class EdgeFacts:
+    """What compile is given besides the snapshot, read at the edge from the exchange: its clock,
+    fired take-profit levels, ``once_per`` steps already done this period."""
+
+    now_ms: int
+    ladder_fills: Mapping[str, Mapping[int, LevelFill]] = field(default_factory=dict)
+    periods: Mapping[str, str] = field(default_factory=dict)  # once_per step key -> period tag
+    once_done: Mapping[int, str] = field(default_factory=dict)  # step index -> why it is done
+    transfers_checked: bool = False  # the transfer history was read (apply, not plan)
+
+
 @dataclass
 class Ctx:
     ws: WorkingState
@@ -36,3 +48,5 @@ class Ctx:
     # position step key -> ladder level (1-based) -> its fill: filled levels are not re-placed,
     # and the step's size shrinks by what they closed
     ladder_fills: Mapping[str, Mapping[int, LevelFill]] = field(default_factory=dict)
+    once_done: Mapping[int, str] = field(default_factory=dict)  # step index -> why it is done
+    transfers_checked: bool = True

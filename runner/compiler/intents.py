@@ -19,6 +19,7 @@ from runner.domain import (
     Margin,
     Mode,
     OrderType,
+    Period,
     PosSide,
     PriceSource,
     PriceWay,
@@ -112,7 +113,9 @@ class PositionIntent(Intent):
 
 @dataclass(frozen=True, kw_only=True)
 class OpenIntent(PositionIntent):
-    """Open ``size`` more contracts, every apply."""
+    """Open ``size`` more contracts, every apply (or once per period)."""
+
+    once_per: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,6 +124,7 @@ class CloseIntent(Intent):
     side: PosSide
     size: Decimal | None  # None = all
     entry: Entry = Entry()
+    once_per: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,6 +156,7 @@ class BalanceIntent(Intent):
 class TransferIntent(Intent):
     amount: Decimal
     to_futures: bool
+    once_per: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,3 +216,9 @@ class PlanIntents:
     @property
     def mode_sensitive(self) -> bool:
         return any(isinstance(i, ModeIntent) for i in self.intents)
+
+
+def once_per_of(intent: Intent) -> Period | None:
+    """The period of an action step that runs at most once per period (None: every apply)."""
+    period = getattr(intent, "once_per", None)
+    return period if isinstance(period, Period) else None

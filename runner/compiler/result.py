@@ -57,6 +57,7 @@ class StepResult:
     after: Mapping[str, Any] = field(default_factory=dict)
     estimate: Estimate | None = None
     notes: tuple[str, ...] = ()
+    once_per: str | None = None  # an action step that runs at most once per day/week/month
 
     @property
     def has_errors(self) -> bool:

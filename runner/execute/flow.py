@@ -22,9 +22,9 @@ from runner.errors import ExitCode
 from runner.exchange import TradeClient
 from runner.execute.client_port import ClientPort
 from runner.execute.consent import Prompt, consent
+from runner.execute.edge import read_edge_facts
 from runner.execute.executor import ApplyReport, Executor
 from runner.execute.journal import Journal, new_run_id, read_journal, unfinished_journals
-from runner.execute.ladder_fills import read_edge_facts
 from runner.execute.lock import AccountLock, lock_path
 from runner.execute.registry import load_plan_orders, record_plan_orders
 from runner.execute.resume import Resume, already_applied, close_out, inspect
@@ -86,7 +86,7 @@ def _prepare_file(
         session.target,
         nonce=nonce,
         plan_orders=registry,
-        ladder_fills=edge.ladder_fills,
+        edge=edge,
     )
     return Prepared(
         intents.name,

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from runner.domain import CancelWhat, OrderType, TimeInForce
+from runner.domain import CancelWhat, OrderType, Period, TimeInForce
 from runner.findings import Location
 from runner.plan import pointer
 from runner.plan.load import Document
@@ -150,8 +150,14 @@ def _margin(raw: Raw) -> MarginMode | None:
     return MarginMode(raw["margin"]) if "margin" in raw else None
 
 
+def _once_per(raw: Raw) -> dict[str, Any]:
+    return {"once_per": Period(raw["once_per"])} if "once_per" in raw else {}
+
+
 def _position(common: dict[str, Any], raw: Raw, cls: type[PositionStep]) -> Step:
     take_profit, ladder = _take_profit(raw)
+    if cls is OpenStep:
+        common = {**common, **_once_per(raw)}
     return cls(
         **common,
         symbol=raw.get("symbol"),
@@ -176,6 +182,7 @@ def _close(common: dict[str, Any], raw: Raw) -> Step:
         side=Side(raw["side"]),
         size=None if size == "all" else _dec(size),
         entry=_entry(raw.get("entry")),
+        **_once_per(raw),
     )
 
 
@@ -198,10 +205,15 @@ def _leverage(common: dict[str, Any], raw: Raw) -> Step:
 def _transfer(common: dict[str, Any], raw: Raw) -> Step:
     if "amount" in raw:
         return TransferStep(
-            **common, amount=_dec(raw["amount"]), direction=TransferDirection(raw["direction"])
+            **common,
+            amount=_dec(raw["amount"]),
+            direction=TransferDirection(raw["direction"]),
+            **_once_per(raw),
         )
     direction = TransferDirection.TO_FUTURES if "to_futures" in raw else TransferDirection.TO_SPOT
-    return TransferStep(**common, amount=_dec(raw[direction.value]), direction=direction)
+    return TransferStep(
+        **common, amount=_dec(raw[direction.value]), direction=direction, **_once_per(raw)
+    )
 
 
 def _plan_order(common: dict[str, Any], raw: Raw) -> Step:

@@ -13,7 +13,16 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import ClassVar
 
-from runner.domain import CancelWhat, Margin, Mode, OrderType, PosSide, PriceSource, TimeInForce
+from runner.domain import (
+    CancelWhat,
+    Margin,
+    Mode,
+    OrderType,
+    Period,
+    PosSide,
+    PriceSource,
+    TimeInForce,
+)
 from runner.findings import Location
 from runner.plan import pointer
 
@@ -147,6 +156,7 @@ class PositionStep(Step):
 @dataclass(frozen=True, kw_only=True)
 class OpenStep(PositionStep):
     kind: ClassVar[str] = "open"
+    once_per: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,6 +166,7 @@ class CloseStep(Step):
     side: Side
     size: Decimal | None  # None = all
     entry: Entry | None = None
+    once_per: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,6 +203,7 @@ class TransferStep(Step):
     kind: ClassVar[str] = "transfer"
     amount: Decimal
     direction: TransferDirection
+    once_per: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

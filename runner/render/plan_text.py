@@ -50,7 +50,8 @@ def money(value: Decimal | None) -> str:
 
 
 def _step_title(step: StepResult) -> str:
-    kind = step.kind + (" (action: runs on every apply)" if step.is_action else "")
+    runs = f"once per {step.once_per}" if step.once_per else "runs on every apply"
+    kind = step.kind + (f" (action: {runs})" if step.is_action else "")
     return f"step {step.index + 1} [{step.key}] {kind}"
 
 
