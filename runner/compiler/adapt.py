@@ -27,6 +27,7 @@ from runner.compiler.intents import (
     Policy,
     PositionIntent,
     Protect,
+    RiskBudget,
     TpSlIntent,
     Trail,
     TrailingStop,
@@ -125,6 +126,7 @@ def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) 
         stop_loss=_protect(plan, step.stop_loss),
         ladder=tuple(_ladder_level(plan, level) for level in step.ladder),
         trailing_stop=_trail(plan, step.trailing_stop),
+        risk=None if step.risk is None else RiskBudget(step.risk.usdt, step.risk.equity_pct),
     )
 
 

@@ -87,6 +87,14 @@ class TrailingStop:
 Trail = TrailingStop | None | Keep
 
 
+@dataclass(frozen=True)
+class RiskBudget:
+    """Size from the loss at the stop: at most ``usdt``, or ``equity_pct`` of the equity."""
+
+    usdt: Decimal | None = None
+    equity_pct: Decimal | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Intent:
     index: int
@@ -109,6 +117,7 @@ class PositionIntent(Intent):
     stop_loss: Protect = KEEP
     ladder: tuple[LadderLevel, ...] = ()
     trailing_stop: Trail = KEEP
+    risk: RiskBudget | None = None  # size from the risk taken (resolved when opened from flat)
 
 
 @dataclass(frozen=True, kw_only=True)

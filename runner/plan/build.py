@@ -31,6 +31,7 @@ from runner.plan.model import (
     PriceLevel,
     PriceType,
     Protection,
+    Risk,
     Side,
     Step,
     TpSlStep,
@@ -171,7 +172,14 @@ def _position(common: dict[str, Any], raw: Raw, cls: type[PositionStep]) -> Step
         stop_loss=_protection(raw, "stop_loss"),
         ladder=ladder,
         trailing_stop=_trailing(raw),
+        risk=_risk(raw.get("risk")),
     )
+
+
+def _risk(raw: Raw | None) -> Risk | None:
+    if raw is None:
+        return None
+    return Risk(usdt=_opt_dec(raw, "usdt"), equity_pct=_opt_dec(raw, "equity_pct"))
 
 
 def _close(common: dict[str, Any], raw: Raw) -> Step:

@@ -111,6 +111,14 @@ class TrailingStop:
 Trailing = TrailingStop | None | Absent  # None = "none wanted", ABSENT = "not mentioned"
 
 
+@dataclass(frozen=True)
+class Risk:
+    """Size from the loss at the stop: ``usdt`` or ``equity_pct`` of the futures equity."""
+
+    usdt: Decimal | None = None
+    equity_pct: Decimal | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Step:
     kind: ClassVar[str] = ""
@@ -151,6 +159,7 @@ class PositionStep(Step):
     stop_loss: Protection = ABSENT
     ladder: tuple[LadderLevel, ...] = ()  # take_profit given as a list (then take_profit=None)
     trailing_stop: Trailing = ABSENT
+    risk: Risk | None = None  # instead of size / notional
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,7 +22,14 @@ HEADER = (
     "do not edit by hand. -->"
 )
 # Building blocks shown as value types rather than as sections of their own.
-_COMBINATORS = {"exactlyOneKind", "planOrderNeedsId", "sizeOrNotional", "step", "tpOrSl"}
+_COMBINATORS = {
+    "exactlyOneKind",
+    "planOrderNeedsId",
+    "sizeOrNotional",
+    "sizeNotionalOrRisk",
+    "step",
+    "tpOrSl",
+}
 
 
 def _ref_name(node: Node) -> str | None:

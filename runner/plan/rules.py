@@ -155,12 +155,31 @@ def _stop_loss_required(plan: Plan, _: str | None) -> Iterator[Finding]:
     for step in plan.steps:
         if not isinstance(step, PositionStep):
             continue
-        holds = isinstance(step, OpenStep) or step.notional is not None or (step.size or 0) > 0
+        holds = (
+            isinstance(step, OpenStep)
+            or step.notional is not None
+            or step.risk is not None
+            or (step.size or 0) > 0
+        )
         if holds and not isinstance(step.stop_loss, Trigger):
             field = "stop_loss" if step.stop_loss is None else ""
             message = f"the policy requires a stop-loss, and this {step.kind} step has none"
             hint = 'add stop_loss: {trigger: "-3%"} (for a long)'
             yield error(plan, step, field, "policy-stop-loss", message, hint)
+
+
+def _risk(plan: Plan, _: str | None) -> Iterator[Finding]:
+    for step in plan.steps:
+        if not isinstance(step, PositionStep) or step.risk is None:
+            continue
+        if not isinstance(step.stop_loss, Trigger):
+            message = "risk sizing needs a stop-loss: the size is the loss taken when it fires"
+            hint = 'add stop_loss: {trigger: "-3%"} (for a long)'
+            yield error(plan, step, "risk", "risk-needs-stop-loss", message, hint)
+        pct = step.risk.equity_pct
+        if pct is not None and pct > 100:
+            message = f"equity_pct {plain(pct)} is more than 100% of the equity"
+            yield error(plan, step, "risk.equity_pct", "risk-equity-pct", message)
 
 
 def _amounts(plan: Plan, _: str | None) -> Iterator[Finding]:
@@ -208,6 +227,7 @@ RULES: tuple[Rule, ...] = (
     _symbols,
     _leverage,
     _stop_loss_required,
+    _risk,
     _amounts,
     _demo,
 )

@@ -97,7 +97,7 @@ def test_the_top_level_example_is_a_valid_plan() -> None:
             "  - position: {symbol: BTCUSDT, side: long, sizee: 1}\n",
             "unknown-key",
             "sizee",
-            "unknown key 'sizee' in position (expected one of: symbol, side, size, notional, "
+            "unknown key 'sizee' in position (expected one of: symbol, side, size, notional, risk, "
             "leverage, margin, entry, take_profit, stop_loss, trailing_stop)",
             "did you mean 'size'?",
         ),

@@ -45,6 +45,7 @@ from runner.compiler.steps.protection import (
     protections_of,
     remember_trigger,
 )
+from runner.compiler.steps.risk_size import risk_target
 from runner.compiler.steps.trailing import diff_trailing, trailing_text
 from runner.domain import Margin, Mode, OrderSide, OrderType, PosSide, TimeInForce, TriggerKind
 from runner.money import plain
@@ -79,6 +80,8 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         b.before["trailing_stop"] = trailing_text(ctx, intent)
     if intent.size is not None:
         wanted = intent.size
+    elif intent.risk is not None:
+        wanted = risk_target(b, ctx, spec, intent, entry_est, held)
     else:
         assert intent.notional is not None
         wanted = _size_from_notional(intent.notional, spec, entry_est)
@@ -207,7 +210,7 @@ def _open(
 ) -> None:
     ws = ctx.ws
     entry = intent.entry
-    field = "size" if intent.size is not None else "notional"
+    field = "size" if intent.size is not None else "notional" if intent.risk is None else "risk"
     b.problems(check_size(spec, size, entry.order_type), field)
     held = ws.position(intent.symbol, intent.side)
     total = (held.size if held else ZERO) + size
