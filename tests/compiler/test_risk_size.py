@@ -1,4 +1,4 @@
-"""Risk sizing: the largest whole number of contracts whose loss at the stop, fees included, fits."""
+"""Risk sizing: the most whole contracts whose loss at the stop, fees included, fits the budget."""
 
 from __future__ import annotations
 
