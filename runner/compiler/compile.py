@@ -8,6 +8,7 @@ account and what they ask for; action steps (open, close, transfer) produce thei
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
@@ -31,7 +32,7 @@ from runner.compiler.intents import (
 )
 from runner.compiler.periods import this_period
 from runner.compiler.result import PlanResult, StepResult
-from runner.compiler.snapshot import Snapshot
+from runner.compiler.snapshot import Position, Snapshot
 from runner.compiler.steps.balance import compile_balance, compile_transfer
 from runner.compiler.steps.cancel import compile_cancel
 from runner.compiler.steps.close import compile_close
@@ -41,10 +42,12 @@ from runner.compiler.steps.plan_order import compile_plan_order
 from runner.compiler.steps.position import compile_position
 from runner.compiler.steps.tp_sl import compile_tp_sl
 from runner.compiler.working import WorkingState
+from runner.domain import Margin
 from runner.findings import Finding, Severity
 
 ACTION_KINDS = (OpenIntent, CloseIntent, TransferIntent)
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
 
 Compiler = Callable[[StepBuilder, Ctx, Any], None]
 _COMPILERS: tuple[tuple[type[Intent], Compiler], ...] = (
@@ -85,39 +88,63 @@ def compile_plan(
             ladder_fills=ladder_fills or {},
             once_done=once_done or {},
             transfers_checked=transfers_checked,
+            balance_steps=tuple(
+                i.index for i in plan.intents if isinstance(i, BalanceIntent)
+            ),
         )
         steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
         return _result(plan, snapshot, steps, ws)
 
-    first = run({})
-    reserve = _balance_reserve(plan, first)
-    if not reserve:
-        return first
-    # Top up once for what later steps consume, so a re-apply finds the target met.  If the
-    # larger transfer is not possible (spot too low, policy), keep the plain top-up and its warning.
-    second = run(reserve)
-    return first if second.has_errors and not first.has_errors else second
+    # An ensure_balance target holds at the end of the plan only if it also tops up what later
+    # steps take (margin and fees): measure that from a compile, top it up, and compile again
+    # until the measure stops growing (a later step that failed for want of margin takes its
+    # share only once it is funded).  A larger transfer that is not possible (spot too low,
+    # policy) keeps the plain top-up and its warning.
+    result = run({})
+    reserve: dict[int, Decimal] = {}
+    for _ in range(4):
+        more = _balance_reserve(plan, result, reserve)
+        if more == reserve:
+            break
+        trial = run(more)
+        if trial.has_errors and not result.has_errors:
+            break
+        result, reserve = trial, more
+    return result
 
 
-def _balance_reserve(plan: PlanIntents, result: PlanResult) -> dict[int, Decimal]:
-    """ensure_balance steps whose target the later steps undo: by how much (whole USDT up, a
-    margin for fills a little off the estimate)."""
+def _balance_reserve(
+    plan: PlanIntents, result: PlanResult, reserve: Mapping[int, Decimal]
+) -> dict[int, Decimal]:
+    """ensure_balance step index -> what the steps after it take from the futures wallet (the
+    balance right after the step minus the balance the plan ends with), whole USDT up."""
     final = result.predicted.balances.futures_available
-    reserve = {}
+    grown = dict(reserve)
     for intent, step in zip(plan.intents, result.steps, strict=True):
         if not isinstance(intent, BalanceIntent) or step.has_errors:
             continue
-        if final < intent.min_available:
-            gap = intent.min_available - final
-            reserve[intent.index] = gap.to_integral_value(ROUND_CEILING)
-    return reserve
+        after = step.after.get("futures_available")
+        if not isinstance(after, Decimal) or final >= intent.min_available:
+            continue
+        taken = (after - final).to_integral_value(ROUND_CEILING)
+        if taken > grown.get(intent.index, ZERO):
+            grown[intent.index] = taken
+    return grown
 
 
 def _result(
     plan: PlanIntents, snapshot: Snapshot, steps: tuple[StepResult, ...], ws: WorkingState
 ) -> PlanResult:
+    ws.settle_cross()
+    steps = tuple(_cross_at_end(step, ws) for step in steps)
     findings = [f for step in steps for f in step.findings]
-    findings += _convergence_warnings(plan, steps, ws)
+    warnings = _convergence_warnings(plan, steps, ws)
+    findings += warnings
+    if warnings:  # no "at least N USDT stays available" beside a warning that it does not
+        steps = tuple(
+            replace(s, notes=tuple(n for n in s.notes if "stays available" not in n))
+            for s in steps
+        )
     return PlanResult(
         name=plan.name,
         plan_hash=plan.plan_hash,
@@ -128,6 +155,34 @@ def _result(
         predicted=ws.freeze(),
         findings=tuple(findings),
     )
+
+
+def _cross_at_end(step: StepResult, ws: WorkingState) -> StepResult:
+    """A cross position's liquidation depends on the balance the whole plan leaves: a step's
+    estimate made before later steps took margin would show it too far away."""
+    estimate = step.estimate
+    if estimate is None or estimate.margin is not Margin.CROSS:
+        return step
+    if (estimate.symbol, estimate.side) not in ws.estimated_cross:
+        return step
+    position = Position(
+        estimate.symbol,
+        estimate.side,
+        estimate.size,
+        estimate.entry_price,
+        estimate.leverage,
+        estimate.margin,
+        ZERO,
+        estimate.initial_margin,
+        ZERO,
+    )
+    liq = ws.liquidation_for(position, ws.futures_available)
+    if liq == estimate.liquidation_price:
+        return step
+    after = dict(step.after)
+    if "liquidation_price" in after and not estimate.if_filled:
+        after["liquidation_price"] = liq
+    return replace(step, estimate=replace(estimate, liquidation_price=liq), after=after)
 
 
 def _compile_step(ctx: Ctx, intent: Intent) -> StepResult:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from runner.compiler.actions import OrderIds
 from runner.compiler.intents import Policy
 from runner.compiler.working import WorkingState
+from runner.domain import PosSide
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,7 @@ class Ctx:
     ladder_fills: Mapping[str, Mapping[int, LevelFill]] = field(default_factory=dict)
     once_done: Mapping[int, str] = field(default_factory=dict)  # step index -> why it is done
     transfers_checked: bool = True
+    # indexes of the plan's ensure_balance steps (a hint never suggests adding one that exists)
+    balance_steps: tuple[int, ...] = ()
+    # (symbol, side) -> index of the position target that holds it so far in this plan
+    held_targets: dict[tuple[str, PosSide], int] = field(default_factory=dict)

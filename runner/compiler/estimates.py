@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 ZERO = Decimal(0)
 
@@ -123,3 +123,63 @@ def to_tick(price: Decimal, tick: Decimal, *, up: bool) -> Decimal:
 
 def on_grid(value: Decimal, step: Decimal) -> bool:
     return step > 0 and (value / step) == (value / step).to_integral_value()
+
+
+# --- one rounding rule for every figure a person sees ------------------------------------------
+# Prices go to the contract's tick (half-even), USDT to the cent, and a liquidation price to the
+# tick toward the entry: the side away from the entry is the unsafe one to show.
+
+CENT = Decimal("0.01")
+
+
+def round_price(price: Decimal, tick: Decimal) -> Decimal:
+    if tick <= 0:
+        return price
+    return ((price / tick).to_integral_value(rounding=ROUND_HALF_EVEN) * tick).quantize(tick)
+
+
+def round_usdt(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def round_liquidation(price: Decimal, tick: Decimal, *, is_long: bool) -> Decimal:
+    """A long's liquidation lies below its entry, so it is rounded up; a short's, down."""
+    if price <= 0 or tick <= 0:
+        return max(ZERO, price)
+    return to_tick(price, tick, up=is_long)
+
+
+def breakeven_price(entry: Decimal, side: str, taker_rate: Decimal, tick: Decimal) -> Decimal:
+    """The entry moved by the open and close fees at the taker rate, on the profitable side.
+
+    long: entry × (1 + 2 × taker) rounded up to the tick; short: entry × (1 − 2 × taker)
+    rounded down.  ``side`` is ``"long"`` or ``"short"`` (a ``PosSide`` works: it is a str enum).
+    """
+    if side == "long":
+        return to_tick(entry * (1 + 2 * taker_rate), tick, up=True)
+    if side == "short":
+        return to_tick(entry * (1 - 2 * taker_rate), tick, up=False)
+    raise ValueError(f"side must be long or short (got {side!r})")
+
+
+def net_pnl(
+    *,
+    is_long: bool,
+    entry: Decimal,
+    exit_price: Decimal,
+    contracts: Decimal | int,
+    contract_size: Decimal,
+    open_rate: Decimal,
+    close_rate: Decimal,
+) -> Decimal:
+    """PnL of a round trip after the fee to open at ``entry`` and to close at ``exit_price``."""
+    gross = pnl(
+        is_long=is_long,
+        entry=entry,
+        exit_price=exit_price,
+        contracts=contracts,
+        contract_size=contract_size,
+    )
+    opened = fee(notional(contracts, contract_size, entry), open_rate)
+    closed = fee(notional(contracts, contract_size, exit_price), close_rate)
+    return gross - opened - closed

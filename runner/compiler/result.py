@@ -25,7 +25,14 @@ class LevelEstimate:
 
 @dataclass(frozen=True)
 class Estimate:
-    """Money figures for a position as the plan leaves it (computed in engine, shown by render)."""
+    """Money figures for a position as the plan leaves it (computed in engine, shown by render).
+
+    Every figure is already rounded by the one rule (``estimates.round_*``): prices to the tick,
+    USDT to the cent, the liquidation price toward the entry.  ``open_fee`` is the fee on what
+    this step trades (0 when it trades nothing); the PnL figures are net of the fee to open the
+    whole position and the fee to close it at that trigger.  ``if_filled``: the step leaves a
+    resting or conditional order, and these are the figures for when it fills.
+    """
 
     symbol: str
     side: PosSide
@@ -43,6 +50,7 @@ class Estimate:
     pnl_at_stop_loss: Decimal | None
     risk_reward: Decimal | None
     levels: tuple[LevelEstimate, ...] = ()
+    if_filled: bool = False
 
 
 @dataclass(frozen=True)

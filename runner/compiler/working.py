@@ -37,6 +37,7 @@ class WorkingState:
     futures_available: Decimal
     spot_available: Decimal | None
     pending_fills: dict[tuple[str, PosSide], Decimal] = field(default_factory=dict)
+    estimated_cross: set[tuple[str, PosSide]] = field(default_factory=set)
 
     @classmethod
     def start(cls, snapshot: Snapshot) -> WorkingState:
@@ -79,6 +80,52 @@ class WorkingState:
 
     # --- predicted effects ---------------------------------------------------------------------
 
+    def preview_open(
+        self,
+        symbol: str,
+        side: PosSide,
+        size: Decimal,
+        price: Decimal,
+        leverage: Decimal,
+        margin: Margin,
+        fee_rate: Decimal,
+    ) -> tuple[Position, Decimal]:
+        """The position after opening ``size`` at ``price``, and what the open costs (margin +
+        fee); nothing changes.  Also used for a resting limit entry: its figures if it fills."""
+        spec = self.spec(symbol)
+        assert spec is not None
+        value = est.notional(size, spec.contract_size, price)
+        cost = est.initial_margin(value, leverage) + est.fee(value, fee_rate)
+        held = self.position(symbol, side)
+        if held is None:
+            new_size, entry = size, price
+            im = est.initial_margin(value, leverage)
+        else:
+            new_size = held.size + size
+            entry = (held.entry_price * held.size + price * size) / new_size
+            im = held.initial_margin + est.initial_margin(value, leverage)
+        opened = Position(symbol, side, new_size, entry, leverage, margin, ZERO, im, ZERO)
+        available = self.futures_available - cost
+        return replace(opened, liquidation_price=self.liquidation_for(opened, available)), cost
+
+    def liquidation_for(self, pos: Position, available: Decimal) -> Decimal:
+        """Estimated liquidation on the tick, toward the entry; a cross position also counts the
+        account's available balance (``available``) as margin that absorbs losses."""
+        spec = self.spec(pos.symbol)
+        assert spec is not None
+        extra = available if pos.margin is Margin.CROSS else ZERO
+        liq = est.liquidation_price(
+            is_long=pos.side is PosSide.LONG,
+            entry_price=pos.entry_price,
+            contracts=pos.size,
+            contract_size=spec.contract_size,
+            leverage=pos.leverage,
+            brackets=spec.brackets,
+            taker_rate=spec.taker_fee,
+            extra_margin=max(ZERO, extra),
+        )
+        return est.round_liquidation(liq, spec.tick, is_long=pos.side is PosSide.LONG)
+
     def fill_open(
         self,
         symbol: str,
@@ -89,36 +136,27 @@ class WorkingState:
         margin: Margin,
         fee_rate: Decimal,
     ) -> None:
-        spec = self.spec(symbol)
-        assert spec is not None
-        value = est.notional(size, spec.contract_size, price)
-        cost = est.initial_margin(value, leverage) + est.fee(value, fee_rate)
+        opened, cost = self.preview_open(symbol, side, size, price, leverage, margin, fee_rate)
         self.futures_available -= cost
-        held = self.position(symbol, side)
-        if held is None:
-            new_size, entry = size, price
-            im = est.initial_margin(value, leverage)
-        else:
-            new_size = held.size + size
-            entry = (held.entry_price * held.size + price * size) / new_size
-            im = held.initial_margin + est.initial_margin(value, leverage)
-        extra = self.futures_available if margin is Margin.CROSS else ZERO
-        liq = est.liquidation_price(
-            is_long=side is PosSide.LONG,
-            entry_price=entry,
-            contracts=new_size,
-            contract_size=spec.contract_size,
-            leverage=leverage,
-            brackets=spec.brackets,
-            taker_rate=spec.taker_fee,
-            extra_margin=max(ZERO, extra),
-        )
-        if liq > 0:  # shown on the tick grid, rounded toward the entry (the cautious side)
-            liq = est.to_tick(liq, spec.tick, up=side is PosSide.LONG)
-        self.positions[(symbol, side)] = Position(
-            symbol, side, new_size, entry, leverage, margin, liq, im, ZERO
-        )
+        self.positions[(symbol, side)] = opened
         self.settings[symbol] = SymbolSetting(symbol, leverage, margin)
+        if margin is Margin.CROSS:
+            self.estimated_cross.add((symbol, side))
+
+    def settle_cross(self) -> dict[tuple[str, PosSide], Position]:
+        """Cross positions this plan opened or added to, re-estimated from the balance the whole
+        plan leaves (a later step that takes margin brings their liquidation closer)."""
+        settled = {}
+        for key in self.estimated_cross:
+            pos = self.positions.get(key)
+            if pos is None:
+                continue
+            liq = self.liquidation_for(pos, self.futures_available)
+            if liq != pos.liquidation_price:
+                pos = replace(pos, liquidation_price=liq)
+                self.positions[key] = pos
+            settled[key] = pos
+        return settled
 
     def fill_close(self, symbol: str, side: PosSide, size: Decimal, price: Decimal) -> Decimal:
         """Reduce a position; returns the realized PnL (after the taker fee) it predicts."""

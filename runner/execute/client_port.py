@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -56,12 +57,13 @@ class ClientPort:
             raise WriteRejected(exc.code, exc.message, exc.trace) from None
         return Sent(trace=reply.trace, order_id=_order_id(reply.data))
 
-    def snapshot(self, symbols: Sequence[str]) -> Snapshot:
+    def snapshot(self, symbols: Sequence[str], *, whole_account: bool = False) -> Snapshot:
         return read_snapshot(
             self.client,
             symbols,
             target=self.target,
-            needs=self.needs,
+            # the report after an apply shows every position, not only the plan's symbols
+            needs=replace(self.needs, mode=True) if whole_account else self.needs,
             now=self._now,
             known_fees=self.fees,
         )

@@ -351,7 +351,7 @@ class Executor:
 
     def _verify(self, outcomes: list[Outcome], interrupted: bool) -> ApplyReport:
         try:
-            final = self.port.snapshot(self.symbols)
+            final = self.port.snapshot(self.symbols, whole_account=True)
         except RunnerError as exc:
             self.journal.record("verify_failed", detail=str(exc))
             return ApplyReport(tuple(outcomes), None, interrupted, str(exc))

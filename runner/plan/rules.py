@@ -13,6 +13,7 @@ from decimal import Decimal
 from runner.domain import OrderType, TimeInForce
 from runner.findings import Finding, Severity
 from runner.money import plain
+from runner.plan.contradictions import contradiction_findings
 from runner.plan.ladder import ladder_findings, trailing_findings
 from runner.plan.model import (
     CloseStep,
@@ -23,6 +24,7 @@ from runner.plan.model import (
     Plan,
     PlanOrderStep,
     PositionStep,
+    Side,
     Step,
     TpSlStep,
     TransferStep,
@@ -164,7 +166,10 @@ def _stop_loss_required(plan: Plan, _: str | None) -> Iterator[Finding]:
         if holds and not isinstance(step.stop_loss, Trigger):
             field = "stop_loss" if step.stop_loss is None else ""
             message = f"the policy requires a stop-loss, and this {step.kind} step has none"
-            hint = 'add stop_loss: {trigger: "-3%"} (for a long)'
+            sign = "-" if step.side is Side.LONG else "+"
+            hint = f'add stop_loss: {{trigger: "{sign}3%"}} (a {step.side.value} stops out ' + (
+                "below its entry)" if step.side is Side.LONG else "above its entry)"
+            )
             yield error(plan, step, field, "policy-stop-loss", message, hint)
 
 
@@ -230,6 +235,7 @@ RULES: tuple[Rule, ...] = (
     _risk,
     _amounts,
     _demo,
+    contradiction_findings,
 )
 
 

@@ -19,6 +19,7 @@ from runner.render.style import Style
 
 _OP_COLOR = {Op.CREATE: "green", Op.REMOVE: "red", Op.CHANGE: "yellow"}
 _LABELS = {
+    "side": "side",
     "size": "size",
     "entry_price": "entry",
     "leverage": "leverage",
@@ -66,15 +67,18 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[
 
 
 def _estimate_lines(estimate: Estimate) -> list[str]:
+    """Figures as the compiler rounded them (prices on the tick, USDT to the cent)."""
+    fee = f", open fee ~{money(estimate.open_fee)}" if estimate.open_fee else ""
     lines = [
         f"notional {money(estimate.notional)} at {fmt(estimate.entry_price)}, "
         f"{fmt(estimate.leverage)}x {estimate.margin.value}",
-        f"initial margin {money(estimate.initial_margin)}, open fee ~{money(estimate.open_fee)}",
-        f"est. liquidation price {fmt(estimate.liquidation_price.quantize(Decimal('0.1')))} (mark)",
+        f"initial margin {money(estimate.initial_margin)}{fee}",
+        f"est. liquidation price {fmt(estimate.liquidation_price)} (mark)",
     ]
     if estimate.pnl_at_take_profit is not None:
         lines.append(
-            f"PnL at take-profit {fmt(estimate.take_profit)}: {money(estimate.pnl_at_take_profit)}"
+            f"PnL at take-profit {fmt(estimate.take_profit)}: "
+            f"{money(estimate.pnl_at_take_profit)} after open and close fees"
         )
     for level in estimate.levels:
         lines.append(
@@ -83,10 +87,13 @@ def _estimate_lines(estimate: Estimate) -> list[str]:
         )
     if estimate.pnl_at_stop_loss is not None:
         lines.append(
-            f"PnL at stop-loss {fmt(estimate.stop_loss)}: {money(estimate.pnl_at_stop_loss)}"
+            f"PnL at stop-loss {fmt(estimate.stop_loss)}: "
+            f"{money(estimate.pnl_at_stop_loss)} after open and close fees"
         )
     if estimate.risk_reward is not None:
-        lines.append(f"risk/reward 1:{estimate.risk_reward.quantize(Decimal('0.01'))}")
+        lines.append(f"risk/reward 1:{fmt(estimate.risk_reward)}")
+    if estimate.if_filled:
+        return ["if the order fills:", *(f"  {line}" for line in lines)]
     return lines
 
 
@@ -98,8 +105,9 @@ def render_step(step: StepResult, style: Style) -> list[str]:
     else:
         head = style("=", "dim")
     lines = [f"{head} {style(_step_title(step), 'bold')}"]
-    for label, old, new in _changes(step.before, step.after):
-        lines.append(f"    {label}: {old} -> {new}")
+    if not step.has_errors:  # a step with errors changes nothing: no "size: 69 -> -"
+        for label, old, new in _changes(step.before, step.after):
+            lines.append(f"    {label}: {old} -> {new}")
     for action in step.actions:
         symbol = style(action.op.value, _OP_COLOR[action.op])
         lines.append(f"    {symbol} {action.summary}")
@@ -116,9 +124,9 @@ def summary_line(result: PlanResult) -> str:
     counts = result.counts()
     total = sum(counts.values())
     return (
-        f"Plan: {total} change{'s' if total != 1 else ''} ({counts['orders']} orders, "
-        f"{counts['tp_sl']} TP/SL, {counts['transfers']} transfers, "
-        f"{counts['settings']} settings)"
+        f"Plan: {plural(total, 'change')} ({plural(counts['orders'], 'order')}, "
+        f"{counts['tp_sl']} TP/SL, {plural(counts['transfers'], 'transfer')}, "
+        f"{plural(counts['settings'], 'setting')})"
     )
 
 

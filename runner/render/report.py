@@ -35,7 +35,8 @@ def render_report(
         lines.append(style(f"Could not read the account to verify: {report.verify_error}", "red"))
     lines.append("")
     if report.final is not None:
-        lines.extend(render_state(report.final, style, symbols=symbols))
+        # the whole account: a position on another symbol is part of the risk the trader holds
+        lines.extend(render_state(report.final, style))
         lines.append("")
     applied = len(report.applied)
     total = len(report.outcomes)

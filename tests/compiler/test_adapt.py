@@ -163,7 +163,7 @@ steps:
   - id: eth
     position: {side: short, notional: 640, take_profit: {trigger: "-6%"}, stop_loss: null}
   - open: {side: long, size: 2, entry: {type: limit, price: 3150, mode: maker_only}}
-  - close: {side: short, size: all}
+  - close: {side: long, size: all}
   - tp_sl: {side: long, stop_loss: {trigger: 3000, price_type: last}}
   - transfer: {to_spot: 25.5}
   - id: dip
@@ -192,7 +192,7 @@ def test_defaults_fill_what_steps_leave_out(tmp_path: Path) -> None:
     assert opened.entry == Entry(OrderType.LIMIT, D(3150), TimeInForce.MAKER_ONLY)
     assert opened.take_profit is KEEP and opened.stop_loss is KEEP  # absent: leave as is
     assert close == CloseIntent(
-        index=4, key="#5", kind="close", symbol="ETHUSDT", side=PosSide.SHORT, size=None
+        index=4, key="#5", kind="close", symbol="ETHUSDT", side=PosSide.LONG, size=None
     )
     assert isinstance(tp_sl, TpSlIntent)
     assert tp_sl.stop_loss == Trigger(PriceSource.LAST, price=D(3000))

@@ -92,7 +92,7 @@ def test_a_ladder_in_place_is_unchanged() -> None:
     assert result.actions == ()
     levels = result.steps[0].estimate.levels  # type: ignore[union-attr]
     # 3 contracts of 0.001 BTC from 67000 to 68340: 4.02 gross, less open and close taker fees
-    assert levels[0].pnl == D("4.02") - D("0.0006") * (D("201") + D("205.02"))
+    assert levels[0].pnl == (D("4.02") - D("0.0006") * (D("201") + D("205.02"))).quantize(D("0.01"))
     assert [lv.level for lv in levels] == [1, 2, 3]
 
 

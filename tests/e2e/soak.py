@@ -96,21 +96,25 @@ def _other(rng: random.Random, symbol: str, index: int, gen: Generated) -> list[
 
 
 def _action(rng: random.Random, symbol: str, side: str) -> list[str]:
+    """Actions on the side the plan holds no target for: an open or close of the target's own
+    side would be undone by the target on the next run (a contradiction, issue 14)."""
     kind = rng.choice(["open", "close", "transfer"])
     if kind == "transfer":
         return [f"  - transfer: {{to_futures: {rng.choice([10, 25, 50])}}}"]
-    if kind == "close":
-        return [f"  - close: {{symbol: {symbol}, side: {side}, size: all}}"]
-    down = "-" if side == "long" else "+"
-    return [
+    other = "short" if side == "long" else "long"
+    down = "-" if other == "long" else "+"
+    lines = [
         "  - open:",
         f"      symbol: {symbol}",
-        f"      side: {side}",
+        f"      side: {other}",
         "      size: 1",
         "      leverage: 5",
         "      margin: isolated",
         f"      stop_loss: {{trigger: '{down}5%'}}",
     ]
+    if kind == "close":
+        lines.append(f"  - close: {{symbol: {symbol}, side: {other}, size: all}}")
+    return lines
 
 
 def plan(rng: random.Random, run: int, symbols: list[str]) -> Generated:

@@ -157,7 +157,7 @@ class FakePort:
             return None
         raise NotImplementedError(type(action).__name__)
 
-    def snapshot(self, symbols: Sequence[str]) -> Snapshot:
+    def snapshot(self, symbols: Sequence[str], *, whole_account: bool = False) -> Snapshot:
         self.reads += 1
         return self.snap
 

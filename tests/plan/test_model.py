@@ -54,7 +54,7 @@ EVERY_KIND = with_steps(
       take_profit: {trigger: 72000, price_type: last}
       stop_loss: {trigger: "-3%"}
   - open: {symbol: SOLUSDT, side: short, notional: "150.75", take_profit: null}
-  - close: {symbol: BTCUSDT, side: long, size: all}
+  - close: {symbol: ETHUSDT, side: long, size: all}
   - tp_sl: {symbol: ETHUSDT, side: short, stop_loss: {trigger: "+2.5%", price_type: mark}}
   - id: dip
     plan_order:
@@ -110,7 +110,7 @@ def test_every_step_kind_becomes_its_typed_step() -> None:
     )
     assert opened.take_profit is None and opened.stop_loss is ABSENT
     assert opened.notional == Decimal("150.75") and opened.size is None
-    assert close == CloseStep(index=6, symbol="BTCUSDT", side=Side.LONG, size=None)
+    assert close == CloseStep(index=6, symbol="ETHUSDT", side=Side.LONG, size=None)
     assert tp_sl.take_profit is ABSENT
     assert tp_sl.stop_loss == Trigger(PriceLevel(percent=Decimal("2.5")), PriceType.MARK)
     assert plan_order.direction is Direction.FALLS

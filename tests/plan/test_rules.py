@@ -201,7 +201,7 @@ def test_policy_max_leverage_covers_steps_and_defaults_once() -> None:
     head = "policy: {max_leverage: 10}\ndefaults: {leverage: 20}\n"
     steps = (
         "  - position: {symbol: BTCUSDT, side: long, size: 1}\n"
-        "  - open: {symbol: BTCUSDT, side: long, size: 1}\n"
+        "  - open: {symbol: BTCUSDT, side: short, size: 1}\n"
         "  - leverage: {symbol: ETHUSDT, leverage: 15, margin: cross}\n"
         "  - id: p\n    plan_order: {symbol: ETHUSDT, side: long, size: 1, trigger: 1,"
         " leverage: 5}\n"

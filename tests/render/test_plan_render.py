@@ -50,7 +50,7 @@ def test_text_diff_of_the_reference_plan() -> None:
     assert "stop-loss: - -> 64990" in text
     assert "initial margin 67.00 USDT" in text
     assert "est. liquidation price" in text
-    assert "Plan: 2 changes (1 orders, 0 TP/SL, 1 transfers, 0 settings)" in text
+    assert "Plan: 2 changes (1 order, 0 TP/SL, 1 transfer, 0 settings)" in text
     assert "warning" not in text  # the top-up covers the open: nothing undoes the target
     assert text.endswith(DISCLAIMER)
     assert "\x1b[" not in text

@@ -87,7 +87,9 @@ def _transfer(b: StepBuilder, ctx: Ctx, amount: Decimal, *, to_futures: bool, fi
             f"transfer of {usdt(amount)} needs more than the "
             f"{usdt(source)} available in the {where} wallet",
             field,
-            "deposit USDT to spot first, or lower the amount",
+            "deposit USDT to spot first, or lower the amount"
+            if to_futures
+            else "lower the amount: futures USDT held as margin cannot be moved",
         )
         return
     b.add(

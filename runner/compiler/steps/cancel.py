@@ -7,13 +7,16 @@ from runner.compiler.actions import (
     CancelOrder,
     CancelTrailing,
     CancelTrigger,
+    Category,
 )
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
 from runner.compiler.intents import (
     CancelIntent,
 )
+from runner.compiler.snapshot import TriggerOrder
 from runner.domain import CancelWhat, OrderSide, TriggerKind
+from runner.money import plain
 
 
 def compile_cancel(b: StepBuilder, ctx: Ctx, intent: CancelIntent) -> None:
@@ -32,6 +35,9 @@ def compile_cancel(b: StepBuilder, ctx: Ctx, intent: CancelIntent) -> None:
         triggers = [t for t in triggers if t.kind is not TriggerKind.PLAN]
     elif intent.what is CancelWhat.ORDERS:
         triggers = []
+    _keeps_required_stops(b, ctx, intent, triggers)
+    if b.failed():
+        return
     b.before = {"open_orders": len(orders), "trigger_orders": len(triggers)}
     b.after = {"open_orders": 0, "trigger_orders": 0}
     for order in orders:
@@ -54,9 +60,34 @@ def compile_cancel(b: StepBuilder, ctx: Ctx, intent: CancelIntent) -> None:
         b.add(
             CancelTrigger(
                 step_index=intent.index,
-                summary=f"cancel {trig.kind.value} order {trig.order_id} on {intent.symbol}",
+                summary=f"cancel {trig.kind.value.replace('_', '-')} order {trig.order_id} "
+                f"on {intent.symbol}",
                 symbol=intent.symbol,
                 order_id=trig.order_id,
+                # a plan order is an order; only a position's TP/SL counts under TP/SL
+                category=Category.ORDER if trig.kind is TriggerKind.PLAN else Category.TP_SL,
             )
         )
         ws.triggers.remove(trig)
+
+
+def _keeps_required_stops(
+    b: StepBuilder, ctx: Ctx, intent: CancelIntent, triggers: list[TriggerOrder]
+) -> None:
+    """Under require_stop_loss a cancel may not leave an open position without its stop."""
+    if not ctx.policy.require_stop_loss:
+        return
+    for trig in triggers:
+        if trig.kind is not TriggerKind.STOP_LOSS:
+            continue
+        held = ctx.ws.position(intent.symbol, trig.side.position)
+        if held is None:
+            continue
+        b.error(
+            "cancel-strips-stop",
+            f"cancel {intent.what.value} would remove the stop-loss {plain(trig.trigger)} of "
+            f"the open {intent.symbol} {held.side.value}, and the policy requires a stop-loss",
+            "",
+            "use what: orders or what: plan_orders, or move the stop with a tp_sl step",
+        )
+        return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from runner.compiler import estimates as est
 from runner.compiler.actions import (
     SubmitOrder,
 )
@@ -18,7 +19,7 @@ from runner.compiler.snapshot import ContractSpec, Market, Position
 from runner.compiler.steps.common import describe, lookup
 from runner.compiler.steps.protection import protections_of
 from runner.domain import OrderSide, OrderType
-from runner.money import plain
+from runner.money import plain, usdt
 
 
 def close_contracts(
@@ -57,7 +58,7 @@ def close_contracts(
         )
     )
     realized = ctx.ws.fill_close(held.symbol, held.side, size, price)
-    b.note(f"estimated realized PnL {plain(realized.quantize(Decimal('0.01')))} USDT after fees")
+    b.note(f"estimated realized PnL {usdt(est.round_usdt(realized))} after fees")
 
 
 def compile_close(b: StepBuilder, ctx: Ctx, intent: CloseIntent) -> None:
@@ -66,7 +67,7 @@ def compile_close(b: StepBuilder, ctx: Ctx, intent: CloseIntent) -> None:
         return
     spec, market = looked
     held = ctx.ws.position(intent.symbol, intent.side)
-    b.before = describe(held, protections_of(ctx, intent.symbol, intent.side))
+    b.before = describe(held, protections_of(ctx, intent.symbol, intent.side), spec.tick)
     if held is None:
         b.error(
             "no-position",
@@ -88,4 +89,4 @@ def compile_close(b: StepBuilder, ctx: Ctx, intent: CloseIntent) -> None:
         b.problems(check_tick(spec, intent.entry.price, "limit price"), "order.price")
     close_contracts(b, ctx, spec, market, held, size, intent.entry, purpose="C")
     after = ctx.ws.position(intent.symbol, intent.side)
-    b.after = describe(after, protections_of(ctx, intent.symbol, intent.side))
+    b.after = describe(after, protections_of(ctx, intent.symbol, intent.side), spec.tick)

@@ -103,17 +103,25 @@ def resolve_leverage(
     return want_lev, want_margin
 
 
-def describe(pos: Position | None, triggers: list[TriggerOrder]) -> dict[str, object]:
+def describe(
+    pos: Position | None, triggers: list[TriggerOrder], tick: Decimal | None = None
+) -> dict[str, object]:
+    """A position as the diff shows it; with the contract's ``tick`` the average entry and the
+    liquidation price are shown by the one rounding rule."""
     tp = next((t.trigger for t in triggers if t.kind is TriggerKind.TAKE_PROFIT), None)
     sl = next((t.trigger for t in triggers if t.kind is TriggerKind.STOP_LOSS), None)
     if pos is None:
         return {"size": ZERO, "take_profit": tp, "stop_loss": sl}
     return {
         "size": pos.size,
-        "entry_price": pos.entry_price,
+        "entry_price": pos.entry_price if tick is None else est.round_price(pos.entry_price, tick),
         "leverage": pos.leverage,
         "margin": pos.margin.value,
-        "liquidation_price": pos.liquidation_price,
+        "liquidation_price": pos.liquidation_price
+        if tick is None
+        else est.round_liquidation(
+            pos.liquidation_price, tick, is_long=pos.side is PosSide.LONG
+        ),
         "take_profit": tp,
         "stop_loss": sl,
     }
@@ -129,40 +137,61 @@ def check_policy_leverage(b: StepBuilder, ctx: Ctx, leverage: Decimal) -> None:
         )
 
 
-def estimate_for(spec: ContractSpec, pos: Position, protections: list[TriggerOrder]) -> Estimate:
+def estimate_for(
+    spec: ContractSpec,
+    pos: Position,
+    protections: list[TriggerOrder],
+    *,
+    traded: Decimal = ZERO,
+    trade_price: Decimal | None = None,
+    trade_rate: Decimal | None = None,
+    if_filled: bool = False,
+) -> Estimate:
+    """Figures for ``pos`` as the step leaves it; the open fee is on the ``traded`` contracts
+    only (at ``trade_price`` and ``trade_rate``), so an unchanged position shows none."""
     long = pos.side is PosSide.LONG
     value = est.notional(pos.size, spec.contract_size, pos.entry_price)
     tp = next((t.trigger for t in protections if t.kind is TriggerKind.TAKE_PROFIT), None)
     sl = next((t.trigger for t in protections if t.kind is TriggerKind.STOP_LOSS), None)
+    open_rate = spec.taker_fee if trade_rate is None else trade_rate
 
     def pnl_at(price: Decimal | None) -> Decimal | None:
         if price is None:
             return None
-        gross = est.pnl(
-            is_long=long,
-            entry=pos.entry_price,
-            exit_price=price,
-            contracts=pos.size,
-            contract_size=spec.contract_size,
+        return est.round_usdt(
+            est.net_pnl(
+                is_long=long,
+                entry=pos.entry_price,
+                exit_price=price,
+                contracts=pos.size,
+                contract_size=spec.contract_size,
+                open_rate=open_rate,
+                close_rate=spec.taker_fee,
+            )
         )
-        return gross - est.fee(est.notional(pos.size, spec.contract_size, price), spec.taker_fee)
 
     at_tp, at_sl = pnl_at(tp), pnl_at(sl)
-    rr = (at_tp / -at_sl) if at_tp is not None and at_sl is not None and at_sl < 0 else None
+    rr = (
+        (at_tp / -at_sl).quantize(est.CENT)
+        if at_tp is not None and at_sl is not None and at_sl < 0
+        else None
+    )
+    traded_value = est.notional(traded, spec.contract_size, trade_price or pos.entry_price)
     return Estimate(
         symbol=pos.symbol,
         side=pos.side,
         size=pos.size,
-        entry_price=pos.entry_price,
+        entry_price=est.round_price(pos.entry_price, spec.tick),
         leverage=pos.leverage,
         margin=pos.margin,
-        notional=value,
-        initial_margin=est.initial_margin(value, pos.leverage),
-        open_fee=est.fee(value, spec.taker_fee),
-        liquidation_price=pos.liquidation_price,
+        notional=est.round_usdt(value),
+        initial_margin=est.round_usdt(est.initial_margin(value, pos.leverage)),
+        open_fee=est.round_usdt(est.fee(traded_value, open_rate)),
+        liquidation_price=est.round_liquidation(pos.liquidation_price, spec.tick, is_long=long),
         take_profit=tp,
         stop_loss=sl,
         pnl_at_take_profit=at_tp,
         pnl_at_stop_loss=at_sl,
         risk_reward=rr,
+        if_filled=if_filled,
     )

@@ -238,15 +238,14 @@ def level_estimates(
     for number, found in sorted(orders.items()):
         order = found[0]
         size = min(order.size, position.size)
-        gross = est.pnl(
+        pnl = est.net_pnl(
             is_long=long,
             entry=position.entry_price,
             exit_price=order.trigger,
             contracts=size,
             contract_size=spec.contract_size,
+            open_rate=spec.taker_fee,
+            close_rate=spec.taker_fee,
         )
-        fees = est.fee(
-            est.notional(size, spec.contract_size, position.entry_price), spec.taker_fee
-        ) + est.fee(est.notional(size, spec.contract_size, order.trigger), spec.taker_fee)
-        result.append(LevelEstimate(number, order.trigger, size, gross - fees))
+        result.append(LevelEstimate(number, order.trigger, size, est.round_usdt(pnl)))
     return tuple(result)

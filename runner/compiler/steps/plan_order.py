@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from runner.compiler import estimates as est
 from runner.compiler.actions import (
     CancelTrigger,
+    Category,
     SubmitPlanOrder,
 )
 from runner.compiler.builder import StepBuilder
@@ -13,9 +16,11 @@ from runner.compiler.ctx import Ctx
 from runner.compiler.intents import (
     PlanOrderIntent,
 )
+from runner.compiler.result import Estimate
 from runner.compiler.snapshot import TriggerOrder
-from runner.compiler.steps.common import ZERO
-from runner.domain import OrderSide, OrderType, PosSide, PriceWay, TriggerKind
+from runner.compiler.steps.common import ZERO, estimate_for
+from runner.compiler.steps.protection import trigger_order
+from runner.domain import Margin, OrderSide, OrderType, PosSide, PriceWay, TriggerKind
 from runner.money import plain
 
 
@@ -137,6 +142,8 @@ def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> Non
     known_id = ctx.plan_order_registry.get(intent.key)
     mine = next((t for t in plans if t.order_id == known_id), None) if known_id else None
     b.after = {"trigger": intent.trigger, "size": intent.size, "order": intent.entry.order_type}
+    if not intent.reduce_only:
+        b.estimate = _if_triggered(ctx, intent, order_price, leverage, margin)
     if mine is not None:
         b.before = {"trigger": mine.trigger, "size": mine.size, "order": mine.order_type}
         if _matches(mine, action):
@@ -147,6 +154,7 @@ def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> Non
                 summary=f"cancel plan order {mine.order_id} (parameters changed)",
                 symbol=intent.symbol,
                 order_id=mine.order_id,
+                category=Category.ORDER,
             )
         )
         ws.triggers.remove(mine)
@@ -184,4 +192,38 @@ def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> Non
             leverage,
             margin,
         )
+    )
+
+
+def _if_triggered(
+    ctx: Ctx,
+    intent: PlanOrderIntent,
+    price: Decimal,
+    leverage: Decimal,
+    margin: Margin,
+) -> Estimate:
+    """Margin, fee and liquidation of the position the order opens when it triggers (a limit
+    order rests at the maker rate; a market one pays the taker rate)."""
+    spec = ctx.ws.spec(intent.symbol)
+    assert spec is not None
+    rate = spec.maker_fee if intent.entry.order_type is OrderType.LIMIT else spec.taker_fee
+    filled, _ = ctx.ws.preview_open(
+        intent.symbol, intent.side, intent.size, price, leverage, margin, rate
+    )
+    protections = [
+        trigger_order(intent.symbol, intent.side, kind, level)
+        for kind, level in (
+            ("take_profit", intent.take_profit),
+            ("stop_loss", intent.stop_loss),
+        )
+        if level is not None
+    ]
+    return estimate_for(
+        spec,
+        filled,
+        protections,
+        traded=intent.size,
+        trade_price=price,
+        trade_rate=rate,
+        if_filled=True,
     )

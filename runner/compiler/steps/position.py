@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, Decimal
 
 from runner.compiler import estimates as est
@@ -19,8 +19,9 @@ from runner.compiler.intents import (
     Entry,
     OpenIntent,
     PositionIntent,
+    Trigger,
 )
-from runner.compiler.snapshot import ContractSpec, Market, WorkingOrder
+from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder, WorkingOrder
 from runner.compiler.steps.close import close_contracts
 from runner.compiler.steps.common import (
     ZERO,
@@ -44,6 +45,8 @@ from runner.compiler.steps.protection import (
     preset_protection,
     protections_of,
     remember_trigger,
+    resolve_trigger,
+    trigger_order,
 )
 from runner.compiler.steps.risk_size import risk_target
 from runner.compiler.steps.trailing import diff_trailing, trailing_text
@@ -75,7 +78,12 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         b.problems(check_tick(spec, intent.entry.price, "limit price"), "entry.price")
     levmargin = resolve_leverage(b, ctx, intent)
     held = ws.position(intent.symbol, intent.side)
-    b.before = describe(held, protections_of(ctx, intent.symbol, intent.side))
+    b.before = describe(held, protections_of(ctx, intent.symbol, intent.side), spec.tick)
+    opposite = ws.position(intent.symbol, other_side(intent.side))
+    if held is None and opposite is not None and ws.mode is Mode.ONE_WAY:
+        # a flip: the position before is the other side's, not "size 0"
+        before = describe(opposite, protections_of(ctx, intent.symbol, opposite.side), spec.tick)
+        b.before = {"side": opposite.side.value, **before}
     if intent.trailing_stop is not KEEP:
         b.before["trailing_stop"] = trailing_text(ctx, intent)
     if intent.size is not None:
@@ -103,6 +111,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         wanted = ZERO
         b.note("the position closed after take-profit levels filled: the step does not re-open")
     _policy_stop(b, ctx, intent, wanted)
+    _contradiction(b, ctx, intent, wanted)
     if levmargin is not None:
         check_policy_leverage(b, ctx, levmargin[0])
     if levmargin is None or b.failed():
@@ -150,8 +159,9 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
                 f"{intent.side.value}"
             )
     flat_before = ws.position(intent.symbol, intent.side) is None and not pending
+    trade: Trade | None = None
     if delta > 0:
-        _open(b, ctx, spec, market, intent, delta, leverage, margin, entry_est, flat_before)
+        trade = _open(b, ctx, spec, market, intent, delta, leverage, margin, entry_est, flat_before)
     elif delta < 0 and held is not None:
         close_contracts(b, ctx, spec, market, held, -delta, intent.entry, purpose="C")
     if b.failed():
@@ -186,7 +196,17 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         diff_ladder(b, ctx, spec, market, intent, after, target)
     if after is not None and not b.failed():
         diff_trailing(b, ctx, spec, intent, after)
-    _finish(b, ctx, spec, intent, leverage, margin)
+    _finish(b, ctx, spec, intent, trade)
+
+
+@dataclass(frozen=True)
+class Trade:
+    """What the step opens: for the fee on what is traded, and a resting entry's figures."""
+
+    size: Decimal
+    price: Decimal
+    fee_rate: Decimal
+    if_filled: Position | None = None  # a resting limit entry: the position when it fills
 
 
 def _reserved(spec: ContractSpec, order: WorkingOrder) -> Decimal:
@@ -207,7 +227,7 @@ def _open(
     margin: Margin,
     entry_est: Decimal,
     flat: bool,
-) -> None:
+) -> Trade | None:
     ws = ctx.ws
     entry = intent.entry
     field = "size" if intent.size is not None else "notional" if intent.risk is None else "risk"
@@ -246,7 +266,7 @@ def _open(
             f"{plain(cost.quantize(Decimal('0.01')))} USDT (margin + fee) but only "
             f"{plain(ws.futures_available.quantize(Decimal('0.01')))} USDT is available",
             field,
-            "add an ensure_balance step before it, reduce the size or raise leverage",
+            _margin_hint(ctx, intent),
         )
     tp = sl = None
     if flat:
@@ -277,7 +297,7 @@ def _open(
             size,
         )
     if b.failed():
-        return
+        return None
     purpose = "O"
     order = SubmitOrder(
         step_index=intent.index,
@@ -306,23 +326,50 @@ def _open(
             if protection is not None:
                 placeholder = placeholder_id("preset", intent.side)
                 remember_trigger(ctx, intent.symbol, intent.side, kind, protection, placeholder, "")
-    else:
-        ws.open_orders.append(
-            WorkingOrder(
-                "(new)",
-                order.cid,
-                intent.symbol,
-                order.side,
-                "limit",
-                entry_est,
-                size,
-                ZERO,
-                leverage,
-                margin,
-            )
+        return Trade(size, fill_price, fee_rate)
+    filled, _ = ws.preview_open(
+        intent.symbol, intent.side, size, entry_est, leverage, margin, fee_rate
+    )
+    ws.open_orders.append(
+        WorkingOrder(
+            "(new)",
+            order.cid,
+            intent.symbol,
+            order.side,
+            "limit",
+            entry_est,
+            size,
+            ZERO,
+            leverage,
+            margin,
         )
-        ws.futures_available -= cost
-        b.note(f"limit order rests at {plain(entry_est)}; the position changes when it fills")
+    )
+    ws.futures_available -= cost
+    b.note(f"limit order rests at {plain(entry_est)}; the position changes when it fills")
+    return Trade(size, entry_est, fee_rate, if_filled=filled)
+
+
+def _contradiction(b: StepBuilder, ctx: Ctx, intent: PositionIntent, wanted: Decimal) -> None:
+    """Opposite-side targets on a one-way account close each other on every apply."""
+    if isinstance(intent, OpenIntent) or wanted <= 0:
+        return
+    other = ctx.held_targets.get((intent.symbol, other_side(intent.side)))
+    if other is not None and ctx.ws.mode is Mode.ONE_WAY:
+        b.error(
+            "conflicting-targets",
+            f"the account is in one-way mode, where {intent.symbol} is either long or short: "
+            f"step {other + 1} holds the {other_side(intent.side).value} and this step the "
+            f"{intent.side.value}, so every apply would close one to open the other",
+            "",
+            "keep one side, or switch to position_mode: hedge",
+        )
+    ctx.held_targets.setdefault((intent.symbol, intent.side), intent.index)
+
+
+def _margin_hint(ctx: Ctx, intent: PositionIntent) -> str:
+    if any(i < intent.index for i in ctx.balance_steps):
+        return "raise the ensure_balance step's min_available, reduce the size or raise leverage"
+    return "add an ensure_balance step before it, reduce the size or raise leverage"
 
 
 def _policy_stop(b: StepBuilder, ctx: Ctx, intent: PositionIntent, wanted: Decimal) -> None:
@@ -366,21 +413,50 @@ def _policy_open(
 
 
 def _finish(
-    b: StepBuilder,
-    ctx: Ctx,
-    spec: ContractSpec,
-    intent: PositionIntent,
-    leverage: Decimal,
-    margin: Margin,
+    b: StepBuilder, ctx: Ctx, spec: ContractSpec, intent: PositionIntent, trade: Trade | None
 ) -> None:
     pos = ctx.ws.position(intent.symbol, intent.side)
     protections = protections_of(ctx, intent.symbol, intent.side)
-    b.after = describe(pos, protections)
+    b.after = describe(pos, protections, spec.tick)
+    if "side" in b.before:
+        b.after = {"side": intent.side.value, **b.after}
     if intent.trailing_stop is not KEEP:
         b.after["trailing_stop"] = trailing_text(ctx, intent)
+    if trade is not None and trade.if_filled is not None:
+        wanted = _wanted_protections(spec, intent, trade.if_filled, protections)
+        b.estimate = estimate_for(
+            spec,
+            trade.if_filled,
+            wanted,
+            traded=trade.size,
+            trade_price=trade.price,
+            trade_rate=trade.fee_rate,
+            if_filled=True,
+        )
+        return
     if pos is None:
         return
-    b.estimate = estimate_for(spec, pos, protections)
+    b.estimate = estimate_for(
+        spec,
+        pos,
+        protections,
+        traded=trade.size if trade else ZERO,
+        trade_price=trade.price if trade else None,
+        trade_rate=trade.fee_rate if trade else None,
+    )
     if intent.ladder:
         levels = level_estimates(spec, pos, ladder_orders(ctx, intent))
         b.estimate = replace(b.estimate, levels=levels)
+
+
+def _wanted_protections(
+    spec: ContractSpec, intent: PositionIntent, filled: Position, held: list[TriggerOrder]
+) -> list[TriggerOrder]:
+    """The TP/SL a resting entry carries (its presets), else the position's current ones."""
+    wanted = list(held)
+    for kind, protect in (("take_profit", intent.take_profit), ("stop_loss", intent.stop_loss)):
+        if isinstance(protect, Trigger):
+            price = resolve_trigger(protect, filled.entry_price, spec.tick)
+            wanted = [t for t in wanted if t.kind.value != kind]
+            wanted.append(trigger_order(intent.symbol, intent.side, kind, price))
+    return wanted

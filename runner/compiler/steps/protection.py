@@ -23,7 +23,7 @@ from runner.compiler.intents import (
 )
 from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder
 from runner.compiler.steps.common import ZERO
-from runner.domain import Margin, OrderSide, PosSide, TpSlScope, TriggerKind
+from runner.domain import Margin, OrderSide, PosSide, PriceSource, TpSlScope, TriggerKind
 from runner.money import plain
 
 PURPOSE = {"take_profit": "T", "stop_loss": "S"}
@@ -97,6 +97,28 @@ def preset_protection(
             f"{plain(entry)} = {plain(trigger)} (re-resolved against the actual fill)"
         )
     return Protection(trigger, wanted.source, wanted.percent)
+
+
+def trigger_order(
+    symbol: str, side: PosSide, kind: str, trigger: Decimal, order_id: str = "", cid: str = ""
+) -> TriggerOrder:
+    """A position TP/SL as the account will hold it (for the predicted state)."""
+    return TriggerOrder(
+        order_id,
+        cid,
+        symbol,
+        TriggerKind(kind),
+        OrderSide.closing(side),
+        ZERO,
+        trigger,
+        ZERO,
+        PriceSource.MARK,
+        None,
+        TpSlScope.POSITION,
+        "market",
+        ZERO,
+        None,
+    )
 
 
 def remember_trigger(

@@ -18,7 +18,7 @@ def compile_tp_sl(b: StepBuilder, ctx: Ctx, intent: TpSlIntent) -> None:
         return
     spec, market = looked
     held = ctx.ws.position(intent.symbol, intent.side)
-    b.before = describe(held, protections_of(ctx, intent.symbol, intent.side))
+    b.before = describe(held, protections_of(ctx, intent.symbol, intent.side), spec.tick)
     if held is None:
         if intent.take_profit is None and intent.stop_loss is None:
             b.after = dict(b.before)
@@ -55,7 +55,7 @@ def compile_tp_sl(b: StepBuilder, ctx: Ctx, intent: TpSlIntent) -> None:
         held,
         "stop_loss",
     )
-    b.after = describe(held, protections_of(ctx, intent.symbol, intent.side))
+    b.after = describe(held, protections_of(ctx, intent.symbol, intent.side), spec.tick)
     if ctx.policy.require_stop_loss and not any(
         t.kind is TriggerKind.STOP_LOSS for t in protections_of(ctx, intent.symbol, intent.side)
     ):
