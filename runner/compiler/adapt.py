@@ -28,6 +28,7 @@ from runner.compiler.intents import (
     PositionIntent,
     Protect,
     RiskBudget,
+    StopRule,
     TpSlIntent,
     Trail,
     TrailingStop,
@@ -127,6 +128,7 @@ def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) 
         ladder=tuple(_ladder_level(plan, level) for level in step.ladder),
         trailing_stop=_trail(plan, step.trailing_stop),
         risk=None if step.risk is None else RiskBudget(step.risk.usdt, step.risk.equity_pct),
+        stop_rules=tuple(StopRule(r.after, r.to_level) for r in step.stop_rules),
     )
 
 

@@ -88,6 +88,15 @@ Trail = TrailingStop | None | Keep
 
 
 @dataclass(frozen=True)
+class StopRule:
+    """When ladder level ``after`` filled, the stop moves to break-even (``to_level`` None) or to
+    level ``to_level``'s trigger."""
+
+    after: int
+    to_level: int | None = None
+
+
+@dataclass(frozen=True)
 class RiskBudget:
     """Size from the loss at the stop: at most ``usdt``, or ``equity_pct`` of the equity."""
 
@@ -118,6 +127,7 @@ class PositionIntent(Intent):
     ladder: tuple[LadderLevel, ...] = ()
     trailing_stop: Trail = KEEP
     risk: RiskBudget | None = None  # size from the risk taken (resolved when opened from flat)
+    stop_rules: tuple[StopRule, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

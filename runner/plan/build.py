@@ -34,6 +34,7 @@ from runner.plan.model import (
     Risk,
     Side,
     Step,
+    StopRule,
     TpSlStep,
     Trailing,
     TrailingStop,
@@ -173,7 +174,13 @@ def _position(common: dict[str, Any], raw: Raw, cls: type[PositionStep]) -> Step
         ladder=ladder,
         trailing_stop=_trailing(raw),
         risk=_risk(raw.get("risk")),
+        stop_rules=tuple(_stop_rule(rule) for rule in raw.get("stop_rules", ())),
     )
+
+
+def _stop_rule(raw: Raw) -> StopRule:
+    to = raw["move_stop_to"]
+    return StopRule(int(raw["after"][2:]), None if to == "breakeven" else int(to[2:]))
 
 
 def _risk(raw: Raw | None) -> Risk | None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from decimal import ROUND_FLOOR, Decimal
 
 from runner.money import plain
-from runner.plan.model import LadderLevel, PositionStep, Side, TrailingStop
+from runner.plan.model import LadderLevel, PositionStep, Side, TrailingStop, Trigger
 
 Problem = tuple[str, str, str, str | None]  # field path, rule, message, hint
 LevelSize = tuple[Decimal | None, Decimal | None]  # (contracts, percent); both None = the rest
@@ -128,8 +128,32 @@ def trailing_findings(step: PositionStep) -> Iterator[Problem]:
     if percent is not None and (percent <= 0 if step.side is Side.LONG else percent >= 0):
         sign, where = ("+", "above") if step.side is Side.LONG else ("-", "below")
         message = (
-            f"activation \"{'+' if percent >= 0 else '-'}{plain(abs(percent))}%\" is on the wrong "
+            f'activation "{"+" if percent >= 0 else "-"}{plain(abs(percent))}%" is on the wrong '
             f"side: a {step.side.value}'s trailing stop activates in profit, {where} the entry"
         )
         hint = f'write "{sign}{plain(abs(percent)) if percent else "5"}%"'
         yield "trailing_stop.activation", "trailing-activation", message, hint
+
+
+def stop_rule_findings(step: PositionStep) -> Iterator[Problem]:
+    """A rule needs a ladder and a stop, names a level that exists, and moves to an earlier one."""
+    for number, rule in enumerate(step.stop_rules):
+        at = f"stop_rules.{number}"
+        if not step.ladder:
+            hint = "give take_profit as a list of levels"
+            yield at, "stop-rule-needs-ladder", "stop_rules need a take-profit ladder", hint
+            return
+        if not isinstance(step.stop_loss, Trigger):
+            hint = 'add stop_loss: {trigger: "-3%"}'
+            yield at, "stop-rule-needs-stop", "stop_rules move the stop-loss: add one", hint
+            return
+        if rule.after > len(step.ladder):
+            message = f"tp{rule.after} is not a level: the ladder has {len(step.ladder)}"
+            yield f"{at}.after", "stop-rule-level", message, None
+        if rule.to_level is not None and rule.to_level >= rule.after:
+            message = (
+                f"after tp{rule.after} the stop can only move to an earlier level, not "
+                f"tp{rule.to_level} (not reached yet: a stop there would fire at once)"
+            )
+            hint = f"use breakeven or tp1..tp{rule.after - 1}" if rule.after > 1 else "breakeven"
+            yield f"{at}.move_stop_to", "stop-rule-level", message, f"use {hint}"

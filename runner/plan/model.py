@@ -112,6 +112,14 @@ Trailing = TrailingStop | None | Absent  # None = "none wanted", ABSENT = "not m
 
 
 @dataclass(frozen=True)
+class StopRule:
+    """``after: tpN`` -> ``move_stop_to: breakeven`` (``to_level=None``) or ``tpM``."""
+
+    after: int
+    to_level: int | None = None
+
+
+@dataclass(frozen=True)
 class Risk:
     """Size from the loss at the stop: ``usdt`` or ``equity_pct`` of the futures equity."""
 
@@ -160,6 +168,7 @@ class PositionStep(Step):
     ladder: tuple[LadderLevel, ...] = ()  # take_profit given as a list (then take_profit=None)
     trailing_stop: Trailing = ABSENT
     risk: Risk | None = None  # instead of size / notional
+    stop_rules: tuple[StopRule, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,7 +14,7 @@ from runner.domain import OrderType, TimeInForce
 from runner.findings import Finding, Severity
 from runner.money import plain
 from runner.plan.contradictions import contradiction_findings
-from runner.plan.ladder import ladder_findings, trailing_findings
+from runner.plan.ladder import ladder_findings, stop_rule_findings, trailing_findings
 from runner.plan.model import (
     CloseStep,
     EnsureBalanceStep,
@@ -220,7 +220,8 @@ def _protections(plan: Plan, _: str | None) -> Iterator[Finding]:
         for field, rule, message, hint in protection_findings(step):
             yield error(plan, step, field, rule, message, hint)
         if isinstance(step, PositionStep):
-            for field, rule, message, hint in (*ladder_findings(step), *trailing_findings(step)):
+            found = (*ladder_findings(step), *trailing_findings(step), *stop_rule_findings(step))
+            for field, rule, message, hint in found:
                 yield error(plan, step, field, rule, message, hint)
 
 

@@ -136,3 +136,52 @@ def test_moving_a_level_modifies_it_in_place(runner_cli: Cli, tmp_path: Path) ->
         "/contract/private/modify-tp-sl-order"
     ]
     assert ("take_profit", "68250", "3") in _waiting(server.state())
+
+
+RULED = PLAN.replace(
+    '      trailing_stop: {activation: "+5%", callback: "1%", price_type: mark}\n',
+    "      stop_rules:\n"
+    "        - {after: tp1, move_stop_to: breakeven}\n"
+    "        - {after: tp2, move_stop_to: tp1}\n",
+)
+
+
+def _stop(state: dict[str, Any]) -> str:
+    (stop,) = [
+        p["trigger_price"]
+        for p in state["plan_orders"]
+        if p["kind"] == "stop_loss" and p["state"] == "waiting"
+    ]
+    return str(stop)
+
+
+def test_stop_rules_move_the_stop_exactly_once_per_filled_level(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    server = runner_cli.server
+    server.fund("futures", "2000")
+    plan = write_plan(tmp_path / "ruled.yaml", RULED)
+    _apply(runner_cli, plan)
+    assert _stop(server.state()) == "63050"
+
+    server.set_price("BTCUSDT", "66400")  # TP1 fills at 66300
+    before = len(runner_cli.writes())
+    out = _apply(runner_cli, plan)
+    assert (
+        "move stop-loss 63050 -> 65078 (last) on BTCUSDT long (breakeven: tp1 filled at 66300"
+        in out
+    )
+    assert [w.path for w in runner_cli.writes()[before:]] == [
+        "/contract/private/modify-tp-sl-order"
+    ]
+    assert _stop(server.state()) == "65078"  # 65000 * (1 + 2 * 0.0006), up to the tick
+    for _ in range(2):  # the move is done: later applies send nothing
+        assert "No changes" in _apply(runner_cli, plan)
+    assert len(runner_cli.writes()) == before + 1
+
+    server.set_price("BTCUSDT", "67700")  # TP2 fills at 67600: the stop goes up to TP1
+    out = _apply(runner_cli, plan)
+    assert "move stop-loss 65078 -> 66300" in out and "(tp1: tp2 filled at 67600" in out
+    assert _stop(server.state()) == "66300"
+    assert "No changes" in _apply(runner_cli, plan)
+    assert len(runner_cli.writes()) == before + 2

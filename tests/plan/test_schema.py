@@ -98,7 +98,7 @@ def test_the_top_level_example_is_a_valid_plan() -> None:
             "unknown-key",
             "sizee",
             "unknown key 'sizee' in position (expected one of: symbol, side, size, notional, risk, "
-            "leverage, margin, entry, take_profit, stop_loss, trailing_stop)",
+            "leverage, margin, entry, take_profit, stop_loss, trailing_stop, stop_rules)",
             "did you mean 'size'?",
         ),
         (

@@ -49,6 +49,7 @@ from runner.compiler.steps.protection import (
     trigger_order,
 )
 from runner.compiler.steps.risk_size import risk_target
+from runner.compiler.steps.stop_rules import ruled_stop
 from runner.compiler.steps.trailing import diff_trailing, trailing_text
 from runner.domain import Margin, Mode, OrderSide, OrderType, PosSide, TimeInForce, TriggerKind
 from runner.money import plain
@@ -168,6 +169,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         return
     after = ws.position(intent.symbol, intent.side)
     if after is not None and not (delta > 0 and flat_before):
+        stop = ruled_stop(b, ctx, spec, market, intent, after)
         diff_protection(
             b,
             ctx,
@@ -188,9 +190,10 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
             intent.symbol,
             intent.side,
             "stop_loss",
-            intent.stop_loss,
+            stop.wanted,
             after,
             "stop_loss",
+            stop.reason,
         )
     if after is not None and intent.ladder and not b.failed():
         diff_ladder(b, ctx, spec, market, intent, after, target)
