@@ -18,6 +18,7 @@ from runner.compiler.intents import (
 from runner.compiler.snapshot import ContractSpec, Market, Position
 from runner.compiler.steps.common import describe, lookup
 from runner.compiler.steps.protection import protections_of
+from runner.compiler.steps.trailing import free_for_close
 from runner.domain import OrderSide, OrderType
 from runner.money import plain, usdt
 
@@ -41,6 +42,7 @@ def close_contracts(
     )
     if b.failed():
         return
+    free_for_close(b, ctx, held, size)
     b.add(
         SubmitOrder(
             step_index=b.intent.index,

@@ -123,3 +123,23 @@ def _cancel(
         )
     )
     ctx.ws.open_orders.remove(order)
+
+
+def free_for_close(b: StepBuilder, ctx: Ctx, held: Position, size: Decimal) -> None:
+    """A closing trailing order reserves its size: a close that needs those contracts cancels it
+    first (a trailing_stop the plan wants is placed again, sized to what is left)."""
+    trailing = trailing_orders(ctx, held.symbol, held.side)
+    reserved = sum((o.remaining for o in trailing), ZERO)
+    if held.size - reserved >= size:
+        return
+    for order in trailing:
+        b.add(
+            CancelTrailing(
+                step_index=b.intent.index,
+                summary=f"cancel trailing stop {describe_trailing(order)} on {held.symbol} "
+                f"{held.side.value}: it reserves the contracts the close needs",
+                symbol=held.symbol,
+                order_id=order.order_id,
+            )
+        )
+        ctx.ws.open_orders.remove(order)
