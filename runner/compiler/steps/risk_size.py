@@ -28,7 +28,11 @@ def budget_usdt(ctx: Ctx, risk: RiskBudget) -> tuple[Decimal, str]:
     if risk.usdt is not None:
         return risk.usdt, f"risk {plain(risk.usdt)} USDT"
     assert risk.equity_pct is not None
-    equity = ctx.ws.base.balances.futures_equity
+    # the futures equity at plan time, with what earlier steps of this plan move into futures
+    base = ctx.ws.base.balances
+    spot_before, spot_now = base.spot_available, ctx.ws.spot_available
+    moved_in = spot_before - spot_now if spot_before is not None and spot_now is not None else ZERO
+    equity = base.futures_equity + moved_in
     amount = (equity * risk.equity_pct / 100).quantize(CENT, rounding=ROUND_FLOOR)
     return amount, (
         f"risk {plain(risk.equity_pct)}% of equity {plain(equity.quantize(CENT))} "
