@@ -253,6 +253,12 @@ def step_tag(step_key: str) -> str:
 
 
 PERIODIC_PURPOSES = frozenset({"O", "C"})  # the open of an open step, the close of a close step
+NONCE_ID_LENGTH = 18  # BR + plan tag 6 + step tag 3 + purpose + nonce 6; a period id is longer
+
+
+def nonce_of(client_order_id: str) -> str | None:
+    """The run nonce an id carries, or None for an id that carries a period instead."""
+    return client_order_id[-6:] if len(client_order_id) == NONCE_ID_LENGTH else None
 
 
 @dataclass(frozen=True)

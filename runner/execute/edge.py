@@ -8,7 +8,7 @@ from typing import Protocol
 
 from runner.compiler.actions import OrderIds
 from runner.compiler.ctx import EdgeFacts
-from runner.compiler.intents import PlanIntents
+from runner.compiler.intents import PlanIntents, once_per_of
 from runner.compiler.snapshot import Snapshot
 from runner.execute.edge_io import ClockSource, HistorySource, exchange_now_ms
 from runner.execute.ladder_fills import read_ladder_fills
@@ -22,7 +22,11 @@ class EdgeSource(HistorySource, ClockSource, Protocol):
 def read_edge_facts(
     source: EdgeSource, intents: PlanIntents, snapshot: Snapshot, registry: Mapping[str, str]
 ) -> EdgeFacts:
-    now_ms = exchange_now_ms(source)
+    needs_history = any(once_per_of(i) is not None for i in intents.intents) or any(
+        "/tp" in key for key in registry
+    )
+    # reading the exchange's clock costs a request: only plans that look at history pay it
+    now_ms = exchange_now_ms(source) if needs_history else source.transport.now_ms()
     periods = period_tags(intents, now_ms)
     ids = OrderIds(intents.name, periods=periods)
     return EdgeFacts(

@@ -65,9 +65,11 @@ def _prepare_saved(session: Session, source: TradeClient, saved: SavedPlan) -> P
 
 def _nonce_of(actions: Sequence[act.Action]) -> str:
     for action in actions:
-        cid = action.client_order_id
-        if cid:
-            return cid[-6:]
+        # a once_per step's id carries its period, not the run's nonce: reusing that as the
+        # nonce would give the next run's orders ids an earlier run already used
+        nonce = act.nonce_of(action.client_order_id or "")
+        if nonce is not None:
+            return nonce
     return secrets.token_hex(3)
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from runner.compiler.actions import OrderIds
+from runner.compiler.actions import OrderIds, nonce_of
 from runner.compiler.periods import period_start_ms, period_tag
 from runner.domain import Period
 
@@ -41,3 +41,10 @@ def test_the_period_replaces_the_run_nonce_for_the_steps_open_and_close_only() -
     assert ids.make("weekly", "F").endswith("FABC123")  # a one-way flip is not the step's open
     assert ids.make("other", "O").endswith("OABC123")
     assert len(ids.make("weekly", "O")) <= 32 and ids.make("weekly", "O").isalnum()
+
+
+def test_a_period_id_is_never_mistaken_for_a_run_nonce() -> None:
+    ids = OrderIds("dca", nonce="abc123", periods={"weekly": "2026W49", "daily": "20261202"})
+    assert nonce_of(ids.make("other", "O")) == "ABC123"
+    assert nonce_of(ids.make("weekly", "O")) is None
+    assert nonce_of(ids.make("daily", "C")) is None

@@ -58,6 +58,10 @@ def test_ladder_fires_level_by_level_then_the_trailing_stop_closes_the_rest(
     plan = write_plan(tmp_path / "swing.yaml", PLAN)
     out = _apply(runner_cli, plan)
     assert "Applied and verified 4 change(s)." in out  # open (preset stop), 2 levels, trailing
+    # each level's PnL net of the open and close taker fees of its 3 contracts (0.001 BTC each):
+    # (66300 - 65000) * 0.003 - (65000 + 66300) * 0.003 * 0.0006 = 3.66
+    assert "PnL at take-profit level 1 66300 (3 contracts, net of fees): 3.66 USDT" in out
+    assert "PnL at take-profit level 2 67600 (3 contracts, net of fees): 7.56 USDT" in out
     state = server.state()
     assert _position(state) == 10
     assert _waiting(state) == [
