@@ -295,9 +295,7 @@ def _working(order: Any) -> WorkingOrder:
     return WorkingOrder(
         activation_price=order.activation_price if trailing else None,
         callback_rate=order.callback_rate if trailing else None,
-        activation_source=(
-            codes.price_source(order.activation_price_type) if trailing else None
-        ),
+        activation_source=(codes.price_source(order.activation_price_type) if trailing else None),
         order_id=str(order.order_id),
         client_order_id=order.client_order_id or "",
         symbol=order.symbol,

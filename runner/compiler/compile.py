@@ -88,9 +88,7 @@ def compile_plan(
             ladder_fills=ladder_fills or {},
             once_done=once_done or {},
             transfers_checked=transfers_checked,
-            balance_steps=tuple(
-                i.index for i in plan.intents if isinstance(i, BalanceIntent)
-            ),
+            balance_steps=tuple(i.index for i in plan.intents if isinstance(i, BalanceIntent)),
         )
         steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
         return _result(plan, snapshot, steps, ws)
@@ -142,8 +140,7 @@ def _result(
     findings += warnings
     if warnings:  # no "at least N USDT stays available" beside a warning that it does not
         steps = tuple(
-            replace(s, notes=tuple(n for n in s.notes if "stays available" not in n))
-            for s in steps
+            replace(s, notes=tuple(n for n in s.notes if "stays available" not in n)) for s in steps
         )
     return PlanResult(
         name=plan.name,

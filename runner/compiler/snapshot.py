@@ -266,9 +266,7 @@ def from_jsonable(data: Mapping[str, Any]) -> Snapshot:
                 _opt_margin(o["margin"]),
                 None if o.get("activation_price") is None else _dec(o["activation_price"]),
                 None if o.get("callback_rate") is None else _dec(o["callback_rate"]),
-                None
-                if o.get("activation_source") is None
-                else PriceSource(o["activation_source"]),
+                None if o.get("activation_source") is None else PriceSource(o["activation_source"]),
             )
             for o in data["open_orders"]
         ),
