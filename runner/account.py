@@ -315,7 +315,11 @@ def _mode(mode_text: str | None, rows: Sequence[Any]) -> Mode | None:
 
 
 def _working(order: Any) -> WorkingOrder:
+    trailing = order.type == "trailing"
     return WorkingOrder(
+        activation_price=order.activation_price if trailing else None,
+        callback_rate=order.callback_rate if trailing else None,
+        activation_source=(codes.price_source(order.activation_price_type) if trailing else None),
         order_id=str(order.order_id),
         client_order_id=order.client_order_id or "",
         symbol=order.symbol,

@@ -96,3 +96,11 @@ class CancelWhat(StrEnum):
     ORDERS = "orders"
     PLAN_ORDERS = "plan_orders"
     TP_SL = "tp_sl"
+
+
+class Period(StrEnum):
+    """``once_per``: at most one execution per UTC day, ISO week or calendar month."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"

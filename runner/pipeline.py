@@ -14,6 +14,7 @@ from pathlib import Path
 from runner.account import Needs, SnapshotSource, SymbolUnknown, fee_reads_for, read_snapshot
 from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
+from runner.compiler.ctx import EdgeFacts
 from runner.compiler.idempotency import state_nonce
 from runner.compiler.intents import PlanIntents
 from runner.compiler.lifecycle import EMPTY, Lifecycle, StepRecord
@@ -22,6 +23,7 @@ from runner.compiler.snapshot import Snapshot
 from runner.config import ExchangeKind, Target
 from runner.errors import PlanInvalid
 from runner.findings import Finding, Severity
+from runner.records.edge import read_edge_facts
 from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders
 from runner.records.reconcile import HistorySource, reconcile
@@ -129,16 +131,20 @@ def compute(
     fee_ages: Mapping[str, int] | None = None,
     lifecycle: Lifecycle = EMPTY,
     allow_risk_increase: bool = False,
+    edge: EdgeFacts | None = None,
 ) -> PlanResult:
     """The pure part: plan + snapshot -> actions, predicted state, findings."""
     result = compile_plan(
         loaded.intents,
         snapshot,
-        OrderIds(loaded.intents.name, nonce),
+        OrderIds(loaded.intents.name, nonce, periods=edge.periods if edge else {}),
         transfers_supported=target.kind is not ExchangeKind.DEMO,
         plan_order_registry=plan_orders,
         lifecycle=lifecycle,
         allow_risk_increase=allow_risk_increase,
+        ladder_fills=edge.ladder_fills if edge else None,
+        once_done=edge.once_done if edge else None,
+        transfers_checked=edge.transfers_checked if edge else True,
     )
     if loaded.warnings:
         result = replace(result, findings=(*loaded.warnings, *result.findings))
@@ -165,8 +171,9 @@ def plan_for(session: Session, loaded: LoadedPlan) -> Planned:
     with session.reader() as client:
         snapshot = take_snapshot(client, intents, session.target, now=local_now, fees=fees)
         lifecycle = reconcile_records(client, intents, snapshot, records)
+        registry = load_plan_orders(session.home, session.account_id, intents.name)
+        edge = read_edge_facts(client, intents, snapshot, registry)
     nonce = state_nonce(session.account_id, intents.name, snapshot)
-    registry = load_plan_orders(session.home, session.account_id, intents.name)
     result = compute(
         loaded,
         snapshot,
@@ -175,5 +182,6 @@ def plan_for(session: Session, loaded: LoadedPlan) -> Planned:
         plan_orders=registry,
         fee_ages=fees.ages,
         lifecycle=lifecycle,
+        edge=edge,
     )
     return Planned(result, nonce, registry)

@@ -33,6 +33,7 @@ from runner.domain import (
     PriceSource,
     PriceWay,
     TimeInForce,
+    TpSlScope,
     TriggerKind,
 )
 from runner.errors import PlanInvalid, SavedPlanStale, UsageError
@@ -57,6 +58,7 @@ _ACTION_TYPES: dict[str, type[act.Action]] = {
         act.CancelTrigger,
         act.CancelOrder,
         act.CancelTrailing,
+        act.SubmitTrailing,
         act.SubmitPlanOrder,
         act.ModifyLimitOrder,
         act.ModifyPreset,
@@ -78,6 +80,7 @@ _ENUMS: dict[str, type[Enum]] = {
         PriceSource,
         PriceWay,
         TimeInForce,
+        TpSlScope,
         TriggerKind,
     )
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -22,6 +23,7 @@ from runner.domain import (
     PriceSource,
     PriceWay,
     TimeInForce,
+    TpSlScope,
     TriggerKind,
 )
 
@@ -128,15 +130,23 @@ class SubmitOrder(Action):
 
 @dataclass(frozen=True, kw_only=True)
 class SubmitTpSl(Action):
-    """Position TP/SL (plan_category 2, whole position, executed at market)."""
+    """Position TP/SL (whole position), or with ``size`` a fixed-quantity one (a ladder level);
+    executed at market when it fires."""
 
     symbol: str
     side: PosSide  # the position's side
     kind: TriggerKind  # TAKE_PROFIT or STOP_LOSS
     protection: Protection
     cid: str
+    size: Decimal | None = None  # fixed quantity (TpSlScope.PARTIAL); None = whole position
+    level: int | None = None  # the ladder level (1-based) this order is
+    step_key: str = ""  # the step that placed it (ladder levels are remembered by step and level)
     category: Category = Category.TP_SL
     op: Op = Op.CREATE
+
+    @property
+    def scope(self) -> TpSlScope:
+        return TpSlScope.POSITION if self.size is None else TpSlScope.PARTIAL
 
     @property
     def client_order_id(self) -> str | None:
@@ -150,6 +160,7 @@ class ModifyTpSl(Action):
     kind: TriggerKind
     protection: Protection
     previous: Protection
+    scope: TpSlScope = TpSlScope.POSITION
     category: Category = Category.TP_SL
     op: Op = Op.CHANGE
 
@@ -222,6 +233,23 @@ class CancelTrailing(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SubmitTrailing(Action):
+    """A trailing order closing the position (submit-trail-order; it takes no client order id,
+    so it is recognised by symbol, closing side and parameters)."""
+
+    symbol: str
+    side: PosSide  # the position's side
+    size: Decimal
+    activation: Decimal
+    source: PriceSource
+    callback: Decimal  # percent, 0.1 to 5
+    leverage: Decimal
+    margin: Margin
+    category: Category = Category.ORDER
+    op: Op = Op.CREATE
+
+
+@dataclass(frozen=True, kw_only=True)
 class SubmitPlanOrder(Action):
     symbol: str
     side: OrderSide
@@ -265,6 +293,15 @@ def step_tag(step_key: str) -> str:
     return _base36(hashlib.sha256(step_key.encode()).digest(), 3)
 
 
+PERIODIC_PURPOSES = frozenset({"O", "C"})  # the open of an open step, the close of a close step
+NONCE_ID_LENGTH = 18  # BR + plan tag 6 + step tag 3 + purpose + nonce 6; a period id is longer
+
+
+def nonce_of(client_order_id: str) -> str | None:
+    """The run nonce an id carries, or None for an id that carries a period instead."""
+    return client_order_id[-6:] if len(client_order_id) == NONCE_ID_LENGTH else None
+
+
 @dataclass(frozen=True)
 class OrderIds:
     """Deterministic client order ids: ``BR`` + plan tag + step tag + purpose + run nonce.
@@ -276,12 +313,17 @@ class OrderIds:
 
     plan_name: str
     nonce: str = field(default="000000")
+    # step key -> period tag of a `once_per` step: its open/close carries the period instead of
+    # the nonce, so the same step in the same period has the same id on every machine
+    periods: Mapping[str, str] = field(default_factory=dict)
 
     def prefix(self, step_key: str) -> str:
         return f"BR{plan_tag(self.plan_name)}{step_tag(step_key)}"
 
     def make(self, step_key: str, purpose: str) -> str:
         assert len(purpose) == 1 and purpose.isalnum()
+        if step_key in self.periods and purpose in PERIODIC_PURPOSES:
+            return f"{self.prefix(step_key)}{purpose.upper()}{self.periods[step_key]}"
         nonce = "".join(ch for ch in self.nonce.upper() if ch.isalnum())[:6].rjust(6, "0")
         return f"{self.prefix(step_key)}{purpose.upper()}{nonce}"
 

@@ -17,6 +17,7 @@ from runner.compiler.intents import (
     CloseIntent,
     Entry,
     Intent,
+    LadderLevel,
     LeverageIntent,
     Locator,
     ModeIntent,
@@ -26,7 +27,11 @@ from runner.compiler.intents import (
     Policy,
     PositionIntent,
     Protect,
+    RiskBudget,
+    StopRule,
     TpSlIntent,
+    Trail,
+    TrailingStop,
     TransferIntent,
     Trigger,
 )
@@ -117,6 +122,8 @@ def _absolute(plan: model.Plan, step: model.Step, field: str, level: model.Price
 
 def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) -> Intent:
     cls = OpenIntent if isinstance(step, model.OpenStep) else PositionIntent
+    if isinstance(step, model.OpenStep) and step.once_per is not None:
+        base = {**base, "once_per": step.once_per}
     return cls(
         **base,
         symbol=_symbol(plan, step, step.symbol),
@@ -130,7 +137,29 @@ def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) 
         stop_loss=_protect(plan, step.stop_loss),
         **_reentry(step.reentry),
         rebalance_band=step.rebalance_band,
+        ladder=tuple(_ladder_level(plan, level) for level in step.ladder),
+        trailing_stop=_trail(plan, step.trailing_stop),
+        risk=None if step.risk is None else RiskBudget(step.risk.usdt, step.risk.equity_pct),
+        stop_rules=tuple(StopRule(r.after, r.to_level) for r in step.stop_rules),
     )
+
+
+def _trail(plan: model.Plan, trailing: model.Trailing) -> Trail:
+    if trailing is model.ABSENT:
+        return KEEP
+    if trailing is None:
+        return None
+    assert isinstance(trailing, model.TrailingStop)
+    level = trailing.activation
+    source = _source(plan, trailing.price_type)
+    activation = Trigger(source, price=level.price, percent=level.percent)
+    return TrailingStop(activation, trailing.callback)
+
+
+def _ladder_level(plan: model.Plan, level: model.LadderLevel) -> LadderLevel:
+    protect = _protect(plan, level.trigger)
+    assert isinstance(protect, Trigger)
+    return LadderLevel(protect, size=level.size, percent=level.percent)
 
 
 def _reentry(reentry: model.Reentry | None) -> dict[str, Any]:
@@ -183,7 +212,9 @@ def _intent(plan: model.Plan, step: model.Step) -> Intent:
             return BalanceIntent(**base, min_available=step.min_available)
         case model.TransferStep():
             to_futures = step.direction is model.TransferDirection.TO_FUTURES
-            return TransferIntent(**base, amount=step.amount, to_futures=to_futures)
+            return TransferIntent(
+                **base, amount=step.amount, to_futures=to_futures, once_per=step.once_per
+            )
         case model.PlanOrderStep():
             return _plan_order(plan, step, base)
         case model.CancelStep():
@@ -198,6 +229,7 @@ def _close(plan: model.Plan, step: model.CloseStep, base: dict[str, Any]) -> Int
         side=step.side,
         size=step.size,
         entry=_entry(step.entry),
+        once_per=step.once_per,
     )
 
 

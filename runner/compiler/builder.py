@@ -6,7 +6,7 @@ from typing import Any
 
 from runner.compiler.actions import Action
 from runner.compiler.checks import Problem
-from runner.compiler.intents import Intent
+from runner.compiler.intents import Intent, once_per_of
 from runner.compiler.result import Estimate, StepResult
 from runner.findings import Finding, Severity
 
@@ -63,4 +63,5 @@ class StepBuilder:
             after=dict(self.after),
             estimate=self.estimate,
             notes=tuple(self.notes),
+            once_per=None if (period := once_per_of(self.intent)) is None else period.value,
         )

@@ -14,7 +14,7 @@ from typing import Any
 
 from runner.compiler.actions import OrderIds
 from runner.compiler.builder import StepBuilder
-from runner.compiler.ctx import Ctx
+from runner.compiler.ctx import Ctx, LevelFill
 from runner.compiler.intents import (
     BalanceIntent,
     CancelIntent,
@@ -28,8 +28,10 @@ from runner.compiler.intents import (
     PositionIntent,
     TpSlIntent,
     TransferIntent,
+    once_per_of,
 )
 from runner.compiler.lifecycle import EMPTY, Lifecycle
+from runner.compiler.periods import this_period
 from runner.compiler.result import PlanResult, StepResult
 from runner.compiler.risk import risk_changes, step_changed
 from runner.compiler.snapshot import Position, Snapshot
@@ -73,6 +75,9 @@ def compile_plan(
     plan_order_registry: Mapping[str, str] | None = None,
     lifecycle: Lifecycle = EMPTY,
     allow_risk_increase: bool = False,
+    ladder_fills: Mapping[str, Mapping[int, LevelFill]] | None = None,
+    once_done: Mapping[int, str] | None = None,
+    transfers_checked: bool = True,
 ) -> PlanResult:
     """``allow_risk_increase`` (``--allow-risk-increase``; the plan's policy says it too) lets
     drift loosen a stop tightened by hand instead of keeping it."""
@@ -92,6 +97,9 @@ def compile_plan(
             ),
             lifecycle=lifecycle,
             allow_risk_increase=allow_risk_increase or plan.policy.allow_risk_increase,
+            ladder_fills=ladder_fills or {},
+            once_done=once_done or {},
+            transfers_checked=transfers_checked,
         )
         steps = tuple(_compile_step(ctx, intent) for intent in plan.intents)
         result = _result(plan, snapshot, steps, ws, lifecycle)
@@ -163,8 +171,7 @@ def _result(
     findings += warnings
     if warnings:  # no "at least N USDT stays available" beside a warning that it does not
         steps = tuple(
-            replace(s, notes=tuple(n for n in s.notes if "stays available" not in n))
-            for s in steps
+            replace(s, notes=tuple(n for n in s.notes if "stays available" not in n)) for s in steps
         )
     return PlanResult(
         name=plan.name,
@@ -208,6 +215,15 @@ def _cross_at_end(step: StepResult, ws: WorkingState) -> StepResult:
 
 def _compile_step(ctx: Ctx, intent: Intent) -> StepResult:
     builder = StepBuilder(intent, is_action=isinstance(intent, ACTION_KINDS))
+    period = once_per_of(intent)
+    if period is not None and intent.index in ctx.once_done:
+        builder.note(ctx.once_done[intent.index])  # the exchange's history says it ran
+        return builder.result()
+    if period is not None and isinstance(intent, TransferIntent) and not ctx.transfers_checked:
+        builder.note(
+            f"once per {period.value}: whether it already ran {this_period(period)} is read "
+            "from the transfer history when it is applied"
+        )
     for kind, compiler in _COMPILERS:
         if isinstance(intent, kind):
             compiler(builder, ctx, intent)

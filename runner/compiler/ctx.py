@@ -13,6 +13,27 @@ from runner.compiler.working import WorkingState
 from runner.domain import PosSide
 
 
+@dataclass(frozen=True)
+class LevelFill:
+    """A take-profit level that fired: read at the edge from the exchange's order history."""
+
+    price: Decimal
+    size: Decimal
+    at: str  # when, as shown to a person (exchange time)
+
+
+@dataclass(frozen=True)
+class EdgeFacts:
+    """What compile is given besides the snapshot, read at the edge from the exchange: its clock,
+    fired take-profit levels, ``once_per`` steps already done this period."""
+
+    now_ms: int
+    ladder_fills: Mapping[str, Mapping[int, LevelFill]] = field(default_factory=dict)
+    periods: Mapping[str, str] = field(default_factory=dict)  # once_per step key -> period tag
+    once_done: Mapping[int, str] = field(default_factory=dict)  # step index -> why it is done
+    transfers_checked: bool = False  # the transfer history was read (apply, not plan)
+
+
 @dataclass
 class Ctx:
     ws: WorkingState
@@ -26,6 +47,11 @@ class Ctx:
     # ensure_balance step index -> USDT the later steps of this plan take from the futures
     # wallet: transferred up front, so the target still holds when the plan ends (convergence)
     balance_reserve: Mapping[int, Decimal] = field(default_factory=dict)
+    # position step key -> ladder level (1-based) -> its fill: filled levels are not re-placed,
+    # and the step's size shrinks by what they closed
+    ladder_fills: Mapping[str, Mapping[int, LevelFill]] = field(default_factory=dict)
+    once_done: Mapping[int, str] = field(default_factory=dict)  # step index -> why it is done
+    transfers_checked: bool = True
     # indexes of the plan's ensure_balance steps (a hint never suggests adding one that exists)
     balance_steps: tuple[int, ...] = ()
     # (symbol, side) -> index of the position target that holds it so far in this plan

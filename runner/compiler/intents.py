@@ -19,6 +19,7 @@ from runner.domain import (
     Margin,
     Mode,
     OrderType,
+    Period,
     PosSide,
     PriceSource,
     PriceWay,
@@ -59,11 +60,50 @@ Protect = Trigger | None | Keep  # None = "none wanted", KEEP = "leave as is"
 
 
 @dataclass(frozen=True)
+class LadderLevel:
+    """A take-profit level: ``size`` contracts or ``percent`` of the step's size (neither = the
+    rest), closed by a fixed-quantity TP order at ``trigger``."""
+
+    trigger: Trigger
+    size: Decimal | None = None
+    percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class Entry:
     order_type: OrderType = OrderType.MARKET
     price: Decimal | None = None
     time_in_force: TimeInForce = TimeInForce.GTC
     expire_after_s: int | None = None  # position limit entries: cancel when rested this long
+
+
+@dataclass(frozen=True)
+class TrailingStop:
+    """A trailing order on the position: ``activation`` (price or % of the entry, watched on
+    ``activation.source``) and the ``callback`` retrace in percent."""
+
+    activation: Trigger
+    callback: Decimal
+
+
+Trail = TrailingStop | None | Keep
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """When ladder level ``after`` filled, the stop moves to break-even (``to_level`` None) or to
+    level ``to_level``'s trigger."""
+
+    after: int
+    to_level: int | None = None
+
+
+@dataclass(frozen=True)
+class RiskBudget:
+    """Size from the loss at the stop: at most ``usdt``, or ``equity_pct`` of the equity."""
+
+    usdt: Decimal | None = None
+    equity_pct: Decimal | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,11 +129,17 @@ class PositionIntent(Intent):
     reentry: str = "never"  # never | always | after (once the position closed by the market)
     reentry_after_s: int | None = None
     rebalance_band: Decimal | None = None  # percent; a notional is held in contracts within it
+    ladder: tuple[LadderLevel, ...] = ()
+    trailing_stop: Trail = KEEP
+    risk: RiskBudget | None = None  # size from the risk taken (resolved when opened from flat)
+    stop_rules: tuple[StopRule, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class OpenIntent(PositionIntent):
-    """Open ``size`` more contracts, every apply."""
+    """Open ``size`` more contracts, every apply (or once per period)."""
+
+    once_per: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,6 +148,7 @@ class CloseIntent(Intent):
     side: PosSide
     size: Decimal | None  # None = all
     entry: Entry = Entry()
+    once_per: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,6 +180,7 @@ class BalanceIntent(Intent):
 class TransferIntent(Intent):
     amount: Decimal
     to_futures: bool
+    once_per: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,3 +241,9 @@ class PlanIntents:
     @property
     def mode_sensitive(self) -> bool:
         return any(isinstance(i, ModeIntent) for i in self.intents)
+
+
+def once_per_of(intent: Intent) -> Period | None:
+    """The period of an action step that runs at most once per period (None: every apply)."""
+    period = getattr(intent, "once_per", None)
+    return period if isinstance(period, Period) else None

@@ -15,6 +15,16 @@ from runner.findings import Finding, Severity
 
 
 @dataclass(frozen=True)
+class LevelEstimate:
+    """One take-profit level of a ladder: what it closes and the PnL net of fees when it fires."""
+
+    level: int
+    trigger: Decimal
+    size: Decimal
+    pnl: Decimal  # net of the open and close fees of the contracts it closes
+
+
+@dataclass(frozen=True)
 class Estimate:
     """Money figures for a position as the plan leaves it (computed in engine, shown by render).
 
@@ -40,6 +50,7 @@ class Estimate:
     pnl_at_take_profit: Decimal | None
     pnl_at_stop_loss: Decimal | None
     risk_reward: Decimal | None
+    levels: tuple[LevelEstimate, ...] = ()
     if_filled: bool = False
 
 
@@ -56,6 +67,7 @@ class StepResult:
     estimate: Estimate | None = None
     notes: tuple[str, ...] = ()
     risks: tuple[RiskChange, ...] = ()  # changes that raise risk, and why (intent or drift)
+    once_per: str | None = None  # an action step that runs at most once per day/week/month
 
     @property
     def has_errors(self) -> bool:

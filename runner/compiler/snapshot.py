@@ -92,6 +92,9 @@ class WorkingOrder:
     created_ms: int = 0  # exchange time the order was placed (0 when unknown)
     preset_tp: Decimal | None = None  # preset TP/SL triggers an opening order carries
     preset_sl: Decimal | None = None
+    activation_price: Decimal | None = None  # trailing orders only
+    callback_rate: Decimal | None = None  # percent
+    activation_source: PriceSource | None = None
 
     @property
     def remaining(self) -> Decimal:
@@ -273,6 +276,9 @@ def from_jsonable(data: Mapping[str, Any]) -> Snapshot:
                 int(o.get("created_ms", 0)),
                 _opt_dec(o.get("preset_tp")),
                 _opt_dec(o.get("preset_sl")),
+                None if o.get("activation_price") is None else _dec(o["activation_price"]),
+                None if o.get("callback_rate") is None else _dec(o["callback_rate"]),
+                None if o.get("activation_source") is None else PriceSource(o["activation_source"]),
             )
             for o in data["open_orders"]
         ),

@@ -38,6 +38,7 @@ class Order:
     activation_price: Decimal | None = None  # trailing orders
     callback_rate: Decimal | None = None
     executive_order_id: str | None = None
+    activation_price_type: int = 0  # trailing orders: 1 last, 2 mark
 
 
 def _optional_price(f: Fields, name: str) -> Decimal | None:
@@ -73,6 +74,7 @@ def parse_order(raw: object, endpoint: str) -> Order:
         activation_price=_optional_price(f, "activation_price"),
         callback_rate=_optional_price(f, "callback_rate"),
         executive_order_id=f.opt_ident("executive_order_id") or None,
+        activation_price_type=f.opt_integer("activation_price_type", 0) or 0,
     )
 
 

@@ -11,7 +11,7 @@ from functools import singledispatch
 from typing import Any
 
 from runner.compiler import actions as act
-from runner.domain import Mode, OrderSide, OrderType, PriceSource, TpSlScope
+from runner.domain import Mode, OrderSide, OrderType, PriceSource
 from runner.exchange import endpoints as ep
 from runner.exchange.codes_domain import (
     PRICE_TYPE_CODE,
@@ -89,17 +89,19 @@ def _(action: act.SubmitOrder) -> WireRequest:
 
 @request_for.register
 def _(action: act.SubmitTpSl) -> WireRequest:
-    body = {
+    body: dict[str, Any] = {
         "symbol": action.symbol,
         "type": TP_SL_TYPE[action.kind],
         "side": SIDE_CODE[OrderSide.closing(action.side)],
         "trigger_price": plain(action.protection.trigger),
         "executive_price": "0",
         "price_type": PRICE_TYPE_CODE[action.protection.source],
-        "plan_category": SCOPE_CODE[TpSlScope.POSITION],
+        "plan_category": SCOPE_CODE[action.scope],
         "category": "market",
         "client_order_id": action.cid,
     }
+    if action.size is not None:
+        body["size"] = int(action.size)
     return WireRequest(ep.SUBMIT_TP_SL_ORDER.path, body)
 
 
@@ -111,7 +113,7 @@ def _(action: act.ModifyTpSl) -> WireRequest:
         "trigger_price": plain(action.protection.trigger),
         "executive_price": "0",
         "price_type": PRICE_TYPE_CODE[action.protection.source],
-        "plan_category": SCOPE_CODE[TpSlScope.POSITION],
+        "plan_category": SCOPE_CODE[action.scope],
         "category": "market",
     }
     return WireRequest(ep.MODIFY_TP_SL_ORDER.path, body)
@@ -133,6 +135,21 @@ def _(action: act.CancelOrder) -> WireRequest:
 def _(action: act.CancelTrailing) -> WireRequest:
     body = {"symbol": action.symbol, "order_id": action.order_id}
     return WireRequest(ep.CANCEL_TRAIL_ORDER.path, body)
+
+
+@request_for.register
+def _(action: act.SubmitTrailing) -> WireRequest:
+    body = {
+        "symbol": action.symbol,
+        "side": SIDE_CODE[OrderSide.closing(action.side)],
+        "leverage": plain(action.leverage),
+        "open_type": action.margin.value,
+        "size": int(action.size),
+        "activation_price": plain(action.activation),
+        "callback_rate": plain(action.callback),
+        "activation_price_type": PRICE_TYPE_CODE[action.source],
+    }
+    return WireRequest(ep.SUBMIT_TRAIL_ORDER.path, body)
 
 
 @request_for.register

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from runner.compiler import actions as act
-from runner.compiler.snapshot import Snapshot
-from runner.domain import TriggerKind
+from runner.compiler.snapshot import Snapshot, WorkingOrder
+from runner.domain import OrderSide, TriggerKind
 from runner.execute.port import OrderFact, TransferFact
 
 
@@ -53,6 +53,8 @@ def took_effect(action: act.Action, facts: Facts, before: Before) -> bool:
         return all(t.order_id != action.order_id for t in snap.trigger_orders)
     if isinstance(action, act.CancelOrder | act.CancelTrailing):
         return all(o.order_id != action.order_id for o in snap.open_orders)
+    if isinstance(action, act.SubmitTrailing):
+        return any(is_trailing_of(o, action) for o in snap.open_orders)
     if isinstance(action, act.SetLeverage):
         setting = snap.settings.get(action.symbol)
         return setting is not None and (setting.leverage, setting.margin) == (
@@ -84,6 +86,16 @@ def matching_plan_order(action: act.SubmitPlanOrder, snap: Snapshot, before: Bef
         ):
             return t.order_id
     return None
+
+
+def is_trailing_of(order: WorkingOrder, action: act.SubmitTrailing) -> bool:
+    return (
+        order.order_type == "trailing"
+        and order.symbol == action.symbol
+        and order.side is OrderSide.closing(action.side)
+        and order.activation_price == action.activation
+        and order.callback_rate == action.callback
+    )
 
 
 # Transfers carry no client id: a record with the same amount and direction that was not on the

@@ -41,6 +41,7 @@ from runner.execute.port import (
     WriteOutcomeUnknown,
     WriteRejected,
 )
+from runner.execute.relative import at_actual_entry
 from runner.execute.rounds import Rounds
 from runner.execute.unlabelled import Reissue as _Reissue
 from runner.execute.unlabelled import StepFailed as _StepFailed
@@ -137,6 +138,7 @@ class Executor:
         self._protects = {t.order_id: t.side.position for t in start.trigger_orders}
         # the prices read just before the run: no order goes out that would fire at once
         self._markets = dict(start.markets)
+        self._opened: set[tuple[str, PosSide]] = set()  # positions an order of this run opened
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -216,6 +218,22 @@ class Executor:
             f"the {action.symbol} {side.value}, is not on the exchange"
         )
 
+    def _relative_to_fill(self, action: act.Action) -> act.Action:
+        if (
+            not isinstance(action, act.SubmitTpSl)
+            or action.protection.percent is None
+            or (action.symbol, action.side) not in self._opened
+        ):
+            return action
+        try:
+            snapshot = self.port.snapshot(self.symbols)
+        except RunnerError as exc:
+            raise _StepFailed(f"could not read the entry price to place the level: {exc}") from None
+        moved = at_actual_entry(action, snapshot)
+        if moved is not action:
+            self.journal.record("reresolve", trigger=moved.protection.trigger)
+        return moved
+
     def _apply_one(self, number: int, total: int, action: act.Action) -> Outcome:
         try:
             before = Before(
@@ -225,6 +243,7 @@ class Executor:
                 known_transfer_ids=self._unlabelled.transfers_now(action),
             )
             action = self._resolve_placeholder(action)
+            action = self._relative_to_fill(action)
             if self._unlabelled.done_by_another_runner(action):
                 detail = "already done on the exchange by another runner (balance re-read)"
                 self.journal.record("skipped", number=number, reason=detail)
@@ -258,6 +277,8 @@ class Executor:
                 number, action, Status.FAILED, failure.detail, failure.trace, self.clock()
             )
         self._in_flight = None
+        if isinstance(action, act.SubmitOrder) and action.opens:
+            self._opened.add((action.symbol, action.side.position))
         if isinstance(action, act.SubmitPlanOrder) and sent is not None and sent.order_id:
             self._plan_order_ids.add(sent.order_id)
         if isinstance(action, act.SubmitOrder):

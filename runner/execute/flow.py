@@ -41,6 +41,7 @@ from runner.execute.lock import AccountLock, lock_path
 from runner.execute.resume import Resume, already_applied, close_out, inspect
 from runner.execute.saved_check import live_check, verify_saved
 from runner.execute.signals import terminate_as_interrupt
+from runner.records.edge import read_edge_facts
 from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders, record_plan_orders
 from runner.records.remember import remember
@@ -107,9 +108,11 @@ def _prepare_saved(
 
 def _nonce_of(actions: Sequence[act.Action]) -> str:
     for action in actions:
-        cid = action.client_order_id
-        if cid:
-            return cid[-6:]
+        # a once_per step's id carries its period, not the run's nonce: reusing that as the
+        # nonce would give the next run's orders ids an earlier run already used
+        nonce = act.nonce_of(action.client_order_id or "")
+        if nonce is not None:
+            return nonce
     return secrets.token_hex(3)
 
 
@@ -128,6 +131,7 @@ def _prepare_file(
     registry.update(resume.plan_orders)
     records = load_records(session.home, session.account_id, intents.name)
     lifecycle = pipeline.reconcile_records(source, intents, snapshot, records)
+    edge = read_edge_facts(source, intents, snapshot, registry)
     result = pipeline.compute(
         loaded,
         snapshot,
@@ -137,6 +141,7 @@ def _prepare_file(
         fee_ages=fees.ages,
         lifecycle=lifecycle,
         allow_risk_increase=allow_risk_increase,
+        edge=edge,
     )
     return Prepared(
         intents.name,

@@ -23,6 +23,7 @@ from runner.compiler import actions as act
 from runner.execute.effects import Before, Facts, took_effect
 from runner.execute.journal import Journal, JournalFile
 from runner.execute.port import ExchangePort
+from runner.records.plan_orders import ladder_key
 from runner.saved_plan import action_to_json
 
 _DONE_EVENTS = {"sent"}
@@ -67,6 +68,8 @@ def _ms(ts: Any) -> int:
         return 0
 
 
+
+
 def inspect(
     journals: Sequence[JournalFile], plan_hash: str, plan_name: str | None = None
 ) -> Resume:
@@ -105,6 +108,9 @@ def inspect(
                 order_id = record.get("order_id")
                 if action.get("type") == "SubmitPlanOrder" and order_id:
                     plan_orders[str(action.get("step_key", ""))] = str(order_id)
+                if action.get("type") == "SubmitTpSl" and action.get("level") and order_id:
+                    key = ladder_key(str(action.get("step_key", "")), int(action["level"]))
+                    plan_orders[key] = str(order_id)
             if event != "reconciled" or happened:
                 current = None
     return Resume(tuple(journals), nonce, done, in_doubt, plan_orders)

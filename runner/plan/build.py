@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from runner.domain import CancelWhat, OrderType, TimeInForce
+from runner.domain import CancelWhat, OrderType, Period, TimeInForce
 from runner.durations import duration_seconds
 from runner.findings import Location
 from runner.plan import pointer
@@ -19,6 +19,7 @@ from runner.plan.model import (
     Direction,
     EnsureBalanceStep,
     Entry,
+    LadderLevel,
     LeverageStep,
     MarginMode,
     OpenStep,
@@ -33,9 +34,13 @@ from runner.plan.model import (
     Protection,
     Reentry,
     ReentryWhen,
+    Risk,
     Side,
     Step,
+    StopRule,
     TpSlStep,
+    Trailing,
+    TrailingStop,
     TransferDirection,
     TransferStep,
     Trigger,
@@ -119,15 +124,58 @@ def _protection(raw: Raw, key: str) -> Protection:
     value = raw[key]
     if value is None:
         return None
+    return _trigger(value)
+
+
+def _trigger(value: Raw) -> Trigger:
     price_type = value.get("price_type")
     return Trigger(_level(value["trigger"]), PriceType(price_type) if price_type else None)
+
+
+def _ladder_level(raw: Raw) -> LadderLevel:
+    size = raw.get("size")
+    if isinstance(size, str) and size.endswith("%"):
+        return LadderLevel(_trigger(raw), percent=Decimal(size[:-1]))
+    return LadderLevel(_trigger(raw), size=None if size is None else _dec(size))
+
+
+def _take_profit(raw: Raw) -> tuple[Protection, tuple[LadderLevel, ...]]:
+    """A list is a ladder: the whole-position take-profit is then none (the levels replace it)."""
+    value = raw.get("take_profit")
+    if isinstance(value, list):
+        return None, tuple(_ladder_level(level) for level in value)
+    return _protection(raw, "take_profit"), ()
+
+
+def _trailing(raw: Raw) -> Trailing:
+    if "trailing_stop" not in raw:
+        return ABSENT
+    value = raw["trailing_stop"]
+    if value is None:
+        return None
+    callback = value["callback"]
+    if isinstance(callback, str) and callback.endswith("%"):
+        callback = callback[:-1]
+    price_type = value.get("price_type")
+    return TrailingStop(
+        _level(value["activation"]),
+        _dec(callback),
+        PriceType(price_type) if price_type else None,
+    )
 
 
 def _margin(raw: Raw) -> MarginMode | None:
     return MarginMode(raw["margin"]) if "margin" in raw else None
 
 
+def _once_per(raw: Raw) -> dict[str, Any]:
+    return {"once_per": Period(raw["once_per"])} if "once_per" in raw else {}
+
+
 def _position(common: dict[str, Any], raw: Raw, cls: type[PositionStep]) -> Step:
+    take_profit, ladder = _take_profit(raw)
+    if cls is OpenStep:
+        common = {**common, **_once_per(raw)}
     return cls(
         **common,
         symbol=raw.get("symbol"),
@@ -137,13 +185,28 @@ def _position(common: dict[str, Any], raw: Raw, cls: type[PositionStep]) -> Step
         leverage=_opt_dec(raw, "leverage"),
         margin=_margin(raw),
         entry=_entry(raw.get("entry")),
-        take_profit=_protection(raw, "take_profit"),
+        take_profit=take_profit,
         stop_loss=_protection(raw, "stop_loss"),
         reentry=_reentry(raw),
         rebalance_band=(
             Decimal(raw["rebalance_band"].rstrip("%")) if "rebalance_band" in raw else None
         ),
+        ladder=ladder,
+        trailing_stop=_trailing(raw),
+        risk=_risk(raw.get("risk")),
+        stop_rules=tuple(_stop_rule(rule) for rule in raw.get("stop_rules", ())),
     )
+
+
+def _stop_rule(raw: Raw) -> StopRule:
+    to = raw["move_stop_to"]
+    return StopRule(int(raw["after"][2:]), None if to == "breakeven" else int(to[2:]))
+
+
+def _risk(raw: Raw | None) -> Risk | None:
+    if raw is None:
+        return None
+    return Risk(usdt=_opt_dec(raw, "usdt"), equity_pct=_opt_dec(raw, "equity_pct"))
 
 
 def _close(common: dict[str, Any], raw: Raw) -> Step:
@@ -154,6 +217,7 @@ def _close(common: dict[str, Any], raw: Raw) -> Step:
         side=Side(raw["side"]),
         size=None if size == "all" else _dec(size),
         entry=_entry(raw.get("entry")),
+        **_once_per(raw),
     )
 
 
@@ -176,10 +240,15 @@ def _leverage(common: dict[str, Any], raw: Raw) -> Step:
 def _transfer(common: dict[str, Any], raw: Raw) -> Step:
     if "amount" in raw:
         return TransferStep(
-            **common, amount=_dec(raw["amount"]), direction=TransferDirection(raw["direction"])
+            **common,
+            amount=_dec(raw["amount"]),
+            direction=TransferDirection(raw["direction"]),
+            **_once_per(raw),
         )
     direction = TransferDirection.TO_FUTURES if "to_futures" in raw else TransferDirection.TO_SPOT
-    return TransferStep(**common, amount=_dec(raw[direction.value]), direction=direction)
+    return TransferStep(
+        **common, amount=_dec(raw[direction.value]), direction=direction, **_once_per(raw)
+    )
 
 
 def _plan_order(common: dict[str, Any], raw: Raw) -> Step:

@@ -243,6 +243,12 @@ class _Compiler:
 
         return items
 
+    def k_minProperties(self, arg: Any, _: Mapping[str, Any]) -> Check:
+        return lambda v: not isinstance(v, dict) or len(v) >= arg
+
+    def k_maxProperties(self, arg: Any, _: Mapping[str, Any]) -> Check:
+        return lambda v: not isinstance(v, dict) or len(v) <= arg
+
     def k_minItems(self, arg: Any, _: Mapping[str, Any]) -> Check:
         return lambda v: not isinstance(v, list) or len(v) >= arg
 

@@ -175,6 +175,28 @@ def _size_or_notional(
     return [ctx.finding("size-or-notional", f"{kind} needs size or notional", at, hint)]
 
 
+def _size_notional_or_risk(
+    error: ValidationError, ctx: _Context, path: list[Any], at: str
+) -> list[Explained]:
+    instance = _instance(error)
+    if not isinstance(instance, dict):
+        return []
+    kind = label(path)
+    given = [key for key in ("size", "notional", "risk") if key in instance]
+    if len(given) > 1:
+        return [
+            ctx.finding(
+                "size-or-notional",
+                f"{kind} has {' and '.join(given)}; give one of them",
+                pointer.join(at, given[-1]),
+                key=True,
+                owner=pointer.join(at, given[-1]),
+            )
+        ]
+    hint = "size: 10 (contracts), notional: 1000 (USDT at the mark price) or risk: {usdt: 20}"
+    return [ctx.finding("size-or-notional", f"{kind} needs size, notional or risk", at, hint)]
+
+
 def _tp_or_sl(error: ValidationError, ctx: _Context, path: list[Any], at: str) -> list[Explained]:
     if not isinstance(_instance(error), dict):
         return []
@@ -326,6 +348,7 @@ _HANDLERS: dict[str, _Handler] = {
 _NAMED: dict[str, _Handler] = {
     "exactlyOneKind": _step_kind,
     "sizeOrNotional": _size_or_notional,
+    "sizeNotionalOrRisk": _size_notional_or_risk,
     "tpOrSl": _tp_or_sl,
     "transfer": _transfer,
 }

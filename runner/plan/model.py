@@ -13,7 +13,16 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import ClassVar
 
-from runner.domain import CancelWhat, Margin, Mode, OrderType, PosSide, PriceSource, TimeInForce
+from runner.domain import (
+    CancelWhat,
+    Margin,
+    Mode,
+    OrderType,
+    Period,
+    PosSide,
+    PriceSource,
+    TimeInForce,
+)
 from runner.findings import Location
 from runner.plan import pointer
 
@@ -71,6 +80,20 @@ Protection = Trigger | None | Absent  # None = "none wanted", ABSENT = "not ment
 
 
 @dataclass(frozen=True)
+class LadderLevel:
+    """One take-profit of a ladder: closes ``size`` contracts (or ``percent`` of the step's size;
+    neither = the rest of the position) when ``trigger`` is reached."""
+
+    trigger: Trigger
+    size: Decimal | None = None
+    percent: Decimal | None = None
+
+    @property
+    def takes_rest(self) -> bool:
+        return self.size is None and self.percent is None
+
+
+@dataclass(frozen=True)
 class Entry:
     type: OrderType = OrderType.MARKET
     price: Decimal | None = None
@@ -90,6 +113,35 @@ class Reentry:
 
     when: ReentryWhen = ReentryWhen.NEVER
     after_s: int | None = None  # with AFTER: exchange-clock seconds since the close
+
+
+@dataclass(frozen=True)
+class TrailingStop:
+    """A trailing order on the position: activates at ``activation``, closes on a retrace of
+    ``callback`` percent from the best price since."""
+
+    activation: PriceLevel
+    callback: Decimal  # percent
+    price_type: PriceType | None = None
+
+
+Trailing = TrailingStop | None | Absent  # None = "none wanted", ABSENT = "not mentioned"
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """``after: tpN`` -> ``move_stop_to: breakeven`` (``to_level=None``) or ``tpM``."""
+
+    after: int
+    to_level: int | None = None
+
+
+@dataclass(frozen=True)
+class Risk:
+    """Size from the loss at the stop: ``usdt`` or ``equity_pct`` of the futures equity."""
+
+    usdt: Decimal | None = None
+    equity_pct: Decimal | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,11 +184,16 @@ class PositionStep(Step):
     stop_loss: Protection = ABSENT
     reentry: Reentry | None = None  # position steps only (an open runs every apply anyway)
     rebalance_band: Decimal | None = None  # percent: re-size a notional only beyond this band
+    ladder: tuple[LadderLevel, ...] = ()  # take_profit given as a list (then take_profit=None)
+    trailing_stop: Trailing = ABSENT
+    risk: Risk | None = None  # instead of size / notional
+    stop_rules: tuple[StopRule, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class OpenStep(PositionStep):
     kind: ClassVar[str] = "open"
+    once_per: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,6 +203,7 @@ class CloseStep(Step):
     side: Side
     size: Decimal | None  # None = all
     entry: Entry | None = None
+    once_per: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,6 +240,7 @@ class TransferStep(Step):
     kind: ClassVar[str] = "transfer"
     amount: Decimal
     direction: TransferDirection
+    once_per: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,6 +25,9 @@ def protection_findings(step: Step) -> Iterator[Problem]:
         limit = entry.price if entry is not None and entry.type is OrderType.LIMIT else None
         levels = _trigger_levels({"take_profit": step.take_profit, "stop_loss": step.stop_loss})
         yield from _check(step.side, limit, "the limit entry", levels, ".trigger")
+        for number, level in enumerate(step.ladder):
+            ladder = {"take_profit": level.trigger.level}
+            yield from _check(step.side, limit, "the limit entry", ladder, f".{number}.trigger")
     elif isinstance(step, TpSlStep):
         levels = _trigger_levels({"take_profit": step.take_profit, "stop_loss": step.stop_loss})
         yield from _check(step.side, None, "", levels, ".trigger")

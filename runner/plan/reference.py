@@ -22,7 +22,14 @@ HEADER = (
     "do not edit by hand. -->"
 )
 # Building blocks shown as value types rather than as sections of their own.
-_COMBINATORS = {"exactlyOneKind", "planOrderNeedsId", "sizeOrNotional", "step", "tpOrSl"}
+_COMBINATORS = {
+    "exactlyOneKind",
+    "planOrderNeedsId",
+    "sizeOrNotional",
+    "sizeNotionalOrRisk",
+    "step",
+    "tpOrSl",
+}
 
 
 def _ref_name(node: Node) -> str | None:
@@ -161,8 +168,13 @@ class Reference:
             if name is None or not _is_object(self.defs[name]):
                 continue
             yield from self._object_section(name, self.defs[name], key)
-        for name in ("entry", "protection"):
-            yield from self._object_section(name, self.defs[name], None)
+        shown = {"policy", "defaults", "step"} | {
+            n for n in (_ref_name(p) for p in step["properties"].values()) if n is not None
+        }
+        # the objects steps are made of: entry, TP/SL, ladder levels, trailing stops ...
+        for name, node in self.defs.items():
+            if name not in shown and _is_object(node):
+                yield from self._object_section(name, node, None)
 
     def _risk(self) -> Iterator[str]:
         """What apply adds around the plan: not schema keys, so written here (issue 14)."""

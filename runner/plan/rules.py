@@ -14,6 +14,7 @@ from runner.domain import OrderType, TimeInForce
 from runner.findings import Finding, Severity
 from runner.money import plain
 from runner.plan.contradictions import contradiction_findings
+from runner.plan.ladder import ladder_findings, stop_rule_findings, trailing_findings
 from runner.plan.model import (
     CloseStep,
     EnsureBalanceStep,
@@ -32,7 +33,6 @@ from runner.plan.model import (
 from runner.plan.protection import protection_findings
 
 Rule = Callable[[Plan, str | None], Iterator[Finding]]
-
 
 
 def error(
@@ -174,7 +174,12 @@ def _stop_loss_required(plan: Plan, _: str | None) -> Iterator[Finding]:
     for step in plan.steps:
         if not isinstance(step, PositionStep):
             continue
-        holds = isinstance(step, OpenStep) or step.notional is not None or (step.size or 0) > 0
+        holds = (
+            isinstance(step, OpenStep)
+            or step.notional is not None
+            or step.risk is not None
+            or (step.size or 0) > 0
+        )
         if holds and not isinstance(step.stop_loss, Trigger):
             field = "stop_loss" if step.stop_loss is None else ""
             message = f"the policy requires a stop-loss, and this {step.kind} step has none"
@@ -183,6 +188,20 @@ def _stop_loss_required(plan: Plan, _: str | None) -> Iterator[Finding]:
                 "below its entry)" if step.side is Side.LONG else "above its entry)"
             )
             yield error(plan, step, field, "policy-stop-loss", message, hint)
+
+
+def _risk(plan: Plan, _: str | None) -> Iterator[Finding]:
+    for step in plan.steps:
+        if not isinstance(step, PositionStep) or step.risk is None:
+            continue
+        if not isinstance(step.stop_loss, Trigger):
+            message = "risk sizing needs a stop-loss: the size is the loss taken when it fires"
+            hint = 'add stop_loss: {trigger: "-3%"} (for a long)'
+            yield error(plan, step, "risk", "risk-needs-stop-loss", message, hint)
+        pct = step.risk.equity_pct
+        if pct is not None and pct > 100:
+            message = f"equity_pct {plain(pct)} is more than 100% of the equity"
+            yield error(plan, step, "risk.equity_pct", "risk-equity-pct", message)
 
 
 def _amounts(plan: Plan, _: str | None) -> Iterator[Finding]:
@@ -217,6 +236,10 @@ def _protections(plan: Plan, _: str | None) -> Iterator[Finding]:
     for step in plan.steps:
         for field, rule, message, hint in protection_findings(step):
             yield error(plan, step, field, rule, message, hint)
+        if isinstance(step, PositionStep):
+            found = (*ladder_findings(step), *trailing_findings(step), *stop_rule_findings(step))
+            for field, rule, message, hint in found:
+                yield error(plan, step, field, rule, message, hint)
 
 
 RULES: tuple[Rule, ...] = (
@@ -227,6 +250,7 @@ RULES: tuple[Rule, ...] = (
     _symbols,
     _leverage,
     _stop_loss_required,
+    _risk,
     _amounts,
     _demo,
     contradiction_findings,

@@ -28,6 +28,7 @@ _LABELS = {
     "liquidation_price": "liquidation",
     "take_profit": "take-profit",
     "stop_loss": "stop-loss",
+    "trailing_stop": "trailing stop",
     "futures_available": "futures available",
     "spot_available": "spot available",
     "position_mode": "position mode",
@@ -51,7 +52,8 @@ def money(value: Decimal | None) -> str:
 
 
 def _step_title(step: StepResult) -> str:
-    kind = step.kind + (" (action: runs on every apply)" if step.is_action else "")
+    runs = f"once per {step.once_per}" if step.once_per else "runs on every apply"
+    kind = step.kind + (f" (action: {runs})" if step.is_action else "")
     return f"step {step.index + 1} [{step.key}] {kind}"
 
 
@@ -78,6 +80,11 @@ def _estimate_lines(estimate: Estimate) -> list[str]:
         lines.append(
             f"PnL at take-profit {fmt(estimate.take_profit)}: "
             f"{money(estimate.pnl_at_take_profit)} after open and close fees"
+        )
+    for level in estimate.levels:
+        lines.append(
+            f"PnL at take-profit level {level.level} {fmt(level.trigger)} "
+            f"({fmt(level.size)} contracts, net of fees): {money(level.pnl)}"
         )
     if estimate.pnl_at_stop_loss is not None:
         lines.append(

@@ -25,9 +25,15 @@ def _signed(value: Decimal) -> str:
 def _order_line(order: WorkingOrder) -> str:
     filled = f", {fmt(order.filled)} filled" if order.filled else ""
     cid = f" [{order.client_order_id}]" if order.client_order_id else ""
+    where = f"@ {fmt(order.price)}"
+    if order.activation_price is not None and order.callback_rate is not None:
+        source = order.activation_source.value if order.activation_source else "last"
+        where = (
+            f"from {fmt(order.activation_price)} ({source}), callback {fmt(order.callback_rate)}%"
+        )
     return (
         f"  {order.symbol} {_side(order.side)} {fmt(order.size)} "
-        f"{order.order_type} @ {fmt(order.price)}{filled} (order {order.order_id}){cid}"
+        f"{order.order_type} {where}{filled} (order {order.order_id}){cid}"
     )
 
 

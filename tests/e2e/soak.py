@@ -1,8 +1,9 @@
 """Generators and invariant checks for the fault soak (tests/e2e/test_soak.py).
 
-Plans are random but valid: target steps (position with TP/SL, tp_sl, leverage, ensure_balance,
-plan_order, cancel, position_mode) and, in a share of runs, action steps (open, close, transfer)
-that by design change something on every apply.  Faults are drawn from the simulator's full set
+Plans are random but valid: target steps (position with TP/SL, take-profit ladders, trailing
+stops and stop rules, tp_sl, leverage, ensure_balance, plan_order, cancel, position_mode) and, in a
+share of runs, action steps (open, close, transfer, some of them once_per a period) that by design
+change something on every apply.  Faults are drawn from the simulator's full set
 and put on random request paths; prices move between runs.
 """
 
@@ -28,6 +29,8 @@ WRITE_PATHS = (
     "/contract/private/submit-order",
     "/contract/private/submit-tp-sl-order",
     "/contract/private/modify-tp-sl-order",
+    "/contract/private/submit-trail-order",
+    "/contract/private/cancel-trail-order",
     "/contract/private/submit-plan-order",
     "/contract/private/cancel-plan-order",
     "/contract/private/cancel-order",
@@ -51,6 +54,7 @@ class Generated:
     text: str
     targets_only: bool
     stops: list[tuple[str, str]] = field(default_factory=list)  # (symbol, side) asked to stop
+    trailing: set[str] = field(default_factory=set)  # symbols with a trailing stop target
 
 
 def _position(rng: random.Random, symbol: str, side: str, gen: Generated) -> list[str]:
@@ -65,14 +69,31 @@ def _position(rng: random.Random, symbol: str, side: str, gen: Generated) -> lis
     ]
     if size and rng.random() < 0.8:
         up, down = ("+", "-") if side == "long" else ("-", "+")
-        lines.append(f"      take_profit: {{trigger: '{up}{rng.choice([4, 6, 8])}%'}}")
+        ladder = size >= 2 and rng.random() < 0.4
+        if ladder:
+            first = rng.choice([3, 4])
+            lines += [
+                "      take_profit:",
+                f"        - {{trigger: '{up}{first}%', size: {rng.choice(['1', '50%'])}}}",
+                f"        - {{trigger: '{up}{first + rng.choice([2, 3])}%'}}",
+            ]
+        else:
+            lines.append(f"      take_profit: {{trigger: '{up}{rng.choice([4, 6, 8])}%'}}")
         lines.append(f"      stop_loss: {{trigger: '{down}{rng.choice([2, 3, 5])}%'}}")
+        if rng.random() < 0.3:
+            callback = rng.choice(["0.5%", "1%", "2%"])
+            lines.append(f"      trailing_stop: {{activation: '{up}5%', callback: '{callback}'}}")
+            gen.trailing.add(symbol)
+        if ladder and rng.random() < 0.5:
+            lines += ["      stop_rules:", "        - {after: tp1, move_stop_to: breakeven}"]
         gen.stops.append((symbol, side))
     return lines
 
 
 def _other(rng: random.Random, symbol: str, index: int, gen: Generated) -> list[str]:
     kind = rng.choice(["ensure_balance", "plan_order", "cancel", "leverage_note"])
+    if kind == "cancel" and symbol in gen.trailing:
+        kind = "leverage_note"  # cancelling orders would take the trailing stop the plan wants
     if kind == "ensure_balance":
         return [f"  - ensure_balance: {{min_available: {rng.choice([200, 500, 800])}}}"]
     if kind == "plan_order":
@@ -99,8 +120,9 @@ def _action(rng: random.Random, symbol: str, side: str) -> list[str]:
     """Actions on the side the plan holds no target for: an open or close of the target's own
     side would be undone by the target on the next run (a contradiction, issue 14)."""
     kind = rng.choice(["open", "close", "transfer"])
+    once = rng.choice(["", "", ", once_per: day", ", once_per: week"])
     if kind == "transfer":
-        return [f"  - transfer: {{to_futures: {rng.choice([10, 25, 50])}}}"]
+        return [f"  - transfer: {{to_futures: {rng.choice([10, 25, 50])}{once}}}"]
     other = "short" if side == "long" else "long"
     down = "-" if other == "long" else "+"
     lines = [
@@ -112,8 +134,10 @@ def _action(rng: random.Random, symbol: str, side: str) -> list[str]:
         "      margin: isolated",
         f"      stop_loss: {{trigger: '{down}5%'}}",
     ]
+    if once and kind == "open":
+        lines.append(f"      {once[2:]}")
     if kind == "close":
-        lines.append(f"  - close: {{symbol: {symbol}, side: {other}, size: all}}")
+        lines.append(f"  - close: {{symbol: {symbol}, side: {other}, size: all{once}}}")
     return lines
 
 

@@ -97,8 +97,9 @@ def test_the_top_level_example_is_a_valid_plan() -> None:
             "  - position: {symbol: BTCUSDT, side: long, sizee: 1}\n",
             "unknown-key",
             "sizee",
-            "unknown key 'sizee' in position (expected one of: symbol, side, size, notional, "
-            "leverage, margin, entry, take_profit, stop_loss, reentry, rebalance_band)",
+            "unknown key 'sizee' in position (expected one of: symbol, side, size, notional, risk, "
+            "leverage, margin, entry, take_profit, stop_loss, reentry, rebalance_band, "
+            "trailing_stop, stop_rules)",
             "did you mean 'size'?",
         ),
         (

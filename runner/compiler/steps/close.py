@@ -14,6 +14,7 @@ from runner.compiler.snapshot import ContractSpec, Market, Position
 from runner.compiler.steps.common import describe, lookup
 from runner.compiler.steps.protection import protections_of
 from runner.compiler.steps.resting import resting_closes
+from runner.compiler.steps.trailing import free_for_close
 from runner.domain import OrderSide, OrderType
 from runner.money import plain, usdt
 
@@ -37,6 +38,7 @@ def close_contracts(
     )
     if b.failed():
         return
+    free_for_close(b, ctx, held, size)
     b.add(
         SubmitOrder(
             step_index=b.intent.index,

@@ -117,9 +117,7 @@ def describe(
         "margin": pos.margin.value,
         "liquidation_price": pos.liquidation_price
         if tick is None
-        else est.round_liquidation(
-            pos.liquidation_price, tick, is_long=pos.side is PosSide.LONG
-        ),
+        else est.round_liquidation(pos.liquidation_price, tick, is_long=pos.side is PosSide.LONG),
         "take_profit": tp,
         "stop_loss": sl,
     }

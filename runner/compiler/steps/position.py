@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import ROUND_FLOOR, Decimal
 
 from runner.compiler import estimates as est
@@ -26,6 +27,14 @@ from runner.compiler.steps.common import (
     resolve_leverage,
 )
 from runner.compiler.steps.completion import completion
+from runner.compiler.steps.ladder import (
+    check_ladder_sizes,
+    diff_ladder,
+    filled_size,
+    ladder_done,
+    ladder_orders,
+    level_estimates,
+)
 from runner.compiler.steps.position_checks import (
     check_contradiction,
     held_notional,
@@ -39,6 +48,9 @@ from runner.compiler.steps.protection import (
     remember_trigger,
 )
 from runner.compiler.steps.resting import count_closes, modify_entry, modify_presets, reserved
+from runner.compiler.steps.risk_size import risk_target
+from runner.compiler.steps.stop_rules import ruled_stop
+from runner.compiler.steps.trailing import diff_trailing, trailing_text
 from runner.domain import Margin, Mode, OrderSide, OrderType, PosSide, TimeInForce, TriggerKind
 from runner.money import plain
 
@@ -73,8 +85,12 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         # a flip: the position before is the other side's, not "size 0"
         before = describe(opposite, protections_of(ctx, intent.symbol, opposite.side), spec.tick)
         b.before = {"side": opposite.side.value, **before}
+    if intent.trailing_stop is not KEEP:
+        b.before["trailing_stop"] = trailing_text(ctx, intent)
     if intent.size is not None:
         wanted = intent.size
+    elif intent.risk is not None:
+        wanted = risk_target(b, ctx, spec, intent, entry_est, held)
     else:
         assert intent.notional is not None
         kept = held_notional(b, ctx, spec, market, intent, held)
@@ -91,6 +107,12 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
                 f"contract ({plain(spec.contract_size * entry_est)} USDT)",
                 "notional",
             )
+    check_ladder_sizes(b, intent, wanted)
+    target = wanted
+    wanted -= filled_size(ctx, intent, target)
+    if ladder_done(ctx, intent, held):
+        wanted = ZERO
+        b.note("the position closed after take-profit levels filled: the step does not re-open")
     _policy_stop(b, ctx, intent, wanted)
     check_contradiction(b, ctx, intent, wanted)
     if levmargin is not None:
@@ -166,6 +188,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
         return
     after = ws.position(intent.symbol, intent.side)
     if after is not None and not (delta > 0 and flat_before):
+        stop = ruled_stop(b, ctx, spec, market, intent, after)
         diff_protection(
             b,
             ctx,
@@ -186,11 +209,29 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
             intent.symbol,
             intent.side,
             "stop_loss",
-            intent.stop_loss,
+            stop.wanted,
             after,
             "stop_loss",
+            stop.reason,
         )
+    if after is not None and intent.ladder and not b.failed():
+        diff_ladder(b, ctx, spec, market, intent, after, target)
+    if after is not None and not b.failed():
+        diff_trailing(b, ctx, spec, intent, after)
     finish(b, ctx, spec, intent, trade)
+    _trade_management_figures(b, ctx, spec, intent)
+
+
+def _trade_management_figures(
+    b: StepBuilder, ctx: Ctx, spec: ContractSpec, intent: PositionIntent
+) -> None:
+    """The trailing stop in the after-state, and each ladder level's figures."""
+    if intent.trailing_stop is not KEEP:
+        b.after["trailing_stop"] = trailing_text(ctx, intent)
+    pos = ctx.ws.position(intent.symbol, intent.side)
+    if intent.ladder and pos is not None and b.estimate is not None:
+        levels = level_estimates(spec, pos, ladder_orders(ctx, intent))
+        b.estimate = replace(b.estimate, levels=levels)
 
 
 def _open(
@@ -207,7 +248,7 @@ def _open(
 ) -> Trade | None:
     ws = ctx.ws
     entry = intent.entry
-    field = "size" if intent.size is not None else "notional"
+    field = "size" if intent.size is not None else "notional" if intent.risk is None else "risk"
     b.problems(check_size(spec, size, entry.order_type), field)
     held = ws.position(intent.symbol, intent.side)
     total = (held.size if held else ZERO) + size

@@ -176,9 +176,11 @@ def diff_protection(
     wanted: Protect,
     position: Position,
     field: str,
+    reason: str | None = None,  # why the trigger is what it is (a stop rule), shown in the diff
 ) -> None:
     if wanted is KEEP:
         return
+    why = f" ({reason})" if reason else ""
     existing = [t for t in protections_of(ctx, symbol, side) if t.kind.value == kind]
     label = kind.replace("_", "-")
     if wanted is None:
@@ -221,7 +223,7 @@ def diff_protection(
             SubmitTpSl(
                 step_index=b.intent.index,
                 summary=f"set {label} {plain(trigger)} "
-                f"({wanted.source.value}) on {symbol} {side.value}",
+                f"({wanted.source.value}) on {symbol} {side.value}{why}",
                 symbol=symbol,
                 side=side,
                 kind=TriggerKind(kind),
@@ -246,7 +248,7 @@ def diff_protection(
             ModifyTpSl(
                 step_index=b.intent.index,
                 summary=f"move {label} {plain(first.trigger)} "
-                f"-> {plain(trigger)} ({wanted.source.value}) on {symbol} {side.value}",
+                f"-> {plain(trigger)} ({wanted.source.value}) on {symbol} {side.value}{why}",
                 symbol=symbol,
                 order_id=first.order_id,
                 kind=TriggerKind(kind),

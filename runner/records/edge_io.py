@@ -1,0 +1,46 @@
+"""What the edge reads the exchange through, beyond the snapshot: history and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol, runtime_checkable
+
+
+class HistorySource(Protocol):
+    def order_history(
+        self,
+        symbol: str,
+        *,
+        client_order_id: str | None = None,
+        start_s: int | None = None,
+        end_s: int | None = None,
+    ) -> Sequence[Any]: ...
+
+
+class _Clock(Protocol):
+    def now_ms(self) -> int: ...
+
+
+class ClockSource(Protocol):
+    @property
+    def transport(self) -> _Clock: ...
+
+    def sync_clock(self) -> int: ...
+
+
+def exchange_now_ms(client: ClockSource) -> int:
+    """The exchange's clock (periods and history windows are on it, not on this machine's)."""
+    client.sync_clock()
+    return client.transport.now_ms()
+
+
+def shown(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+@runtime_checkable
+class TransferHistory(Protocol):
+    """The transfer list is a signed POST: only the trading client has it (apply, not plan)."""
+
+    def transfer_list(self, *, start_ms: int | None = None) -> Sequence[Any]: ...
