@@ -16,7 +16,7 @@ _FORBIDDEN = {"@": "user-info ('@')", "\\": "a backslash", "?": "a query", "#": 
 _FORBIDDEN["%"] = "a percent-escape"
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
@@ -39,8 +39,9 @@ def _refuse(raw: str, why: str, hint: str | None = None) -> ConfigError:
     return ConfigError(f"refusing base URL {shown!r}: {why}", hint=hint)
 
 
-def clean_base_url(raw: str) -> tuple[str, bool]:
-    """The URL without a trailing slash, and whether its host is loopback; raises ConfigError."""
+def clean_base_url(raw: str, *, insecure: bool = False) -> tuple[str, bool]:
+    """The URL without a trailing slash, and whether its host is loopback; raises ConfigError.
+    Plain http is refused unless the host is loopback or ``insecure`` (--insecure) is given."""
     from urllib3.exceptions import LocationParseError
     from urllib3.util import parse_url
 
@@ -60,11 +61,12 @@ def clean_base_url(raw: str) -> tuple[str, bool]:
     clean = raw.rstrip("/")
     if parts.url.rstrip("/") != clean:
         raise _refuse(raw, f"it is ambiguous (the HTTP client reads it as {parts.url!r})")
-    loopback = _is_loopback(parts.host)
-    if parts.scheme == "http" and not loopback:
+    loopback = is_loopback(parts.host)
+    if parts.scheme == "http" and not loopback and not insecure:
         raise _refuse(
             raw,
             "plain http: only loopback hosts may use http (signed requests travel in clear)",
-            "use https, or run the simulator on 127.0.0.1",
+            "use https, run the simulator on 127.0.0.1, or pass --insecure for a server on a "
+            "network you control",
         )
     return clean, loopback

@@ -93,7 +93,11 @@ def _source(option: str, env_name: str, cli_value: str | None, env_value: str | 
 
 
 def resolve_target(
-    exchange: str | None, base_url: str | None, environ: Mapping[str, str] | None = None
+    exchange: str | None,
+    base_url: str | None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    insecure: bool = False,
 ) -> Target:
     """Pick the target from --exchange / --base-url, else $BITMART_EXCHANGE / $BITMART_BASE_URL
     (default: paper).  A name and a URL from any two places is an error naming both: a URL in
@@ -113,7 +117,7 @@ def resolve_target(
     if chosen_url:
         from runner.base_url import clean_base_url
 
-        clean, _ = clean_base_url(chosen_url)
+        clean, _ = clean_base_url(chosen_url, insecure=insecure)
         return Target(ExchangeKind.CUSTOM, clean, clean)
     name = (chosen_name or "paper").lower()
     if name == "paper":
@@ -123,6 +127,21 @@ def resolve_target(
     if name == "live":
         return Target(ExchangeKind.LIVE, LIVE_URL, LIVE_SPOT_URL)
     raise ConfigError(f"unknown exchange {name!r}: choose paper, demo or live (or --base-url)")
+
+
+def foreign_host_warning(base_url: str) -> str | None:
+    """One line when a key is about to go to a host that is neither BitMart nor this machine."""
+    from urllib3.util import parse_url
+
+    from runner.base_url import is_loopback
+
+    host = (parse_url(base_url).host or "").lower()
+    if is_loopback(host) or host == "bitmart.com" or host.endswith(".bitmart.com"):
+        return None
+    return (
+        f"warning: {host} is not a BitMart host: your API key and signed requests go there "
+        "(make sure you trust it)"
+    )
 
 
 APP_NAME = "bitmart-runner"

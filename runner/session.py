@@ -24,6 +24,7 @@ from runner.config import (
     Credentials,
     ExchangeKind,
     Target,
+    foreign_host_warning,
     load_credentials,
     paper_db_path,
     resolve_target,
@@ -218,9 +219,14 @@ class Session:
 
 
 def open_session(exchange: str | None, base_url: str | None, env_file: Path | None) -> Session:
-    target = resolve_target(exchange, base_url)
-    creds = load_credentials(target, env_file)
     context = click.get_current_context(silent=True)
+    insecure = bool(context.meta.get(INSECURE_KEY)) if context is not None else False
+    target = resolve_target(exchange, base_url, insecure=insecure)
+    creds = load_credentials(target, env_file)
+    if target.kind is ExchangeKind.CUSTOM and creds is not None and creds.key:
+        warning = foreign_host_warning(target.base_url)
+        if warning:
+            notify(warning)
     record_dir = context.meta.get(RECORD_KEY) if context is not None else None
     return Session(
         target,
@@ -231,5 +237,6 @@ def open_session(exchange: str | None, base_url: str | None, env_file: Path | No
     )
 
 
-# click context meta key where the --record option (commands/common.py) leaves its directory
+# click context meta keys where --record and --insecure (commands/common.py) leave their values
 RECORD_KEY = "runner.record_dir"
+INSECURE_KEY = "runner.insecure"

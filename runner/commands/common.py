@@ -41,9 +41,25 @@ def _remember_record_dir(ctx: click.Context, _param: click.Parameter, value: Pat
         ctx.meta[RECORD_KEY] = value
 
 
+def _remember_insecure(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    from runner.session import INSECURE_KEY
+
+    if value:
+        ctx.meta[INSECURE_KEY] = True
+
+
 def exchange_options(func: F) -> F:
-    """--exchange / --base-url / --env-file / --record, read by every command that reaches an
-    exchange (--record is picked up by ``open_session``, so commands need no parameter for it)."""
+    """--exchange / --base-url / --env-file / --record / --insecure, read by every command that
+    reaches an exchange (--record and --insecure are picked up by ``open_session``, so commands
+    need no parameter for them)."""
+    func = click.option(
+        "--insecure",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_insecure,
+        help="Allow a plain-http --base-url that is not loopback (signed requests then travel "
+        "in clear: only for a server on a network you control).",
+    )(func)
     func = click.option(
         "--record",
         type=click.Path(file_okay=False, path_type=Path),
