@@ -38,8 +38,15 @@ SYMBOLS = {"BTCUSDT": 65000, "ETHUSDT": 3200, "SOLUSDT": 150}
 CCXT_VERSION = "4.5.70"
 
 
-def position_step(rng: random.Random, kind: str) -> str:
-    symbol, price = rng.choice(list(SYMBOLS.items()))
+def position_step(rng: random.Random, kind: str, targeted: set[str]) -> str:
+    """A position target or an open; a symbol holds at most one target and nothing else trades
+    it afterwards (two targets, or a target a later step trades, are contradictions)."""
+    free = [(s, p) for s, p in SYMBOLS.items() if s not in targeted]
+    if not free:
+        return f"  - ensure_balance: {{min_available: {rng.randint(100, 5000)}}}\n"
+    symbol, price = rng.choice(free)
+    if kind == "position":
+        targeted.add(symbol)
     side = rng.choice(["long", "short"])
     up, down = ("+", "-") if side == "long" else ("-", "+")
     return (
@@ -55,8 +62,11 @@ def position_step(rng: random.Random, kind: str) -> str:
     )
 
 
-def other_step(rng: random.Random, index: int) -> str:
-    symbol, price = rng.choice(list(SYMBOLS.items()))
+def other_step(rng: random.Random, index: int, targeted: set[str]) -> str:
+    free = [(s, p) for s, p in SYMBOLS.items() if s not in targeted]
+    if not free:
+        return f"  - ensure_balance: {{min_available: {rng.randint(100, 5000)}}}\n"
+    symbol, price = rng.choice(free)
     return rng.choice(
         [
             f"  - ensure_balance: {{min_available: {rng.randint(100, 5000)}}}\n",
@@ -75,11 +85,12 @@ def generated_plans(count: int, seed: int = 7) -> list[bytes]:
     plans = []
     for n in range(count):
         steps = ["  - position_mode: hedge\n"]
+        targeted: set[str] = set()
         for i in range(rng.randint(2, 12)):
             if rng.random() < 0.5:
-                steps.append(position_step(rng, rng.choice(["position", "open"])))
+                steps.append(position_step(rng, rng.choice(["position", "open"]), targeted))
             else:
-                steps.append(other_step(rng, i))
+                steps.append(other_step(rng, i, targeted))
         head = f"version: 1\nname: generated-{n}\npolicy: {{max_leverage: 25}}\nsteps:\n"
         plans.append((head + "".join(steps)).encode())
     return plans
