@@ -4,23 +4,16 @@ a run stopped by a rejection (exit 4) is re-run without repeating the actions it
 
 from __future__ import annotations
 
-import json
-import os
 import signal
-import subprocess
-import sys
-import time
 from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-import runner.session
 from runner.errors import ExitCode
-from runner.sim.server import SimServer
-from tests.e2e.conftest import Cli, FakeTime, write_plan
+from tests.e2e.conftest import Cli, write_plan
+from tests.e2e.spawned import journal_events, real_time, server, spawn, until  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[2]
 SUBMIT = "/contract/private/submit-order"
@@ -35,51 +28,14 @@ steps:
 """
 
 
-@pytest.fixture
-def server(make_sim_server: Callable[..., SimServer]) -> SimServer:
-    """Runners in other processes keep real time: so must the simulator here."""
-    return make_sim_server(rate_limit=True)
 
 
-@pytest.fixture(autouse=True)
-def real_time(fake_time: FakeTime, monkeypatch: pytest.MonkeyPatch) -> None:
-    from runner.exchange import RetryPolicy
-
-    monkeypatch.setattr(runner.session, "retry_policy", RetryPolicy)
 
 
-def _spawn(cli: Cli, *args: str) -> subprocess.Popen[str]:
-    creds = cli.server.credentials
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "BITMART_API_KEY": creds.key,
-        "BITMART_API_SECRET": creds.secret,
-        "BITMART_API_MEMO": creds.memo,
-        "BITMART_RUNNER_HOME": str(cli.home),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "runner", *args, "--base-url", cli.server.url],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
 
 
-def _until(condition: Callable[[], bool], what: str, bound_s: float = 60.0) -> None:
-    deadline = time.monotonic() + bound_s
-    while not condition():
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        time.sleep(0.02)
 
 
-def _events(home: Path) -> list[dict[str, object]]:
-    found = []
-    for path in sorted(home.rglob("*.jsonl")):
-        found += [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
-    return found
 
 
 def _open_in_flight(cli: Cli) -> bool:
@@ -100,9 +56,9 @@ def test_a_signal_with_a_write_in_flight_leaves_it_for_the_next_apply(
 ) -> None:
     plan = write_plan(tmp_path / "acts.yaml", ACTIONS)
     runner_cli.server.set_faults([{"path": SUBMIT, "fault": "delay", "delay_ms": 1500}])
-    proc = _spawn(runner_cli, "apply", str(plan), "--yes")
+    proc = spawn(runner_cli, "apply", str(plan), "--yes")
     try:
-        _until(lambda: _open_in_flight(runner_cli), "the open in flight")
+        until(lambda: _open_in_flight(runner_cli), "the open in flight")
         proc.send_signal(signum)
         out, err = proc.communicate(timeout=60)
     finally:
@@ -111,9 +67,9 @@ def test_a_signal_with_a_write_in_flight_leaves_it_for_the_next_apply(
     assert proc.returncode == ExitCode.INTERRUPTED, out + err
     assert "interrupted while it was in flight" in out, out
     assert "not run" not in out.split("Apply report")[-1], out
-    events = [e.get("event") for e in _events(runner_cli.home)]
+    events = [e.get("event") for e in journal_events(runner_cli.home)]
     assert "run_end" not in events  # not closed as if complete
-    _until(
+    until(
         lambda: any(e.fault == "delay" for e in runner_cli.server.request_log()),
         "the delayed open landing on the exchange",
     )
@@ -148,13 +104,13 @@ def test_a_killed_run_then_an_edited_plan_does_not_resend_its_open(
 ) -> None:
     plan = write_plan(tmp_path / "acts.yaml", ACTIONS)
     runner_cli.server.set_faults([{"path": SUBMIT, "fault": "delay", "delay_ms": 1500}])
-    proc = _spawn(runner_cli, "apply", str(plan), "--yes")
+    proc = spawn(runner_cli, "apply", str(plan), "--yes")
     try:
-        _until(lambda: _open_in_flight(runner_cli), "the open in flight")
+        until(lambda: _open_in_flight(runner_cli), "the open in flight")
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.communicate(timeout=60)
-    _until(
+    until(
         lambda: any(e.fault == "delay" for e in runner_cli.server.request_log()),
         "the delayed open landing on the exchange",
     )
