@@ -6,7 +6,7 @@ from dataclasses import replace
 from decimal import ROUND_FLOOR, Decimal
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import CancelOrder, SubmitOrder, placeholder_id
+from runner.compiler.actions import SubmitOrder, placeholder_id
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_leverage, check_size, check_tick
 from runner.compiler.ctx import Ctx
@@ -20,6 +20,7 @@ from runner.compiler.snapshot import ContractSpec, Market, WorkingOrder
 from runner.compiler.steps.close import close_contracts
 from runner.compiler.steps.common import (
     ZERO,
+    cancel_resting,
     check_policy_leverage,
     describe,
     lookup,
@@ -153,16 +154,11 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
             delta = ZERO
         elif pending and (delta != 0 or intent.entry.order_type != "limit"):
             for order in pending:
-                b.add(
-                    CancelOrder(
-                        step_index=intent.index,
-                        summary=f"cancel stale entry order "
-                        f"{order.order_id} ({plain(order.remaining)} @ {plain(order.price)})",
-                        symbol=intent.symbol,
-                        order_id=order.order_id,
-                    )
+                summary = (
+                    f"cancel stale entry order "
+                    f"{order.order_id} ({plain(order.remaining)} @ {plain(order.price)})"
                 )
-                ws.open_orders.remove(order)
+                cancel_resting(b, ctx, intent.symbol, order, summary)
                 ws.futures_available += reserved(spec, order)
             delta = wanted - current
         elif pending:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from runner.compiler import estimates as est
 from runner.compiler.actions import (
-    CancelTrigger,
     ModifyTpSl,
     Protection,
     SubmitTpSl,
@@ -18,16 +17,14 @@ from runner.compiler.ctx import Ctx
 from runner.compiler.intents import KEEP, PositionIntent, Protect, Trigger
 from runner.compiler.risk import looser, step_changed
 from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder
-from runner.compiler.steps.common import ZERO
+from runner.compiler.steps.common import ZERO, cancel_trigger
 from runner.domain import Margin, OrderSide, PosSide, PriceSource, TpSlScope, TriggerKind
 from runner.money import plain
 
 PURPOSE = {"take_profit": "T", "stop_loss": "S"}
 
 
-def resolve_trigger(
-    trigger: Trigger, entry: Decimal, spec: ContractSpec, side: PosSide
-) -> Decimal:
+def resolve_trigger(trigger: Trigger, entry: Decimal, spec: ContractSpec, side: PosSide) -> Decimal:
     """Relative triggers are % of the entry, rounded to the tick toward the entry (protective);
     break-even is the entry moved by the open and close fees at the taker rate."""
     if trigger.price is not None:
@@ -185,15 +182,8 @@ def diff_protection(
     label = kind.replace("_", "-")
     if wanted is None:
         for order in existing:
-            b.add(
-                CancelTrigger(
-                    step_index=b.intent.index,
-                    summary=f"remove {label} {plain(order.trigger)} on {symbol} {side.value}",
-                    symbol=symbol,
-                    order_id=order.order_id,
-                )
-            )
-            ctx.ws.triggers.remove(order)
+            summary = f"remove {label} {plain(order.trigger)} on {symbol} {side.value}"
+            cancel_trigger(b, ctx, symbol, order, summary)
         return
     assert isinstance(wanted, Trigger)
     trigger = resolve_trigger(wanted, position.entry_price, spec, side)
@@ -259,12 +249,4 @@ def diff_protection(
         ctx.ws.triggers.remove(first)
         remember_trigger(ctx, symbol, side, kind, protection, first.order_id, first.client_order_id)
     for order in extras:
-        b.add(
-            CancelTrigger(
-                step_index=b.intent.index,
-                summary=f"remove duplicate {label} {plain(order.trigger)}",
-                symbol=symbol,
-                order_id=order.order_id,
-            )
-        )
-        ctx.ws.triggers.remove(order)
+        cancel_trigger(b, ctx, symbol, order, f"remove duplicate {label} {plain(order.trigger)}")
