@@ -43,7 +43,7 @@ from runner.compiler.steps.position_checks import (
 )
 from runner.compiler.steps.position_figures import Trade, finish
 from runner.compiler.steps.protection import (
-    diff_protection,
+    diff_protections,
     preset_protection,
     protections_of,
     remember_trigger,
@@ -185,31 +185,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
     after = ws.position(intent.symbol, intent.side)
     if after is not None and not (delta > 0 and flat_before):
         stop = ruled_stop(b, ctx, spec, market, intent, after)
-        diff_protection(
-            b,
-            ctx,
-            spec,
-            market,
-            intent.symbol,
-            intent.side,
-            "take_profit",
-            intent.take_profit,
-            after,
-            "take_profit",
-        )
-        diff_protection(
-            b,
-            ctx,
-            spec,
-            market,
-            intent.symbol,
-            intent.side,
-            "stop_loss",
-            stop.wanted,
-            after,
-            "stop_loss",
-            stop.reason,
-        )
+        diff_protections(b, ctx, spec, market, after, intent.take_profit, stop.wanted, stop.reason)
     if after is not None and intent.ladder and not b.failed():
         diff_ladder(b, ctx, spec, market, intent, after, target)
     if after is not None and not b.failed():

@@ -118,7 +118,13 @@ def _breakeven_note(entry: Decimal, trigger: Decimal, spec: ContractSpec) -> str
 
 
 def trigger_order(
-    symbol: str, side: PosSide, kind: str, trigger: Decimal, order_id: str = "", cid: str = ""
+    symbol: str,
+    side: PosSide,
+    kind: str,
+    trigger: Decimal,
+    order_id: str = "",
+    cid: str = "",
+    source: PriceSource = PriceSource.MARK,
 ) -> TriggerOrder:
     """A position TP/SL as the account will hold it (for the predicted state)."""
     return TriggerOrder(
@@ -130,7 +136,7 @@ def trigger_order(
         ZERO,
         trigger,
         ZERO,
-        PriceSource.MARK,
+        source,
         None,
         TpSlScope.POSITION,
         "market",
@@ -142,41 +148,42 @@ def trigger_order(
 def remember_trigger(
     ctx: Ctx, symbol: str, side: PosSide, kind: str, protection: Protection, order_id: str, cid: str
 ) -> None:
-    ctx.ws.triggers.append(
-        TriggerOrder(
-            order_id,
-            cid,
-            symbol,
-            TriggerKind(kind),
-            OrderSide.closing(side),
-            ZERO,
-            protection.trigger,
-            ZERO,
-            protection.source,
-            None,
-            TpSlScope.POSITION,
-            "market",
-            ZERO,
-            None,
-        )
-    )
+    wanted = trigger_order(symbol, side, kind, protection.trigger, order_id, cid, protection.source)
+    ctx.ws.triggers.append(wanted)
 
 
-def diff_protection(
+def diff_protections(
     b: StepBuilder,
     ctx: Ctx,
     spec: ContractSpec,
     market: Market,
-    symbol: str,
-    side: PosSide,
-    kind: str,
-    wanted: Protect,
     position: Position,
-    field: str,
-    reason: str | None = None,  # why the trigger is what it is (a stop rule), shown in the diff
+    take_profit: Protect,
+    stop_loss: Protect,
+    stop_reason: str | None = None,
+) -> None:
+    """The position's take-profit, then its stop-loss, as the plan wants them (``stop_reason``:
+    why the stop is where it is, e.g. a stop rule)."""
+    for kind, wanted, reason in (
+        ("take_profit", take_profit, None),
+        ("stop_loss", stop_loss, stop_reason),
+    ):
+        _diff_protection(b, ctx, spec, market, position, kind, wanted, reason)
+
+
+def _diff_protection(
+    b: StepBuilder,
+    ctx: Ctx,
+    spec: ContractSpec,
+    market: Market,
+    position: Position,
+    kind: str,  # also the plan field it comes from
+    wanted: Protect,
+    reason: str | None,  # why the trigger is what it is (a stop rule), shown in the diff
 ) -> None:
     if wanted is KEEP:
         return
+    symbol, side, field = position.symbol, position.side, kind
     why = f" ({reason})" if reason else ""
     existing = [t for t in protections_of(ctx, symbol, side) if t.kind.value == kind]
     label = kind.replace("_", "-")
