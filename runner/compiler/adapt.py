@@ -27,8 +27,6 @@ from runner.compiler.intents import (
     Policy,
     PositionIntent,
     Protect,
-    RiskBudget,
-    StopRule,
     TpSlIntent,
     Trail,
     TrailingStop,
@@ -139,8 +137,8 @@ def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) 
         rebalance_band=step.rebalance_band,
         ladder=tuple(_ladder_level(plan, level) for level in step.ladder),
         trailing_stop=_trail(plan, step.trailing_stop),
-        risk=None if step.risk is None else RiskBudget(step.risk.usdt, step.risk.equity_pct),
-        stop_rules=tuple(StopRule(r.after, r.to_level) for r in step.stop_rules),
+        risk=step.risk,
+        stop_rules=step.stop_rules,
     )
 
 
