@@ -311,7 +311,10 @@ def _open(
     )
     b.add(order)
     if marketable:
-        ws.fill_open(intent.symbol, intent.side, size, fill_price, leverage, margin, fee_rate)
+        opened = ws.preview_open(
+            intent.symbol, intent.side, size, fill_price, leverage, margin, fee_rate
+        )
+        ws.fill_open(*opened)
         for kind, protection in (("take_profit", tp), ("stop_loss", sl)):
             if protection is not None:
                 placeholder = placeholder_id("preset", intent.side)
