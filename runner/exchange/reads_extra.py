@@ -31,17 +31,17 @@ class SubAccountReads(ClientBase):
         self, sub_account: str, currency: str | None = None
     ) -> list[SubAccountBalance]:
         params: dict[str, QueryValue] = {"subAccount": sub_account, "currency": currency}
-        return parse_sub_wallet(self._get(ep.SUB_WALLET, params).data, ep.SUB_WALLET.path)
+        return self._read(ep.SUB_WALLET, parse_sub_wallet, params)
 
     def sub_account_transfers(self, sub_account: str, limit: int = 100) -> list[SubTransfer]:
         """One sub-account's futures transfers, as the main account sees them."""
-        answer = self._get(ep.SUB_TRANSFER_LIST, {"subAccount": sub_account, "limit": limit})
-        return parse_sub_transfers(answer.data, ep.SUB_TRANSFER_LIST.path)
+        return self._read(
+            ep.SUB_TRANSFER_LIST, parse_sub_transfers, {"subAccount": sub_account, "limit": limit}
+        )
 
     def sub_transfer_history(self, limit: int = 100) -> list[SubTransfer]:
         """This account's own futures sub-account transfers (main or sub)."""
-        answer = self._get(ep.SUB_TRANSFER_HISTORY, {"limit": limit})
-        return parse_sub_transfers(answer.data, ep.SUB_TRANSFER_HISTORY.path)
+        return self._read(ep.SUB_TRANSFER_HISTORY, parse_sub_transfers, {"limit": limit})
 
 
 class AffiliateReads(ClientBase):
@@ -67,8 +67,7 @@ class AffiliateReads(ClientBase):
             "register_start_time": register_start_s,
             "register_end_time": register_end_s,
         }
-        answer = self._get(ep.AFF_REBATE_LIST, params)
-        return parse_rebate_list(answer.data, ep.AFF_REBATE_LIST.path)
+        return self._read(ep.AFF_REBATE_LIST, parse_rebate_list, params)
 
     def affiliate_trades(
         self,
@@ -88,22 +87,18 @@ class AffiliateReads(ClientBase):
             "start_time": start_s,
             "end_time": end_s,
         }
-        answer = self._get(ep.AFF_TRADE_LIST, params)
-        return parse_affiliate_trades(answer.data, ep.AFF_TRADE_LIST.path)
+        return self._read(ep.AFF_TRADE_LIST, parse_affiliate_trades, params)
 
     def affiliate_user_rebate(self, cid: int, *, start_s: int, end_s: int) -> UserRebate:
         params: dict[str, QueryValue] = {"cid": cid, "start_time": start_s, "end_time": end_s}
-        answer = self._get(ep.AFF_REBATE_USER, params)
-        return parse_user_rebate(answer.data, ep.AFF_REBATE_USER.path)
+        return self._read(ep.AFF_REBATE_USER, parse_user_rebate, params)
 
     def affiliate_api_rebate(self, cid: int, *, start_s: int, end_s: int) -> ApiRebate:
         params: dict[str, QueryValue] = {"cid": cid, "start_time": start_s, "end_time": end_s}
-        answer = self._get(ep.AFF_REBATE_API, params)
-        return parse_api_rebate(answer.data, ep.AFF_REBATE_API.path)
+        return self._read(ep.AFF_REBATE_API, parse_api_rebate, params)
 
     def affiliate_invite_check(self, cid: int) -> bool:
-        answer = self._get(ep.AFF_INVITE_CHECK, {"cid": cid})
-        return parse_invite_check(answer.data, ep.AFF_INVITE_CHECK.path)
+        return self._read(ep.AFF_INVITE_CHECK, parse_invite_check, {"cid": cid})
 
     def affiliate_invited_users(
         self, *, start_s: int, end_s: int, page: int, size: int, cid: int | None = None
@@ -115,5 +110,4 @@ class AffiliateReads(ClientBase):
             "size": size,
             "cid": cid,
         }
-        answer = self._get(ep.AFF_REBATE_INVITE_USER, params)
-        return parse_invited_users(answer.data, ep.AFF_REBATE_INVITE_USER.path)
+        return self._read(ep.AFF_REBATE_INVITE_USER, parse_invited_users, params)
