@@ -38,7 +38,7 @@ from runner.exchange.read_client import ReadClient
 from runner.exchange.recording import Recorder
 from runner.exchange.results import Accepted, OrderRef, Reply, Submitted
 from runner.exchange.trade_client import TradeClient
-from runner.exchange.transfers import SpotBalance, SubAccountBalance, SubTransfer, TransferRecord
+from runner.exchange.transfers import SubTransfer, TransferRecord, WalletBalance
 from runner.exchange.transport import HttpCore, ReadTransport, WriteTransport, new_session
 
 __all__ = [
@@ -66,13 +66,12 @@ __all__ = [
     "Recorder",
     "Reply",
     "RetryPolicy",
-    "SpotBalance",
-    "SubAccountBalance",
     "SubTransfer",
     "Submitted",
     "Trade",
     "TradeClient",
     "TransferRecord",
+    "WalletBalance",
     "open_read_client",
     "open_trade_client",
 ]

@@ -31,7 +31,7 @@ from runner.exchange.orders import (
     parse_trades,
 )
 from runner.exchange.retries import QueryValue
-from runner.exchange.transfers import SpotBalance, parse_spot_wallet
+from runner.exchange.transfers import WalletBalance, parse_wallet
 
 
 class AccountReads(ClientBase):
@@ -84,9 +84,9 @@ class AccountReads(ClientBase):
         }
         return self._read(ep.TRANSACTION_HISTORY, parse_ledger, params)
 
-    def spot_wallet(self, currency: str | None = "USDT") -> list[SpotBalance]:
+    def spot_wallet(self, currency: str | None = "USDT") -> list[WalletBalance]:
         """Spot balances (spot host on live; the base URL's own host elsewhere)."""
-        return self._read(ep.SPOT_WALLET, parse_spot_wallet, {"currency": currency})
+        return self._read(ep.SPOT_WALLET, parse_wallet, {"currency": currency})
 
 
 def _position_mode(data: object, endpoint: str) -> str:

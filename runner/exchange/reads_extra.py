@@ -19,19 +19,19 @@ from runner.exchange.affiliate import (
 from runner.exchange.client_base import ClientBase
 from runner.exchange.retries import QueryValue
 from runner.exchange.transfers import (
-    SubAccountBalance,
     SubTransfer,
+    WalletBalance,
     parse_sub_transfers,
-    parse_sub_wallet,
+    parse_wallet,
 )
 
 
 class SubAccountReads(ClientBase):
     def sub_account_wallet(
         self, sub_account: str, currency: str | None = None
-    ) -> list[SubAccountBalance]:
+    ) -> list[WalletBalance]:
         params: dict[str, QueryValue] = {"subAccount": sub_account, "currency": currency}
-        return self._read(ep.SUB_WALLET, parse_sub_wallet, params)
+        return self._read(ep.SUB_WALLET, parse_wallet, params)
 
     def sub_account_transfers(self, sub_account: str, limit: int = 100) -> list[SubTransfer]:
         """One sub-account's futures transfers, as the main account sees them."""
