@@ -18,7 +18,7 @@ from runner.exchange.results import (
     timer_set,
     transferred,
 )
-from runner.exchange.write_base import Price, WriteBase, accepted, as_decimal, compact
+from runner.exchange.write_base import Price, WriteBase, accepted, wire_body
 
 
 class AccountWrites(WriteBase):
@@ -30,7 +30,7 @@ class AccountWrites(WriteBase):
     def submit_leverage(
         self, symbol: str, *, margin_mode: str, leverage: Price | None = None
     ) -> LeverageSet:
-        body = compact(symbol=symbol, open_type=margin_mode, leverage=as_decimal(leverage))
+        body = wire_body({"symbol": symbol, "margin_mode": margin_mode, "leverage": leverage})
         return self._typed(ep.SUBMIT_LEVERAGE, body, leverage_set)
 
     def set_position_mode(self, position_mode: str) -> ModeSet:
@@ -46,8 +46,13 @@ class AccountWrites(WriteBase):
         recv_window_ms: int | None = None,
     ) -> Transferred:
         """``direction``: ``"spot_to_contract"`` or ``"contract_to_spot"``."""
-        body = compact(
-            currency=currency, amount=as_decimal(amount), type=direction, recvWindow=recv_window_ms
+        body = wire_body(
+            {
+                "currency": currency,
+                "amount": amount,
+                "type": direction,
+                "recvWindow": recv_window_ms,
+            }
         )
         return self._typed(ep.TRANSFER_CONTRACT, body, transferred)
 
@@ -76,11 +81,13 @@ class AccountWrites(WriteBase):
         currency: str,
         sub_account: str | None = None,
     ) -> Accepted:
-        body = compact(
-            requestNo=request_no,
-            amount=as_decimal(amount),
-            currency=currency,
-            subAccount=sub_account,
+        body = wire_body(
+            {
+                "requestNo": request_no,
+                "amount": amount,
+                "currency": currency,
+                "subAccount": sub_account,
+            }
         )
         return self._typed(endpoint, body, accepted)
 
