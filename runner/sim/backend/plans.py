@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from runner.sim.backend import fills, matching, orders, rules
 from runner.sim.backend.errors import SimError, reject
-from runner.sim.backend.markets import MARKETS, ContractSpec
+from runner.sim.backend.markets import MARKETS
 from runner.sim.backend.numbers import ZERO, wire
 from runner.sim.backend.params import Params
 from runner.sim.backend.state import FINISHED, WORKING, Book, Order, Trigger
@@ -56,7 +56,7 @@ def submit_plan_order(book: Book, params: Params, now_ms: int) -> dict[str, obje
     category = params.choice(
         "plan_category", (1, 2), params.integer("plan_category", default=1), 40007
     )
-    leverage, margin_mode = _plan_setting(book, params, spec, side)
+    leverage, margin_mode = rules.opening_setting(book, params, spec, side, must_send=True)
     _check_deviation(watched_price(book, spec.symbol, price_type), trigger_price)
     check_room(book)
     trigger = Trigger(
@@ -83,18 +83,6 @@ def submit_plan_order(book: Book, params: Params, now_ms: int) -> dict[str, obje
         orders.read_presets(params, spec, trigger)
     book.triggers[trigger.order_id] = trigger
     return {"order_id": int(trigger.order_id)}
-
-
-def _plan_setting(book: Book, params: Params, spec: ContractSpec, side: int) -> tuple:
-    current = rules.setting(book, spec.symbol)
-    if side in (2, 3):
-        return current.leverage, current.margin_mode
-    if not params.has("leverage"):
-        raise reject(40040)
-    leverage = rules.leverage_value(params, spec, current.leverage)
-    margin_mode = rules.margin_mode_value(params, current.margin_mode, required=True)
-    rules.check_matches_position(book, spec.symbol, leverage, margin_mode)
-    return leverage, margin_mode
 
 
 def _check_deviation(price: Decimal, trigger_price: Decimal) -> None:

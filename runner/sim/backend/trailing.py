@@ -34,16 +34,9 @@ def submit_trail_order(book: Book, params: Params, now_ms: int) -> dict[str, obj
     price_type = params.choice(
         "activation_price_type", (1, 2), params.required_int("activation_price_type"), 40007
     )
-    current = rules.setting(book, spec.symbol)
-    leverage, margin_mode = current.leverage, current.margin_mode
     if side in (2, 3):
         rules.check_closable(book, spec.symbol, side, size)
-    else:
-        if not params.has("leverage"):
-            raise reject(40040)
-        leverage = rules.leverage_value(params, spec, current.leverage)
-        margin_mode = rules.margin_mode_value(params, current.margin_mode, required=True)
-        rules.check_matches_position(book, spec.symbol, leverage, margin_mode)
+    leverage, margin_mode = rules.opening_setting(book, params, spec, side, must_send=True)
     order = Order(
         order_id=book.new_order_id(),
         client_order_id="",
