@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypedDict, Unpack
 
 import requests
 
@@ -45,6 +46,7 @@ __all__ = [
     "Accepted",
     "ApiError",
     "Asset",
+    "ClientOptions",
     "ClockSkewError",
     "CloudflareBlocked",
     "Contract",
@@ -77,16 +79,19 @@ __all__ = [
 ]
 
 
+class ClientOptions(TypedDict, total=False):
+    """How a client reaches the exchange, beside its target and credentials."""
+
+    notify: Callable[[str], None] | None  # rate-limit waits and retries, as one-line notes
+    retry: RetryPolicy | None
+    http: requests.Session | None  # the paper exchange's in-process session, or a test's
+    recorder: Recorder | None
+
+
 def _core(
-    target: Target,
-    creds: Credentials | None,
-    *,
-    signed: bool,
-    notify: Callable[[str], None] | None,
-    retry: RetryPolicy | None,
-    http: requests.Session | None,
-    recorder: Recorder | None = None,
+    target: Target, creds: Credentials | None, *, signed: bool, **options: Unpack[ClientOptions]
 ) -> HttpCore:
+    retry, http = options.get("retry"), options.get("http")
     limiter: LimiterRegistry | None
     if target.kind is ExchangeKind.PAPER:
         # The paper exchange runs in-process (the caller's transport; the client never imports
@@ -105,39 +110,21 @@ def _core(
         target,
         creds,
         policy=retry if retry is not None else RetryPolicy(),
-        notify=notify,
+        notify=options.get("notify"),
         limiter=limiter,
-        recorder=recorder,
+        recorder=options.get("recorder"),
     )
 
 
 def open_read_client(
-    target: Target,
-    creds: Credentials | None,
-    *,
-    notify: Callable[[str], None] | None = None,
-    retry: RetryPolicy | None = None,
-    http: requests.Session | None = None,
-    recorder: Recorder | None = None,
+    target: Target, creds: Credentials | None, **options: Unpack[ClientOptions]
 ) -> ReadClient:
     """A read-only client (reads need only the API key)."""
-    core = _core(
-        target, creds, signed=False, notify=notify, retry=retry, http=http, recorder=recorder
-    )
-    return ReadClient(ReadTransport(core))
+    return ReadClient(ReadTransport(_core(target, creds, signed=False, **options)))
 
 
 def open_trade_client(
-    target: Target,
-    creds: Credentials | None,
-    *,
-    notify: Callable[[str], None] | None = None,
-    retry: RetryPolicy | None = None,
-    http: requests.Session | None = None,
-    recorder: Recorder | None = None,
+    target: Target, creds: Credentials | None, **options: Unpack[ClientOptions]
 ) -> TradeClient:
     """A client that can also write (needs key, secret and memo)."""
-    core = _core(
-        target, creds, signed=True, notify=notify, retry=retry, http=http, recorder=recorder
-    )
-    return TradeClient(WriteTransport(core))
+    return TradeClient(WriteTransport(_core(target, creds, signed=True, **options)))
