@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from runner.exchange import endpoints as ep
 from runner.exchange.affiliate import (
-    AffiliateTrades,
+    AffiliateTrade,
     ApiRebate,
-    InvitedUsers,
+    InvitedUser,
+    Page,
     RebateList,
     UserRebate,
     parse_affiliate_trades,
@@ -78,7 +79,7 @@ class AffiliateReads(ClientBase):
         size: int,
         start_s: int | None = None,
         end_s: int | None = None,
-    ) -> AffiliateTrades:
+    ) -> Page[AffiliateTrade]:
         params: dict[str, QueryValue] = {
             "user_id": user_id,
             "type": type,
@@ -102,7 +103,7 @@ class AffiliateReads(ClientBase):
 
     def affiliate_invited_users(
         self, *, start_s: int, end_s: int, page: int, size: int, cid: int | None = None
-    ) -> InvitedUsers:
+    ) -> Page[InvitedUser]:
         params: dict[str, QueryValue] = {
             "start_time": start_s,
             "end_time": end_s,
