@@ -35,21 +35,17 @@ def submit_order(book: Book, params: Params, now_ms: int) -> dict[str, object]:
     client_order_id = rules.client_order_id(book, params)
     if side in (2, 3):
         rules.check_closable(book, spec.symbol, side, size)
-    leverage, margin_mode = rules.opening_setting(book, params, spec, side, must_send=False)
-    order = Order(
-        order_id=book.new_order_id(),
-        client_order_id=client_order_id,
-        symbol=spec.symbol,
-        side=side,
+    setting = rules.opening_setting(book, params, spec, side, must_send=False)
+    order = book.new_order(
+        spec.symbol,
+        side,
+        size,
+        setting,
+        now_ms,
         type=order_type,
-        mode=mode,
         price=price,
-        size=size,
-        leverage=leverage,
-        margin_mode=margin_mode,
-        position_mode=book.position_mode,
-        create_ms=now_ms,
-        update_ms=now_ms,
+        mode=mode,
+        client_order_id=client_order_id,
     )
     if side in (1, 4):
         read_presets(params, spec, order)
