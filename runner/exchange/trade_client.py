@@ -123,7 +123,7 @@ class TradeClient(AccountWrites):
         symbol: str,
         fields: Mapping[str, object],
     ) -> T:
-        body = wire_body({"symbol": symbol, **fields})
+        body = wire_body(symbol=symbol, **fields)
         client_order_id = fields.get("client_order_id")
         assert client_order_id is None or isinstance(client_order_id, str)
         return self._typed(endpoint, body, parse, client_order_id)

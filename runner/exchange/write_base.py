@@ -76,7 +76,7 @@ DECIMAL_FIELDS = frozenset(
 )
 
 
-def wire_body(fields: Mapping[str, object]) -> dict[str, Any]:
+def wire_body(**fields: object) -> dict[str, Any]:
     """A write's body from the typed writes' keywords: the ones left unset (None) out, our names
     as BitMart's (``margin_mode`` -> ``open_type``), prices as decimal strings (never a float),
     sizes as whole contracts."""
@@ -145,14 +145,9 @@ class WriteBase(ReadClient):
         currency: str | None = None,
     ) -> list[TransferRecord]:
         """Spot <-> futures transfer records; a read, though a signed POST, so retried as one."""
-        fields = {
-            "currency": currency,
-            "time_start": start_ms,
-            "time_end": end_ms,
-            "page": page,
-            "limit": limit,
-        }
-        body = wire_body(fields)
+        body = wire_body(
+            currency=currency, time_start=start_ms, time_end=end_ms, page=page, limit=limit
+        )
         endpoint = ep.TRANSFER_CONTRACT_LIST
         answer = self._writer.post(endpoint, encode_body(body), retry_safe=True)
         return parse_transfer_records(answer.data, endpoint.path)

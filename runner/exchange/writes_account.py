@@ -30,7 +30,7 @@ class AccountWrites(WriteBase):
     def submit_leverage(
         self, symbol: str, *, margin_mode: str, leverage: Price | None = None
     ) -> LeverageSet:
-        body = wire_body({"symbol": symbol, "margin_mode": margin_mode, "leverage": leverage})
+        body = wire_body(symbol=symbol, margin_mode=margin_mode, leverage=leverage)
         return self._typed(ep.SUBMIT_LEVERAGE, body, leverage_set)
 
     def set_position_mode(self, position_mode: str) -> ModeSet:
@@ -47,12 +47,7 @@ class AccountWrites(WriteBase):
     ) -> Transferred:
         """``direction``: ``"spot_to_contract"`` or ``"contract_to_spot"``."""
         body = wire_body(
-            {
-                "currency": currency,
-                "amount": amount,
-                "type": direction,
-                "recvWindow": recv_window_ms,
-            }
+            currency=currency, amount=amount, type=direction, recvWindow=recv_window_ms
         )
         return self._typed(ep.TRANSFER_CONTRACT, body, transferred)
 
@@ -82,12 +77,7 @@ class AccountWrites(WriteBase):
         sub_account: str | None = None,
     ) -> Accepted:
         body = wire_body(
-            {
-                "requestNo": request_no,
-                "amount": amount,
-                "currency": currency,
-                "subAccount": sub_account,
-            }
+            requestNo=request_no, amount=amount, currency=currency, subAccount=sub_account
         )
         return self._typed(endpoint, body, accepted)
 
