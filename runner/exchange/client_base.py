@@ -39,12 +39,9 @@ class ClientBase:
         return self._transport.get(endpoint, params)
 
     def _read(
-        self,
-        endpoint: Endpoint,
-        parse: Callable[[object, str], T],
-        params: Mapping[str, QueryValue] | None = None,
+        self, endpoint: Endpoint, parse: Callable[[object, str], T], /, **params: QueryValue
     ) -> T:
-        """GET ``endpoint`` and parse its ``data`` (parse errors name the endpoint's path)."""
+        """GET ``endpoint`` with ``params`` (None ones left out) and parse its ``data``."""
         return parse(self._get(endpoint, params).data, endpoint.path)
 
     def close(self) -> None:

@@ -39,25 +39,23 @@ class AccountReads(ClientBase):
         return self._read(ep.ASSETS_DETAIL, parse_assets)
 
     def fee_rate(self, symbol: str) -> FeeRate:
-        return self._read(ep.TRADE_FEE_RATE, parse_fee_rate, {"symbol": symbol})
+        return self._read(ep.TRADE_FEE_RATE, parse_fee_rate, symbol=symbol)
 
     def positions_v1(
         self, symbol: str | None = None, account: str | None = None
     ) -> list[PositionV1]:
-        return self._read(ep.POSITION, parse_positions_v1, {"symbol": symbol, "account": account})
+        return self._read(ep.POSITION, parse_positions_v1, symbol=symbol, account=account)
 
     def positions_v2(
         self, symbol: str | None = None, account: str | None = None
     ) -> list[PositionV2]:
         """With a symbol: rows even when flat (settings); without: only held positions."""
-        params: dict[str, QueryValue] = {"symbol": symbol, "account": account}
-        return self._read(ep.POSITION_V2, parse_positions_v2, params)
+        return self._read(ep.POSITION_V2, parse_positions_v2, symbol=symbol, account=account)
 
     def position_risk(
         self, symbol: str | None = None, account: str | None = None
     ) -> list[PositionRisk]:
-        params: dict[str, QueryValue] = {"symbol": symbol, "account": account}
-        return self._read(ep.POSITION_RISK, parse_position_risk, params)
+        return self._read(ep.POSITION_RISK, parse_position_risk, symbol=symbol, account=account)
 
     def position_mode(self) -> str:
         """``"hedge_mode"`` or ``"one_way_mode"``."""
@@ -74,19 +72,21 @@ class AccountReads(ClientBase):
         page_size: int | None = None,
     ) -> list[LedgerEntry]:
         """The ledger; times in milliseconds on this endpoint (facts section 9)."""
-        params: dict[str, QueryValue] = {
-            "symbol": symbol,
-            "flow_type": flow_type,  # 0 is meaningful ("all"): kept, only None is dropped
-            "account": account,
-            "start_time": start_ms,
-            "end_time": end_ms,
-            "page_size": page_size,
-        }
-        return self._read(ep.TRANSACTION_HISTORY, parse_ledger, params)
+        # flow_type 0 is meaningful ("all"): kept, only None is dropped
+        return self._read(
+            ep.TRANSACTION_HISTORY,
+            parse_ledger,
+            symbol=symbol,
+            flow_type=flow_type,
+            account=account,
+            start_time=start_ms,
+            end_time=end_ms,
+            page_size=page_size,
+        )
 
     def spot_wallet(self, currency: str | None = "USDT") -> list[WalletBalance]:
         """Spot balances (spot host on live; the base URL's own host elsewhere)."""
-        return self._read(ep.SPOT_WALLET, parse_wallet, {"currency": currency})
+        return self._read(ep.SPOT_WALLET, parse_wallet, currency=currency)
 
 
 def _position_mode(data: object, endpoint: str) -> str:
@@ -116,12 +116,11 @@ def _history_params(symbol: str | None, filters: HistoryFilter) -> dict[str, Que
 
 class OrderReads(ClientBase):
     def order(self, symbol: str, order_id: str, account: str | None = None) -> Order:
-        params: dict[str, QueryValue] = {"symbol": symbol, "order_id": order_id, "account": account}
-        return self._read(ep.ORDER, parse_order, params)
+        return self._read(ep.ORDER, parse_order, symbol=symbol, order_id=order_id, account=account)
 
     def order_history(self, symbol: str, **filters: Unpack[HistoryFilter]) -> list[Order]:
         """Finished orders; times in seconds; default last 7 days, at most 200 rows."""
-        return self._read(ep.ORDER_HISTORY, parse_orders, _history_params(symbol, filters))
+        return self._read(ep.ORDER_HISTORY, parse_orders, **_history_params(symbol, filters))
 
     def open_orders(
         self,
@@ -131,13 +130,14 @@ class OrderReads(ClientBase):
         order_state: str | None = None,
         limit: int | None = None,
     ) -> list[Order]:
-        params: dict[str, QueryValue] = {
-            "symbol": symbol,
-            "type": type,
-            "order_state": order_state,
-            "limit": limit,
-        }
-        return self._read(ep.GET_OPEN_ORDERS, parse_orders, params)
+        return self._read(
+            ep.GET_OPEN_ORDERS,
+            parse_orders,
+            symbol=symbol,
+            type=type,
+            order_state=order_state,
+            limit=limit,
+        )
 
     def plan_orders(
         self,
@@ -148,14 +148,15 @@ class OrderReads(ClientBase):
         limit: int | None = None,
     ) -> list[PlanOrder]:
         """Waiting plan and TP/SL orders (current-plan-order); ``plan_type`` plan|profit_loss."""
-        params: dict[str, QueryValue] = {
-            "symbol": symbol,
-            "plan_type": plan_type,
-            "type": type,
-            "limit": limit,
-        }
-        return self._read(ep.CURRENT_PLAN_ORDER, parse_plan_orders, params)
+        return self._read(
+            ep.CURRENT_PLAN_ORDER,
+            parse_plan_orders,
+            symbol=symbol,
+            plan_type=plan_type,
+            type=type,
+            limit=limit,
+        )
 
     def trades(self, symbol: str | None = None, **filters: Unpack[HistoryFilter]) -> list[Trade]:
         """Own fills; times in seconds; default last 7 days, at most 200 rows."""
-        return self._read(ep.TRADES, parse_trades, _history_params(symbol, filters))
+        return self._read(ep.TRADES, parse_trades, **_history_params(symbol, filters))

@@ -18,7 +18,6 @@ from runner.exchange.affiliate import (
     parse_user_rebate,
 )
 from runner.exchange.client_base import ClientBase
-from runner.exchange.retries import QueryValue
 from runner.exchange.transfers import (
     SubTransfer,
     WalletBalance,
@@ -31,18 +30,17 @@ class SubAccountReads(ClientBase):
     def sub_account_wallet(
         self, sub_account: str, currency: str | None = None
     ) -> list[WalletBalance]:
-        params: dict[str, QueryValue] = {"subAccount": sub_account, "currency": currency}
-        return self._read(ep.SUB_WALLET, parse_wallet, params)
+        return self._read(ep.SUB_WALLET, parse_wallet, subAccount=sub_account, currency=currency)
 
     def sub_account_transfers(self, sub_account: str, limit: int = 100) -> list[SubTransfer]:
         """One sub-account's futures transfers, as the main account sees them."""
         return self._read(
-            ep.SUB_TRANSFER_LIST, parse_sub_transfers, {"subAccount": sub_account, "limit": limit}
+            ep.SUB_TRANSFER_LIST, parse_sub_transfers, subAccount=sub_account, limit=limit
         )
 
     def sub_transfer_history(self, limit: int = 100) -> list[SubTransfer]:
         """This account's own futures sub-account transfers (main or sub)."""
-        return self._read(ep.SUB_TRANSFER_HISTORY, parse_sub_transfers, {"limit": limit})
+        return self._read(ep.SUB_TRANSFER_HISTORY, parse_sub_transfers, limit=limit)
 
 
 class AffiliateReads(ClientBase):
@@ -58,17 +56,18 @@ class AffiliateReads(ClientBase):
         register_start_s: int | None = None,
         register_end_s: int | None = None,
     ) -> RebateList:
-        params: dict[str, QueryValue] = {
-            "page": page,
-            "size": size,
-            "currency": currency,
-            "user_id": user_id,
-            "rebate_start_time": rebate_start_s,
-            "rebate_end_time": rebate_end_s,
-            "register_start_time": register_start_s,
-            "register_end_time": register_end_s,
-        }
-        return self._read(ep.AFF_REBATE_LIST, parse_rebate_list, params)
+        return self._read(
+            ep.AFF_REBATE_LIST,
+            parse_rebate_list,
+            page=page,
+            size=size,
+            currency=currency,
+            user_id=user_id,
+            rebate_start_time=rebate_start_s,
+            rebate_end_time=rebate_end_s,
+            register_start_time=register_start_s,
+            register_end_time=register_end_s,
+        )
 
     def affiliate_trades(
         self,
@@ -80,35 +79,39 @@ class AffiliateReads(ClientBase):
         start_s: int | None = None,
         end_s: int | None = None,
     ) -> Page[AffiliateTrade]:
-        params: dict[str, QueryValue] = {
-            "user_id": user_id,
-            "type": type,
-            "page": page,
-            "size": size,
-            "start_time": start_s,
-            "end_time": end_s,
-        }
-        return self._read(ep.AFF_TRADE_LIST, parse_affiliate_trades, params)
+        return self._read(
+            ep.AFF_TRADE_LIST,
+            parse_affiliate_trades,
+            user_id=user_id,
+            type=type,
+            page=page,
+            size=size,
+            start_time=start_s,
+            end_time=end_s,
+        )
 
     def affiliate_user_rebate(self, cid: int, *, start_s: int, end_s: int) -> UserRebate:
-        params: dict[str, QueryValue] = {"cid": cid, "start_time": start_s, "end_time": end_s}
-        return self._read(ep.AFF_REBATE_USER, parse_user_rebate, params)
+        return self._read(
+            ep.AFF_REBATE_USER, parse_user_rebate, cid=cid, start_time=start_s, end_time=end_s
+        )
 
     def affiliate_api_rebate(self, cid: int, *, start_s: int, end_s: int) -> ApiRebate:
-        params: dict[str, QueryValue] = {"cid": cid, "start_time": start_s, "end_time": end_s}
-        return self._read(ep.AFF_REBATE_API, parse_api_rebate, params)
+        return self._read(
+            ep.AFF_REBATE_API, parse_api_rebate, cid=cid, start_time=start_s, end_time=end_s
+        )
 
     def affiliate_invite_check(self, cid: int) -> bool:
-        return self._read(ep.AFF_INVITE_CHECK, parse_invite_check, {"cid": cid})
+        return self._read(ep.AFF_INVITE_CHECK, parse_invite_check, cid=cid)
 
     def affiliate_invited_users(
         self, *, start_s: int, end_s: int, page: int, size: int, cid: int | None = None
     ) -> Page[InvitedUser]:
-        params: dict[str, QueryValue] = {
-            "start_time": start_s,
-            "end_time": end_s,
-            "page": page,
-            "size": size,
-            "cid": cid,
-        }
-        return self._read(ep.AFF_REBATE_INVITE_USER, parse_invited_users, params)
+        return self._read(
+            ep.AFF_REBATE_INVITE_USER,
+            parse_invited_users,
+            start_time=start_s,
+            end_time=end_s,
+            page=page,
+            size=size,
+            cid=cid,
+        )
