@@ -1,7 +1,8 @@
 """The BitMart USDT-M futures client: typed reads, signed writes, retries, rate limits.
 
 ``open_read_client`` gives a client that can only read (its transport cannot POST);
-``open_trade_client`` one that can also write, for the executor alone.
+``open_trade_client`` one that can also write, for the executor alone.  The reply models and
+errors live in their own modules (``runner.exchange.account``, ``.orders``, ``.errors`` ...).
 """
 
 from __future__ import annotations
@@ -13,67 +14,19 @@ import requests
 
 from runner import config
 from runner.config import Credentials, ExchangeKind, Target
-from runner.exchange.account import (
-    Asset,
-    FeeRate,
-    LedgerEntry,
-    PositionRisk,
-    PositionV1,
-    PositionV2,
-)
-from runner.exchange.errors import (
-    ApiError,
-    ClockSkewError,
-    CloudflareBlocked,
-    ExchangeError,
-    NetworkError,
-    OutcomeUnknown,
-    ProtocolError,
-    RateLimited,
-)
 from runner.exchange.limits import SHARED, LimiterRegistry
-from runner.exchange.market import Contract, LeverageBracket
-from runner.exchange.orders import Order, PlanOrder, Trade
 from runner.exchange.policy import RetryPolicy
 from runner.exchange.read_client import ReadClient
 from runner.exchange.recording import Recorder
-from runner.exchange.results import Accepted, OrderRef, Reply, Submitted
 from runner.exchange.trade_client import TradeClient
-from runner.exchange.transfers import SubTransfer, TransferRecord, WalletBalance
 from runner.exchange.transport import HttpCore, ReadTransport, WriteTransport, new_session
 
 __all__ = [
-    "Accepted",
-    "ApiError",
-    "Asset",
     "ClientOptions",
-    "ClockSkewError",
-    "CloudflareBlocked",
-    "Contract",
-    "ExchangeError",
-    "FeeRate",
-    "LedgerEntry",
-    "LeverageBracket",
-    "NetworkError",
-    "Order",
-    "OrderRef",
-    "OutcomeUnknown",
-    "PlanOrder",
-    "PositionRisk",
-    "PositionV1",
-    "PositionV2",
-    "ProtocolError",
-    "RateLimited",
     "ReadClient",
     "Recorder",
-    "Reply",
     "RetryPolicy",
-    "SubTransfer",
-    "Submitted",
-    "Trade",
     "TradeClient",
-    "TransferRecord",
-    "WalletBalance",
     "open_read_client",
     "open_trade_client",
 ]
