@@ -52,6 +52,15 @@ class Opening(TypedDict):
     margin_mode: str
 
 
+class LimitOrderChange(TypedDict, total=False):
+    """modify-limit-order, by ``order_id`` or ``client_order_id``: a new price and/or size."""
+
+    order_id: str | None
+    client_order_id: str | None
+    price: Price | None
+    size: int | Decimal | None
+
+
 class NewPlanOrder(Opening, Presets, total=False):
     """submit-plan-order; ``price_way`` 1 fires on a rise, 2 on a fall."""
 
@@ -150,24 +159,12 @@ class TradeClient(AccountWrites):
         """Cancel every open order of ``symbol``."""
         return self._write(ep.CANCEL_ORDERS, accepted, symbol, {})
 
-    def modify_limit_order(
-        self,
-        symbol: str,
-        *,
-        order_id: str | None = None,
-        client_order_id: str | None = None,
-        price: Price | None = None,
-        size: int | Decimal | None = None,
-    ) -> OrderRef:
-        _one_id({"order_id": order_id, "client_order_id": client_order_id})
-        if price is None and size is None:
+    def modify_limit_order(self, symbol: str, **change: Unpack[LimitOrderChange]) -> OrderRef:
+        _one_id(change)
+        if change.get("price") is None and change.get("size") is None:
             raise ValueError("give a new price and/or size")
-        fields = {
-            "order_id": wire_order_id(order_id) if order_id is not None else None,
-            "client_order_id": client_order_id,
-            "price": price,
-            "size": size,
-        }
+        order_id = change.get("order_id")
+        fields = {**change, "order_id": None if order_id is None else wire_order_id(order_id)}
         return self._write(ep.MODIFY_LIMIT_ORDER, order_ref, symbol, fields)
 
     def submit_plan_order(self, symbol: str, **order: Unpack[NewPlanOrder]) -> OrderRef:
