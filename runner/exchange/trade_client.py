@@ -52,11 +52,17 @@ class Opening(TypedDict):
     margin_mode: str
 
 
-class LimitOrderChange(TypedDict, total=False):
-    """modify-limit-order, by ``order_id`` or ``client_order_id``: a new price and/or size."""
+class OneOrder(TypedDict, total=False):
+    """Which order: by ``order_id`` or ``client_order_id`` (one is required: without either
+    BitMart takes every order of the symbol)."""
 
     order_id: str | None
     client_order_id: str | None
+
+
+class LimitOrderChange(OneOrder, total=False):
+    """modify-limit-order: a new price and/or size."""
+
     price: Price | None
     size: int | Decimal | None
 
@@ -97,13 +103,11 @@ class NewTpSl(TypedDict, total=False):
     category: str | None
 
 
-class TpSlChange(TypedDict, total=False):
-    """modify-tp-sl-order, by ``order_id`` or ``client_order_id``."""
+class TpSlChange(OneOrder, total=False):
+    """modify-tp-sl-order."""
 
     trigger_price: Required[Price]
     price_type: Required[int]
-    order_id: str | None
-    client_order_id: str | None
     executive_price: Price | None
     plan_category: int | None
     category: str | None
@@ -137,12 +141,9 @@ class TradeClient(AccountWrites):
         assert client_order_id is None or isinstance(client_order_id, str)
         return self._typed(endpoint, body, parse, client_order_id)
 
-    def _cancel_one(
-        self, endpoint: Endpoint, symbol: str, order_id: str | None, client_order_id: str | None
-    ) -> Accepted:
-        ids = {"order_id": order_id, "client_order_id": client_order_id}
-        _one_id(ids)
-        return self._write(endpoint, accepted, symbol, ids)
+    def _cancel_one(self, endpoint: Endpoint, symbol: str, which: OneOrder) -> Accepted:
+        _one_id(which)
+        return self._write(endpoint, accepted, symbol, which)
 
     def submit_order(
         self, symbol: str, *, side: int, size: int | Decimal, **order: Unpack[NewOrder]
@@ -150,10 +151,8 @@ class TradeClient(AccountWrites):
         fields = {"side": side, "type": "limit", **order, "size": size}
         return self._write(ep.SUBMIT_ORDER, submitted, symbol, fields)
 
-    def cancel_order(
-        self, symbol: str, *, order_id: str | None = None, client_order_id: str | None = None
-    ) -> Accepted:
-        return self._cancel_one(ep.CANCEL_ORDER, symbol, order_id, client_order_id)
+    def cancel_order(self, symbol: str, **which: Unpack[OneOrder]) -> Accepted:
+        return self._cancel_one(ep.CANCEL_ORDER, symbol, which)
 
     def cancel_orders(self, symbol: str) -> Accepted:
         """Cancel every open order of ``symbol``."""
@@ -171,11 +170,9 @@ class TradeClient(AccountWrites):
         fields = {"type": "limit", **order}
         return self._write(ep.SUBMIT_PLAN_ORDER, order_ref, symbol, fields)
 
-    def cancel_plan_order(
-        self, symbol: str, *, order_id: str | None = None, client_order_id: str | None = None
-    ) -> Accepted:
+    def cancel_plan_order(self, symbol: str, **which: Unpack[OneOrder]) -> Accepted:
         """Cancel one plan or TP/SL order."""
-        return self._cancel_one(ep.CANCEL_PLAN_ORDER, symbol, order_id, client_order_id)
+        return self._cancel_one(ep.CANCEL_PLAN_ORDER, symbol, which)
 
     def cancel_all_plan_orders(self, symbol: str) -> Accepted:
         """Cancel every plan and TP/SL order of ``symbol`` (cancel-plan-order without an id)."""
