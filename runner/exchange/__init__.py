@@ -1,93 +1,50 @@
 """The BitMart USDT-M futures client: typed reads, signed writes, retries, rate limits.
 
 ``open_read_client`` gives a client that can only read (its transport cannot POST);
-``open_trade_client`` one that can also write, for the executor alone.
+``open_trade_client`` one that can also write, for the executor alone.  The reply models and
+errors live in their own modules (``runner.exchange.account``, ``.orders``, ``.errors`` ...).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypedDict, Unpack
 
 import requests
 
 from runner import config
 from runner.config import Credentials, ExchangeKind, Target
-from runner.exchange.account import (
-    Asset,
-    FeeRate,
-    LedgerEntry,
-    PositionRisk,
-    PositionV1,
-    PositionV2,
-)
-from runner.exchange.errors import (
-    ApiError,
-    ClockSkewError,
-    CloudflareBlocked,
-    ExchangeError,
-    NetworkError,
-    OutcomeUnknown,
-    ProtocolError,
-    RateLimited,
-)
 from runner.exchange.limits import SHARED, LimiterRegistry
-from runner.exchange.market import Contract, LeverageBracket
-from runner.exchange.orders import Order, PlanOrder, Trade
 from runner.exchange.policy import RetryPolicy
 from runner.exchange.read_client import ReadClient
 from runner.exchange.recording import Recorder
-from runner.exchange.results import Accepted, OrderRef, Reply, Submitted
 from runner.exchange.trade_client import TradeClient
-from runner.exchange.transfers import SpotBalance, SubAccountBalance, SubTransfer, TransferRecord
 from runner.exchange.transport import HttpCore, ReadTransport, WriteTransport, new_session
 
 __all__ = [
-    "Accepted",
-    "ApiError",
-    "Asset",
-    "ClockSkewError",
-    "CloudflareBlocked",
-    "Contract",
-    "ExchangeError",
-    "FeeRate",
-    "LedgerEntry",
-    "LeverageBracket",
-    "NetworkError",
-    "Order",
-    "OrderRef",
-    "OutcomeUnknown",
-    "PlanOrder",
-    "PositionRisk",
-    "PositionV1",
-    "PositionV2",
-    "ProtocolError",
-    "RateLimited",
+    "ClientOptions",
     "ReadClient",
     "Recorder",
-    "Reply",
     "RetryPolicy",
-    "SpotBalance",
-    "SubAccountBalance",
-    "SubTransfer",
-    "Submitted",
-    "Trade",
     "TradeClient",
-    "TransferRecord",
     "open_read_client",
     "open_trade_client",
 ]
 
 
+class ClientOptions(TypedDict, total=False):
+    """How a client reaches the exchange, beside its target and credentials."""
+
+    notify: Callable[[str], None] | None  # rate-limit waits and retries, as one-line notes
+    retry: RetryPolicy | None
+    http: requests.Session | None  # the paper exchange's in-process session, or a test's
+    recorder: Recorder | None
+
+
 def _core(
-    target: Target,
-    creds: Credentials | None,
-    *,
-    signed: bool,
-    notify: Callable[[str], None] | None,
-    retry: RetryPolicy | None,
-    http: requests.Session | None,
-    recorder: Recorder | None = None,
+    target: Target, creds: Credentials | None, *, signed: bool, **options: Unpack[ClientOptions]
 ) -> HttpCore:
+    retry, http = options.get("retry"), options.get("http")
     limiter: LimiterRegistry | None
     if target.kind is ExchangeKind.PAPER:
         # The paper exchange runs in-process (the caller's transport; the client never imports
@@ -106,39 +63,21 @@ def _core(
         target,
         creds,
         policy=retry if retry is not None else RetryPolicy(),
-        notify=notify,
+        notify=options.get("notify"),
         limiter=limiter,
-        recorder=recorder,
+        recorder=options.get("recorder"),
     )
 
 
 def open_read_client(
-    target: Target,
-    creds: Credentials | None,
-    *,
-    notify: Callable[[str], None] | None = None,
-    retry: RetryPolicy | None = None,
-    http: requests.Session | None = None,
-    recorder: Recorder | None = None,
+    target: Target, creds: Credentials | None, **options: Unpack[ClientOptions]
 ) -> ReadClient:
     """A read-only client (reads need only the API key)."""
-    core = _core(
-        target, creds, signed=False, notify=notify, retry=retry, http=http, recorder=recorder
-    )
-    return ReadClient(ReadTransport(core))
+    return ReadClient(ReadTransport(_core(target, creds, signed=False, **options)))
 
 
 def open_trade_client(
-    target: Target,
-    creds: Credentials | None,
-    *,
-    notify: Callable[[str], None] | None = None,
-    retry: RetryPolicy | None = None,
-    http: requests.Session | None = None,
-    recorder: Recorder | None = None,
+    target: Target, creds: Credentials | None, **options: Unpack[ClientOptions]
 ) -> TradeClient:
     """A client that can also write (needs key, secret and memo)."""
-    core = _core(
-        target, creds, signed=True, notify=notify, retry=retry, http=http, recorder=recorder
-    )
-    return TradeClient(WriteTransport(core))
+    return TradeClient(WriteTransport(_core(target, creds, signed=True, **options)))

@@ -3,10 +3,29 @@ decoder keeps those as ``Decimal`` too, so nothing here is ever a float."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from runner.exchange.fields import Fields
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of an affiliate list: its rows and where they stand in the whole list."""
+
+    total: int
+    page: int
+    size: int
+    rows: tuple[T, ...]
+
+
+def _page(f: Fields, name: str, what: str, build: Callable[[Fields], T]) -> Page[T]:
+    rows = tuple(build(Fields(raw, f.endpoint, what)) for raw in f.rows(name))
+    return Page(f.integer("total"), f.integer("page"), f.integer("size"), rows)
 
 
 @dataclass(frozen=True)
@@ -18,37 +37,32 @@ class RebateRow:
 
 
 @dataclass(frozen=True)
-class RebateList:
-    total: int
-    page: int
-    size: int
+class RebateList(Page[RebateRow]):
     btc_rebate_sum: Decimal
     usdt_rebate_sum: Decimal
     eth_rebate_sum: Decimal
-    rows: tuple[RebateRow, ...]
+
+
+def _rebate_row(r: Fields) -> RebateRow:
+    return RebateRow(
+        currency=r.text("rebate_coin"),
+        trade_user_id=r.ident("trade_user_id"),
+        total_rebate=r.decimal("total_rebate_amount"),
+        user_type=r.integer("user_type"),
+    )
 
 
 def parse_rebate_list(data: object, endpoint: str) -> RebateList:
     f = Fields(data, endpoint, "data")
-    rows = []
-    for raw in f.rows("rebate_detail_page_data"):
-        r = Fields(raw, endpoint, "rebate row")
-        rows.append(
-            RebateRow(
-                currency=r.text("rebate_coin"),
-                trade_user_id=r.ident("trade_user_id"),
-                total_rebate=r.decimal("total_rebate_amount"),
-                user_type=r.integer("user_type"),
-            )
-        )
+    page = _page(f, "rebate_detail_page_data", "rebate row", _rebate_row)
     return RebateList(
-        total=f.integer("total"),
-        page=f.integer("page"),
-        size=f.integer("size"),
+        page.total,
+        page.page,
+        page.size,
+        page.rows,
         btc_rebate_sum=f.decimal("btc_rebate_sum"),
         usdt_rebate_sum=f.decimal("usdt_rebate_sum"),
         eth_rebate_sum=f.decimal("eth_rebate_sum"),
-        rows=tuple(rows),
     )
 
 
@@ -69,41 +83,30 @@ class AffiliateTrade:
     realized_pnl: Decimal
 
 
-@dataclass(frozen=True)
-class AffiliateTrades:
-    total: int
-    page: int
-    size: int
-    rows: tuple[AffiliateTrade, ...]
-
-
 _OPEN_TYPES = {1: "isolated", 2: "cross"}
 
 
-def parse_affiliate_trades(data: object, endpoint: str) -> AffiliateTrades:
-    f = Fields(data, endpoint, "data")
-    trades = []
-    for raw in f.rows("list"):
-        t = Fields(raw, endpoint, "trade")
-        open_type = t.integer("open_type")
-        trades.append(
-            AffiliateTrade(
-                user_id=t.ident("user_id"),
-                user_type=t.integer("user_type"),
-                create_time_ms=t.millis("create_time"),
-                symbol=t.text("symbol"),
-                leverage=t.decimal("leverage"),
-                margin_mode=_OPEN_TYPES.get(open_type, str(open_type)),
-                way=t.integer("way"),
-                category=t.integer("category"),
-                copy_trade=t.integer("select_copy_trade") == 1,
-                deal_price=t.decimal("deal_price"),
-                deal_size=t.decimal("deal_vol"),
-                fee=t.decimal("fee"),
-                realized_pnl=t.decimal("realised_profit"),
-            )
-        )
-    return AffiliateTrades(f.integer("total"), f.integer("page"), f.integer("size"), tuple(trades))
+def _affiliate_trade(t: Fields) -> AffiliateTrade:
+    open_type = t.integer("open_type")
+    return AffiliateTrade(
+        user_id=t.ident("user_id"),
+        user_type=t.integer("user_type"),
+        create_time_ms=t.millis("create_time"),
+        symbol=t.text("symbol"),
+        leverage=t.decimal("leverage"),
+        margin_mode=_OPEN_TYPES.get(open_type, str(open_type)),
+        way=t.integer("way"),
+        category=t.integer("category"),
+        copy_trade=t.integer("select_copy_trade") == 1,
+        deal_price=t.decimal("deal_price"),
+        deal_size=t.decimal("deal_vol"),
+        fee=t.decimal("fee"),
+        realized_pnl=t.decimal("realised_profit"),
+    )
+
+
+def parse_affiliate_trades(data: object, endpoint: str) -> Page[AffiliateTrade]:
+    return _page(Fields(data, endpoint, "data"), "list", "trade", _affiliate_trade)
 
 
 @dataclass(frozen=True)
@@ -158,28 +161,17 @@ class InvitedUser:
     rebate_issued: bool  # status 1
 
 
-@dataclass(frozen=True)
-class InvitedUsers:
-    total: int
-    page: int
-    size: int
-    rows: tuple[InvitedUser, ...]
+def _invited_user(u: Fields) -> InvitedUser:
+    return InvitedUser(
+        cid=u.ident("cid"),
+        rebate_total=u.decimal("rebateTotal"),
+        trading_volume_total=u.decimal("tradingVolTotal"),
+        trading_fee_total=u.decimal("tradingFeeTotal"),
+        cashback_rate=u.decimal("cashbackRate"),
+        back_rate=u.decimal("backRate"),
+        rebate_issued=u.integer("status") == 1,
+    )
 
 
-def parse_invited_users(data: object, endpoint: str) -> InvitedUsers:
-    f = Fields(data, endpoint, "data")
-    users = []
-    for raw in f.rows("list"):
-        u = Fields(raw, endpoint, "invited user")
-        users.append(
-            InvitedUser(
-                cid=u.ident("cid"),
-                rebate_total=u.decimal("rebateTotal"),
-                trading_volume_total=u.decimal("tradingVolTotal"),
-                trading_fee_total=u.decimal("tradingFeeTotal"),
-                cashback_rate=u.decimal("cashbackRate"),
-                back_rate=u.decimal("backRate"),
-                rebate_issued=u.integer("status") == 1,
-            )
-        )
-    return InvitedUsers(f.integer("total"), f.integer("page"), f.integer("size"), tuple(users))
+def parse_invited_users(data: object, endpoint: str) -> Page[InvitedUser]:
+    return _page(Fields(data, endpoint, "data"), "list", "invited user", _invited_user)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Self
+from collections.abc import Callable, Mapping
+from typing import Self, TypeVar
 
 from runner.config import Target
 from runner.exchange.endpoints import Endpoint
 from runner.exchange.retries import QueryValue
 from runner.exchange.transport import ReadTransport
 from runner.exchange.wire import Answer
+
+T = TypeVar("T")
 
 
 class ClientBase:
@@ -35,6 +37,12 @@ class ClientBase:
 
     def _get(self, endpoint: Endpoint, params: Mapping[str, QueryValue] | None = None) -> Answer:
         return self._transport.get(endpoint, params)
+
+    def _read(
+        self, endpoint: Endpoint, parse: Callable[[object, str], T], /, **params: QueryValue
+    ) -> T:
+        """GET ``endpoint`` with ``params`` (None ones left out) and parse its ``data``."""
+        return parse(self._get(endpoint, params).data, endpoint.path)
 
     def close(self) -> None:
         self._transport.close()

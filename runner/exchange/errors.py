@@ -12,6 +12,8 @@ and the exchange's own text only; they never contain the secret or the memo.
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from runner.errors import ExchangeUnavailable
 
 
@@ -19,26 +21,28 @@ class ExchangeError(ExchangeUnavailable):
     """Base of every error the exchange client raises."""
 
 
+class ApiDetails(TypedDict, total=False):
+    """Where an error code came from, and what to do about it (``runner.exchange.codes``)."""
+
+    trace: str
+    http_status: int | None
+    path: str
+    remediation: str | None
+
+
 class ApiError(ExchangeError):
     """BitMart answered with an error code (a definite rejection: nothing was performed)."""
 
-    def __init__(
-        self,
-        code: int,
-        message: str,
-        *,
-        trace: str = "",
-        http_status: int | None = None,
-        path: str = "",
-        remediation: str | None = None,
-    ) -> None:
+    def __init__(self, code: int, message: str, **details: Unpack[ApiDetails]) -> None:
+        path = details.get("path", "")
+        remediation = details.get("remediation")
         where = f" on {path}" if path else ""
         super().__init__(f"BitMart error {code}{where}: {message}", hint=remediation)
         self.code = code
         self.message = message  # the exchange's own text (the summary is ``str(self)``)
         self.summary = f"BitMart error {code}{where}: {message}"
-        self.trace = trace
-        self.http_status = http_status
+        self.trace = details.get("trace", "")
+        self.http_status = details.get("http_status")
         self.path = path
         self.remediation = remediation
 
@@ -93,19 +97,9 @@ class RateLimited(ApiError):
         *,
         retry_after_s: float | None = None,
         definite: bool = True,
-        trace: str = "",
-        http_status: int | None = None,
-        path: str = "",
-        remediation: str | None = None,
+        **details: Unpack[ApiDetails],
     ) -> None:
-        super().__init__(
-            code,
-            message,
-            trace=trace,
-            http_status=http_status,
-            path=path,
-            remediation=remediation,
-        )
+        super().__init__(code, message, **details)
         self.retry_after_s = retry_after_s
         self.definite = definite
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from runner.exchange import endpoints as ep
 from runner.exchange.account import (
     Asset,
@@ -29,40 +31,35 @@ from runner.exchange.orders import (
     parse_trades,
 )
 from runner.exchange.retries import QueryValue
-from runner.exchange.transfers import SpotBalance, parse_spot_wallet
+from runner.exchange.transfers import WalletBalance, parse_wallet
 
 
 class AccountReads(ClientBase):
     def assets(self) -> list[Asset]:
-        return parse_assets(self._get(ep.ASSETS_DETAIL).data, ep.ASSETS_DETAIL.path)
+        return self._read(ep.ASSETS_DETAIL, parse_assets)
 
     def fee_rate(self, symbol: str) -> FeeRate:
-        answer = self._get(ep.TRADE_FEE_RATE, {"symbol": symbol})
-        return parse_fee_rate(answer.data, ep.TRADE_FEE_RATE.path)
+        return self._read(ep.TRADE_FEE_RATE, parse_fee_rate, symbol=symbol)
 
     def positions_v1(
         self, symbol: str | None = None, account: str | None = None
     ) -> list[PositionV1]:
-        answer = self._get(ep.POSITION, {"symbol": symbol, "account": account})
-        return parse_positions_v1(answer.data, ep.POSITION.path)
+        return self._read(ep.POSITION, parse_positions_v1, symbol=symbol, account=account)
 
     def positions_v2(
         self, symbol: str | None = None, account: str | None = None
     ) -> list[PositionV2]:
         """With a symbol: rows even when flat (settings); without: only held positions."""
-        answer = self._get(ep.POSITION_V2, {"symbol": symbol, "account": account})
-        return parse_positions_v2(answer.data, ep.POSITION_V2.path)
+        return self._read(ep.POSITION_V2, parse_positions_v2, symbol=symbol, account=account)
 
     def position_risk(
         self, symbol: str | None = None, account: str | None = None
     ) -> list[PositionRisk]:
-        answer = self._get(ep.POSITION_RISK, {"symbol": symbol, "account": account})
-        return parse_position_risk(answer.data, ep.POSITION_RISK.path)
+        return self._read(ep.POSITION_RISK, parse_position_risk, symbol=symbol, account=account)
 
     def position_mode(self) -> str:
         """``"hedge_mode"`` or ``"one_way_mode"``."""
-        answer = self._get(ep.GET_POSITION_MODE)
-        return Fields(answer.data, ep.GET_POSITION_MODE.path, "data").text("position_mode")
+        return self._read(ep.GET_POSITION_MODE, _position_mode)
 
     def transaction_history(
         self,
@@ -75,48 +72,55 @@ class AccountReads(ClientBase):
         page_size: int | None = None,
     ) -> list[LedgerEntry]:
         """The ledger; times in milliseconds on this endpoint (facts section 9)."""
-        params: dict[str, QueryValue] = {
-            "symbol": symbol,
-            "flow_type": flow_type,  # 0 is meaningful ("all"): kept, only None is dropped
-            "account": account,
-            "start_time": start_ms,
-            "end_time": end_ms,
-            "page_size": page_size,
-        }
-        answer = self._get(ep.TRANSACTION_HISTORY, params)
-        return parse_ledger(answer.data, ep.TRANSACTION_HISTORY.path)
+        # flow_type 0 is meaningful ("all"): kept, only None is dropped
+        return self._read(
+            ep.TRANSACTION_HISTORY,
+            parse_ledger,
+            symbol=symbol,
+            flow_type=flow_type,
+            account=account,
+            start_time=start_ms,
+            end_time=end_ms,
+            page_size=page_size,
+        )
 
-    def spot_wallet(self, currency: str | None = "USDT") -> list[SpotBalance]:
+    def spot_wallet(self, currency: str | None = "USDT") -> list[WalletBalance]:
         """Spot balances (spot host on live; the base URL's own host elsewhere)."""
-        answer = self._get(ep.SPOT_WALLET, {"currency": currency})
-        return parse_spot_wallet(answer.data, ep.SPOT_WALLET.path)
+        return self._read(ep.SPOT_WALLET, parse_wallet, currency=currency)
+
+
+def _position_mode(data: object, endpoint: str) -> str:
+    return Fields(data, endpoint, "data").text("position_mode")
+
+
+class HistoryFilter(TypedDict, total=False):
+    """What order-history and trades can both be narrowed by; times in seconds."""
+
+    order_id: str | None
+    client_order_id: str | None
+    start_s: int | None
+    end_s: int | None
+    account: str | None
+
+
+def _history_params(symbol: str | None, filters: HistoryFilter) -> dict[str, QueryValue]:
+    return {
+        "symbol": symbol,
+        "order_id": filters.get("order_id"),
+        "client_order_id": filters.get("client_order_id"),
+        "start_time": filters.get("start_s"),
+        "end_time": filters.get("end_s"),
+        "account": filters.get("account"),
+    }
 
 
 class OrderReads(ClientBase):
     def order(self, symbol: str, order_id: str, account: str | None = None) -> Order:
-        params: dict[str, QueryValue] = {"symbol": symbol, "order_id": order_id, "account": account}
-        return parse_order(self._get(ep.ORDER, params).data, ep.ORDER.path)
+        return self._read(ep.ORDER, parse_order, symbol=symbol, order_id=order_id, account=account)
 
-    def order_history(
-        self,
-        symbol: str,
-        *,
-        order_id: str | None = None,
-        client_order_id: str | None = None,
-        start_s: int | None = None,
-        end_s: int | None = None,
-        account: str | None = None,
-    ) -> list[Order]:
+    def order_history(self, symbol: str, **filters: Unpack[HistoryFilter]) -> list[Order]:
         """Finished orders; times in seconds; default last 7 days, at most 200 rows."""
-        params: dict[str, QueryValue] = {
-            "symbol": symbol,
-            "order_id": order_id,
-            "client_order_id": client_order_id,
-            "start_time": start_s,
-            "end_time": end_s,
-            "account": account,
-        }
-        return parse_orders(self._get(ep.ORDER_HISTORY, params).data, ep.ORDER_HISTORY.path)
+        return self._read(ep.ORDER_HISTORY, parse_orders, **_history_params(symbol, filters))
 
     def open_orders(
         self,
@@ -126,13 +130,14 @@ class OrderReads(ClientBase):
         order_state: str | None = None,
         limit: int | None = None,
     ) -> list[Order]:
-        params: dict[str, QueryValue] = {
-            "symbol": symbol,
-            "type": type,
-            "order_state": order_state,
-            "limit": limit,
-        }
-        return parse_orders(self._get(ep.GET_OPEN_ORDERS, params).data, ep.GET_OPEN_ORDERS.path)
+        return self._read(
+            ep.GET_OPEN_ORDERS,
+            parse_orders,
+            symbol=symbol,
+            type=type,
+            order_state=order_state,
+            limit=limit,
+        )
 
     def plan_orders(
         self,
@@ -143,32 +148,15 @@ class OrderReads(ClientBase):
         limit: int | None = None,
     ) -> list[PlanOrder]:
         """Waiting plan and TP/SL orders (current-plan-order); ``plan_type`` plan|profit_loss."""
-        params: dict[str, QueryValue] = {
-            "symbol": symbol,
-            "plan_type": plan_type,
-            "type": type,
-            "limit": limit,
-        }
-        answer = self._get(ep.CURRENT_PLAN_ORDER, params)
-        return parse_plan_orders(answer.data, ep.CURRENT_PLAN_ORDER.path)
+        return self._read(
+            ep.CURRENT_PLAN_ORDER,
+            parse_plan_orders,
+            symbol=symbol,
+            plan_type=plan_type,
+            type=type,
+            limit=limit,
+        )
 
-    def trades(
-        self,
-        symbol: str | None = None,
-        *,
-        start_s: int | None = None,
-        end_s: int | None = None,
-        order_id: str | None = None,
-        client_order_id: str | None = None,
-        account: str | None = None,
-    ) -> list[Trade]:
+    def trades(self, symbol: str | None = None, **filters: Unpack[HistoryFilter]) -> list[Trade]:
         """Own fills; times in seconds; default last 7 days, at most 200 rows."""
-        params: dict[str, QueryValue] = {
-            "symbol": symbol,
-            "start_time": start_s,
-            "end_time": end_s,
-            "order_id": order_id,
-            "client_order_id": client_order_id,
-            "account": account,
-        }
-        return parse_trades(self._get(ep.TRADES, params).data, ep.TRADES.path)
+        return self._read(ep.TRADES, parse_trades, **_history_params(symbol, filters))

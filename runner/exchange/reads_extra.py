@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from runner.exchange import endpoints as ep
 from runner.exchange.affiliate import (
-    AffiliateTrades,
+    AffiliateTrade,
     ApiRebate,
-    InvitedUsers,
+    InvitedUser,
+    Page,
     RebateList,
     UserRebate,
     parse_affiliate_trades,
@@ -17,31 +18,29 @@ from runner.exchange.affiliate import (
     parse_user_rebate,
 )
 from runner.exchange.client_base import ClientBase
-from runner.exchange.retries import QueryValue
 from runner.exchange.transfers import (
-    SubAccountBalance,
     SubTransfer,
+    WalletBalance,
     parse_sub_transfers,
-    parse_sub_wallet,
+    parse_wallet,
 )
 
 
 class SubAccountReads(ClientBase):
     def sub_account_wallet(
         self, sub_account: str, currency: str | None = None
-    ) -> list[SubAccountBalance]:
-        params: dict[str, QueryValue] = {"subAccount": sub_account, "currency": currency}
-        return parse_sub_wallet(self._get(ep.SUB_WALLET, params).data, ep.SUB_WALLET.path)
+    ) -> list[WalletBalance]:
+        return self._read(ep.SUB_WALLET, parse_wallet, subAccount=sub_account, currency=currency)
 
     def sub_account_transfers(self, sub_account: str, limit: int = 100) -> list[SubTransfer]:
         """One sub-account's futures transfers, as the main account sees them."""
-        answer = self._get(ep.SUB_TRANSFER_LIST, {"subAccount": sub_account, "limit": limit})
-        return parse_sub_transfers(answer.data, ep.SUB_TRANSFER_LIST.path)
+        return self._read(
+            ep.SUB_TRANSFER_LIST, parse_sub_transfers, subAccount=sub_account, limit=limit
+        )
 
     def sub_transfer_history(self, limit: int = 100) -> list[SubTransfer]:
         """This account's own futures sub-account transfers (main or sub)."""
-        answer = self._get(ep.SUB_TRANSFER_HISTORY, {"limit": limit})
-        return parse_sub_transfers(answer.data, ep.SUB_TRANSFER_HISTORY.path)
+        return self._read(ep.SUB_TRANSFER_HISTORY, parse_sub_transfers, limit=limit)
 
 
 class AffiliateReads(ClientBase):
@@ -57,18 +56,18 @@ class AffiliateReads(ClientBase):
         register_start_s: int | None = None,
         register_end_s: int | None = None,
     ) -> RebateList:
-        params: dict[str, QueryValue] = {
-            "page": page,
-            "size": size,
-            "currency": currency,
-            "user_id": user_id,
-            "rebate_start_time": rebate_start_s,
-            "rebate_end_time": rebate_end_s,
-            "register_start_time": register_start_s,
-            "register_end_time": register_end_s,
-        }
-        answer = self._get(ep.AFF_REBATE_LIST, params)
-        return parse_rebate_list(answer.data, ep.AFF_REBATE_LIST.path)
+        return self._read(
+            ep.AFF_REBATE_LIST,
+            parse_rebate_list,
+            page=page,
+            size=size,
+            currency=currency,
+            user_id=user_id,
+            rebate_start_time=rebate_start_s,
+            rebate_end_time=rebate_end_s,
+            register_start_time=register_start_s,
+            register_end_time=register_end_s,
+        )
 
     def affiliate_trades(
         self,
@@ -79,41 +78,40 @@ class AffiliateReads(ClientBase):
         size: int,
         start_s: int | None = None,
         end_s: int | None = None,
-    ) -> AffiliateTrades:
-        params: dict[str, QueryValue] = {
-            "user_id": user_id,
-            "type": type,
-            "page": page,
-            "size": size,
-            "start_time": start_s,
-            "end_time": end_s,
-        }
-        answer = self._get(ep.AFF_TRADE_LIST, params)
-        return parse_affiliate_trades(answer.data, ep.AFF_TRADE_LIST.path)
+    ) -> Page[AffiliateTrade]:
+        return self._read(
+            ep.AFF_TRADE_LIST,
+            parse_affiliate_trades,
+            user_id=user_id,
+            type=type,
+            page=page,
+            size=size,
+            start_time=start_s,
+            end_time=end_s,
+        )
 
     def affiliate_user_rebate(self, cid: int, *, start_s: int, end_s: int) -> UserRebate:
-        params: dict[str, QueryValue] = {"cid": cid, "start_time": start_s, "end_time": end_s}
-        answer = self._get(ep.AFF_REBATE_USER, params)
-        return parse_user_rebate(answer.data, ep.AFF_REBATE_USER.path)
+        return self._read(
+            ep.AFF_REBATE_USER, parse_user_rebate, cid=cid, start_time=start_s, end_time=end_s
+        )
 
     def affiliate_api_rebate(self, cid: int, *, start_s: int, end_s: int) -> ApiRebate:
-        params: dict[str, QueryValue] = {"cid": cid, "start_time": start_s, "end_time": end_s}
-        answer = self._get(ep.AFF_REBATE_API, params)
-        return parse_api_rebate(answer.data, ep.AFF_REBATE_API.path)
+        return self._read(
+            ep.AFF_REBATE_API, parse_api_rebate, cid=cid, start_time=start_s, end_time=end_s
+        )
 
     def affiliate_invite_check(self, cid: int) -> bool:
-        answer = self._get(ep.AFF_INVITE_CHECK, {"cid": cid})
-        return parse_invite_check(answer.data, ep.AFF_INVITE_CHECK.path)
+        return self._read(ep.AFF_INVITE_CHECK, parse_invite_check, cid=cid)
 
     def affiliate_invited_users(
         self, *, start_s: int, end_s: int, page: int, size: int, cid: int | None = None
-    ) -> InvitedUsers:
-        params: dict[str, QueryValue] = {
-            "start_time": start_s,
-            "end_time": end_s,
-            "page": page,
-            "size": size,
-            "cid": cid,
-        }
-        answer = self._get(ep.AFF_REBATE_INVITE_USER, params)
-        return parse_invited_users(answer.data, ep.AFF_REBATE_INVITE_USER.path)
+    ) -> Page[InvitedUser]:
+        return self._read(
+            ep.AFF_REBATE_INVITE_USER,
+            parse_invited_users,
+            start_time=start_s,
+            end_time=end_s,
+            page=page,
+            size=size,
+            cid=cid,
+        )

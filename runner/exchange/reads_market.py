@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from runner.exchange import endpoints as ep
 from runner.exchange.client_base import ClientBase
+from runner.exchange.endpoints import Endpoint
 from runner.exchange.market import (
     BracketMap,
     Candle,
@@ -25,62 +26,51 @@ from runner.exchange.market import (
     parse_server_time,
     parse_service,
 )
-from runner.exchange.retries import QueryValue
 
 
 class MarketReads(ClientBase):
     def contracts(self, symbol: str | None = None) -> ContractList:
         """Usable contracts; ``.unusable`` names those missing a required field (and which)."""
-        answer = self._get(ep.DETAILS, {"symbol": symbol})
-        return parse_contracts(answer.data, ep.DETAILS.path)
+        return self._read(ep.DETAILS, parse_contracts, symbol=symbol)
 
     def depth(self, symbol: str) -> Depth:
-        return parse_depth(self._get(ep.DEPTH, {"symbol": symbol}).data, ep.DEPTH.path)
+        return self._read(ep.DEPTH, parse_depth, symbol=symbol)
 
     def market_trades(self, symbol: str, limit: int | None = None) -> list[PublicTrade]:
-        answer = self._get(ep.MARKET_TRADE, {"symbol": symbol, "limit": limit})
-        return parse_public_trades(answer.data, ep.MARKET_TRADE.path)
+        return self._read(ep.MARKET_TRADE, parse_public_trades, symbol=symbol, limit=limit)
 
     def funding_rate(self, symbol: str) -> FundingRate:
-        answer = self._get(ep.FUNDING_RATE, {"symbol": symbol})
-        return parse_funding_rate(answer.data, ep.FUNDING_RATE.path)
+        return self._read(ep.FUNDING_RATE, parse_funding_rate, symbol=symbol)
 
     def funding_rate_history(self, symbol: str, limit: int | None = None) -> list[FundingRecord]:
-        answer = self._get(ep.FUNDING_RATE_HISTORY, {"symbol": symbol, "limit": limit})
-        return parse_funding_history(answer.data, ep.FUNDING_RATE_HISTORY.path)
+        return self._read(
+            ep.FUNDING_RATE_HISTORY, parse_funding_history, symbol=symbol, limit=limit
+        )
 
     def klines(self, symbol: str, *, start_s: int, end_s: int, step: int = 1) -> list[Candle]:
         """Last-price candles; ``step`` in minutes, times in seconds (facts section 9)."""
-        params: dict[str, QueryValue] = {
-            "symbol": symbol,
-            "step": step,
-            "start_time": start_s,
-            "end_time": end_s,
-        }
-        return parse_candles(self._get(ep.KLINE, params).data, ep.KLINE.path)
+        return self._candles(ep.KLINE, symbol, start_s, end_s, step)
 
     def mark_price_klines(
         self, symbol: str, *, start_s: int, end_s: int, step: int = 1
     ) -> list[Candle]:
-        params: dict[str, QueryValue] = {
-            "symbol": symbol,
-            "step": step,
-            "start_time": start_s,
-            "end_time": end_s,
-        }
-        answer = self._get(ep.MARKPRICE_KLINE, params)
-        return parse_candles(answer.data, ep.MARKPRICE_KLINE.path)
+        return self._candles(ep.MARKPRICE_KLINE, symbol, start_s, end_s, step)
+
+    def _candles(
+        self, endpoint: Endpoint, symbol: str, start_s: int, end_s: int, step: int
+    ) -> list[Candle]:
+        return self._read(
+            endpoint, parse_candles, symbol=symbol, step=step, start_time=start_s, end_time=end_s
+        )
 
     def open_interest(self, symbol: str) -> OpenInterest:
-        answer = self._get(ep.OPEN_INTEREST, {"symbol": symbol})
-        return parse_open_interest(answer.data, ep.OPEN_INTEREST.path)
+        return self._read(ep.OPEN_INTEREST, parse_open_interest, symbol=symbol)
 
     def leverage_brackets(self, symbol: str | None = None) -> BracketMap:
-        answer = self._get(ep.LEVERAGE_BRACKET, {"symbol": symbol})
-        return parse_brackets(answer.data, ep.LEVERAGE_BRACKET.path)
+        return self._read(ep.LEVERAGE_BRACKET, parse_brackets, symbol=symbol)
 
     def system_time_ms(self) -> int:
-        return parse_server_time(self._get(ep.SYSTEM_TIME).data, ep.SYSTEM_TIME.path)
+        return self._read(ep.SYSTEM_TIME, parse_server_time)
 
     def system_service(self) -> list[ServiceStatus]:
-        return parse_service(self._get(ep.SYSTEM_SERVICE).data, ep.SYSTEM_SERVICE.path)
+        return self._read(ep.SYSTEM_SERVICE, parse_service)

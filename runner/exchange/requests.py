@@ -7,6 +7,7 @@ it, so all three describe the same bytes.  Nothing secret is in a request body.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import singledispatch
 from typing import Any
 
@@ -78,13 +79,20 @@ def _(action: act.SubmitOrder) -> WireRequest:
         assert action.leverage is not None and action.margin is not None
         body["leverage"] = plain(action.leverage)
         body["open_type"] = action.margin.value
-        if action.take_profit is not None:
-            body["preset_take_profit_price"] = plain(action.take_profit.trigger)
-            body["preset_take_profit_price_type"] = PRICE_TYPE_CODE[action.take_profit.source]
-        if action.stop_loss is not None:
-            body["preset_stop_loss_price"] = plain(action.stop_loss.trigger)
-            body["preset_stop_loss_price_type"] = PRICE_TYPE_CODE[action.stop_loss.source]
+        _add_presets(body, action.take_profit, action.stop_loss)
     return WireRequest(ep.SUBMIT_ORDER.path, body)
+
+
+def _add_presets(
+    body: dict[str, Any], take_profit: act.Protection | None, stop_loss: act.Protection | None
+) -> None:
+    """The preset TP/SL an order carries (submit-order, submit-plan-order, modify-preset)."""
+    if take_profit is not None:
+        body["preset_take_profit_price"] = plain(take_profit.trigger)
+        body["preset_take_profit_price_type"] = PRICE_TYPE_CODE[take_profit.source]
+    if stop_loss is not None:
+        body["preset_stop_loss_price"] = plain(stop_loss.trigger)
+        body["preset_stop_loss_price_type"] = PRICE_TYPE_CODE[stop_loss.source]
 
 
 @request_for.register
@@ -119,22 +127,17 @@ def _(action: act.ModifyTpSl) -> WireRequest:
     return WireRequest(ep.MODIFY_TP_SL_ORDER.path, body)
 
 
-@request_for.register
-def _(action: act.CancelTrigger) -> WireRequest:
-    body = {"symbol": action.symbol, "order_id": action.order_id}
-    return WireRequest(ep.CANCEL_PLAN_ORDER.path, body)
+_CANCEL_ENDPOINT = {
+    act.CancelOrder: ep.CANCEL_ORDER,
+    act.CancelTrigger: ep.CANCEL_PLAN_ORDER,
+    act.CancelTrailing: ep.CANCEL_TRAIL_ORDER,
+}
 
 
 @request_for.register
-def _(action: act.CancelOrder) -> WireRequest:
+def _(action: act.CancelOrder | act.CancelTrigger | act.CancelTrailing) -> WireRequest:
     body = {"symbol": action.symbol, "order_id": action.order_id}
-    return WireRequest(ep.CANCEL_ORDER.path, body)
-
-
-@request_for.register
-def _(action: act.CancelTrailing) -> WireRequest:
-    body = {"symbol": action.symbol, "order_id": action.order_id}
-    return WireRequest(ep.CANCEL_TRAIL_ORDER.path, body)
+    return WireRequest(_CANCEL_ENDPOINT[type(action)].path, body)
 
 
 @request_for.register
@@ -169,14 +172,13 @@ def _(action: act.SubmitPlanOrder) -> WireRequest:
     if action.order_type is OrderType.LIMIT:
         assert action.executive_price is not None
         body["executive_price"] = plain(action.executive_price)
-    # preset prices of a plan order are last-price triggers (facts 13.4)
-    if action.take_profit is not None:
-        body["preset_take_profit_price"] = plain(action.take_profit)
-        body["preset_take_profit_price_type"] = PRICE_TYPE_CODE[PriceSource.LAST]
-    if action.stop_loss is not None:
-        body["preset_stop_loss_price"] = plain(action.stop_loss)
-        body["preset_stop_loss_price_type"] = PRICE_TYPE_CODE[PriceSource.LAST]
+    _add_presets(body, _last_price(action.take_profit), _last_price(action.stop_loss))
     return WireRequest(ep.SUBMIT_PLAN_ORDER.path, body)
+
+
+def _last_price(trigger: Decimal | None) -> act.Protection | None:
+    """A plan order's preset prices are last-price triggers (facts 13.4)."""
+    return None if trigger is None else act.Protection(trigger, PriceSource.LAST)
 
 
 @request_for.register
@@ -192,12 +194,7 @@ def _(action: act.ModifyLimitOrder) -> WireRequest:
 @request_for.register
 def _(action: act.ModifyPreset) -> WireRequest:
     body: dict[str, Any] = {"symbol": action.symbol, "order_id": action.order_id}
-    if action.take_profit is not None:
-        body["preset_take_profit_price"] = plain(action.take_profit.trigger)
-        body["preset_take_profit_price_type"] = PRICE_TYPE_CODE[action.take_profit.source]
-    if action.stop_loss is not None:
-        body["preset_stop_loss_price"] = plain(action.stop_loss.trigger)
-        body["preset_stop_loss_price_type"] = PRICE_TYPE_CODE[action.stop_loss.source]
+    _add_presets(body, action.take_profit, action.stop_loss)
     return WireRequest(ep.MODIFY_PRESET_PLAN_ORDER.path, body)
 
 

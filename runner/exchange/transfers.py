@@ -9,34 +9,21 @@ from runner.exchange.fields import Fields, rows
 
 
 @dataclass(frozen=True)
-class SpotBalance:
+class WalletBalance:
+    """One currency of a wallet: the spot wallet or a sub-account's futures wallet."""
+
     currency: str
     available: Decimal
     frozen: Decimal
 
 
-@dataclass(frozen=True)
-class SubAccountBalance:
-    currency: str
-    available: Decimal
-    frozen: Decimal
-
-
-def _wallet_rows(data: object, endpoint: str) -> list[Fields]:
-    return [Fields(r, endpoint, "balance") for r in Fields(data, endpoint, "data").rows("wallet")]
-
-
-def parse_spot_wallet(data: object, endpoint: str) -> list[SpotBalance]:
+def parse_wallet(data: object, endpoint: str) -> list[WalletBalance]:
+    """A ``{"wallet": [...]}`` reply (spot wallet, sub-account wallet)."""
+    wallet = Fields(data, endpoint, "data").rows("wallet")
+    balances = [Fields(raw, endpoint, "balance") for raw in wallet]
     return [
-        SpotBalance(f.text("currency"), f.decimal("available"), f.decimal("frozen"))
-        for f in _wallet_rows(data, endpoint)
-    ]
-
-
-def parse_sub_wallet(data: object, endpoint: str) -> list[SubAccountBalance]:
-    return [
-        SubAccountBalance(f.text("currency"), f.decimal("available"), f.decimal("frozen"))
-        for f in _wallet_rows(data, endpoint)
+        WalletBalance(f.text("currency"), f.decimal("available"), f.decimal("frozen"))
+        for f in balances
     ]
 
 

@@ -23,33 +23,28 @@ T = TypeVar("T")
 Price = Decimal | str
 
 
-def as_decimal(value: Price | None) -> Decimal | None:
-    if value is None:
-        return None
-    given: object = value  # the annotation excludes float; a caller may still pass one
-    if isinstance(given, float):
-        raise TypeError("prices and amounts are Decimal or str, never float")
-    return value if isinstance(value, Decimal) else Decimal(value)
-
-
 def accepted(reply: Reply, endpoint: str) -> Accepted:
     """Cancels answer ``"data":{}`` or no data at all (facts 16 #23): both mean accepted."""
     return Accepted(reply.trace)
 
 
-def wire_decimal(value: Decimal | str) -> str:
+def wire_decimal(value: object) -> str:
     """A price/amount as the wire wants it: a plain decimal string, never exponent notation."""
+    if not isinstance(value, Decimal | str):  # the annotations exclude float; a caller may not
+        raise TypeError("prices and amounts are Decimal or str, never float")
     number = value if isinstance(value, Decimal) else Decimal(value)
     if not number.is_finite():
         raise ValueError(f"not a finite number: {value}")
     return format(number, "f")
 
 
-def wire_size(size: int | Decimal) -> int:
+def wire_size(size: object) -> int:
     """Sizes are whole contracts (facts 8.1)."""
-    if isinstance(size, bool) or (isinstance(size, Decimal) and size != size.to_integral_value()):
-        raise ValueError(f"size must be a whole number of contracts, got {size}")
-    return int(size)
+    if isinstance(size, Decimal) and size == size.to_integral_value():
+        return int(size)
+    if isinstance(size, int) and not isinstance(size, bool):
+        return size
+    raise ValueError(f"size must be a whole number of contracts, got {size}")
 
 
 def wire_order_id(order_id: str) -> int | str:
@@ -57,13 +52,43 @@ def wire_order_id(order_id: str) -> int | str:
     return int(order_id) if order_id.isdigit() else order_id
 
 
-def compact(**fields: Any) -> dict[str, Any]:
-    """The body without the parameters left unset; Decimals as wire strings."""
+# The typed writes' keywords that BitMart spells differently (our names stay inside the runner).
+WIRE_NAMES = {
+    "margin_mode": "open_type",
+    "preset_tp_price": "preset_take_profit_price",
+    "preset_tp_price_type": "preset_take_profit_price_type",
+    "preset_sl_price": "preset_stop_loss_price",
+    "preset_sl_price_type": "preset_stop_loss_price_type",
+}
+# ...and those that are prices, rates or amounts: sent as plain decimal strings.
+DECIMAL_FIELDS = frozenset(
+    {
+        "price",
+        "leverage",
+        "trigger_price",
+        "executive_price",
+        "preset_tp_price",
+        "preset_sl_price",
+        "activation_price",
+        "callback_rate",
+        "amount",
+    }
+)
+
+
+def wire_body(**fields: object) -> dict[str, Any]:
+    """A write's body from the typed writes' keywords: the ones left unset (None) out, our names
+    as BitMart's (``margin_mode`` -> ``open_type``), prices as decimal strings (never a float),
+    sizes as whole contracts."""
     body: dict[str, Any] = {}
     for name, value in fields.items():
         if value is None:
             continue
-        body[name] = wire_decimal(value) if isinstance(value, Decimal) else value
+        if name == "size":
+            value = wire_size(value)
+        elif name in DECIMAL_FIELDS or isinstance(value, Decimal):
+            value = wire_decimal(value)
+        body[WIRE_NAMES.get(name, name)] = value
     return body
 
 
@@ -120,7 +145,7 @@ class WriteBase(ReadClient):
         currency: str | None = None,
     ) -> list[TransferRecord]:
         """Spot <-> futures transfer records; a read, though a signed POST, so retried as one."""
-        body = compact(
+        body = wire_body(
             currency=currency, time_start=start_ms, time_end=end_ms, page=page, limit=limit
         )
         endpoint = ep.TRANSFER_CONTRACT_LIST

@@ -6,6 +6,7 @@ Endpoints 21-24, 39-41 and 51; the order writes are in ``runner.exchange.trade_c
 from __future__ import annotations
 
 from runner.exchange import endpoints as ep
+from runner.exchange.endpoints import Endpoint
 from runner.exchange.results import (
     Accepted,
     LeverageSet,
@@ -17,7 +18,7 @@ from runner.exchange.results import (
     timer_set,
     transferred,
 )
-from runner.exchange.write_base import Price, WriteBase, accepted, as_decimal, compact
+from runner.exchange.write_base import Price, WriteBase, accepted, wire_body
 
 
 class AccountWrites(WriteBase):
@@ -29,7 +30,7 @@ class AccountWrites(WriteBase):
     def submit_leverage(
         self, symbol: str, *, margin_mode: str, leverage: Price | None = None
     ) -> LeverageSet:
-        body = compact(symbol=symbol, open_type=margin_mode, leverage=as_decimal(leverage))
+        body = wire_body(symbol=symbol, margin_mode=margin_mode, leverage=leverage)
         return self._typed(ep.SUBMIT_LEVERAGE, body, leverage_set)
 
     def set_position_mode(self, position_mode: str) -> ModeSet:
@@ -45,8 +46,8 @@ class AccountWrites(WriteBase):
         recv_window_ms: int | None = None,
     ) -> Transferred:
         """``direction``: ``"spot_to_contract"`` or ``"contract_to_spot"``."""
-        body = compact(
-            currency=currency, amount=as_decimal(amount), type=direction, recvWindow=recv_window_ms
+        body = wire_body(
+            currency=currency, amount=amount, type=direction, recvWindow=recv_window_ms
         )
         return self._typed(ep.TRANSFER_CONTRACT, body, transferred)
 
@@ -54,31 +55,31 @@ class AccountWrites(WriteBase):
         self, *, request_no: str, amount: Price, sub_account: str, currency: str = "USDT"
     ) -> Accepted:
         """Main account pulls futures funds from ``sub_account`` (``request_no``: idempotency)."""
-        body = compact(
-            requestNo=request_no,
-            amount=as_decimal(amount),
-            currency=currency,
-            subAccount=sub_account,
-        )
-        return self._typed(ep.SUB_TO_MAIN_BY_MAIN, body, accepted)
+        return self._sub_transfer(ep.SUB_TO_MAIN_BY_MAIN, request_no, amount, currency, sub_account)
 
     def main_to_sub(
         self, *, request_no: str, amount: Price, sub_account: str, currency: str = "USDT"
     ) -> Accepted:
-        body = compact(
-            requestNo=request_no,
-            amount=as_decimal(amount),
-            currency=currency,
-            subAccount=sub_account,
-        )
-        return self._typed(ep.MAIN_TO_SUB, body, accepted)
+        return self._sub_transfer(ep.MAIN_TO_SUB, request_no, amount, currency, sub_account)
 
     def sub_to_main_as_sub(
         self, *, request_no: str, amount: Price, currency: str = "USDT"
     ) -> Accepted:
         """Called with the sub-account's own key."""
-        body = compact(requestNo=request_no, amount=as_decimal(amount), currency=currency)
-        return self._typed(ep.SUB_TO_MAIN_BY_SUB, body, accepted)
+        return self._sub_transfer(ep.SUB_TO_MAIN_BY_SUB, request_no, amount, currency)
+
+    def _sub_transfer(
+        self,
+        endpoint: Endpoint,
+        request_no: str,
+        amount: Price,
+        currency: str,
+        sub_account: str | None = None,
+    ) -> Accepted:
+        body = wire_body(
+            requestNo=request_no, amount=amount, currency=currency, subAccount=sub_account
+        )
+        return self._typed(endpoint, body, accepted)
 
     def claim(self) -> Transferred:
         """Top up the demo account (demo host only); ``amount``'s meaning is disputed."""

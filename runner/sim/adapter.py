@@ -44,7 +44,8 @@ def _body_bytes(body: bytes | str | None) -> bytes:
 
 
 class PaperAdapter(BaseAdapter):
-    """Serves requests for ``http://paper.invalid`` from a ``SimHandler``."""
+    """Serves requests for ``http://paper.invalid`` from a ``SimHandler`` and refuses every other
+    URL: mounted for all of a paper session, so a paper run never touches the network."""
 
     def __init__(self, sim: SimHandler) -> None:
         super().__init__()
@@ -59,6 +60,11 @@ class PaperAdapter(BaseAdapter):
         cert: Any = None,
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
+        if not (request.url or "").startswith(PAPER_URL + "/"):
+            raise requests.ConnectionError(
+                f"the paper session only serves {PAPER_URL}, refused {request.url}",
+                request=request,
+            )
         parts = urlsplit(request.url or "")
         reply = self.sim.handle(
             request.method or "GET",
@@ -93,26 +99,6 @@ class PaperAdapter(BaseAdapter):
         """Nothing to release: every request opens and closes its own SQLite connection."""
 
 
-class _RefuseAdapter(BaseAdapter):
-    """Mounted on every other URL of a paper session: a paper run never touches the network."""
-
-    def send(
-        self,
-        request: requests.PreparedRequest,
-        stream: bool = False,
-        timeout: Any = None,
-        verify: Any = True,
-        cert: Any = None,
-        proxies: Mapping[str, str] | None = None,
-    ) -> requests.Response:
-        raise requests.ConnectionError(
-            f"the paper session only serves {PAPER_URL}, refused {request.url}", request=request
-        )
-
-    def close(self) -> None:
-        pass
-
-
 def paper_handler(db_path: Path, backend: Backend | None = None) -> SimHandler:
     """The paper exchange's handler over ``db_path`` (created on first use), rate limits off."""
     backend = backend if backend is not None else facade.real_backend()
@@ -132,8 +118,7 @@ def paper_session(db_path: Path, backend: Backend | None = None) -> requests.Ses
     ``backend`` defaults to ``runner.sim.backend``; tests may pass another implementation.
     """
     session = requests.Session()
-    refuse = _RefuseAdapter()
-    session.mount("http://", refuse)
-    session.mount("https://", refuse)
-    session.mount(PAPER_URL + "/", PaperAdapter(paper_handler(db_path, backend)))
+    adapter = PaperAdapter(paper_handler(db_path, backend))
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     return session

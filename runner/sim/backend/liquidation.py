@@ -23,7 +23,7 @@ from decimal import Decimal
 from runner.sim.backend import account, amend, fills
 from runner.sim.backend.markets import MARKETS, TAKER_FEE
 from runner.sim.backend.numbers import ZERO, ceil_to, floor_to, money
-from runner.sim.backend.state import WORKING, Book, Order, Position
+from runner.sim.backend.state import WORKING, Book, Position, Setting
 
 
 def maintenance_margin(position: Position) -> Decimal:
@@ -82,20 +82,10 @@ def liquidate(book: Book, position: Position, price: Decimal, now_ms: int) -> No
     for order in book.orders.values():
         if order.symbol == symbol and order.state == WORKING:  # trailing ones too
             fills.finish(order, "cancelled: liquidation", now_ms)
-    order = Order(
-        order_id=book.new_order_id(),
-        client_order_id="",
-        symbol=symbol,
-        side=3 if position.side == "long" else 2,
-        type="liquidate",
-        mode=1,
-        price=price,
-        size=position.size,
-        leverage=position.leverage,
-        margin_mode=position.margin_mode,
-        position_mode=book.position_mode,
-        create_ms=now_ms,
-        update_ms=now_ms,
+    side = 3 if position.side == "long" else 2
+    setting = Setting(position.leverage, position.margin_mode)
+    order = book.new_order(
+        symbol, side, position.size, setting, now_ms, type="liquidate", price=price
     )
     book.orders[order.order_id] = order
     cash_before = book.cash

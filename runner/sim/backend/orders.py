@@ -33,21 +33,19 @@ def submit_order(book: Book, params: Params, now_ms: int) -> dict[str, object]:
     limit_price = params.positive_price("price", spec, required=order_type == "limit")
     price = limit_price if limit_price is not None else book.prices[spec.symbol].last
     client_order_id = rules.client_order_id(book, params)
-    leverage, margin_mode = _order_setting(book, params, spec, side, size)
-    order = Order(
-        order_id=book.new_order_id(),
-        client_order_id=client_order_id,
-        symbol=spec.symbol,
-        side=side,
+    if side in (2, 3):
+        rules.check_closable(book, spec.symbol, side, size)
+    setting = rules.opening_setting(book, params, spec, side, must_send=False)
+    order = book.new_order(
+        spec.symbol,
+        side,
+        size,
+        setting,
+        now_ms,
         type=order_type,
-        mode=mode,
         price=price,
-        size=size,
-        leverage=leverage,
-        margin_mode=margin_mode,
-        position_mode=book.position_mode,
-        create_ms=now_ms,
-        update_ms=now_ms,
+        mode=mode,
+        client_order_id=client_order_id,
     )
     if side in (1, 4):
         read_presets(params, spec, order)
@@ -60,20 +58,6 @@ def submit_order(book: Book, params: Params, now_ms: int) -> dict[str, object]:
         "order_id": int(order.order_id),
         "price": "market price" if limit_price is None else echoed,
     }
-
-
-def _order_setting(
-    book: Book, params: Params, spec: ContractSpec, side: int, size: int
-) -> tuple[Decimal, str]:
-    """Leverage and margin mode of a new order; closes just check there is enough to close."""
-    current = rules.setting(book, spec.symbol)
-    if side in (2, 3):
-        rules.check_closable(book, spec.symbol, side, size)
-        return current.leverage, current.margin_mode
-    leverage = rules.leverage_value(params, spec, current.leverage)
-    margin_mode = rules.margin_mode_value(params, current.margin_mode)
-    rules.check_matches_position(book, spec.symbol, leverage, margin_mode)
-    return leverage, margin_mode
 
 
 def read_presets(params: Params, spec: ContractSpec, target: Order | Trigger) -> None:

@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from runner.sim.backend import fills, matching, orders, rules
 from runner.sim.backend.errors import SimError, reject
-from runner.sim.backend.markets import MARKETS, ContractSpec
+from runner.sim.backend.markets import MARKETS
 from runner.sim.backend.numbers import ZERO, wire
 from runner.sim.backend.params import Params
-from runner.sim.backend.state import FINISHED, WORKING, Book, Order, Trigger
+from runner.sim.backend.state import FINISHED, WORKING, Book, Order, Setting, Trigger
 
 PLAN_TYPES = ("limit", "market", "take_profit", "stop_loss")
 MAX_WAITING = 200
@@ -56,7 +56,7 @@ def submit_plan_order(book: Book, params: Params, now_ms: int) -> dict[str, obje
     category = params.choice(
         "plan_category", (1, 2), params.integer("plan_category", default=1), 40007
     )
-    leverage, margin_mode = _plan_setting(book, params, spec, side)
+    setting = rules.opening_setting(book, params, spec, side, must_send=True)
     _check_deviation(watched_price(book, spec.symbol, price_type), trigger_price)
     check_room(book)
     trigger = Trigger(
@@ -68,8 +68,8 @@ def submit_plan_order(book: Book, params: Params, now_ms: int) -> dict[str, obje
         exec_type=exec_type,
         mode=mode,
         size=size,
-        leverage=leverage,
-        margin_mode=margin_mode,
+        leverage=setting.leverage,
+        margin_mode=setting.margin_mode,
         position_mode=book.position_mode,
         trigger_price=trigger_price,
         executive_price=executive if executive is not None and exec_type == "limit" else ZERO,
@@ -83,18 +83,6 @@ def submit_plan_order(book: Book, params: Params, now_ms: int) -> dict[str, obje
         orders.read_presets(params, spec, trigger)
     book.triggers[trigger.order_id] = trigger
     return {"order_id": int(trigger.order_id)}
-
-
-def _plan_setting(book: Book, params: Params, spec: ContractSpec, side: int) -> tuple:
-    current = rules.setting(book, spec.symbol)
-    if side in (2, 3):
-        return current.leverage, current.margin_mode
-    if not params.has("leverage"):
-        raise reject(40040)
-    leverage = rules.leverage_value(params, spec, current.leverage)
-    margin_mode = rules.margin_mode_value(params, current.margin_mode, required=True)
-    rules.check_matches_position(book, spec.symbol, leverage, margin_mode)
-    return leverage, margin_mode
 
 
 def _check_deviation(price: Decimal, trigger_price: Decimal) -> None:
@@ -193,27 +181,21 @@ def _child(book: Book, trigger: Trigger, now_ms: int) -> Order | None:
             return None
         size = held if size == 0 else min(size, held)
     limit = trigger.exec_type == "limit"
-    child = Order(
-        order_id=book.new_order_id(),
-        client_order_id=f"PLAN_{trigger.order_id}",
-        symbol=trigger.symbol,
-        side=trigger.side,
+    child = book.new_order(
+        trigger.symbol,
+        trigger.side,
+        size,
+        Setting(trigger.leverage, trigger.margin_mode),
+        now_ms,
         type=trigger.exec_type,
-        mode=trigger.mode,
         price=trigger.executive_price if limit else book.prices[trigger.symbol].last,
-        size=size,
-        leverage=trigger.leverage,
-        margin_mode=trigger.margin_mode,
-        position_mode=book.position_mode,
-        create_ms=now_ms,
-        update_ms=now_ms,
-        preset_tp=trigger.preset_tp,
-        preset_tp_type=trigger.preset_tp_type,
-        preset_sl=trigger.preset_sl,
-        preset_sl_type=trigger.preset_sl_type,
-        trigger_price=trigger.trigger_price,
-        execution_price=wire(trigger.executive_price) if limit else "Market",
+        mode=trigger.mode,
+        client_order_id=f"PLAN_{trigger.order_id}",
     )
+    child.preset_tp, child.preset_tp_type = trigger.preset_tp, trigger.preset_tp_type
+    child.preset_sl, child.preset_sl_type = trigger.preset_sl, trigger.preset_sl_type
+    child.trigger_price = trigger.trigger_price
+    child.execution_price = wire(trigger.executive_price) if limit else "Market"
     return child
 
 

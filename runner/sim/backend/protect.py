@@ -79,21 +79,38 @@ def _retire_position_tpsl(
             old.state, old.update_ms, old.end_reason = FINISHED, now_ms, "cancelled: replaced"
 
 
-def attach_presets(book: Book, order: Order, position_side: str, now_ms: int) -> None:
-    """An opening order's preset TP/SL become the position's TP/SL once it has filled."""
-    legs = (
+def preset_legs(order: Order) -> tuple[tuple[str, Decimal | None, int], ...]:
+    """An order's preset take-profit and stop-loss: (kind, trigger price or None, price type)."""
+    return (
         ("take_profit", order.preset_tp, order.preset_tp_type),
         ("stop_loss", order.preset_sl, order.preset_sl_type),
     )
-    for kind, price, price_type in legs:
+
+
+def preset_tpsl(
+    book: Book,
+    order: Order,
+    kind: str,
+    position_side: str,
+    price: Decimal,
+    price_type: int,
+    now_ms: int,
+) -> Trigger:
+    """The position TP/SL one preset leg of ``order`` becomes (``order`` is its parent)."""
+    return new_tpsl(
+        book,
+        symbol=order.symbol,
+        kind=kind,
+        position_side=position_side,
+        trigger_price=price,
+        price_type=price_type or 1,
+        now_ms=now_ms,
+        parent_order_id=order.order_id,
+    )
+
+
+def attach_presets(book: Book, order: Order, position_side: str, now_ms: int) -> None:
+    """An opening order's preset TP/SL become the position's TP/SL once it has filled."""
+    for kind, price, price_type in preset_legs(order):
         if price is not None:
-            new_tpsl(
-                book,
-                symbol=order.symbol,
-                kind=kind,
-                position_side=position_side,
-                trigger_price=price,
-                price_type=price_type or 1,
-                now_ms=now_ms,
-                parent_order_id=order.order_id,
-            )
+            preset_tpsl(book, order, kind, position_side, price, price_type, now_ms)

@@ -68,6 +68,24 @@ def margin_mode_value(params: Params, default: str, *, required: bool = False) -
     return value
 
 
+def opening_setting(
+    book: Book, params: Params, spec: ContractSpec, side: int, *, must_send: bool
+) -> Setting:
+    """Leverage and margin mode of a new order, plan or trailing order.  A close keeps the
+    symbol's; an open reads them from the request (plan and trailing orders must send both:
+    ``must_send``, 40040 without a leverage) and must match the position it adds to (facts 10.1).
+    """
+    current = setting(book, spec.symbol)
+    if side in (2, 3):
+        return current
+    if must_send and not params.has("leverage"):
+        raise reject(40040)
+    leverage = leverage_value(params, spec, current.leverage)
+    margin_mode = margin_mode_value(params, current.margin_mode, required=must_send)
+    check_matches_position(book, spec.symbol, leverage, margin_mode)
+    return Setting(leverage, margin_mode)
+
+
 def held_positions(book: Book, symbol: str) -> list:
     return [
         p for p in (book.positions.get(position_key(symbol, s)) for s in ("long", "short")) if p

@@ -42,43 +42,41 @@ def _order(order: Order) -> dict[str, Any]:
     }
 
 
+def _conditional(order: Order | Trigger, kind: str) -> dict[str, Any]:
+    """What the view shows of every conditional order: plan, TP/SL or trailing."""
+    return {
+        "order_id": order.order_id,
+        "client_order_id": order.client_order_id,
+        "symbol": order.symbol,
+        "kind": kind,
+        "side": order.side,
+        "size": order.size,
+        "state": "waiting" if not order.end_reason else status(order.end_reason),
+        "reason": order.end_reason,
+        "executive_order_id": order.executive_order_id,
+        "create_time": order.create_ms,
+    }
+
+
 def _trigger(trigger: Trigger) -> dict[str, Any]:
     return {
-        "order_id": trigger.order_id,
-        "client_order_id": trigger.client_order_id,
-        "symbol": trigger.symbol,
-        "kind": trigger.kind,
-        "side": trigger.side,
-        "size": trigger.size,
+        **_conditional(trigger, trigger.kind),
         "trigger_price": wire(trigger.trigger_price),
         "executive_price": wire(trigger.executive_price),
         "price_type": trigger.price_type,
         "price_way": trigger.price_way,
         "plan_category": trigger.plan_category,
         "position_side": trigger.position_side,
-        "state": "waiting" if not trigger.end_reason else status(trigger.end_reason),
-        "reason": trigger.end_reason,
-        "executive_order_id": trigger.executive_order_id,
-        "create_time": trigger.create_ms,
     }
 
 
 def _trailing(order: Order) -> dict[str, Any]:
     return {
-        "order_id": order.order_id,
-        "client_order_id": order.client_order_id,
-        "symbol": order.symbol,
-        "kind": "trailing",
-        "side": order.side,
-        "size": order.size,
+        **_conditional(order, "trailing"),
         "activation_price": wire(order.activation_price or 0),
         "callback_rate": wire(order.callback_rate or 0),
         "price_type": order.activation_price_type,
         "active": order.trail_active,
-        "state": "waiting" if not order.end_reason else status(order.end_reason),
-        "reason": order.end_reason,
-        "executive_order_id": order.executive_order_id,
-        "create_time": order.create_ms,
     }
 
 

@@ -206,6 +206,37 @@ class Book:
         self.next_order_id += 1
         return str(value)
 
+    def new_order(
+        self,
+        symbol: str,
+        side: int,
+        size: int,
+        setting: Setting,
+        now_ms: int,
+        *,
+        type: str,
+        price: Decimal,
+        mode: int = 1,
+        client_order_id: str = "",
+    ) -> Order:
+        """An order placed now on this account: the next order id, the account's position mode
+        and ``setting``'s leverage and margin mode (not yet on the book: the caller checks it)."""
+        return Order(
+            order_id=self.new_order_id(),
+            client_order_id=client_order_id,
+            symbol=symbol,
+            side=side,
+            type=type,
+            mode=mode,
+            price=price,
+            size=size,
+            leverage=setting.leverage,
+            margin_mode=setting.margin_mode,
+            position_mode=self.position_mode,
+            create_ms=now_ms,
+            update_ms=now_ms,
+        )
+
     def new_seq(self) -> str:
         value = self.next_seq
         self.next_seq += 1

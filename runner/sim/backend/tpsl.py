@@ -132,12 +132,8 @@ def _carrier(book: Book, symbol: str, order_id: str) -> Order | Trigger:
 
 def _update_children(book: Book, order: Order, now_ms: int) -> None:
     """The filled order's position TP/SL follow its new presets (created if missing)."""
-    legs = (
-        ("take_profit", order.preset_tp, order.preset_tp_type),
-        ("stop_loss", order.preset_sl, order.preset_sl_type),
-    )
     side = "long" if order.side == 1 else "short"
-    for kind, price, price_type in legs:
+    for kind, price, price_type in protect.preset_legs(order):
         if price is None or fills.held(book, order.symbol, side) == 0:
             continue
         child = next(
@@ -149,15 +145,6 @@ def _update_children(book: Book, order: Order, now_ms: int) -> None:
             None,
         )
         if child is None:
-            protect.new_tpsl(
-                book,
-                symbol=order.symbol,
-                kind=kind,
-                position_side=side,
-                trigger_price=price,
-                price_type=price_type or 1,
-                now_ms=now_ms,
-                parent_order_id=order.order_id,
-            )
+            protect.preset_tpsl(book, order, kind, side, price, price_type, now_ms)
         else:
             child.trigger_price, child.price_type, child.update_ms = price, price_type or 1, now_ms

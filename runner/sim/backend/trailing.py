@@ -15,7 +15,7 @@ from runner.sim.backend.errors import SimError, reject
 from runner.sim.backend.markets import MARKETS
 from runner.sim.backend.numbers import ZERO, ceil_to, floor_to
 from runner.sim.backend.params import Params
-from runner.sim.backend.state import WORKING, Book, Order
+from runner.sim.backend.state import WORKING, Book, Order, Setting
 
 MIN_CALLBACK, MAX_CALLBACK = Decimal("0.1"), Decimal("5")
 HUNDRED = Decimal("100")
@@ -34,34 +34,12 @@ def submit_trail_order(book: Book, params: Params, now_ms: int) -> dict[str, obj
     price_type = params.choice(
         "activation_price_type", (1, 2), params.required_int("activation_price_type"), 40007
     )
-    current = rules.setting(book, spec.symbol)
-    leverage, margin_mode = current.leverage, current.margin_mode
     if side in (2, 3):
         rules.check_closable(book, spec.symbol, side, size)
-    else:
-        if not params.has("leverage"):
-            raise reject(40040)
-        leverage = rules.leverage_value(params, spec, current.leverage)
-        margin_mode = rules.margin_mode_value(params, current.margin_mode, required=True)
-        rules.check_matches_position(book, spec.symbol, leverage, margin_mode)
-    order = Order(
-        order_id=book.new_order_id(),
-        client_order_id="",
-        symbol=spec.symbol,
-        side=side,
-        type="trailing",
-        mode=1,
-        price=ZERO,
-        size=size,
-        leverage=leverage,
-        margin_mode=margin_mode,
-        position_mode=book.position_mode,
-        create_ms=now_ms,
-        update_ms=now_ms,
-        activation_price=activation,
-        callback_rate=rate,
-        activation_price_type=price_type,
-    )
+    setting = rules.opening_setting(book, params, spec, side, must_send=True)
+    order = book.new_order(spec.symbol, side, size, setting, now_ms, type="trailing", price=ZERO)
+    order.activation_price, order.callback_rate = activation, rate
+    order.activation_price_type = price_type
     book.orders[order.order_id] = order
     return {"order_id": int(order.order_id)}
 
@@ -140,20 +118,10 @@ def _fire(book: Book, order: Order, now_ms: int) -> None:
         if size == 0:
             fills.finish(order, "cancelled: no position", now_ms)
             return
-    child = Order(
-        order_id=book.new_order_id(),
-        client_order_id="",
-        symbol=order.symbol,
-        side=order.side,
-        type="market",
-        mode=1,
-        price=book.prices[order.symbol].last,
-        size=size,
-        leverage=order.leverage,
-        margin_mode=order.margin_mode,
-        position_mode=book.position_mode,
-        create_ms=now_ms,
-        update_ms=now_ms,
+    setting = Setting(order.leverage, order.margin_mode)
+    last = book.prices[order.symbol].last
+    child = book.new_order(
+        order.symbol, order.side, size, setting, now_ms, type="market", price=last
     )
     try:
         if child.side in (1, 4):

@@ -87,38 +87,26 @@ def plan_row(book: Book, trigger: Trigger) -> dict[str, Any]:
     }
 
 
-def _values(book: Book, position: Position) -> dict[str, Decimal]:
-    spec = MARKETS[position.symbol]
-    volume = position.size * spec.contract_size
-    prices = book.prices[position.symbol]
-    return {
-        "current_value": money(volume * prices.last),
-        "mark_value": money(volume * prices.mark),
-        "position_value": money(volume * position.entry_price),
-        "unrealized": money(account.unrealized_pnl(book, position)),
-    }
-
-
 def _close_avg(position: Position) -> Decimal:
     if not position.closed_size:
         return ZERO
     return money(position.closed_value / position.closed_size)
 
 
-def position_v2_row(book: Book, position: Position, now_ms: int) -> dict[str, Any]:
-    values = _values(book, position)
-    one_way = book.position_mode != HEDGE
-    signed = -position.size if one_way and position.side == "short" else position.size
+def _position_fields(book: Book, position: Position, now_ms: int) -> dict[str, Any]:
+    """What a position row of position (v1) and position-v2 both report, the same way."""
+    volume = position.size * MARKETS[position.symbol].contract_size
+    prices = book.prices[position.symbol]
     return {
         "symbol": position.symbol,
         "leverage": wire(position.leverage),
         "timestamp": now_ms,
         "current_fee": wire(position.fees),
         "open_timestamp": position.open_ms,
-        "current_value": wire(values["current_value"]),
-        "mark_price": wire(book.prices[position.symbol].mark),
-        "mark_value": wire(values["mark_value"]),
-        "position_value": wire(values["position_value"]),
+        "current_value": wire(money(volume * prices.last)),
+        "mark_value": wire(money(volume * prices.mark)),
+        "mark_price": wire(prices.mark),
+        "position_value": wire(money(volume * position.entry_price)),
         "position_cross": wire(position.margin),
         "maintenance_margin": wire(liquidation.maintenance_margin(position)),
         "close_vol": wire(position.closed_size),
@@ -126,16 +114,28 @@ def position_v2_row(book: Book, position: Position, now_ms: int) -> dict[str, An
         "open_avg_price": wire(position.entry_price),
         "entry_price": wire(position.entry_price),
         "current_amount": wire(position.size),
-        "position_amount": wire(signed),
         "realized_value": wire(position.realized),
-        "unrealized_pnl": wire(values["unrealized"]),
+        "position_type": 1 if position.side == "long" else 2,  # for C's parser (facts 16 #30)
+        "account": "futures",
+    }
+
+
+def _unrealized(book: Book, position: Position) -> str:
+    return wire(money(account.unrealized_pnl(book, position)))
+
+
+def position_v2_row(book: Book, position: Position, now_ms: int) -> dict[str, Any]:
+    one_way = book.position_mode != HEDGE
+    signed = -position.size if one_way and position.side == "short" else position.size
+    return {
+        **_position_fields(book, position, now_ms),
+        "position_amount": wire(signed),
+        "unrealized_pnl": _unrealized(book, position),
         "open_type": position.margin_mode,
         "position_side": "both" if one_way else position.side,
-        "position_type": 1 if position.side == "long" else 2,  # for C's parser (facts 16 #30)
         "liquidation_price": wire(liquidation.liquidation_price(book, position)),
         "max_notional_value": wire(MARKETS[position.symbol].max_notional(position.leverage)),
         "initial_margin": wire(position.margin),
-        "account": "futures",
     }
 
 
@@ -181,30 +181,11 @@ _ZERO_FIELDS = (
 
 
 def position_v1_row(book: Book, position: Position, now_ms: int) -> dict[str, Any]:
-    values = _values(book, position)
     return {
-        "symbol": position.symbol,
-        "leverage": wire(position.leverage),
-        "timestamp": now_ms,
-        "current_fee": wire(position.fees),
-        "open_timestamp": position.open_ms,
-        "current_value": wire(values["current_value"]),
-        "mark_value": wire(values["mark_value"]),
-        "mark_price": wire(book.prices[position.symbol].mark),
-        "position_value": wire(values["position_value"]),
-        "position_cross": wire(position.margin),
-        "maintenance_margin": wire(liquidation.maintenance_margin(position)),
+        **_position_fields(book, position, now_ms),
         "margin_type": position.margin_mode.capitalize(),
         "position_mode": book.position_mode,
-        "close_vol": wire(position.closed_size),
-        "close_avg_price": wire(_close_avg(position)),
-        "open_avg_price": wire(position.entry_price),
-        "entry_price": wire(position.entry_price),
-        "current_amount": wire(position.size),
-        "unrealized_value": wire(values["unrealized"]),
-        "realized_value": wire(position.realized),
-        "position_type": 1 if position.side == "long" else 2,
-        "account": "futures",
+        "unrealized_value": _unrealized(book, position),
     }
 
 
@@ -218,7 +199,7 @@ def position_risk_row(book: Book, position: Position, now_ms: int) -> dict[str, 
         "symbol": position.symbol,
         "position_amt": wire(amount),
         "mark_price": wire(mark),
-        "unrealized_profit": wire(money(account.unrealized_pnl(book, position))),
+        "unrealized_profit": _unrealized(book, position),
         "liquidation_price": wire(liquidation.liquidation_price(book, position)),
         "leverage": wire(position.leverage),
         "max_notional_value": wire(spec.max_notional(position.leverage)),
