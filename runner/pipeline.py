@@ -27,7 +27,7 @@ from runner.records.edge import read_edge_facts
 from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders
 from runner.records.reconcile import HistorySource, reconcile
-from runner.records.store import load_records
+from runner.records.store import load_definitions, load_records
 from runner.session import Session, local_now
 
 
@@ -114,11 +114,22 @@ def reconcile_records(
     intents: PlanIntents,
     snapshot: Snapshot,
     records: Mapping[str, StepRecord],
+    definitions: Mapping[str, str] | None = None,
 ) -> Lifecycle:
     """What the plan's steps did before, checked against the exchange (history read only where
-    a position a step held is gone)."""
+    a position a step held is gone), with what the other steps said when last applied."""
     own = OrderIds(intents.name).plan_prefix()
-    return reconcile(source, records, intents, snapshot, own_prefix=own)
+    lifecycle = reconcile(source, records, intents, snapshot, own_prefix=own)
+    return replace(lifecycle, definitions=dict(definitions or {}))
+
+
+def read_lifecycle(
+    source: HistorySource, intents: PlanIntents, snapshot: Snapshot, home: Path, account_id: str
+) -> Lifecycle:
+    """The plan's step memory on this account (``runner.records``), reconciled."""
+    records = load_records(home, account_id, intents.name)
+    definitions = load_definitions(home, account_id, intents.name)
+    return reconcile_records(source, intents, snapshot, records, definitions)
 
 
 def compute(
@@ -167,10 +178,9 @@ def plan_for(session: Session, loaded: LoadedPlan) -> Planned:
     here can write (the session hands out only a ``ReadClient``)."""
     intents = loaded.intents
     fees = FeeCache(session.home, session.account_id)
-    records = load_records(session.home, session.account_id, intents.name)
     with session.reader() as client:
         snapshot = take_snapshot(client, intents, session.target, now=local_now, fees=fees)
-        lifecycle = reconcile_records(client, intents, snapshot, records)
+        lifecycle = read_lifecycle(client, intents, snapshot, session.home, session.account_id)
         registry = load_plan_orders(session.home, session.account_id, intents.name)
         edge = read_edge_facts(client, intents, snapshot, registry)
     nonce = state_nonce(session.account_id, intents.name, snapshot)

@@ -16,8 +16,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from runner.compiler import actions as act
-from runner.compiler.intents import Intent, PositionIntent
-from runner.compiler.lifecycle import Lifecycle, step_hash
+from runner.compiler.intents import Intent
+from runner.compiler.lifecycle import Lifecycle
 from runner.compiler.snapshot import Snapshot, TriggerOrder
 from runner.domain import Margin, PosSide, TriggerKind
 from runner.findings import Finding, Location, Severity
@@ -46,13 +46,9 @@ def classify(step_changed: bool | None, is_action: bool) -> Why:
 
 
 def step_changed(lifecycle: Lifecycle, intent: Intent) -> bool | None:
-    """Whether the step was edited since the last apply, from its record (position steps)."""
-    if not isinstance(intent, PositionIntent):
-        return None
-    record = lifecycle.for_intent(intent)
-    if record is None:
-        return None
-    return record.step_hash != step_hash(intent)
+    """Whether the step was edited since the last apply: from its record (position steps) or
+    its remembered definition (every other target step)."""
+    return lifecycle.changed(intent)
 
 
 def _reason(why: Why, is_action: bool) -> str:

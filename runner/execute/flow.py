@@ -45,7 +45,6 @@ from runner.records.edge import read_edge_facts
 from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders, record_plan_orders
 from runner.records.remember import remember
-from runner.records.store import load_records
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.session import Session, local_now, notify
 
@@ -129,8 +128,9 @@ def _prepare_file(
     nonce = resume.nonce or state_nonce(session.account_id, intents.name, snapshot)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
-    records = load_records(session.home, session.account_id, intents.name)
-    lifecycle = pipeline.reconcile_records(source, intents, snapshot, records)
+    lifecycle = pipeline.read_lifecycle(
+        source, intents, snapshot, session.home, session.account_id
+    )
     edge = read_edge_facts(source, intents, snapshot, registry)
     result = pipeline.compute(
         loaded,
