@@ -46,7 +46,5 @@ def remember(
         return
     ids = act.OrderIds(prepared.intents.name, prepared.nonce)
     records = after_apply(prepared.lifecycle, prepared.intents, final, applied, ids, now_ms=now_ms)
-    definitions = definitions_after(
-        prepared.lifecycle, prepared.intents, prepared.actions, applied
-    )
+    definitions = definitions_after(prepared.lifecycle, prepared.intents, prepared.actions, applied)
     save_records(home, account_id, prepared.intents.name, records, definitions)

@@ -1,0 +1,121 @@
+"""Issue 14, second pass, over HTTP against the simulator: a saved plan's drift needs the same
+consent as a plan file's, and every step kind remembers what it said (a tp_sl step does not
+loosen a stop tightened by hand)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from runner.commands import apply as apply_command
+from runner.errors import ExitCode
+from runner.execute.consent import Prompt
+from tests.e2e.conftest import Cli, write_plan
+
+HOLD = """\
+version: 1
+name: hold
+steps:
+  - position:
+      symbol: BTCUSDT
+      side: long
+      size: 5
+      leverage: 10
+      margin: isolated
+      stop_loss: {trigger: 60000}
+"""
+TRIM = """\
+version: 1
+name: trim
+steps:
+  - close: {symbol: BTCUSDT, side: long, size: 2}
+"""
+
+
+@pytest.fixture
+def funded(runner_cli: Cli) -> Cli:
+    runner_cli.server.fund("futures", "5000")
+    return runner_cli
+
+
+def _stop(cli: Cli) -> Decimal:
+    (stop,) = [p for p in cli.server.state()["plan_orders"] if p["kind"] == "stop_loss"]
+    return Decimal(stop["trigger_price"])
+
+
+def test_a_saved_plans_drift_is_refused_under_yes(funded: Cli, tmp_path: Path) -> None:
+    hold = write_plan(tmp_path / "hold.yaml", HOLD)
+    assert funded.run("apply", str(hold), "--yes").code == ExitCode.OK
+    trim = write_plan(tmp_path / "trim.yaml", TRIM)
+    assert funded.run("apply", str(trim), "--yes").code == ExitCode.OK
+    saved = tmp_path / "hold.saved.json"
+    made = funded.run("plan", str(hold), "--out", str(saved))
+    assert made.code == ExitCode.OK, made.text
+    before = len(funded.writes())
+    refused = funded.run("apply", str(saved), "--yes")
+    assert refused.code == ExitCode.INVALID, refused.text
+    assert "risk-drift" in refused.text and "opens 2 BTCUSDT long" in refused.text
+    assert len(funded.writes()) == before
+    allowed = funded.run("apply", str(saved), "--yes", "--allow-risk-increase")
+    assert allowed.code == ExitCode.OK, allowed.text
+    assert "raises risk (drift): opens 2 BTCUSDT long" in allowed.out
+    assert str(funded.server.state()["positions"][0]["size"]) == "5"
+
+
+def test_a_saved_plan_warns_of_drift_before_confirm(
+    funded: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hold = write_plan(tmp_path / "hold.yaml", HOLD)
+    assert funded.run("apply", str(hold), "--yes").code == ExitCode.OK
+    trim = write_plan(tmp_path / "trim.yaml", TRIM)
+    assert funded.run("apply", str(trim), "--yes").code == ExitCode.OK
+    saved = tmp_path / "hold.saved.json"
+    assert funded.run("plan", str(hold), "--out", str(saved)).code == ExitCode.OK
+    before = len(funded.writes())
+    monkeypatch.setattr(
+        apply_command,
+        "_terminal_prompt",
+        lambda: Prompt(is_terminal=lambda: True, ask=lambda _: "no"),
+    )
+    declined = funded.run("apply", str(saved))
+    assert declined.code == ExitCode.NOT_CONFIRMED, declined.text
+    assert "WARNING: 1 change(s) raise risk" in declined.text
+    assert len(funded.writes()) == before
+
+
+POSITION = """\
+version: 1
+name: pos
+steps:
+  - position: {symbol: BTCUSDT, side: long, size: 5, leverage: 10, margin: isolated}
+"""
+STOPS = """\
+version: 1
+name: stops
+steps:
+  - tp_sl: {symbol: BTCUSDT, side: long, stop_loss: {trigger: 63700}}
+"""
+
+
+def test_an_unchanged_tp_sl_step_keeps_a_stop_tightened_by_hand(
+    funded: Cli, tmp_path: Path
+) -> None:
+    assert funded.run("apply", str(write_plan(tmp_path / "p.yaml", POSITION)), "--yes").code == 0
+    stops = write_plan(tmp_path / "stops.yaml", STOPS)
+    assert funded.run("apply", str(stops), "--yes").code == ExitCode.OK
+    funded.server.set_price("BTCUSDT", Decimal(67000))
+    hand = STOPS.replace("stops", "hand").replace("63700", "65500")
+    by_hand = write_plan(tmp_path / "hand.yaml", hand)
+    assert funded.run("apply", str(by_hand), "--yes").code == ExitCode.OK
+    again = funded.run("apply", str(stops), "--yes")
+    assert again.code == ExitCode.OK, again.text
+    assert "drift kept" in again.out
+    assert _stop(funded) == 65500
+    # the author edits the step: that is intent, applied and marked
+    write_plan(tmp_path / "stops.yaml", STOPS.replace("63700", "63800"))
+    edited = funded.run("apply", str(stops), "--yes")
+    assert edited.code == ExitCode.OK, edited.text
+    assert "raises risk (intent): loosens the BTCUSDT stop-loss 65500 -> 63800" in edited.out
+    assert _stop(funded) == 63800
