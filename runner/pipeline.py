@@ -173,9 +173,10 @@ class Planned:
     plan_orders: Mapping[str, str]
 
 
-def plan_for(session: Session, loaded: LoadedPlan) -> Planned:
+def plan_for(session: Session, loaded: LoadedPlan, *, allow_risk_increase: bool = False) -> Planned:
     """What `plan` shows: the account read with the read-only client, then compiled. Nothing
-    here can write (the session hands out only a ``ReadClient``)."""
+    here can write (the session hands out only a ``ReadClient``).  ``allow_risk_increase``
+    computes drift as apply --allow-risk-increase would (a stop tightened by hand is loosened)."""
     intents = loaded.intents
     fees = FeeCache(session.home, session.account_id)
     with session.reader() as client:
@@ -192,6 +193,7 @@ def plan_for(session: Session, loaded: LoadedPlan) -> Planned:
         plan_orders=registry,
         fee_ages=fees.ages,
         lifecycle=lifecycle,
+        allow_risk_increase=allow_risk_increase,
         edge=edge,
     )
     return Planned(result, nonce, registry)

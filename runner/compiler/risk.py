@@ -118,3 +118,32 @@ def drift_findings(changes: Iterable[RiskChange]) -> list[Finding]:
         for change in changes
         if change.why is Why.DRIFT
     ]
+
+
+def drift_notices(changes: Iterable[RiskChange], *, allowed: bool) -> list[Finding]:
+    """What ``plan`` says of drift, as warnings (a dry run refuses nothing): what apply --yes
+    would refuse, or, with ``policy.allow_risk_increase``/``--allow-risk-increase``, accept."""
+    if allowed:
+        return [
+            Finding(
+                "risk-drift-accepted",
+                Severity.WARNING,
+                f"{change.what}: {change.reason}; accepted (policy.allow_risk_increase or "
+                "--allow-risk-increase)",
+                change.location,
+            )
+            for change in changes
+            if change.why is Why.DRIFT
+        ]
+    return [
+        Finding(
+            "risk-drift",
+            Severity.WARNING,
+            f"{change.what}: {change.reason}; apply --yes would refuse it",
+            change.location,
+            "confirm it at a terminal, or allow it with policy.allow_risk_increase: true or "
+            "--allow-risk-increase",
+        )
+        for change in changes
+        if change.why is Why.DRIFT
+    ]

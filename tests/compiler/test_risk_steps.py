@@ -129,3 +129,18 @@ def test_an_unchanged_plan_order_step_placing_its_order_again_is_drift() -> None
     result = compile_plan(plan(dip), snapshot(futures="1000"), IDS, lifecycle=remembered(dip))
     assert isinstance(result.actions[0], SubmitPlanOrder)
     assert _risks(result) == [("a plan order may open 5 ETHUSDT", Why.DRIFT)]
+
+
+def test_a_dry_run_reports_drift_as_warnings_or_as_accepted() -> None:
+    cancel = CancelIntent(index=0, key="#1", kind="cancel", symbol="BTCUSDT", what=CancelWhat.ALL)
+    placed = snapshot(futures="100", positions=(long_btc(),), triggers=(sl_order("65500"),))
+    refused = compile_plan(plan(cancel), placed, IDS, lifecycle=remembered(cancel))
+    (notice,) = refused.drift_notices()
+    assert notice.rule == "risk-drift" and notice.severity.value == "warning"
+    assert "apply --yes would refuse it" in notice.message
+    allowed = compile_plan(
+        plan(cancel), placed, IDS, lifecycle=remembered(cancel), allow_risk_increase=True
+    )
+    (accepted,) = allowed.drift_notices()
+    assert accepted.rule == "risk-drift-accepted" and "accepted" in accepted.message
+    assert compile_plan(plan(cancel), placed, IDS).drift_notices() == []  # a new step: intent

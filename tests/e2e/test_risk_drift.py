@@ -119,3 +119,44 @@ def test_an_unchanged_tp_sl_step_keeps_a_stop_tightened_by_hand(
     assert edited.code == ExitCode.OK, edited.text
     assert "raises risk (intent): loosens the BTCUSDT stop-loss 65500 -> 63800" in edited.out
     assert _stop(funded) == 63800
+
+
+def test_plan_reports_drift_as_a_finding_and_with_the_flag_as_accepted(
+    funded: Cli, tmp_path: Path
+) -> None:
+    hold = write_plan(tmp_path / "hold.yaml", HOLD)
+    assert funded.run("apply", str(hold), "--yes").code == ExitCode.OK
+    trim = write_plan(tmp_path / "trim.yaml", TRIM)
+    assert funded.run("apply", str(trim), "--yes").code == ExitCode.OK
+    before = len(funded.writes())
+    shown = funded.run("plan", str(hold), "--detailed-exitcode")
+    assert shown.code == ExitCode.CHANGES, shown.text  # a warning: the exit codes hold
+    assert "risk-drift" in shown.text and "apply --yes would refuse it" in shown.text
+    accepted = funded.run("plan", str(hold), "--allow-risk-increase", "--format", "json")
+    assert accepted.code == ExitCode.OK, accepted.text
+    assert "risk-drift-accepted" in accepted.out and "apply --yes would refuse" not in accepted.out
+    assert len(funded.writes()) == before
+
+
+def test_plan_allow_risk_increase_saves_the_loosened_stop_and_apply_still_asks(
+    funded: Cli, tmp_path: Path
+) -> None:
+    assert funded.run("apply", str(write_plan(tmp_path / "p.yaml", POSITION)), "--yes").code == 0
+    stops = write_plan(tmp_path / "stops.yaml", STOPS)
+    assert funded.run("apply", str(stops), "--yes").code == ExitCode.OK
+    funded.server.set_price("BTCUSDT", Decimal(67000))
+    hand = STOPS.replace("stops", "hand").replace("63700", "65500")
+    assert funded.run("apply", str(write_plan(tmp_path / "h.yaml", hand)), "--yes").code == 0
+    kept = funded.run("plan", str(stops))
+    assert "drift kept" in kept.out
+    saved = tmp_path / "stops.saved.json"
+    made = funded.run("plan", str(stops), "--allow-risk-increase", "--out", str(saved))
+    assert made.code == ExitCode.OK, made.text
+    assert "loosens the BTCUSDT stop-loss 65500 -> 63700" in made.out
+    refused = funded.run("apply", str(saved), "--yes")
+    assert refused.code == ExitCode.INVALID, refused.text
+    assert "risk-drift" in refused.text
+    assert _stop(funded) == 65500
+    allowed = funded.run("apply", str(saved), "--yes", "--allow-risk-increase")
+    assert allowed.code == ExitCode.OK, allowed.text
+    assert _stop(funded) == 63700
