@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from runner.compiler.actions import CancelTrigger, ModifyTpSl, SubmitPlanOrder
+from runner.compiler.actions import (
+    Action,
+    CancelTrigger,
+    ModifyLimitOrder,
+    ModifyPlanOrder,
+    ModifyPreset,
+    ModifyTpSl,
+    Protection,
+    SubmitPlanOrder,
+)
 from runner.compiler.compile import compile_plan
 from runner.compiler.intents import (
     CancelIntent,
@@ -18,8 +27,18 @@ from runner.compiler.intents import (
 )
 from runner.compiler.lifecycle import Lifecycle, intent_hash
 from runner.compiler.result import PlanResult
-from runner.compiler.risk import Why
-from runner.domain import CancelWhat, Margin, PosSide, PriceSource
+from runner.compiler.risk import Why, risk_changes
+from runner.compiler.snapshot import Snapshot, TriggerOrder, WorkingOrder
+from runner.domain import (
+    CancelWhat,
+    Margin,
+    OrderSide,
+    OrderType,
+    PosSide,
+    PriceSource,
+    PriceWay,
+    TriggerKind,
+)
 
 from .fixtures import long_btc, sl_order, snapshot
 from .test_compile import IDS, plan
@@ -144,3 +163,122 @@ def test_a_dry_run_reports_drift_as_warnings_or_as_accepted() -> None:
     (accepted,) = allowed.drift_notices()
     assert accepted.rule == "risk-drift-accepted" and "accepted" in accepted.message
     assert compile_plan(plan(cancel), placed, IDS).drift_notices() == []  # a new step: intent
+
+
+# --- modifications are classified like their place/cancel equivalents ------------------------
+
+
+def _entry(price: str, size: str = "10", side: OrderSide = OrderSide.OPEN_LONG) -> WorkingOrder:
+    return WorkingOrder(
+        "77",
+        "BRx",
+        "BTCUSDT",
+        side,
+        "limit",
+        D(price),
+        D(size),
+        D(0),
+        D(10),
+        Margin.ISOLATED,
+        preset_sl=D(60000),
+    )
+
+
+def _plan_order(side: OrderSide, trigger: str, way: PriceWay) -> TriggerOrder:
+    return TriggerOrder(
+        "88",
+        "",
+        "BTCUSDT",
+        TriggerKind.PLAN,
+        side,
+        D(5),
+        D(trigger),
+        D(0),
+        PriceSource.LAST,
+        way,
+        None,
+        "market",
+        D(10),
+        Margin.ISOLATED,
+        preset_sl=D(60000),
+    )
+
+
+def _what(action: Action, before: Snapshot) -> list[str]:
+    changes = risk_changes((action,), before, before, changed=False, is_action=False)
+    assert all(c.why is Why.DRIFT for c in changes)  # an unchanged step: drift
+    return [c.what for c in changes]
+
+
+def test_a_resting_entry_made_bigger_or_moved_to_a_worse_price_raises_risk() -> None:
+    before = snapshot(orders=(_entry("64000"),))
+
+    def modify(price: str | None, size: str | None) -> ModifyLimitOrder:
+        return ModifyLimitOrder(
+            step_index=0,
+            summary="",
+            symbol="BTCUSDT",
+            order_id="77",
+            price=None if price is None else D(price),
+            size=None if size is None else D(size),
+        )
+
+    assert _what(modify(None, "12"), before) == [
+        "adds 2 contracts to the resting BTCUSDT long entry"
+    ]
+    assert _what(modify("64500", None), before) == [
+        "moves the resting BTCUSDT long entry to a worse price 64000 -> 64500"
+    ]
+    assert _what(modify("63500", "8"), before) == []  # a better price, fewer contracts
+    short = snapshot(orders=(_entry("70000", side=OrderSide.OPEN_SHORT),))
+    assert _what(modify("69000", None), short) == [
+        "moves the resting BTCUSDT short entry to a worse price 70000 -> 69000"
+    ]
+    closing = snapshot(orders=(_entry("70000", side=OrderSide.CLOSE_LONG),))
+    assert _what(modify("69000", "20"), closing) == []  # a reduce-only order adds no exposure
+
+
+def test_a_preset_stop_moved_away_raises_risk() -> None:
+    def modify(stop: str, on_plan_order: bool = False) -> ModifyPreset:
+        return ModifyPreset(
+            step_index=0,
+            summary="",
+            symbol="BTCUSDT",
+            order_id="88" if on_plan_order else "77",
+            stop_loss=Protection(D(stop), PriceSource.MARK),
+            on_plan_order=on_plan_order,
+        )
+
+    resting = snapshot(orders=(_entry("64000"),))
+    assert _what(modify("59000"), resting) == [
+        "loosens the preset stop-loss of the BTCUSDT resting entry 60000 -> 59000"
+    ]
+    assert _what(modify("61000"), resting) == []
+    planned = snapshot(triggers=(_plan_order(OrderSide.OPEN_LONG, "63000", PriceWay.FALL),))
+    assert _what(modify("59500", on_plan_order=True), planned) == [
+        "loosens the preset stop-loss of the BTCUSDT plan order 60000 -> 59500"
+    ]
+
+
+def test_a_plan_order_moved_to_a_worse_entry_or_a_looser_stop_raises_risk() -> None:
+    def modify(trigger: str) -> ModifyPlanOrder:
+        return ModifyPlanOrder(
+            step_index=0,
+            summary="",
+            symbol="BTCUSDT",
+            order_id="88",
+            trigger=D(trigger),
+            source=PriceSource.LAST,
+            order_type=OrderType.MARKET,
+        )
+
+    dip = snapshot(triggers=(_plan_order(OrderSide.OPEN_LONG, "63000", PriceWay.FALL),))
+    assert _what(modify("63500"), dip) == [
+        "moves the BTCUSDT plan order's long entry to a worse price 63000 -> 63500"
+    ]
+    assert _what(modify("62500"), dip) == []
+    stop = snapshot(triggers=(_plan_order(OrderSide.CLOSE_LONG, "62000", PriceWay.FALL),))
+    assert _what(modify("61000"), stop) == ["loosens the BTCUSDT plan order stop 62000 -> 61000"]
+    assert _what(modify("62500"), stop) == []
+    take = snapshot(triggers=(_plan_order(OrderSide.CLOSE_LONG, "70000", PriceWay.RISE),))
+    assert _what(modify("71000"), take) == []  # a take-profit moved: no risk raised
