@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from runner.compiler import actions as act
 from runner.compiler.estimates import to_tick
-from runner.compiler.guard import fires_at_once
+from runner.compiler.guard import fires_at_once, resting_of
 from runner.compiler.snapshot import Snapshot
 from runner.domain import OrderSide, PosSide, TriggerKind
 from runner.errors import RunnerError
@@ -139,6 +139,7 @@ class Executor:
         # the freshest prices read (before the run, then by every read the run makes anyway):
         # no order goes out that would fire at once
         self._markets = dict(start.markets)
+        self._resting = resting_of(start)  # orders a modification may change
         self._opened: set[tuple[str, PosSide]] = set()  # positions an order of this run opened
 
     # --- the run ----------------------------------------------------------------------------
@@ -187,7 +188,7 @@ class Executor:
         return self._verify(outcomes, interrupted)
 
     def _guarded(self, number: int, total: int, action: act.Action) -> Outcome:
-        reason = fires_at_once(action, self._markets, self._protects)
+        reason = fires_at_once(action, self._markets, self._protects, self._resting)
         if reason is None:
             return self._apply_one(number, total, action)
         return self._refuse(number, total, action, reason)
@@ -256,7 +257,8 @@ class Executor:
             )
             action = self._resolve_placeholder(action)
             action = self._relative_to_fill(action)
-            fires = fires_at_once(action, self._markets, self._protects)  # prices just read
+            # judged again at the prices the preparation may just have read
+            fires = fires_at_once(action, self._markets, self._protects, self._resting)
             if fires is not None:
                 return self._refuse(number, total, action, fires)
             if self._unlabelled.done_by_another_runner(action):

@@ -160,3 +160,4 @@ def test_plan_allow_risk_increase_saves_the_loosened_stop_and_apply_still_asks(
     allowed = funded.run("apply", str(saved), "--yes", "--allow-risk-increase")
     assert allowed.code == ExitCode.OK, allowed.text
     assert _stop(funded) == 63700
+
