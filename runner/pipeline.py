@@ -53,7 +53,9 @@ class PlanRejected(PlanInvalid):
 
 
 def needs_of(intents: PlanIntents) -> Needs:
-    return Needs(spot=intents.moves_funds, mode=intents.mode_sensitive)
+    return Needs(
+        spot=intents.moves_funds, mode=intents.mode_sensitive, cross=intents.cross_sensitive
+    )
 
 
 def load(path: Path, target: Target) -> LoadedPlan:

@@ -17,7 +17,9 @@ from runner.compiler.actions import (
     SubmitPlanOrder,
 )
 from runner.compiler.compile import compile_plan
+from runner.compiler.estimates import liquidation_price, round_liquidation
 from runner.compiler.intents import (
+    KEEP,
     CancelIntent,
     Entry,
     Intent,
@@ -28,7 +30,7 @@ from runner.compiler.intents import (
 from runner.compiler.lifecycle import Lifecycle, intent_hash
 from runner.compiler.result import PlanResult
 from runner.compiler.risk import Why, risk_changes
-from runner.compiler.snapshot import Snapshot, TriggerOrder, WorkingOrder
+from runner.compiler.snapshot import Market, Position, Snapshot, TriggerOrder, WorkingOrder
 from runner.domain import (
     CancelWhat,
     Margin,
@@ -40,8 +42,8 @@ from runner.domain import (
     TriggerKind,
 )
 
-from .fixtures import long_btc, sl_order, snapshot
-from .test_compile import IDS, plan
+from .fixtures import BTC, long_btc, sl_order, snapshot
+from .test_compile import IDS, plan, reference_position
 
 STOP_63700 = TpSlIntent(
     index=0,
@@ -282,3 +284,35 @@ def test_a_plan_order_moved_to_a_worse_entry_or_a_looser_stop_raises_risk() -> N
     assert _what(modify("62500"), stop) == []
     take = snapshot(triggers=(_plan_order(OrderSide.CLOSE_LONG, "70000", PriceWay.RISE),))
     assert _what(modify("71000"), take) == []  # a take-profit moved: no risk raised
+
+
+# --- cross liquidation on the shared cross margin ---------------------------------------------
+
+
+def test_cross_liquidation_counts_every_cross_position_of_the_account() -> None:
+    eth = Position("ETHUSDT", PosSide.SHORT, D(10), D(3500), D(10), Margin.CROSS, D(0), D(35), D(0))
+    cross_long = reference_position(margin=Margin.CROSS, take_profit=KEEP, stop_loss=KEEP)
+    alone = compile_plan(plan(cross_long), snapshot(futures="100"), IDS)
+    shared = compile_plan(plan(cross_long), snapshot(futures="100", positions=(eth,)), IDS)
+    estimate = shared.steps[0].estimate
+    assert estimate is not None and alone.steps[0].estimate is not None
+    # the short's 35 margin above its 1.75 maintenance (no PnL at 3500) backs the long too
+    available = shared.predicted.balances.futures_available
+    raw = liquidation_price(
+        is_long=True,
+        entry_price=estimate.entry_price,
+        contracts=D(10),
+        contract_size=D("0.001"),
+        leverage=D(10),
+        brackets=BTC.brackets,
+        taker_rate=BTC.taker_fee,
+        extra_margin=available + D(35) - D("1.75"),
+    )
+    assert estimate.liquidation_price == round_liquidation(raw, BTC.tick, is_long=True)
+    assert estimate.liquidation_price < alone.steps[0].estimate.liquidation_price
+    assert any("shared with ETHUSDT short" in n for n in shared.steps[0].notes)
+    # a loss on the short brings the long's liquidation closer
+    losing = snapshot(futures="100", positions=(eth,))
+    losing = losing.evolve(markets={**losing.markets, "ETHUSDT": Market(D(3600), D(3600))})
+    closer = compile_plan(plan(cross_long), losing, IDS).steps[0].estimate
+    assert closer is not None and closer.liquidation_price > estimate.liquidation_price

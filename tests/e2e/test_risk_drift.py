@@ -4,6 +4,7 @@ loosen a stop tightened by hand)."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -161,3 +162,34 @@ def test_plan_allow_risk_increase_saves_the_loosened_stop_and_apply_still_asks(
     assert allowed.code == ExitCode.OK, allowed.text
     assert _stop(funded) == 63700
 
+
+def _liquidation(cli: Cli, symbol: str, side: str) -> Decimal:
+    (row,) = [
+        p for p in cli.server.state()["positions"] if p["symbol"] == symbol and p["side"] == side
+    ]
+    return Decimal(str(row["liquidation_price"]))
+
+
+def test_cross_liquidation_is_estimated_on_the_shared_cross_margin(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    runner_cli.server.fund("futures", "120")
+    eth = write_plan(
+        tmp_path / "eth.yaml",
+        "version: 1\nname: eth\nsteps:\n"
+        "  - position: {symbol: ETHUSDT, side: short, size: 10, leverage: 10, margin: cross}\n",
+    )
+    assert runner_cli.run("apply", str(eth), "--yes").code == ExitCode.OK
+    btc = write_plan(
+        tmp_path / "btc.yaml",
+        "version: 1\nname: btc\nsteps:\n"
+        "  - position: {symbol: BTCUSDT, side: long, size: 10, leverage: 10, margin: cross}\n",
+    )
+    shown = runner_cli.run("plan", str(btc), "--format", "json")
+    assert shown.code == ExitCode.OK, shown.text
+    (step,) = json.loads(shown.out)["steps"]
+    estimated = Decimal(step["estimate"]["liquidation_price"])
+    assert any("shared with ETHUSDT short" in note for note in step["notes"]), step
+    assert runner_cli.run("apply", str(btc), "--yes").code == ExitCode.OK
+    # what the exchange shows after the apply is what the diff said
+    assert _liquidation(runner_cli, "BTCUSDT", "long") == estimated
