@@ -39,7 +39,7 @@ from runner.execute.journal import (
 )
 from runner.execute.lock import AccountLock, lock_path
 from runner.execute.resume import Resume, already_applied, close_out, inspect
-from runner.execute.saved_check import live_check, saved_source, verify_saved, with_live_risks
+from runner.execute.saved_check import recompute, saved_source, verify_saved, with_live_risks
 from runner.execute.signals import terminate_as_interrupt
 from runner.records.edge import read_edge_facts
 from runner.records.fees import FeeCache
@@ -97,7 +97,7 @@ def _prepare_saved(
     lifecycle = pipeline.read_lifecycle(source, intents, live, session.home, session.account_id)
     edge = read_edge_facts(source, intents, live, saved.plan_orders)
     stored = verify_saved(saved, loaded, session.target, lifecycle=lifecycle, edge=edge)
-    checked = live_check(saved, loaded, live, session.target, lifecycle=lifecycle, edge=edge)
+    checked = recompute(saved, loaded, live, session.target, lifecycle=lifecycle, edge=edge)
     allowed = allow_risk_increase or intents.policy.allow_risk_increase
     shown = checked if checked.has_errors else with_live_risks(stored, checked, allowed)
     nonce = saved.nonce or _nonce_of(stored.actions)

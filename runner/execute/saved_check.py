@@ -6,8 +6,8 @@ before anything is read; the caller then reads the live account and checks the f
 the account; ``verify_saved`` compiles the source again on the saved facts (with the steps'
 memory of this account, as ``plan`` did) and refuses the file (exit 3) unless that gives exactly
 the stored actions — what would be sent, not the estimates or the summaries — so an edited
-action, an injected transfer or a changed leverage is caught.  ``live_check`` compiles it
-against the live account: the policy and live checks run again, and every risk-raising change is
+action, an injected transfer or a changed leverage is caught.  ``recompute`` on the live
+account is the live check: the policy and live checks run again, and every risk-raising change is
 classified (intent or drift) as ``apply PLAN.yaml`` would, so drift needs the same consent.
 """
 
@@ -77,16 +77,7 @@ def verify_saved(
 ) -> PlanResult:
     """The result recomputed on the saved facts; ``SavedPlanStale`` if its actions are not what
     the file says."""
-    result = pipeline.compute(
-        loaded,
-        saved.facts,
-        target,
-        nonce=saved.nonce,
-        plan_orders=saved.plan_orders,
-        lifecycle=lifecycle,
-        allow_risk_increase=saved.allow_risk_increase,
-        edge=edge,
-    )
+    result = recompute(saved, loaded, saved.facts, target, lifecycle=lifecycle, edge=edge)
     stored, computed = _sent(saved.actions), _sent(result.actions)
     if stored != computed:
         raise SavedPlanStale(
@@ -97,21 +88,22 @@ def verify_saved(
     return result
 
 
-def live_check(
+def recompute(
     saved: SavedPlan,
     loaded: pipeline.LoadedPlan,
-    live: Snapshot,
+    facts: Snapshot,
     target: Target,
     *,
     lifecycle: Lifecycle,
     edge: EdgeFacts | None,
 ) -> PlanResult:
-    """The plan compiled against the live account: its findings are the policy and live checks
-    of now (a stop that would fire at once at today's price is an error again), and its risks
-    say which changes raise risk now and why (drift against the steps' memory)."""
+    """The file's plan compiled on ``facts`` as ``plan --out`` compiled it.  On the live account
+    it is the live check: its findings are the policy and live checks of now (a stop that would
+    fire at once at today's price is an error again), and its risks say which changes raise risk
+    now and why (drift against the steps' memory)."""
     return pipeline.compute(
         loaded,
-        live,
+        facts,
         target,
         nonce=saved.nonce,
         plan_orders=saved.plan_orders,

@@ -57,22 +57,7 @@ def test_stand_alone_and_moved_stops_and_plan_orders() -> None:
     )
     assert fires_at_once(move, market, {"9001": PosSide.LONG}) is not None
     assert fires_at_once(move, market, {"9001": PosSide.SHORT}) is None
-    order = act.SubmitPlanOrder(
-        step_index=0,
-        summary="dip",
-        symbol="BTCUSDT",
-        side=OrderSide.OPEN_LONG,
-        size=D(1),
-        trigger=D(61000),
-        source=PriceSource.LAST,
-        price_way=PriceWay.FALL,
-        order_type=act.OrderType.MARKET,
-        executive_price=None,
-        time_in_force=act.TimeInForce.GTC,
-        leverage=D(5),
-        margin=act.Margin.ISOLATED,
-    )
-    assert fires_at_once(order, market, {}) is not None
+    assert fires_at_once(_plan_order("61000"), market, {}) is not None
 
 
 def test_a_saved_plan_is_stale_when_the_mark_moved_or_a_relative_trigger_would_change() -> None:

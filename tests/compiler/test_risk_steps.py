@@ -45,14 +45,20 @@ from runner.domain import (
 from .fixtures import BTC, long_btc, sl_order, snapshot
 from .test_compile import IDS, plan, reference_position
 
-STOP_63700 = TpSlIntent(
-    index=0,
-    key="#1",
-    kind="tp_sl",
-    symbol="BTCUSDT",
-    side=PosSide.LONG,
-    stop_loss=Trigger(PriceSource.MARK, price=D(63700)),
-)
+
+def stop_step(price: str, index: int = 0) -> TpSlIntent:
+    """``tp_sl: {symbol: BTCUSDT, side: long, stop_loss: {trigger: PRICE}}`` as step ``index``."""
+    return TpSlIntent(
+        index=index,
+        key=f"#{index + 1}",
+        kind="tp_sl",
+        symbol="BTCUSDT",
+        side=PosSide.LONG,
+        stop_loss=Trigger(PriceSource.MARK, price=D(price)),
+    )
+
+
+STOP_63700 = stop_step("63700")
 
 
 def remembered(*intents: Intent, edited: bool = False) -> Lifecycle:
@@ -66,24 +72,10 @@ def _risks(result: PlanResult) -> list[tuple[str, Why]]:
 
 
 def test_a_step_hash_covers_every_kind_and_ignores_its_place() -> None:
-    moved = TpSlIntent(
-        index=4,
-        key="#5",
-        kind="tp_sl",
-        symbol="BTCUSDT",
-        side=PosSide.LONG,
-        stop_loss=Trigger(PriceSource.MARK, price=D(63700)),
-    )
+    moved = stop_step("63700", index=4)
     assert intent_hash(moved) == intent_hash(STOP_63700)
     assert remembered(STOP_63700).changed(moved) is False  # the same step, renumbered
-    other = TpSlIntent(
-        index=0,
-        key="#1",
-        kind="tp_sl",
-        symbol="BTCUSDT",
-        side=PosSide.LONG,
-        stop_loss=Trigger(PriceSource.MARK, price=D(63800)),
-    )
+    other = stop_step("63800")
     assert remembered(STOP_63700).changed(other) is True
     assert Lifecycle({}).changed(STOP_63700) is None  # never applied: the author's new step
 

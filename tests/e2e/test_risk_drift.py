@@ -15,24 +15,9 @@ from runner.errors import ExitCode
 from runner.execute.consent import Prompt
 from tests.e2e.conftest import Cli, write_plan
 
-HOLD = """\
-version: 1
-name: hold
-steps:
-  - position:
-      symbol: BTCUSDT
-      side: long
-      size: 5
-      leverage: 10
-      margin: isolated
-      stop_loss: {trigger: 60000}
-"""
-TRIM = """\
-version: 1
-name: trim
-steps:
-  - close: {symbol: BTCUSDT, side: long, size: 2}
-"""
+# the plan that holds 5 contracts, and another that trims 2 of them outside it
+from tests.e2e.test_risk import OUTSIDE_CLOSE as TRIM
+from tests.e2e.test_risk import TARGET_5 as HOLD
 
 
 @pytest.fixture
@@ -41,16 +26,23 @@ def funded(runner_cli: Cli) -> Cli:
     return runner_cli
 
 
+def _held_then_trimmed(cli: Cli, tmp_path: Path) -> Path:
+    """The hold plan applied, then 2 of its 5 contracts closed by another plan: restoring them
+    is drift."""
+    hold = write_plan(tmp_path / "hold.yaml", HOLD)
+    assert cli.run("apply", str(hold), "--yes").code == ExitCode.OK
+    trim = write_plan(tmp_path / "trim.yaml", TRIM)
+    assert cli.run("apply", str(trim), "--yes").code == ExitCode.OK
+    return hold
+
+
 def _stop(cli: Cli) -> Decimal:
     (stop,) = [p for p in cli.server.state()["plan_orders"] if p["kind"] == "stop_loss"]
     return Decimal(stop["trigger_price"])
 
 
 def test_a_saved_plans_drift_is_refused_under_yes(funded: Cli, tmp_path: Path) -> None:
-    hold = write_plan(tmp_path / "hold.yaml", HOLD)
-    assert funded.run("apply", str(hold), "--yes").code == ExitCode.OK
-    trim = write_plan(tmp_path / "trim.yaml", TRIM)
-    assert funded.run("apply", str(trim), "--yes").code == ExitCode.OK
+    hold = _held_then_trimmed(funded, tmp_path)
     saved = tmp_path / "hold.saved.json"
     made = funded.run("plan", str(hold), "--out", str(saved))
     assert made.code == ExitCode.OK, made.text
@@ -68,10 +60,7 @@ def test_a_saved_plans_drift_is_refused_under_yes(funded: Cli, tmp_path: Path) -
 def test_a_saved_plan_warns_of_drift_before_confirm(
     funded: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hold = write_plan(tmp_path / "hold.yaml", HOLD)
-    assert funded.run("apply", str(hold), "--yes").code == ExitCode.OK
-    trim = write_plan(tmp_path / "trim.yaml", TRIM)
-    assert funded.run("apply", str(trim), "--yes").code == ExitCode.OK
+    hold = _held_then_trimmed(funded, tmp_path)
     saved = tmp_path / "hold.saved.json"
     assert funded.run("plan", str(hold), "--out", str(saved)).code == ExitCode.OK
     before = len(funded.writes())
@@ -100,16 +89,22 @@ steps:
 """
 
 
+def _stop_tightened_by_hand(cli: Cli, tmp_path: Path) -> Path:
+    """A position, its stop set at 63700 by the stops plan, then moved to 65500 by hand (another
+    plan, as the web app would)."""
+    assert cli.run("apply", str(write_plan(tmp_path / "p.yaml", POSITION)), "--yes").code == 0
+    stops = write_plan(tmp_path / "stops.yaml", STOPS)
+    assert cli.run("apply", str(stops), "--yes").code == ExitCode.OK
+    cli.server.set_price("BTCUSDT", Decimal(67000))
+    hand = STOPS.replace("stops", "hand").replace("63700", "65500")
+    assert cli.run("apply", str(write_plan(tmp_path / "h.yaml", hand)), "--yes").code == 0
+    return stops
+
+
 def test_an_unchanged_tp_sl_step_keeps_a_stop_tightened_by_hand(
     funded: Cli, tmp_path: Path
 ) -> None:
-    assert funded.run("apply", str(write_plan(tmp_path / "p.yaml", POSITION)), "--yes").code == 0
-    stops = write_plan(tmp_path / "stops.yaml", STOPS)
-    assert funded.run("apply", str(stops), "--yes").code == ExitCode.OK
-    funded.server.set_price("BTCUSDT", Decimal(67000))
-    hand = STOPS.replace("stops", "hand").replace("63700", "65500")
-    by_hand = write_plan(tmp_path / "hand.yaml", hand)
-    assert funded.run("apply", str(by_hand), "--yes").code == ExitCode.OK
+    stops = _stop_tightened_by_hand(funded, tmp_path)
     again = funded.run("apply", str(stops), "--yes")
     assert again.code == ExitCode.OK, again.text
     assert "drift kept" in again.out
@@ -125,10 +120,7 @@ def test_an_unchanged_tp_sl_step_keeps_a_stop_tightened_by_hand(
 def test_plan_reports_drift_as_a_finding_and_with_the_flag_as_accepted(
     funded: Cli, tmp_path: Path
 ) -> None:
-    hold = write_plan(tmp_path / "hold.yaml", HOLD)
-    assert funded.run("apply", str(hold), "--yes").code == ExitCode.OK
-    trim = write_plan(tmp_path / "trim.yaml", TRIM)
-    assert funded.run("apply", str(trim), "--yes").code == ExitCode.OK
+    hold = _held_then_trimmed(funded, tmp_path)
     before = len(funded.writes())
     shown = funded.run("plan", str(hold), "--detailed-exitcode")
     assert shown.code == ExitCode.CHANGES, shown.text  # a warning: the exit codes hold
@@ -142,12 +134,7 @@ def test_plan_reports_drift_as_a_finding_and_with_the_flag_as_accepted(
 def test_plan_allow_risk_increase_saves_the_loosened_stop_and_apply_still_asks(
     funded: Cli, tmp_path: Path
 ) -> None:
-    assert funded.run("apply", str(write_plan(tmp_path / "p.yaml", POSITION)), "--yes").code == 0
-    stops = write_plan(tmp_path / "stops.yaml", STOPS)
-    assert funded.run("apply", str(stops), "--yes").code == ExitCode.OK
-    funded.server.set_price("BTCUSDT", Decimal(67000))
-    hand = STOPS.replace("stops", "hand").replace("63700", "65500")
-    assert funded.run("apply", str(write_plan(tmp_path / "h.yaml", hand)), "--yes").code == 0
+    stops = _stop_tightened_by_hand(funded, tmp_path)
     kept = funded.run("plan", str(stops))
     assert "drift kept" in kept.out
     saved = tmp_path / "stops.saved.json"

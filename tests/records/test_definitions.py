@@ -7,20 +7,14 @@ from pathlib import Path
 
 from runner.compiler.actions import CancelTrigger, Category, SubmitTpSl
 from runner.compiler.actions import Protection as P
-from runner.compiler.intents import CancelIntent, PlanIntents, Policy, TpSlIntent, Trigger
+from runner.compiler.intents import CancelIntent, PlanIntents, Policy
 from runner.compiler.lifecycle import Lifecycle, intent_hash
 from runner.domain import PosSide, PriceSource, TriggerKind
 from runner.records.store import load_definitions, records_path, save_records
 from runner.records.update import definitions_after
+from tests.compiler.test_risk_steps import stop_step
 
-TP_SL = TpSlIntent(
-    index=0,
-    key="#1",
-    kind="tp_sl",
-    symbol="BTCUSDT",
-    side=PosSide.LONG,
-    stop_loss=Trigger(PriceSource.MARK, price=D(63700)),
-)
+TP_SL = stop_step("63700")
 CANCEL = CancelIntent(index=1, key="#2", kind="cancel", symbol="ETHUSDT")
 PLAN = PlanIntents("p", "h", "x.yaml", (TP_SL, CANCEL), Policy())
 SET_STOP = SubmitTpSl(
