@@ -80,10 +80,9 @@ def _modified_entry(action: act.ModifyLimitOrder, order: WorkingOrder) -> str | 
     if action.size is not None and action.size > order.size:
         raised.append(f"adds {plain(action.size - order.size)} contracts to {where}")
     if action.price is not None and worse_entry(side, order.price, action.price):
-        raised.append(
-            f"moves {where} to a worse price {plain(order.price)} -> {plain(action.price)}"
-        )
-    return "; ".join(raised) or None
+        moved = f"to a worse price {plain(order.price)} -> {plain(action.price)}"
+        raised.append(f"moves it {moved}" if raised else f"moves {where} {moved}")
+    return " and ".join(raised) or None
 
 
 def _modified_preset(

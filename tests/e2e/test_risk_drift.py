@@ -14,6 +14,7 @@ from runner.commands import apply as apply_command
 from runner.errors import ExitCode
 from runner.execute.consent import Prompt
 from tests.e2e.conftest import Cli, write_plan
+from tests.e2e.test_moving_market import LIMIT_PLAN
 
 # the plan that holds 5 contracts, and another that trims 2 of them outside it
 from tests.e2e.test_risk import OUTSIDE_CLOSE as TRIM
@@ -180,3 +181,25 @@ def test_cross_liquidation_is_estimated_on_the_shared_cross_margin(
     assert runner_cli.run("apply", str(btc), "--yes").code == ExitCode.OK
     # what the exchange shows after the apply is what the diff said
     assert _liquidation(runner_cli, "BTCUSDT", "long") == estimated
+
+
+def test_modifications_of_a_resting_entry_are_risk_classified(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    plan = write_plan(tmp_path / "limit.yaml", LIMIT_PLAN.format(expire=""))
+    assert runner_cli.run("apply", str(plan), "--yes").code == ExitCode.OK
+    edited = (
+        plan.read_text("utf-8")
+        .replace("price: 64000", "price: 64500")
+        .replace("size: 10", "size: 12")
+        .replace("trigger: 62000", "trigger: 61500")
+    )
+    plan.write_text(edited, "utf-8")
+    shown = runner_cli.run("plan", str(plan))
+    assert shown.code == ExitCode.OK, shown.text
+    for what in (
+        "adds 2 contracts to the resting BTCUSDT long entry and moves it to a worse price "
+        "64000 -> 64500",
+        "loosens the preset stop-loss of the BTCUSDT resting entry 62000 -> 61500",
+    ):
+        assert f"raises risk (intent): {what}" in shown.out, shown.out
