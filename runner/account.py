@@ -68,6 +68,7 @@ class Needs:
 
     spot: bool = False  # a transfer or ensure_balance step: the spot wallet
     mode: bool = False  # a position_mode step: the mode and every position on the account
+    cross: bool = False  # a step that may hold cross: every position (one cross margin backs all)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def read_snapshot(
         brackets = go(source.leverage_brackets, one)
         fee_reads = {s: go(source.fee_rate, s) for s in fee_reads_for(symbols, known_fees)}
         positions = {s: go(source.positions_v2, s) for s in symbols}
-        every_position = go(source.positions_v2) if needs.mode else None
+        every_position = go(source.positions_v2) if needs.mode or needs.cross else None
         orders = go(source.open_orders)
         triggers = go(source.plan_orders)
         assets = go(source.assets)
@@ -136,6 +137,7 @@ def read_snapshot(
             },
             position_rows=rows,
             all_position_rows=all_rows,
+            account_wide=needs.mode,
             orders=orders.result(),
             triggers=triggers.result(),
             assets=assets.result(),
@@ -165,7 +167,9 @@ def _assemble(
     assets: Sequence[Any],
     spot: Sequence[Any] | None,
     mode_text: str | None,
+    account_wide: bool = True,
 ) -> Snapshot:
+    account_wide = account_wide and all_position_rows is not None
     by_symbol = {c.symbol: c for c in contracts if c.symbol in symbols}
     _raise_unusable(symbols, by_symbol, contracts, brackets)
     missing = [s for s in symbols if s not in by_symbol]
@@ -173,7 +177,8 @@ def _assemble(
         raise SymbolUnknown(missing)
     specs = {s: _spec(by_symbol[s], brackets.get(s, ()), fees.get(s)) for s in symbols}
     rows = [row for s in symbols for row in position_rows[s]]
-    account_wide = all_position_rows is not None
+    # every position is read for a mode switch (then orders of every symbol count too) or for
+    # a cross estimate (positions only: their margin backs the plan's cross positions)
     if all_position_rows is not None:
         rows += [r for r in all_position_rows if r.symbol not in symbols]
     mode = _mode(mode_text, rows)
@@ -288,6 +293,7 @@ def _position(row: Any) -> Position | None:
         liquidation_price=row.liquidation_price or ZERO,
         initial_margin=row.initial_margin or ZERO,
         unrealized_pnl=row.unrealized_pnl or ZERO,
+        maintenance_margin=getattr(row, "maintenance_margin", None) or ZERO,
     )
 
 

@@ -27,7 +27,7 @@ from runner.records.edge import read_edge_facts
 from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders
 from runner.records.reconcile import HistorySource, reconcile
-from runner.records.store import load_records
+from runner.records.store import load_definitions, load_records
 from runner.session import Session, local_now
 
 
@@ -53,7 +53,9 @@ class PlanRejected(PlanInvalid):
 
 
 def needs_of(intents: PlanIntents) -> Needs:
-    return Needs(spot=intents.moves_funds, mode=intents.mode_sensitive)
+    return Needs(
+        spot=intents.moves_funds, mode=intents.mode_sensitive, cross=intents.cross_sensitive
+    )
 
 
 def load(path: Path, target: Target) -> LoadedPlan:
@@ -114,11 +116,22 @@ def reconcile_records(
     intents: PlanIntents,
     snapshot: Snapshot,
     records: Mapping[str, StepRecord],
+    definitions: Mapping[str, str] | None = None,
 ) -> Lifecycle:
     """What the plan's steps did before, checked against the exchange (history read only where
-    a position a step held is gone)."""
+    a position a step held is gone), with what the other steps said when last applied."""
     own = OrderIds(intents.name).plan_prefix()
-    return reconcile(source, records, intents, snapshot, own_prefix=own)
+    lifecycle = reconcile(source, records, intents, snapshot, own_prefix=own)
+    return replace(lifecycle, definitions=dict(definitions or {}))
+
+
+def read_lifecycle(
+    source: HistorySource, intents: PlanIntents, snapshot: Snapshot, home: Path, account_id: str
+) -> Lifecycle:
+    """The plan's step memory on this account (``runner.records``), reconciled."""
+    records = load_records(home, account_id, intents.name)
+    definitions = load_definitions(home, account_id, intents.name)
+    return reconcile_records(source, intents, snapshot, records, definitions)
 
 
 def compute(
@@ -162,15 +175,15 @@ class Planned:
     plan_orders: Mapping[str, str]
 
 
-def plan_for(session: Session, loaded: LoadedPlan) -> Planned:
+def plan_for(session: Session, loaded: LoadedPlan, *, allow_risk_increase: bool = False) -> Planned:
     """What `plan` shows: the account read with the read-only client, then compiled. Nothing
-    here can write (the session hands out only a ``ReadClient``)."""
+    here can write (the session hands out only a ``ReadClient``).  ``allow_risk_increase``
+    computes drift as apply --allow-risk-increase would (a stop tightened by hand is loosened)."""
     intents = loaded.intents
     fees = FeeCache(session.home, session.account_id)
-    records = load_records(session.home, session.account_id, intents.name)
     with session.reader() as client:
         snapshot = take_snapshot(client, intents, session.target, now=local_now, fees=fees)
-        lifecycle = reconcile_records(client, intents, snapshot, records)
+        lifecycle = read_lifecycle(client, intents, snapshot, session.home, session.account_id)
         registry = load_plan_orders(session.home, session.account_id, intents.name)
         edge = read_edge_facts(client, intents, snapshot, registry)
     nonce = state_nonce(session.account_id, intents.name, snapshot)
@@ -182,6 +195,7 @@ def plan_for(session: Session, loaded: LoadedPlan) -> Planned:
         plan_orders=registry,
         fee_ages=fees.ages,
         lifecycle=lifecycle,
+        allow_risk_increase=allow_risk_increase,
         edge=edge,
     )
     return Planned(result, nonce, registry)

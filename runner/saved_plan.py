@@ -185,9 +185,12 @@ def write_saved_plan(
     nonce: str = "",
     plan_orders: Mapping[str, str] | None = None,
     account: str | None = None,
+    allow_risk_increase: bool = False,
 ) -> dict[str, Any]:
-    """``source`` (the plan file's bytes), ``nonce`` and ``plan_orders`` are what ``apply``
-    recomputes the actions from; ``account`` the account the facts were read from."""
+    """``source`` (the plan file's bytes), ``nonce``, ``plan_orders`` and
+    ``allow_risk_increase`` (``plan --allow-risk-increase``: drift was computed, not kept) are
+    what ``apply`` recomputes the actions from; ``account`` the account the facts were read
+    from."""
     document = {
         "kind": KIND,
         "format_version": FORMAT_VERSION,
@@ -202,6 +205,7 @@ def write_saved_plan(
         "account": account,
         "nonce": nonce,
         "plan_orders": dict(plan_orders or {}),
+        "allow_risk_increase": allow_risk_increase,
         "created_at": now.astimezone(UTC).isoformat(),
         "expires_at": (now + ttl).astimezone(UTC).isoformat(),
         "fingerprint": fingerprint(result.before),
@@ -231,6 +235,7 @@ class SavedPlan:
         self.plan_orders: dict[str, str] = {
             _text(k): _text(v) for k, v in dict(document.get("plan_orders") or {}).items()
         }
+        self.allow_risk_increase = document.get("allow_risk_increase") is True
         self.fingerprint: str = document["fingerprint"]
         self.expires_at = _aware("expires_at", document["expires_at"])
         self.facts: Snapshot = snapshot_from_json(document["facts"])

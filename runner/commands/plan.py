@@ -43,6 +43,13 @@ EXAMPLES = (
     is_flag=True,
     help="Exit 2 when the plan is valid and there are changes (0: no changes, 1: invalid).",
 )
+@click.option(
+    "--allow-risk-increase",
+    is_flag=True,
+    help="Show what apply --allow-risk-increase would accept: risk-raising drift is computed "
+    "(a stop tightened by hand is loosened) and reported as accepted; a saved plan (--out) "
+    "still needs the flag, or CONFIRM, when it is applied.",
+)
 @exchange_options
 @output_options
 @timeout_option
@@ -50,6 +57,7 @@ def plan(
     plan_file: Path,
     out: Path | None,
     detailed_exitcode: bool,
+    allow_risk_increase: bool,
     account: ExchangeChoice,
     output: Output,
     timeout_s: float,
@@ -65,8 +73,11 @@ def plan(
     except pipeline.PlanRejected as exc:
         report_rejection(reporter, "plan", exc)
         raise click.exceptions.Exit(ExitCode.INVALID) from None
-    planned = pipeline.plan_for(session, loaded)
-    result = planned.result
+    planned = pipeline.plan_for(session, loaded, allow_risk_increase=allow_risk_increase)
+    # drift is what apply --yes refuses: a dry run says so (or that it would be accepted)
+    result = dataclasses.replace(
+        planned.result, findings=(*planned.result.findings, *planned.result.drift_notices())
+    )
     code = plan_exit_code(result, detailed=detailed_exitcode)
     if out is not None and not result.has_errors:
         # before the output, so that a file that cannot be written is the run's one error
@@ -79,6 +90,7 @@ def plan(
             nonce=planned.nonce,
             plan_orders=planned.plan_orders,
             account=session.account_id,
+            allow_risk_increase=allow_risk_increase,
         )
     reporter.report(PlanView(), result, exit_code=code)
     if out is not None and not result.has_errors:

@@ -92,9 +92,7 @@ def compile_plan(
             transfers_supported=transfers_supported,
             plan_order_registry=plan_order_registry or {},
             balance_reserve=reserve,
-            balance_steps=tuple(
-                i.index for i in plan.intents if isinstance(i, BalanceIntent)
-            ),
+            balance_steps=tuple(i.index for i in plan.intents if isinstance(i, BalanceIntent)),
             lifecycle=lifecycle,
             allow_risk_increase=allow_risk_increase or plan.policy.allow_risk_increase,
             ladder_fills=ladder_fills or {},
@@ -205,6 +203,17 @@ def _cross_at_end(step: StepResult, ws: WorkingState) -> StepResult:
         ZERO,
     )
     liq = ws.liquidation_for(position, ws.futures_available)
+    others = ws.other_cross(position)
+    if others:  # one cross margin backs them all: say whose margin the estimate counts
+        names = ", ".join(f"{p.symbol} {p.side.value}" for p in others)
+        step = replace(
+            step,
+            notes=(
+                *step.notes,
+                f"cross: est. liquidation on the margin shared with {names} (their margin "
+                "above maintenance and unrealized PnL at the mark count)",
+            ),
+        )
     if liq == estimate.liquidation_price:
         return step
     after = dict(step.after)

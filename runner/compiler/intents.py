@@ -226,6 +226,20 @@ class PlanIntents:
     def mode_sensitive(self) -> bool:
         return any(isinstance(i, ModeIntent) for i in self.intents)
 
+    @property
+    def cross_sensitive(self) -> bool:
+        """A step that may hold a cross position (margin cross, or inherited) or moves margin
+        out: its liquidation is estimated on the margin every cross position shares, so every
+        position of the account is read (in the same round)."""
+        for i in self.intents:
+            if isinstance(i, PositionIntent | PlanOrderIntent) and i.margin is not Margin.ISOLATED:
+                return True
+            if isinstance(i, LeverageIntent) and i.margin is Margin.CROSS:
+                return True
+            if isinstance(i, TransferIntent) and not i.to_futures:
+                return True
+        return False
+
 
 def once_per_of(intent: Intent) -> Period | None:
     """The period of an action step that runs at most once per period (None: every apply)."""

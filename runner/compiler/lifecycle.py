@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from runner.compiler.intents import Entry, Keep, PositionIntent, Trigger
+from runner.compiler.intents import Entry, Intent, Keep, PositionIntent, Trigger
 from runner.domain import PosSide
 from runner.durations import format_duration
 from runner.money import plain
@@ -79,10 +79,16 @@ class StepRecord:
 
 @dataclass(frozen=True)
 class Lifecycle:
-    """Every step record of one plan on one account, reconciled, plus the exchange's "now"."""
+    """Every step record of one plan on one account, reconciled, plus the exchange's "now".
+
+    ``definitions`` remembers, for every other target step (tp_sl, plan_order, cancel,
+    ensure_balance, leverage, position_mode), the hash of what it said when an apply last
+    carried it out in full: a step that still says the same is unchanged, so a risk-raising
+    change it would make now follows from the account or the market (drift), not its author."""
 
     records: Mapping[str, StepRecord]
     server_ms: int | None = None  # None when no decision needed the exchange clock
+    definitions: Mapping[str, str] = field(default_factory=dict)  # step key -> intent_hash
 
     def for_intent(self, intent: PositionIntent) -> StepRecord | None:
         """The step's record; one saved under another key but for the same definition is the
@@ -92,6 +98,19 @@ class Lifecycle:
             return record
         digest = step_hash(intent)
         return next((r for r in self.records.values() if r.step_hash == digest), None)
+
+    def changed(self, intent: Intent) -> bool | None:
+        """Whether the step says something else than when it was last applied (``None``: no
+        memory of it, e.g. its first apply, which makes it the author's new step)."""
+        if isinstance(intent, PositionIntent):
+            record = self.for_intent(intent)
+            return None if record is None else record.step_hash != step_hash(intent)
+        digest = intent_hash(intent)
+        known = self.definitions.get(intent.key)
+        if known is not None:
+            return known != digest
+        # the same definition under another key: the step moved within the plan
+        return False if digest in self.definitions.values() else None
 
 
 EMPTY = Lifecycle({})
@@ -117,6 +136,11 @@ def _canonical(value: Any) -> Any:
 def step_hash(intent: PositionIntent) -> str:
     """Hash of what the step asks for.  Editing it re-arms a completed step; changing only its
     ``reentry`` policy or note does not (the policy then decides about the earlier close)."""
+    return intent_hash(intent)
+
+
+def intent_hash(intent: Intent) -> str:
+    """Hash of what any step asks for (its kind and definition; not its place, key or note)."""
     definition = {
         f.name: _canonical(getattr(intent, f.name))
         for f in fields(intent)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from runner.compiler.actions import Action, Category
-from runner.compiler.risk import RiskChange, Why, drift_findings
+from runner.compiler.risk import RiskChange, Why, drift_findings, drift_notices
 from runner.compiler.snapshot import Snapshot
 from runner.domain import Margin, PosSide
 from runner.findings import Finding, Severity
@@ -109,6 +109,11 @@ class PlanResult:
     def drift_refusals(self) -> list[Finding]:
         """Risk-raising drift, one error each (the apply flow refuses it under --yes)."""
         return drift_findings(risk for step in self.steps for risk in step.risks)
+
+    def drift_notices(self) -> list[Finding]:
+        """Risk-raising drift, one warning each, for a dry run (``plan``)."""
+        risks = (risk for step in self.steps for risk in step.risks)
+        return drift_notices(risks, allowed=self.allow_risk_increase)
 
     @property
     def has_drift(self) -> bool:

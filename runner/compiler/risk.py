@@ -1,7 +1,9 @@
 """Risk direction: which changes raise risk, and whether the plan's author asked for them.
 
 A change raises risk when it adds to or re-opens a position, loosens or removes a stop-loss, or
-moves margin out of a cross account (its liquidation comes closer).  *Why* it is proposed decides
+moves margin out of a cross account (its liquidation comes closer); a modification raises it
+like its place/cancel equivalent: a resting entry made bigger or moved to a worse price, a
+preset or plan-order stop moved away from the price.  *Why* it is proposed decides
 what happens to it: an action step, or a target step the author edited since the last apply, is
 **intent** (marked, never blocked); a target step that stayed the same while the account or the
 market moved is **drift** (refused under ``--yes`` unless the plan's
@@ -16,10 +18,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from runner.compiler import actions as act
-from runner.compiler.intents import Intent, PositionIntent
-from runner.compiler.lifecycle import Lifecycle, step_hash
-from runner.compiler.snapshot import Snapshot, TriggerOrder
-from runner.domain import Margin, PosSide, TriggerKind
+from runner.compiler.intents import Intent
+from runner.compiler.lifecycle import Lifecycle
+from runner.compiler.snapshot import Snapshot, TriggerOrder, WorkingOrder
+from runner.domain import Margin, PosSide, PriceWay, TriggerKind
 from runner.findings import Finding, Location, Severity
 from runner.money import plain, usdt
 
@@ -46,13 +48,9 @@ def classify(step_changed: bool | None, is_action: bool) -> Why:
 
 
 def step_changed(lifecycle: Lifecycle, intent: Intent) -> bool | None:
-    """Whether the step was edited since the last apply, from its record (position steps)."""
-    if not isinstance(intent, PositionIntent):
-        return None
-    record = lifecycle.for_intent(intent)
-    if record is None:
-        return None
-    return record.step_hash != step_hash(intent)
+    """Whether the step was edited since the last apply: from its record (position steps) or
+    its remembered definition (every other target step)."""
+    return lifecycle.changed(intent)
 
 
 def _reason(why: Why, is_action: bool) -> str:
@@ -66,9 +64,80 @@ def looser(side: PosSide, old: Decimal, new: Decimal) -> bool:
     return new < old if side is PosSide.LONG else new > old
 
 
-def _raises(
-    action: act.Action, triggers: Mapping[str, TriggerOrder], cross_held: bool
+def worse_entry(side: PosSide, old: Decimal, new: Decimal) -> bool:
+    """An entry price less favourable to the position: higher for a long, lower for a short."""
+    return new > old if side is PosSide.LONG else new < old
+
+
+def _modified_entry(action: act.ModifyLimitOrder, order: WorkingOrder) -> str | None:
+    """A resting entry made bigger or moved to a worse price: more exposure, or at a worse
+    price (a buy moved up also fills sooner)."""
+    if not order.opens:
+        return None
+    side = order.side.position
+    where = f"the resting {action.symbol} {side.value} entry"
+    raised = []
+    if action.size is not None and action.size > order.size:
+        raised.append(f"adds {plain(action.size - order.size)} contracts to {where}")
+    if action.price is not None and worse_entry(side, order.price, action.price):
+        moved = f"to a worse price {plain(order.price)} -> {plain(action.price)}"
+        raised.append(f"moves it {moved}" if raised else f"moves {where} {moved}")
+    return " and ".join(raised) or None
+
+
+def _modified_preset(
+    action: act.ModifyPreset, carrier: WorkingOrder | TriggerOrder | None
 ) -> str | None:
+    if carrier is None or action.stop_loss is None or carrier.preset_sl is None:
+        return None
+    side = carrier.side.position
+    old, new = carrier.preset_sl, action.stop_loss.trigger
+    if not looser(side, old, new):
+        return None
+    what = "plan order" if action.on_plan_order else "resting entry"
+    return (
+        f"loosens the preset stop-loss of the {action.symbol} {what} {plain(old)} -> {plain(new)}"
+    )
+
+
+def _modified_plan_order(action: act.ModifyPlanOrder, held: TriggerOrder | None) -> str | None:
+    if held is None:
+        return None
+    side = held.side.position
+    if held.side.opens:
+        old = held.executive_price if held.executive_price > 0 else held.trigger
+        new = action.executive_price or action.trigger
+        if worse_entry(side, old, new):
+            return (
+                f"moves the {action.symbol} plan order's {side.value} entry to a worse price "
+                f"{plain(old)} -> {plain(new)}"
+            )
+        return None
+    # a reduce-only plan order on the losing side of the position is a stop
+    stop_way = PriceWay.FALL if side is PosSide.LONG else PriceWay.RISE
+    if held.price_way is stop_way and looser(side, held.trigger, action.trigger):
+        return (
+            f"loosens the {action.symbol} plan order stop {plain(held.trigger)} -> "
+            f"{plain(action.trigger)}"
+        )
+    return None
+
+
+def _raises(
+    action: act.Action,
+    triggers: Mapping[str, TriggerOrder],
+    orders: Mapping[str, WorkingOrder],
+    cross_held: bool,
+) -> str | None:
+    if isinstance(action, act.ModifyLimitOrder):
+        order = orders.get(action.order_id)
+        return None if order is None else _modified_entry(action, order)
+    if isinstance(action, act.ModifyPreset):
+        return _modified_preset(
+            action, orders.get(action.order_id) or triggers.get(action.order_id)
+        )
+    if isinstance(action, act.ModifyPlanOrder):
+        return _modified_plan_order(action, triggers.get(action.order_id))
     if isinstance(action, act.SubmitOrder) and action.opens:
         return f"opens {plain(action.size)} {action.symbol} {action.side.position.value}"
     if isinstance(action, act.SubmitPlanOrder) and action.side.opens:
@@ -98,11 +167,12 @@ def risk_changes(
     location: Location | None = None,
 ) -> tuple[RiskChange, ...]:
     triggers = {t.order_id: t for t in before.trigger_orders}
+    orders = {o.order_id: o for o in before.open_orders}
     cross_held = any(p.margin is Margin.CROSS for p in (*before.positions, *after.positions))
     why = classify(changed, is_action)
     found = []
     for action in actions:
-        what = _raises(action, triggers, cross_held)
+        what = _raises(action, triggers, orders, cross_held)
         if what is not None:
             found.append(RiskChange(what, why, _reason(why, is_action), location))
     return tuple(found)
@@ -115,6 +185,35 @@ def drift_findings(changes: Iterable[RiskChange]) -> list[Finding]:
             "risk-drift",
             Severity.ERROR,
             f"{change.what}: {change.reason}; refused under --yes",
+            change.location,
+            "confirm it at a terminal, or allow it with policy.allow_risk_increase: true or "
+            "--allow-risk-increase",
+        )
+        for change in changes
+        if change.why is Why.DRIFT
+    ]
+
+
+def drift_notices(changes: Iterable[RiskChange], *, allowed: bool) -> list[Finding]:
+    """What ``plan`` says of drift, as warnings (a dry run refuses nothing): what apply --yes
+    would refuse, or, with ``policy.allow_risk_increase``/``--allow-risk-increase``, accept."""
+    if allowed:
+        return [
+            Finding(
+                "risk-drift-accepted",
+                Severity.WARNING,
+                f"{change.what}: {change.reason}; accepted (policy.allow_risk_increase or "
+                "--allow-risk-increase)",
+                change.location,
+            )
+            for change in changes
+            if change.why is Why.DRIFT
+        ]
+    return [
+        Finding(
+            "risk-drift",
+            Severity.WARNING,
+            f"{change.what}: {change.reason}; apply --yes would refuse it",
             change.location,
             "confirm it at a terminal, or allow it with policy.allow_risk_increase: true or "
             "--allow-risk-increase",

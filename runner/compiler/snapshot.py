@@ -66,6 +66,7 @@ class Position:
     liquidation_price: Decimal = Decimal(0)
     initial_margin: Decimal = Decimal(0)
     unrealized_pnl: Decimal = Decimal(0)
+    maintenance_margin: Decimal = Decimal(0)  # as reported (0: unknown, estimated from the spec)
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,7 @@ def from_jsonable(data: Mapping[str, Any]) -> Snapshot:
                 _dec(p["liquidation_price"]),
                 _dec(p["initial_margin"]),
                 _dec(p["unrealized_pnl"]),
+                _dec(p.get("maintenance_margin", "0")),
             )
             for p in data["positions"]
         ),
@@ -324,6 +326,7 @@ def fingerprint(snapshot: Snapshot) -> str:
     for pos in facts["positions"]:
         pos.pop("unrealized_pnl", None)
         pos.pop("liquidation_price", None)
+        pos.pop("maintenance_margin", None)  # moves with the mark on some exchanges
     for name in ("futures_equity", "futures_unrealized"):
         facts["balances"].pop(name, None)
     canonical = json.dumps(facts, sort_keys=True, separators=(",", ":"))

@@ -110,10 +110,13 @@ class WorkingState:
 
     def liquidation_for(self, pos: Position, available: Decimal) -> Decimal:
         """Estimated liquidation on the tick, toward the entry; a cross position also counts the
-        account's available balance (``available``) as margin that absorbs losses."""
+        account's available balance (``available``) and what the other cross positions hold
+        above their maintenance margin (``shared_cross``) as margin that absorbs losses."""
         spec = self.spec(pos.symbol)
         assert spec is not None
-        extra = available if pos.margin is Margin.CROSS else ZERO
+        extra = (
+            max(ZERO, available) + self.shared_cross(pos) if pos.margin is Margin.CROSS else ZERO
+        )
         liq = est.liquidation_price(
             is_long=pos.side is PosSide.LONG,
             entry_price=pos.entry_price,
@@ -122,9 +125,49 @@ class WorkingState:
             leverage=pos.leverage,
             brackets=spec.brackets,
             taker_rate=spec.taker_fee,
-            extra_margin=max(ZERO, extra),
+            extra_margin=extra,
         )
         return est.round_liquidation(liq, spec.tick, is_long=pos.side is PosSide.LONG)
+
+    def other_cross(self, pos: Position) -> list[Position]:
+        """The account's other cross positions: one cross margin backs them all."""
+        return [
+            p
+            for key, p in self.positions.items()
+            if p.margin is Margin.CROSS and key != (pos.symbol, pos.side)
+        ]
+
+    def shared_cross(self, pos: Position) -> Decimal:
+        """What the other cross positions add to the margin that absorbs ``pos``'s losses: the
+        cross account is liquidated when its margin balance (wallet + unrealized PnL) falls below
+        the maintenance margin of all its positions (facts 12.2), so each other position counts
+        its margin above its maintenance margin plus its unrealized PnL at the mark (a loss
+        brings this one's liquidation closer)."""
+        extra = ZERO
+        for other in self.other_cross(pos):
+            extra += other.initial_margin - self._maintenance(other) + self._unrealized(other)
+        return extra
+
+    def _maintenance(self, pos: Position) -> Decimal:
+        """As the exchange reported it; estimated from the spec for a position this plan made."""
+        spec = self.spec(pos.symbol)
+        if pos.maintenance_margin > 0 or spec is None:
+            return pos.maintenance_margin
+        value = est.notional(pos.size, spec.contract_size, pos.entry_price)
+        return est.maintenance_margin(value, spec.brackets)
+
+    def _unrealized(self, pos: Position) -> Decimal:
+        """At the mark the plan was made at; as reported for a symbol the plan does not trade."""
+        spec, market = self.spec(pos.symbol), self.market(pos.symbol)
+        if spec is None or market is None:
+            return pos.unrealized_pnl
+        return est.pnl(
+            is_long=pos.side is PosSide.LONG,
+            entry=pos.entry_price,
+            exit_price=market.mark,
+            contracts=pos.size,
+            contract_size=spec.contract_size,
+        )
 
     def fill_open(self, opened: Position, cost: Decimal) -> None:
         """An open filled: the position and its cost as ``preview_open`` estimated them."""

@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from runner.compiler import actions as act
 from runner.compiler.estimates import to_tick
-from runner.compiler.guard import fires_at_once
+from runner.compiler.guard import fires_at_once, resting_of
 from runner.compiler.snapshot import Snapshot
 from runner.domain import OrderSide, PosSide, TriggerKind
 from runner.errors import RunnerError
@@ -136,8 +136,10 @@ class Executor:
         )
         # TP/SL order id -> the side of the position it protects (its closing side says which)
         self._protects = {t.order_id: t.side.position for t in start.trigger_orders}
-        # the prices read just before the run: no order goes out that would fire at once
+        # the freshest prices read (before the run, then by every read the run makes anyway):
+        # no order goes out that would fire at once
         self._markets = dict(start.markets)
+        self._resting = resting_of(start)  # orders a modification may change
         self._opened: set[tuple[str, PosSide]] = set()  # positions an order of this run opened
 
     # --- the run ----------------------------------------------------------------------------
@@ -186,9 +188,18 @@ class Executor:
         return self._verify(outcomes, interrupted)
 
     def _guarded(self, number: int, total: int, action: act.Action) -> Outcome:
-        reason = fires_at_once(action, self._markets, self._protects)
+        reason = fires_at_once(action, self._markets, self._protects, self._resting)
         if reason is None:
             return self._apply_one(number, total, action)
+        return self._refuse(number, total, action, reason)
+
+    def _read_round(self) -> Snapshot:
+        """The account since the last write; its prices become the ones the guard judges by."""
+        snapshot = self._rounds.read()
+        self._markets.update(snapshot.markets)
+        return snapshot
+
+    def _refuse(self, number: int, total: int, action: act.Action, reason: str) -> Outcome:
         detail = f"refused, not sent: {reason}"
         self.journal.record("refused", number=number, action=action_to_json(action), reason=reason)
         self.emit(f"step {number}/{total}: {action.summary}: {detail}")
@@ -204,7 +215,7 @@ class Executor:
             return action
         closing = OrderSide.closing(side)
         try:
-            snapshot = self._rounds.read()
+            snapshot = self._read_round()
         except RunnerError as exc:
             raise _StepFailed(
                 f"could not read the exchange to find the TP/SL to move: {exc}"
@@ -212,6 +223,7 @@ class Executor:
         for t in snapshot.trigger_orders:
             if t.symbol == action.symbol and t.kind is action.kind and t.side is closing:
                 self.journal.record("resolved", placeholder=action.order_id, order_id=t.order_id)
+                self._protects[t.order_id] = side
                 return replace(action, order_id=t.order_id)
         raise _StepFailed(
             f"the {action.kind.replace('_', '-')} this step moves, set earlier in this run on "
@@ -229,6 +241,7 @@ class Executor:
             snapshot = self.port.snapshot(self.symbols)
         except RunnerError as exc:
             raise _StepFailed(f"could not read the entry price to place the level: {exc}") from None
+        self._markets.update(snapshot.markets)
         moved = at_actual_entry(action, snapshot)
         if moved is not action:
             self.journal.record("reresolve", trigger=moved.protection.trigger)
@@ -244,6 +257,10 @@ class Executor:
             )
             action = self._resolve_placeholder(action)
             action = self._relative_to_fill(action)
+            # judged again at the prices the preparation may just have read
+            fires = fires_at_once(action, self._markets, self._protects, self._resting)
+            if fires is not None:
+                return self._refuse(number, total, action, fires)
             if self._unlabelled.done_by_another_runner(action):
                 detail = "already done on the exchange by another runner (balance re-read)"
                 self.journal.record("skipped", number=number, reason=detail)
@@ -394,7 +411,7 @@ class Executor:
         ]
         if not relative:  # a limit that rests has no position yet (nothing to move) below;
             return None  # one that crossed the market filled at once like a market order
-        snapshot = self._rounds.read()  # also the verification read if nothing has to move
+        snapshot = self._read_round()  # also the verification read if nothing has to move
         side = action.side.position
         position = snapshot.position(action.symbol, side)
         spec = snapshot.specs.get(action.symbol)
@@ -415,6 +432,7 @@ class Executor:
             )
             if order is None or order.trigger == wanted:
                 continue
+            self._protects[order.order_id] = side  # the guard judges the move by its side
             self.journal.record(
                 "reresolve",
                 kind=kind,

@@ -39,13 +39,12 @@ from runner.execute.journal import (
 )
 from runner.execute.lock import AccountLock, lock_path
 from runner.execute.resume import Resume, already_applied, close_out, inspect
-from runner.execute.saved_check import live_check, verify_saved
+from runner.execute.saved_check import recompute, saved_source, verify_saved, with_live_risks
 from runner.execute.signals import terminate_as_interrupt
 from runner.records.edge import read_edge_facts
 from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders, record_plan_orders
 from runner.records.remember import remember
-from runner.records.store import load_records
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.session import Session, local_now, notify
 
@@ -59,8 +58,8 @@ class Prepared:
     snapshot: Snapshot
     actions: tuple[act.Action, ...]
     nonce: str
-    result: PlanResult | None  # None for a saved plan (its diff was reviewed when it was made)
-    lifecycle: Lifecycle | None = None  # the steps' reconciled records (plan files only)
+    result: PlanResult | None
+    lifecycle: Lifecycle | None = None  # the steps' reconciled records
     intents: PlanIntents | None = None
 
 
@@ -73,17 +72,20 @@ class Finished:
 
 
 def _prepare_saved(
-    session: Session, source: TradeClient, saved: SavedPlan, max_price_move: Decimal
+    session: Session,
+    source: TradeClient,
+    saved: SavedPlan,
+    max_price_move: Decimal,
+    allow_risk_increase: bool,
 ) -> Prepared:
     """Recompute the saved actions from the file's own plan and facts (refused unless equal),
     then check the live account: same facts, same account, prices within --max-price-move,
     and the live checks pass again. What is shown and sent are the recomputed actions, never
-    the file's text."""
-    loaded, stored = verify_saved(saved, session.target)
+    the file's text; their risks are classified on the live account against the steps' memory,
+    so drift needs the same consent as for a plan file."""
+    loaded = saved_source(saved, session.target)
     fees = FeeCache(session.home, session.account_id)
-    live = pipeline.take_snapshot(
-        source, loaded.intents, session.target, now=local_now, fees=fees
-    )
+    live = pipeline.take_snapshot(source, loaded.intents, session.target, now=local_now, fees=fees)
     saved.check_fresh(
         live,
         target=session.target.name,
@@ -91,18 +93,25 @@ def _prepare_saved(
         account=session.account_id,
         max_price_move=max_price_move,
     )
-    checked = live_check(saved, loaded, live, session.target)
-    shown = checked if checked.has_errors else stored
+    intents = loaded.intents
+    lifecycle = pipeline.read_lifecycle(source, intents, live, session.home, session.account_id)
+    edge = read_edge_facts(source, intents, live, saved.plan_orders)
+    stored = verify_saved(saved, loaded, session.target, lifecycle=lifecycle, edge=edge)
+    checked = recompute(saved, loaded, live, session.target, lifecycle=lifecycle, edge=edge)
+    allowed = allow_risk_increase or intents.policy.allow_risk_increase
+    shown = checked if checked.has_errors else with_live_risks(stored, checked, allowed)
     nonce = saved.nonce or _nonce_of(stored.actions)
     return Prepared(
         saved.name,
         saved.plan_hash,
-        loaded.intents.symbols(),
+        intents.symbols(),
         loaded.needs,
         live,
         stored.actions,
         nonce,
         shown,
+        lifecycle,
+        intents,
     )
 
 
@@ -129,8 +138,7 @@ def _prepare_file(
     nonce = resume.nonce or state_nonce(session.account_id, intents.name, snapshot)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
-    records = load_records(session.home, session.account_id, intents.name)
-    lifecycle = pipeline.reconcile_records(source, intents, snapshot, records)
+    lifecycle = pipeline.read_lifecycle(source, intents, snapshot, session.home, session.account_id)
     edge = read_edge_facts(source, intents, snapshot, registry)
     result = pipeline.compute(
         loaded,
@@ -204,12 +212,13 @@ class ApplyRun:
                     "before anything is sent"
                 )
             if loaded is None:
+                saved = load_saved_plan(self.path)
                 prepared = _prepare_saved(
-                    s, client, load_saved_plan(self.path), self.max_price_move
+                    s, client, saved, self.max_price_move, self.allow_risk_increase
                 )
             else:
                 prepared = _prepare_file(s, client, loaded, resume, self.allow_risk_increase)
-                prepared = self._drift(prepared)
+            prepared = self._drift(prepared)
             self.show(prepared)
             if prepared.result is not None and prepared.result.has_errors:
                 return Finished(ExitCode.INVALID, None, prepared)

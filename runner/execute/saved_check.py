@@ -1,20 +1,26 @@
 """A saved plan is believed only as far as it can be recomputed.
 
 The file carries its plan's source, the facts it was computed from, the client-order-id nonce and
-the plan-order registry.  ``verify_saved`` compiles the source again on those facts and refuses
-the file (exit 3) unless that gives exactly the stored actions — what would be sent, not the
-estimates or the summaries — so an edited action, an injected transfer or a changed leverage is
-caught.  The caller then reads the live account, checks the fingerprint and the account, and runs
-the policy and live checks again (``live_check``).
+the plan-order registry.  ``saved_source`` checks the source against the file's hash and name
+before anything is read; the caller then reads the live account and checks the fingerprint and
+the account; ``verify_saved`` compiles the source again on the saved facts (with the steps'
+memory of this account, as ``plan`` did) and refuses the file (exit 3) unless that gives exactly
+the stored actions — what would be sent, not the estimates or the summaries — so an edited
+action, an injected transfer or a changed leverage is caught.  ``recompute`` on the live
+account is the live check: the policy and live checks run again, and every risk-raising change is
+classified (intent or drift) as ``apply PLAN.yaml`` would, so drift needs the same consent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from runner import pipeline
 from runner.compiler import actions as act
+from runner.compiler.ctx import EdgeFacts
+from runner.compiler.lifecycle import Lifecycle
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
 from runner.config import Target
@@ -45,9 +51,8 @@ def _first_difference(stored: list[dict[str, Any]], computed: list[dict[str, Any
     return "its actions differ"
 
 
-def verify_saved(saved: SavedPlan, target: Target) -> tuple[pipeline.LoadedPlan, PlanResult]:
-    """The plan and the result recomputed on the saved facts; ``SavedPlanStale`` if they are not
-    what the file says."""
+def saved_source(saved: SavedPlan, target: Target) -> pipeline.LoadedPlan:
+    """The plan the file carries; ``SavedPlanStale`` unless it is the one it names."""
     if not saved.source:
         raise SavedPlanStale(
             f"{saved.path} carries no plan source, so its actions cannot be checked",
@@ -59,9 +64,20 @@ def verify_saved(saved: SavedPlan, target: Target) -> tuple[pipeline.LoadedPlan,
             f"{saved.path}: the plan source it carries does not match its hash or name",
             hint="the file was edited; run `plan --out` again and review the new diff",
         )
-    result = pipeline.compute(
-        loaded, saved.facts, target, nonce=saved.nonce, plan_orders=saved.plan_orders
-    )
+    return loaded
+
+
+def verify_saved(
+    saved: SavedPlan,
+    loaded: pipeline.LoadedPlan,
+    target: Target,
+    *,
+    lifecycle: Lifecycle,
+    edge: EdgeFacts | None,
+) -> PlanResult:
+    """The result recomputed on the saved facts; ``SavedPlanStale`` if its actions are not what
+    the file says."""
+    result = recompute(saved, loaded, saved.facts, target, lifecycle=lifecycle, edge=edge)
     stored, computed = _sent(saved.actions), _sent(result.actions)
     if stored != computed:
         raise SavedPlanStale(
@@ -69,12 +85,40 @@ def verify_saved(saved: SavedPlan, target: Target) -> tuple[pipeline.LoadedPlan,
             f"({_first_difference(stored, computed)})",
             hint="the file was edited or damaged; run `plan --out` again and review the new diff",
         )
-    return loaded, result
+    return result
 
 
-def live_check(
-    saved: SavedPlan, loaded: pipeline.LoadedPlan, live: Snapshot, target: Target
+def recompute(
+    saved: SavedPlan,
+    loaded: pipeline.LoadedPlan,
+    facts: Snapshot,
+    target: Target,
+    *,
+    lifecycle: Lifecycle,
+    edge: EdgeFacts | None,
 ) -> PlanResult:
-    """The plan compiled against the live account: its findings are the policy and live checks
-    of now (a stop that would fire at once at today's price is an error again)."""
-    return pipeline.compute(loaded, live, target, nonce=saved.nonce, plan_orders=saved.plan_orders)
+    """The file's plan compiled on ``facts`` as ``plan --out`` compiled it.  On the live account
+    it is the live check: its findings are the policy and live checks of now (a stop that would
+    fire at once at today's price is an error again), and its risks say which changes raise risk
+    now and why (drift against the steps' memory)."""
+    return pipeline.compute(
+        loaded,
+        facts,
+        target,
+        nonce=saved.nonce,
+        plan_orders=saved.plan_orders,
+        lifecycle=lifecycle,
+        allow_risk_increase=saved.allow_risk_increase,
+        edge=edge,
+    )
+
+
+def with_live_risks(stored: PlanResult, checked: PlanResult, allowed: bool) -> PlanResult:
+    """The saved result to show and send, with the risk classification made on the live account
+    and whether this run may make drift (``allowed``: the plan's policy or
+    ``--allow-risk-increase`` given to apply, not the flag the file was made with)."""
+    steps = tuple(
+        replace(step, risks=live.risks)
+        for step, live in zip(stored.steps, checked.steps, strict=True)
+    )
+    return replace(stored, steps=steps, allow_risk_increase=allowed)

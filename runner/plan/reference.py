@@ -212,11 +212,39 @@ RISK_SECTION = """
   Drift is refused under `apply --yes` (exit 1, one `risk-drift` error each) unless the plan says
   `policy.allow_risk_increase: true` or the run passes `--allow-risk-increase`; at a terminal it
   is highlighted before `CONFIRM`. A stop tightened by hand is kept (`drift kept`).
+  A modification counts like its place/cancel equivalent: a resting entry made bigger or moved
+  to a worse price, a preset stop or a plan order's stop moved away from the price, a plan
+  order's entry made worse.
+- **Every step kind remembers what it said.** Position steps keep their record; `tp_sl`,
+  `plan_order`, `cancel`, `ensure_balance`, `leverage` and `position_mode` steps remember the
+  definition an apply last carried out in full (`<home>/records/<account>/<plan>.json`). So a
+  `tp_sl` step re-applied unchanged keeps a stop you tightened by hand, and an unchanged `cancel`
+  or `tp_sl: {stop_loss: null}` that would remove a stop you placed by hand, or an unchanged
+  `plan_order` placing its order again, is drift; edit the step and it is your intent.
+- **Saved plans get the same check.** `apply SAVED.json` classifies every risk-raising change on
+  the live account against the steps' memory, as `apply PLAN.yaml` does: drift needs
+  `--allow-risk-increase` under `--yes` (the flag `plan --out` was run with does not consent for
+  the apply), or `CONFIRM` after the warning at a terminal.
+- **`plan --allow-risk-increase`** shows in CI what apply would accept: without it `plan`
+  reports each drift as a `risk-drift` warning ("apply --yes would refuse it"), with it as
+  `risk-drift-accepted`, and computes drift as apply would with the flag (a stop tightened by
+  hand is loosened back). Warnings do not change the exit code (`--detailed-exitcode`: 0 or 2).
+- **Cross liquidation** is estimated on the one cross margin every cross position of the account
+  shares: besides the available balance, each other cross position's margin above its
+  maintenance margin and its unrealized PnL at the mark count (a loss on one brings the others'
+  liquidation closer). A plan that may hold cross reads every position of the account in the
+  same read round for it; the diff names the positions whose margin it counts.
 - **`--max-price-move PERCENT`** (apply, default `0.5%`): a saved plan (`plan --out`) is refused
   as stale (exit 3) when a mark price moved more than this, either way, since it was saved, or
   when a relative trigger (`"-3%"`) would now resolve to another tick. Independently, apply never
-  sends an order whose preset or stand-alone trigger would fire at once at the current price:
-  that step is refused with the reason (exit 4 when earlier steps ran, else 1).
+  sends an order whose preset or stand-alone trigger would fire at once: that step is refused
+  with the reason (exit 4 when earlier steps ran, else 1). It judges by the freshest price the
+  run has read (the reads it makes anyway after an open), and where each trigger fires: a market
+  entry's presets, `tp_sl` stops and take-profits and ladder levels at the current price; a limit
+  entry's presets at the price it fills at (its own price while it rests); a plan order's trigger
+  at the current price and its presets at its entry; modified plan orders and presets the same
+  way. A trailing stop whose activation price is already crossed is sent: it starts trailing
+  from the current price and fires only after its callback.
 - **`rebalance_band`** (position): a notional is resolved to contracts once, when the position
   opens from flat, and held in contracts; with a band the position is re-sized only when its value
   at the mark is further than that from the notional.

@@ -12,7 +12,7 @@ from runner.compiler.lifecycle import Lifecycle
 from runner.compiler.snapshot import Snapshot
 from runner.records.activity import mark_apply
 from runner.records.store import save_records
-from runner.records.update import after_apply
+from runner.records.update import after_apply, definitions_after
 
 
 class Applied(Protocol):
@@ -27,6 +27,9 @@ class Applied(Protocol):
     @property
     def nonce(self) -> str: ...
 
+    @property
+    def actions(self) -> tuple[act.Action, ...]: ...
+
 
 def remember(
     home: Path,
@@ -37,10 +40,11 @@ def remember(
     now_ms: int,
 ) -> None:
     """``now_ms`` is the exchange's time as the client knows it (it only starts a history window,
-    which allows for slack).  Saved plans carry no step definitions: nothing to record."""
+    which allows for slack)."""
     mark_apply(home, account_id, now_ms)
     if prepared.lifecycle is None or prepared.intents is None:
         return
     ids = act.OrderIds(prepared.intents.name, prepared.nonce)
     records = after_apply(prepared.lifecycle, prepared.intents, final, applied, ids, now_ms=now_ms)
-    save_records(home, account_id, prepared.intents.name, records)
+    definitions = definitions_after(prepared.lifecycle, prepared.intents, prepared.actions, applied)
+    save_records(home, account_id, prepared.intents.name, records, definitions)

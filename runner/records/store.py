@@ -1,9 +1,10 @@
 """Step records on disk: one small JSON file per account and plan, replaced atomically.
 
-``<home>/records/<account>/<plan>.json`` maps step keys to records.  Only ``apply`` writes it,
-under the account lock; ``plan`` reads it.  An unreadable file reads as empty: the steps then act
-as they would without memory (the exchange's state alone), which is how the runner behaved before
-records existed.
+``<home>/records/<account>/<plan>.json`` maps step keys to records (position steps) and to the
+hash of what every other target step said when it was last applied in full (``definitions``).
+Only ``apply`` writes it, under the account lock; ``plan`` reads it.  An unreadable file reads as
+empty: the steps then act as they would without memory (the exchange's state alone), which is
+how the runner behaved before records existed.
 """
 
 from __future__ import annotations
@@ -37,8 +38,23 @@ def load_records(home: Path, account_id: str, plan_name: str) -> dict[str, StepR
         return {}
 
 
+def load_definitions(home: Path, account_id: str, plan_name: str) -> dict[str, str]:
+    """Step key -> the hash of what the step said when last applied (an unreadable or older file
+    reads as empty: every step then counts as new, the author's)."""
+    path = records_path(home, account_id, plan_name)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8")).get("definitions", {})
+        return {str(key): str(value) for key, value in raw.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
 def save_records(
-    home: Path, account_id: str, plan_name: str, records: Mapping[str, StepRecord]
+    home: Path,
+    account_id: str,
+    plan_name: str,
+    records: Mapping[str, StepRecord],
+    definitions: Mapping[str, str] | None = None,
 ) -> None:
     path = records_path(home, account_id, plan_name)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -46,6 +62,7 @@ def save_records(
         "format_version": FORMAT_VERSION,
         "plan": plan_name,
         "steps": {key: _plain(record) for key, record in sorted(records.items())},
+        "definitions": dict(sorted((definitions or {}).items())),
     }
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     with open(tmp, "w", encoding="utf-8") as handle:

@@ -8,11 +8,12 @@ the history can say which of them closed it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 
 from runner.compiler import actions as act
-from runner.compiler.intents import PlanIntents, PositionIntent
+from runner.compiler.intents import CloseIntent, PlanIntents, PositionIntent, TransferIntent
 from runner.compiler.lifecycle import (
     ClosedBy,
     Closure,
@@ -20,6 +21,7 @@ from runner.compiler.lifecycle import (
     Lifecycle,
     StepRecord,
     TriggerRef,
+    intent_hash,
     step_hash,
 )
 from runner.compiler.snapshot import Snapshot
@@ -46,6 +48,32 @@ def after_apply(
         steps_actions = [a for a in applied if a.step_index == intent.index]
         updated[intent.key] = _updated(intent, record, final, steps_actions, ids, now_ms)
     return updated
+
+
+def definitions_after(
+    lifecycle: Lifecycle,
+    intents: PlanIntents,
+    planned: Sequence[act.Action],
+    applied: Sequence[act.Action],
+) -> dict[str, str]:
+    """What every target step other than a position said, for the ones this apply carried out
+    in full (all their actions applied, or none needed).  A step cut short keeps what it said
+    before: its edit has not been applied yet, so it is still the author's, not drift."""
+    sent = Counter(_key(a) for a in applied)  # the executor may have resolved ids on the way
+    done: dict[str, str] = {}
+    for intent in intents.intents:
+        if isinstance(intent, PositionIntent | CloseIntent | TransferIntent):
+            continue
+        own = Counter(_key(a) for a in planned if a.step_index == intent.index)
+        if all(sent[key] >= count for key, count in own.items()):
+            done[intent.key] = intent_hash(intent)
+        elif intent.key in lifecycle.definitions:
+            done[intent.key] = lifecycle.definitions[intent.key]
+    return done
+
+
+def _key(action: act.Action) -> tuple[int, str, str]:
+    return action.step_index, type(action).__name__, getattr(action, "symbol", "")
 
 
 def _updated(

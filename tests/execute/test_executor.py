@@ -6,8 +6,10 @@ import json
 from decimal import Decimal as D
 from pathlib import Path
 
+from runner.compiler import actions as act
 from runner.compiler.actions import OrderIds, SubmitOrder
 from runner.compiler.compile import compile_plan
+from runner.compiler.snapshot import Market
 from runner.exchange.requests import request_for
 from runner.execute.executor import ApplyReport, Executor, Status
 from runner.execute.journal import Journal, read_journal
@@ -186,3 +188,27 @@ def test_an_interrupt_with_a_write_in_flight_reports_it_unknown_not_not_run(
     assert interrupted["in_flight"] == 2
     # its intent has no answer in the journal: the next apply treats it as in doubt
     assert [r["event"] for r in records].count("sent") == 1
+
+
+class _CrashAfterTheFill(FakePort):
+    """The mark falls to 63000 right after the open fills at 66000."""
+
+    def _commit(self, action: act.Action) -> str | None:
+        order_id = super()._commit(action)
+        if isinstance(action, SubmitOrder):
+            crashed = {**self.snap.markets, "BTCUSDT": Market(D(63000), D(63000))}
+            self.snap = self.snap.evolve(markets=crashed)
+        return order_id
+
+
+def test_the_fires_at_once_guard_judges_by_the_freshest_price_read(tmp_path: Path) -> None:
+    # the stop re-resolved to the fill (-3% of 66000 = 64020) would fire at once at the mark the
+    # run has just read (63000), though not at the 67000 read before the run
+    port = _CrashAfterTheFill(snapshot(), fill_price=D(66000))
+    report, path = run(tmp_path, port)
+    assert port.sends_to("/contract/private/modify-tp-sl-order") == []
+    refused = [o for o in report.outcomes if o.refused]
+    assert len(refused) == 1 and "would fire at once" in refused[0].detail
+    assert "63000" in refused[0].detail
+    assert port.reads == 1  # the read the re-resolution made anyway: no extra round
+    assert "refused" in [r["event"] for r in read_journal(path).records]

@@ -111,8 +111,8 @@ def _cross_liquidations(b: StepBuilder, ctx: Ctx, before: Decimal, after: Decima
     """Margin moved out of a cross account brings its positions' liquidation closer: say how far
     (both figures by the same estimate, so the move is what the transfer does)."""
     for pos in list(ctx.ws.positions.values()):
-        if pos.margin is not Margin.CROSS:
-            continue
+        if pos.margin is not Margin.CROSS or ctx.ws.spec(pos.symbol) is None:
+            continue  # a symbol the plan does not trade: no spec to estimate it with
         was, now = ctx.ws.liquidation_for(pos, before), ctx.ws.liquidation_for(pos, after)
         if was != now:
             b.note(

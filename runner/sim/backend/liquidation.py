@@ -3,7 +3,10 @@
 Liquidation price: BitMart help centre's formula (facts 12.2, H "Forced Liquidation"):
     isolated long   Lp = [Hp*V*S - (IM - MM)] / [(1 - R)*V*S]
     isolated short  Lp = [Hp*V*S + (IM - MM)] / [(1 + R)*V*S]
-    cross           the same with (available + IM - MM) in place of (IM - MM)
+    cross           the same with (available + IM - MM) in place of (IM - MM), where the
+                    other cross positions' (IM - MM + unrealized PnL) count as available: one
+                    cross margin backs them all (facts 12.2, V2: margin balance below the
+                    maintenance margin)
 Hp entry price, V contracts, S contract size, IM the position's initial margin, MM its
 maintenance margin, R the taker fee rate.  MM = entry notional * mmr - cum of the bracket the
 entry notional falls in (facts 8.3, inferred formula).  "available" for cross is the wallet's
@@ -38,12 +41,26 @@ def free_cash(book: Book) -> Decimal:
     return max(ZERO, totals.cash - totals.position_margin - totals.frozen)
 
 
+def shared_cross(book: Book, position: Position) -> Decimal:
+    """One cross margin backs every cross position (facts 12.2: the account is liquidated when
+    its margin balance falls below the maintenance margin): each other cross position adds its
+    margin above its maintenance margin and its unrealized PnL at the mark."""
+    return sum(
+        (
+            other.margin - maintenance_margin(other) + account.unrealized_pnl(book, other)
+            for other in book.positions.values()
+            if other.margin_mode == "cross" and other is not position
+        ),
+        ZERO,
+    )
+
+
 def liquidation_price(book: Book, position: Position) -> Decimal:
     spec = MARKETS[position.symbol]
     volume = position.size * spec.contract_size
     cushion = position.margin - maintenance_margin(position)
     if position.margin_mode == "cross":
-        cushion += free_cash(book)
+        cushion += free_cash(book) + shared_cross(book, position)
     if position.side == "long":
         price = (position.entry_price * volume - cushion) / ((1 - TAKER_FEE) * volume)
         return max(ZERO, ceil_to(price, spec.tick))
@@ -66,8 +83,12 @@ def breached(book: Book, position: Position) -> Decimal | None:
 
 
 def liquidate_reached(book: Book, symbol: str, now_ms: int) -> None:
-    for side in ("long", "short"):
-        position = book.positions.get(f"{symbol}/{side}")
+    """``symbol``'s positions, and every cross position: a move of one symbol moves the shared
+    cross margin, so another symbol's cross liquidation price may pass its mark."""
+    keys = [f"{symbol}/long", f"{symbol}/short"]
+    keys += [k for k, p in book.positions.items() if p.margin_mode == "cross" and k not in keys]
+    for key in keys:
+        position = book.positions.get(key)
         if position is None:
             continue
         price = breached(book, position)

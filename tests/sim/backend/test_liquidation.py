@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from tests.sim.backend.helpers import BTC, get, market, move, new, post, usdt
+from tests.sim.backend.helpers import BTC, ETH, get, market, move, new, post, usdt
 
 D = Decimal
 R = D("0.0006")  # taker fee rate
@@ -98,3 +98,26 @@ def test_liquidation_cancels_the_symbols_working_orders() -> None:
     post(ex, "submit-order", symbol=BTC, side=3, type="limit", price="70000", size=5)
     move(ex, "58000")
     assert get(ex, "get-open-orders") == []
+
+
+def test_one_cross_margin_backs_every_cross_position() -> None:
+    # a long and a short of 10 BTCUSDT, both cross at 10x: each has 65 margin and 2.6 maintenance
+    ex = new("200")
+    market(ex, 1, 10, open_type="cross")
+    market(ex, 4, 10, open_type="cross")
+    free = D("200") - 2 * D("65") - 2 * D("0.39")
+    other = D("65") - D("2.6")  # the short's margin above its maintenance (no PnL at 65000)
+    vs = 10 * S
+    price = (65000 * vs - (free + D("65") - D("2.6") + other)) / ((1 - R) * vs)
+    expected = price.quantize(D("0.1"), rounding=ROUND_CEILING)
+    assert _liq(get(ex, "position-v2", symbol=BTC), "long") == str(expected)
+
+
+def test_a_loss_on_one_symbol_brings_another_symbols_cross_liquidation_closer() -> None:
+    ex = new("100")
+    market(ex, 1, 10, open_type="cross")  # BTCUSDT long, 65 margin
+    market(ex, 4, 10, symbol=ETH, open_type="cross")  # ETHUSDT short 10 x 0.01 at 3200: 3.2
+    before = D(_liq(get(ex, "position-v2", symbol=BTC), "long"))
+    move(ex, "3400", symbol=ETH)  # the short loses 20: the long's liquidation comes closer
+    after = D(_liq(get(ex, "position-v2", symbol=BTC), "long"))
+    assert after > before
