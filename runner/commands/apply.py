@@ -167,13 +167,16 @@ def apply(
     as_json: bool,
     no_color: bool,
     timeout_s: float,
+    request_timeout_s: float,
 ) -> None:
     """Apply a plan file (or a saved plan from `plan --out`) after you type CONFIRM."""
     fmt = output_format(fmt, as_json)
     reporter = reporter_for(fmt, as_json, no_color)
     session = open_session(exchange, base_url, env_file)
     prompt = _terminal_prompt()
-    session = dataclasses.replace(session, quiet=quiet, timeout_s=timeout_s)
+    session = dataclasses.replace(
+        session, quiet=quiet, timeout_s=timeout_s, request_timeout_s=request_timeout_s
+    )
     run = ApplyRun(
         session,
         plan_file,

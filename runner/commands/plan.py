@@ -58,6 +58,7 @@ def plan(
     as_json: bool,
     no_color: bool,
     timeout_s: float,
+    request_timeout_s: float,
 ) -> None:
     """Show what `apply` would change. Never sends a write request."""
     fmt = output_format(fmt, as_json)
@@ -65,7 +66,9 @@ def plan(
     if out is not None:
         check_out_path(out)  # before reading anything: never a diff that cannot be saved
     session = open_session(exchange, base_url, env_file)
-    session = dataclasses.replace(session, timeout_s=timeout_s)
+    session = dataclasses.replace(
+        session, timeout_s=timeout_s, request_timeout_s=request_timeout_s
+    )
     try:
         loaded = pipeline.load(plan_file, session.target)
     except pipeline.PlanRejected as exc:

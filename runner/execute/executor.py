@@ -24,6 +24,7 @@ from runner.compiler.guard import fires_at_once
 from runner.compiler.snapshot import Snapshot
 from runner.domain import OrderSide, PosSide, TriggerKind
 from runner.errors import RunnerError
+from runner.exchange.errors import TimeUp
 from runner.exchange.requests import request_for
 from runner.execute.effects import (
     TRANSFER_SKEW_MS,
@@ -74,6 +75,8 @@ class ApplyReport:
     final: Snapshot | None
     interrupted: bool = False
     verify_error: str | None = None
+    time_up: str | None = None  # the command's --timeout passed: nothing more was sent
+    sent: bool = False  # a write left this machine (or may have) during the run
 
     @property
     def applied(self) -> tuple[Outcome, ...]:
@@ -139,12 +142,14 @@ class Executor:
         # the prices read just before the run: no order goes out that would fire at once
         self._markets = dict(start.markets)
         self._opened: set[tuple[str, PosSide]] = set()  # positions an order of this run opened
+        self._sent = False
 
     # --- the run ----------------------------------------------------------------------------
 
     def run(self, actions: Sequence[act.Action]) -> ApplyReport:
         outcomes: list[Outcome] = []
         interrupted = False
+        time_up: str | None = None
         total = len(actions)
         try:
             for number, action in enumerate(actions, 1):
@@ -157,6 +162,9 @@ class Executor:
                 )
                 if follow_up is not None:
                     outcomes.append(self._guarded(number, total, follow_up))
+        except TimeUp as exc:
+            time_up = exc.message
+            outcomes.extend(self._stopped_by_time(exc, len(outcomes)))
         except KeyboardInterrupt:
             interrupted = True
             in_flight = self._in_flight
@@ -183,7 +191,32 @@ class Executor:
             if number not in done:
                 outcomes.append(Outcome(number, action, Status.NOT_RUN, "not run"))
         outcomes.sort(key=lambda o: o.number)
-        return self._verify(outcomes, interrupted)
+        report = self._verify(outcomes, interrupted)
+        return replace(report, time_up=time_up, sent=self._sent)
+
+    def _stopped_by_time(self, exc: TimeUp, done: int) -> list[Outcome]:
+        """The command's --timeout passed: no new write is started; a write in flight (cut off,
+        or not yet reconciled) is unknown, and the next apply reconciles it."""
+        in_flight = self._in_flight
+        self._in_flight = None
+        self.journal.record(
+            "time_up",
+            after=done,
+            in_flight=None if in_flight is None else in_flight[0],
+            detail=exc.message,
+        )
+        self.emit(f"stopped: {exc.message}; no further writes are sent")
+        if in_flight is None:
+            return []
+        return [
+            Outcome(
+                in_flight[0],
+                in_flight[1],
+                Status.UNKNOWN,
+                "cut off by the time limit: it may have been applied; the next apply checks "
+                "the exchange (once its signature has expired) before sending anything",
+            )
+        ]
 
     def _guarded(self, number: int, total: int, action: act.Action) -> Outcome:
         reason = fires_at_once(action, self._markets, self._protects)
@@ -205,6 +238,8 @@ class Executor:
         closing = OrderSide.closing(side)
         try:
             snapshot = self._rounds.read()
+        except TimeUp:
+            raise
         except RunnerError as exc:
             raise _StepFailed(
                 f"could not read the exchange to find the TP/SL to move: {exc}"
@@ -227,6 +262,8 @@ class Executor:
             return action
         try:
             snapshot = self.port.snapshot(self.symbols)
+        except TimeUp:
+            raise
         except RunnerError as exc:
             raise _StepFailed(f"could not read the entry price to place the level: {exc}") from None
         moved = at_actual_entry(action, snapshot)
@@ -259,6 +296,7 @@ class Executor:
             action=action_to_json(action),
             request=request_for(action).as_json(),
             client_order_id=action.client_order_id,
+            exchange_ms=before.intent_time_ms,  # how long a lost request can still land
         )
         self.emit(f"step {number}/{total}: {action.summary}")
         self._in_flight = (number, action)  # from here the request may be on its way
@@ -296,8 +334,14 @@ class Executor:
     ) -> tuple[Sent | None, str]:
         for attempt in (1, 2):
             self._rounds.wrote()
+            sent_before, self._sent = self._sent, True
             try:
                 sent = self.port.send(action)
+            except TimeUp:
+                if attempt == 1:  # the limit had passed before it left: it was never sent
+                    self._sent, self._in_flight = sent_before, None
+                    self.journal.record("not_sent", reason="time_up")
+                raise
             except WriteRejected as exc:
                 self.journal.record("rejected", code=exc.code, message=exc.message, trace=exc.trace)
                 duplicate = exc.code == DUPLICATE_CLIENT_ORDER_ID and action.client_order_id
@@ -358,6 +402,8 @@ class Executor:
         for read in range(self.reconcile_reads):
             try:
                 facts = self._facts(action, before)
+            except TimeUp:
+                raise
             except RunnerError as exc:
                 self.journal.record("reconcile_read_failed", detail=str(exc))
                 facts = None

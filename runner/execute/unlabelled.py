@@ -17,6 +17,7 @@ from decimal import Decimal
 from runner.compiler import actions as act
 from runner.compiler.idempotency import reissued_id
 from runner.errors import RunnerError
+from runner.exchange.errors import TimeUp
 from runner.execute.effects import (
     SIGNATURE_VALIDITY_MS,
     TRANSFER_SKEW_MS,
@@ -78,6 +79,8 @@ class Unlabelled:
         since = self.port.now_ms() - TRANSFER_SKEW_MS
         try:
             records = tuple(self.port.transfers_since(since))
+        except TimeUp:
+            raise
         except RunnerError as exc:
             raise StepFailed(f"could not read the transfers before sending: {exc}") from None
         twins = [
@@ -141,6 +144,8 @@ class Unlabelled:
         if callable(sync):
             try:
                 sync()
+            except TimeUp:
+                raise
             except RunnerError as exc:
                 self.journal.record("reconcile_read_failed", detail=str(exc))
         expires = before.intent_time_ms + SIGNATURE_VALIDITY_MS + _EXPIRY_MARGIN_MS
@@ -153,6 +158,8 @@ class Unlabelled:
             self.sleep(wait_s)
         try:
             return read_facts()
+        except TimeUp:
+            raise
         except RunnerError as exc:
             self.journal.record("reconcile_read_failed", detail=str(exc))
             return None

@@ -34,7 +34,7 @@ def test_a_dripping_read_ends_apply_before_any_write(runner_cli: Cli) -> None:
 
 def test_a_dripping_write_reply_is_an_unknown_outcome_reconciled_once(runner_cli: Cli) -> None:
     runner_cli.server.set_faults([{"path": SUBMIT, **DRIP, "count": 1}])
-    result = runner_cli.run("apply", str(BTC_LONG), "--yes", "--timeout", "1")
+    result = runner_cli.run("apply", str(BTC_LONG), "--yes", "--request-timeout", "1")
     assert result.code == ExitCode.OK, result.text
     assert "outcome unknown" in result.out
     orders = Counter(o["client_order_id"] for o in runner_cli.server.state()["orders"])
@@ -42,11 +42,13 @@ def test_a_dripping_write_reply_is_an_unknown_outcome_reconciled_once(runner_cli
     assert [e.fault for e in runner_cli.server.request_log() if e.path == SUBMIT] == ["slow_drip"]
 
 
-def test_the_default_timeout_is_documented(runner_cli: Cli) -> None:
+def test_the_default_timeouts_are_documented(runner_cli: Cli) -> None:
     for command in ("plan", "apply"):
         shown = runner_cli.run(command, "--help", base_url=False)
         text = " ".join(shown.out.split())
-        assert "--timeout" in text and "default: 30" in text
+        assert "--timeout FLOAT RANGE Seconds the whole command" in text, text
+        assert "default: 300" in text
+        assert "--request-timeout" in text and "default: 30" in text
 
 
 LATE = {"fault": "late_reply", "delay_ms": 3000}
@@ -71,7 +73,7 @@ steps:
 
 def test_an_order_committed_before_a_late_reply_is_found_not_resent(runner_cli: Cli) -> None:
     runner_cli.server.set_faults([{"path": SUBMIT, **LATE}])
-    result = runner_cli.run("apply", str(BTC_LONG), "--yes", "--timeout", "1")
+    result = runner_cli.run("apply", str(BTC_LONG), "--yes", "--request-timeout", "1")
     assert result.code == ExitCode.OK, result.text
     orders = Counter(o["client_order_id"] for o in runner_cli.server.state()["orders"])
     assert set(orders.values()) == {1} and len(orders) == 1
@@ -88,7 +90,7 @@ def test_a_plan_order_committed_before_a_late_reply_is_found_by_content(
     plan = tmp_path / "dip.yaml"
     plan.write_text(DIP, "utf-8")
     runner_cli.server.set_faults([{"path": PLAN_ORDER, **LATE}])
-    result = runner_cli.run("apply", str(plan), "--yes", "--timeout", "1")
+    result = runner_cli.run("apply", str(plan), "--yes", "--request-timeout", "1")
     assert result.code == ExitCode.OK, result.text
     waiting = [
         p

@@ -75,7 +75,7 @@ def test_a_plan_order_landing_after_the_timeout_is_not_doubled(
     runner_cli.server.fund("futures", "2000")
     plan = write_plan(tmp_path / "dip.yaml", DIP.replace("TRIGGER", "2900"))
     runner_cli.server.set_faults([{"path": PLAN_ORDER, "fault": "delay", "delay_ms": 2500}])
-    result = runner_cli.run("apply", str(plan), "--yes", "--timeout", "1")
+    result = runner_cli.run("apply", str(plan), "--yes", "--request-timeout", "1")
     assert result.code == ExitCode.OK, result.text
     deadline = time.monotonic() + 60
     while not any(e.fault == "delay" for e in runner_cli.server.request_log()):
