@@ -133,7 +133,6 @@ class Executor:
             emit=emit,
             sleep=sleep,
             symbols=self.symbols,
-            start_futures=start.balances.futures_available,
             claimed_transfers=self._claimed_transfers,
             plan_order_ids=self._plan_order_ids,
         )
@@ -143,6 +142,7 @@ class Executor:
         self._markets = dict(start.markets)
         self._opened: set[tuple[str, PosSide]] = set()  # positions an order of this run opened
         self._sent = False
+        self._transfers: list[tuple[int, act.Transfer, Before]] = []  # sent by this run
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -282,7 +282,7 @@ class Executor:
             action = self._resolve_placeholder(action)
             action = self._relative_to_fill(action)
             if self._unlabelled.done_by_another_runner(action):
-                detail = "already done on the exchange by another runner (balance re-read)"
+                detail = "done on the exchange by another runner (an identical transfer is listed)"
                 self.journal.record("skipped", number=number, reason=detail)
                 self.emit(f"step {number}/{total}: {action.summary}: {detail}; not sent")
                 return Outcome(number, action, Status.APPLIED, detail, None, self.clock())
@@ -315,6 +315,8 @@ class Executor:
                 number, action, Status.FAILED, failure.detail, failure.trace, self.clock()
             )
         self._in_flight = None
+        if isinstance(action, act.Transfer):
+            self._transfers.append((number, action, before))
         if isinstance(action, act.SubmitOrder) and action.opens:
             self._opened.add((action.symbol, action.side.position))
         if isinstance(action, act.SubmitPlanOrder) and sent is not None and sent.order_id:
@@ -489,6 +491,7 @@ class Executor:
         except RunnerError as exc:
             self.journal.record("verify_failed", detail=str(exc))
             return ApplyReport(tuple(outcomes), None, interrupted, str(exc))
+        listed = self._unlabelled.check_sent_transfers(self._transfers)
         checked = []
         later: set[tuple[str, ...]] = set()  # TP/SL a later action of this run set again
         for outcome in reversed(outcomes):
@@ -497,7 +500,9 @@ class Executor:
                 continue
             action = outcome.action
             key = _tp_sl_key(action)
-            if key is not None and key in later:
+            if outcome.number in listed:
+                ok = listed[outcome.number]  # found on the exchange's transfer list
+            elif key is not None and key in later:
                 # superseded within this run (two steps set the same TP/SL): the later one is
                 # what the exchange must show, and it is verified on its own
                 ok = True

@@ -158,6 +158,31 @@ def test_two_homes_applying_at_once_place_the_position_once(
     assert any("another runner" in out for out, _ in outputs), outputs
 
 
+
+@pytest.mark.usefixtures("real_time")
+def test_two_homes_topping_up_at_once_warn_and_the_next_run_does_not_compound(
+    slow_server: SimServer, tmp_path: Path
+) -> None:
+    # each transfer is held 1.5 s in the server: both runners read the transfer list (and the
+    # balance) before either transfer is listed, the race two homes can still lose
+    rule = {"path": TRANSFER, "fault": "delay", "delay_ms": 1500}
+    slow_server.set_faults([{**rule, "count": 2}])
+    homes = [tmp_path / f"home-{n}" for n in (1, 2)]
+    runs = [_spawn(slow_server, home, "apply", str(BTC_LONG), "--yes") for home in homes]
+    outputs = [p.communicate(timeout=180) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], outputs
+    transfers = slow_server.state()["transfers"]
+    assert 1 <= len(transfers) <= 2
+    # whichever way the race went, a runner says it saw the other's transfer
+    assert any("identical transfer" in out for out, _ in outputs), outputs
+    # the next run, from either home, finds the level met (over-funded or not): no top-up
+    for home in homes:
+        again = _spawn(slow_server, home, "apply", str(BTC_LONG), "--yes")
+        out, err = again.communicate(timeout=180)
+        assert again.returncode == 0, out + err
+        assert "No changes" in out, out
+    assert len(slow_server.state()["transfers"]) == len(transfers)
+
 RESTING = """\
 version: 1
 name: resting-entry

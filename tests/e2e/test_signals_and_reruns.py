@@ -100,7 +100,9 @@ def test_exit_4_then_rerun_skips_the_actions_already_done(runner_cli: Cli, tmp_p
 
 
 def test_a_killed_run_then_an_edited_plan_does_not_resend_its_open(
-    runner_cli: Cli, tmp_path: Path, real_time: list[float]
+    runner_cli: Cli,
+    tmp_path: Path,
+    real_time: list[float],  # noqa: F811
 ) -> None:
     plan = write_plan(tmp_path / "acts.yaml", ACTIONS)
     runner_cli.server.set_faults([{"path": SUBMIT, "fault": "delay", "delay_ms": 1500}])
