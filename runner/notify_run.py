@@ -27,17 +27,15 @@ from runner.notify import (
     redactor,
     shown_url,
 )
-from runner.session import Session, local_now, open_session
+from runner.session import Session, local_now
 
 
 def _session(kwargs: dict[str, Any]) -> Session | None:
+    """The session the command opens (``account``: commands/common.ExchangeChoice)."""
     try:
         with redirect_stderr(io.StringIO()):  # the command prints its own warnings (.env mode)
-            return open_session(
-                kwargs.get("exchange"),
-                kwargs.get("base_url"),
-                kwargs.get("env_file"),
-            )
+            session: Session = kwargs["account"].open()
+            return session
     except RunnerError:
         return None  # the command itself reports the same problem
 
@@ -100,7 +98,7 @@ def watched(
             memory.save(after)
     ctx = click.get_current_context(silent=True)
     applied = int(ctx.meta.get("runner.notify.applied", 0)) if ctx else 0
-    target = session.target.name if session else str(kwargs.get("exchange") or "paper")
+    target = session.target.name if session else str(kwargs["account"].exchange or "paper")
     outcome = Outcome(command, code, applied, closed, target, output)
     if outcome.events():
         _deliver(send, urls, outcome, _subject(kwargs), session)

@@ -24,18 +24,7 @@ from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot, fingerprint
 from runner.compiler.snapshot import from_jsonable as snapshot_from_json
 from runner.compiler.snapshot import to_jsonable as snapshot_to_json
-from runner.domain import (
-    Margin,
-    Mode,
-    OrderSide,
-    OrderType,
-    PosSide,
-    PriceSource,
-    PriceWay,
-    TimeInForce,
-    TpSlScope,
-    TriggerKind,
-)
+from runner.domain import PriceSource
 from runner.errors import PlanInvalid, SavedPlanStale, UsageError
 
 KIND = "bitmart-runner-saved-plan"
@@ -66,23 +55,12 @@ _ACTION_TYPES: dict[str, type[act.Action]] = {
     )
 }
 # enum types by the name their fields are annotated with (``from __future__`` makes
-# annotations text: "OrderSide", "Margin | None", ...)
+# annotations text: "OrderSide", "Margin | None", ...), resolved where the annotations are
+# written: the enums ``actions`` defines or imports
 _ENUMS: dict[str, type[Enum]] = {
-    cls.__name__: cls
-    for cls in (
-        act.Category,
-        act.Op,
-        Margin,
-        Mode,
-        OrderSide,
-        OrderType,
-        PosSide,
-        PriceSource,
-        PriceWay,
-        TimeInForce,
-        TpSlScope,
-        TriggerKind,
-    )
+    name: value
+    for name, value in vars(act).items()
+    if isinstance(value, type) and issubclass(value, Enum) and value.__members__
 }
 
 

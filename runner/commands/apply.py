@@ -11,12 +11,11 @@ from pathlib import Path
 import click
 
 from runner.commands.common import (
-    EXCHANGE_ENV,
-    epilog,
+    ExchangeChoice,
+    Output,
+    exchange_command,
     exchange_options,
-    output_format,
     output_options,
-    reporter_for,
     timeout_option,
 )
 from runner.commands.rejection import report_rejection
@@ -32,7 +31,6 @@ from runner.render.style import Style
 from runner.render.views.apply import Applied, ApplyView
 from runner.render.views.plan import PlanView
 from runner.saved_plan import looks_like_saved_plan
-from runner.session import open_session
 
 EXAMPLES = (
     "bitmart-runner apply plans/btc.plan.yaml   # shows the diff, asks for CONFIRM",
@@ -118,7 +116,7 @@ def applied(plan_file: Path, target: str, finished: Finished) -> Applied:
     )
 
 
-@click.command("apply", epilog=epilog(EXAMPLES, EXCHANGE_ENV))
+@exchange_command("apply", EXAMPLES)
 @click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Apply without the CONFIRM prompt (for cron).")
 @click.option(
@@ -160,19 +158,14 @@ def apply(
     quiet: bool,
     max_price_move: str,
     allow_risk_increase: bool,
-    exchange: str | None,
-    base_url: str | None,
-    env_file: Path | None,
-    fmt: str,
-    as_json: bool,
-    no_color: bool,
+    account: ExchangeChoice,
+    output: Output,
     timeout_s: float,
     request_timeout_s: float,
 ) -> None:
     """Apply a plan file (or a saved plan from `plan --out`) after you type CONFIRM."""
-    fmt = output_format(fmt, as_json)
-    reporter = reporter_for(fmt, as_json, no_color)
-    session = open_session(exchange, base_url, env_file)
+    reporter = output.reporter()
+    session = account.open()
     prompt = _terminal_prompt()
     session = dataclasses.replace(
         session, quiet=quiet, timeout_s=timeout_s, request_timeout_s=request_timeout_s

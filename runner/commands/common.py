@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from runner.render.reporter import FORMATS, Reporter, make_reporter
 
+if TYPE_CHECKING:
+    from runner.session import Session
+
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 
 # Every environment variable the runner reads, with what it does (the help lists each command's).
 ENVIRONMENT: dict[str, str] = {
@@ -34,6 +40,12 @@ def epilog(examples: Sequence[str], env: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def exchange_command(name: str, examples: Sequence[str]) -> Callable[[F], click.Command]:
+    """A command that reaches an exchange: its help ends with the examples and every
+    environment variable the runner reads."""
+    return click.command(name, epilog=epilog(examples, EXCHANGE_ENV))
+
+
 def _remember_record_dir(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
     from runner.session import RECORD_KEY
 
@@ -48,19 +60,41 @@ def _remember_insecure(ctx: click.Context, _param: click.Parameter, value: bool)
         ctx.meta[INSECURE_KEY] = True
 
 
-def exchange_options(func: F) -> F:
+@dataclass(frozen=True)
+class ExchangeChoice:
+    """--exchange / --base-url / --env-file as one value: the session a command opens."""
+
+    exchange: str | None
+    base_url: str | None
+    env_file: Path | None
+
+    def open(self) -> Session:
+        from runner.session import open_session
+
+        return open_session(self.exchange, self.base_url, self.env_file)
+
+
+def exchange_options(func: Callable[..., R]) -> Callable[..., R]:
     """--exchange / --base-url / --env-file / --record / --insecure, read by every command that
-    reaches an exchange (--record and --insecure are picked up by ``open_session``, so commands
-    need no parameter for them)."""
-    func = click.option(
+    reaches an exchange; the command gets them as one ``account: ExchangeChoice`` (--record and
+    --insecure are picked up by ``open_session``, so commands need no parameter for them)."""
+
+    @functools.wraps(func)
+    def command(
+        *args: Any, exchange: str | None, base_url: str | None, env_file: Path | None, **kw: Any
+    ) -> R:
+        return func(*args, account=ExchangeChoice(exchange, base_url, env_file), **kw)
+
+    wrapped: Callable[..., R] = command
+    wrapped = click.option(
         "--insecure",
         is_flag=True,
         expose_value=False,
         callback=_remember_insecure,
         help="Allow a plain-http --base-url that is not loopback (signed requests then travel "
         "in clear: only for a server on a network you control).",
-    )(func)
-    func = click.option(
+    )(wrapped)
+    wrapped = click.option(
         "--record",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
@@ -68,33 +102,56 @@ def exchange_options(func: F) -> F:
         callback=_remember_record_dir,
         help="Write every request and reply (redacted: key masked, no secret, memo or "
         "signature) as JSON lines into this directory, e.g. for a bug report.",
-    )(func)
-    func = click.option(
+    )(wrapped)
+    wrapped = click.option(
         "--env-file",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
         help="Read BITMART_API_* from this file (default: ./.env if present).",
-    )(func)
-    func = click.option(
+    )(wrapped)
+    wrapped = click.option(
         "--base-url",
         default=None,
         help="Any BitMart-compatible server, e.g. one started by `bitmart-runner sim serve` "
         "(or BITMART_BASE_URL; giving it with --exchange/BITMART_EXCHANGE is an error).",
-    )(func)
-    func = click.option(
+    )(wrapped)
+    wrapped = click.option(
         "--exchange",
         type=click.Choice(["paper", "demo", "live"], case_sensitive=False),
         default=None,
         help="paper (default, built-in simulator), demo or live (or BITMART_EXCHANGE).",
-    )(func)
-    return func
+    )(wrapped)
+    return wrapped
 
 
-def output_options(func: F) -> F:
-    """--format text|json|github, --json (its alias) and --no-color (NO_COLOR is honoured too)."""
-    func = click.option("--no-color", is_flag=True, help="Plain output (also: NO_COLOR=1).")(func)
-    func = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(func)
-    func = click.option(
+@dataclass(frozen=True)
+class Output:
+    """--format / --json / --no-color as one value: the reporter a command prints through."""
+
+    fmt: str
+    no_color: bool
+
+    def reporter(self) -> Reporter:
+        """Made when the command prints, so that colour follows the stdout it prints to."""
+        return make_reporter(self.fmt, no_color=self.no_color)
+
+
+def output_options(func: Callable[..., R]) -> Callable[..., R]:
+    """--format text|json|github, --json (its alias) and --no-color (NO_COLOR is honoured too);
+    the command gets them as one ``output: Output``."""
+
+    @functools.wraps(func)
+    def command(*args: Any, fmt: str, as_json: bool, no_color: bool, **kw: Any) -> R:
+        return func(*args, output=Output(output_format(fmt, as_json), no_color), **kw)
+
+    wrapped: Callable[..., R] = command
+    wrapped = click.option("--no-color", is_flag=True, help="Plain output (also: NO_COLOR=1).")(
+        wrapped
+    )
+    wrapped = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(
+        wrapped
+    )
+    wrapped = click.option(
         "--format",
         "fmt",
         type=click.Choice(FORMATS),
@@ -102,16 +159,12 @@ def output_options(func: F) -> F:
         show_default=True,
         help="text for people, json (one versioned document on stdout) for scripts, github for "
         "workflow annotations.",
-    )(func)
-    return func
+    )(wrapped)
+    return wrapped
 
 
 def output_format(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
-
-
-def reporter_for(fmt: str, as_json: bool, no_color: bool) -> Reporter:
-    return make_reporter(output_format(fmt, as_json), no_color=no_color)
 
 
 DEFAULT_TIMEOUT_S = 300.0

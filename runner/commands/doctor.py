@@ -9,17 +9,17 @@ import click
 
 from runner import pipeline
 from runner.commands.common import (
-    EXCHANGE_ENV,
-    epilog,
+    ExchangeChoice,
+    Output,
+    exchange_command,
     exchange_options,
     output_options,
-    reporter_for,
 )
 from runner.config import ExchangeKind, require_credentials
 from runner.doctor import Check, Report, Status, diagnose
 from runner.errors import ExitCode, RunnerError
 from runner.render.views.doctor import DoctorView
-from runner.session import Session, open_session
+from runner.session import Session
 
 EXAMPLES = (
     "bitmart-runner doctor --exchange live plans/btc.plan.yaml",
@@ -27,23 +27,15 @@ EXAMPLES = (
 )
 
 
-@click.command("doctor", epilog=epilog(EXAMPLES, EXCHANGE_ENV))
+@exchange_command("doctor", EXAMPLES)
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @output_options
 @exchange_options
-def doctor(
-    plan_file: Path | None,
-    fmt: str,
-    as_json: bool,
-    no_color: bool,
-    exchange: str | None,
-    base_url: str | None,
-    env_file: Path | None,
-) -> None:
+def doctor(plan_file: Path | None, output: Output, account: ExchangeChoice) -> None:
     """Check the exchange, the clock, the key and the account (and a plan's symbols) before a
     first apply. Read-only: never sends a write."""
-    reporter = reporter_for(fmt, as_json, no_color)
-    session = open_session(exchange, base_url, env_file)
+    reporter = output.reporter()
+    session = account.open()
     symbols: tuple[str, ...] = ()
     plan_check: Check | None = None
     if plan_file is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from runner.commands.common import epilog, output_options, reporter_for
+from runner.commands.common import Output, epilog, output_options
 from runner.errors import ExitCode
 from runner.plan.schema import SCHEMA_ID, schema_text
 from runner.render.views.misc import Initialised, InitView
@@ -105,9 +105,7 @@ def init(
     symbol: str,
     schema: str | None,
     vendor_schema_: bool,
-    fmt: str,
-    as_json: bool,
-    no_color: bool,
+    output: Output,
 ) -> None:
     """Write a commented starter plan (default plans/main.plan.yaml); never overwrites a file."""
     if path.exists():
@@ -130,4 +128,4 @@ def init(
             f"{path} already exists; not overwritten (choose another PATH or remove it)"
         ) from None
     written = Initialised(str(path), symbol, reference)
-    reporter_for(fmt, as_json, no_color).report(InitView(), written, exit_code=ExitCode.OK)
+    output.reporter().report(InitView(), written, exit_code=ExitCode.OK)

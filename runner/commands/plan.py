@@ -9,12 +9,11 @@ import click
 
 from runner import pipeline
 from runner.commands.common import (
-    EXCHANGE_ENV,
-    epilog,
+    ExchangeChoice,
+    Output,
+    exchange_command,
     exchange_options,
-    output_format,
     output_options,
-    reporter_for,
     timeout_option,
 )
 from runner.commands.rejection import report_rejection
@@ -22,7 +21,7 @@ from runner.compiler.result import PlanResult
 from runner.errors import ExitCode
 from runner.render.views.plan import PlanView
 from runner.saved_plan import check_out_path, read_plan_source, write_saved_plan
-from runner.session import local_now, open_session
+from runner.session import local_now
 
 EXAMPLES = (
     "bitmart-runner plan plans/btc.plan.yaml",
@@ -31,7 +30,7 @@ EXAMPLES = (
 )
 
 
-@click.command("plan", epilog=epilog(EXAMPLES, EXCHANGE_ENV))
+@exchange_command("plan", EXAMPLES)
 @click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--out",
@@ -51,21 +50,16 @@ def plan(
     plan_file: Path,
     out: Path | None,
     detailed_exitcode: bool,
-    exchange: str | None,
-    base_url: str | None,
-    env_file: Path | None,
-    fmt: str,
-    as_json: bool,
-    no_color: bool,
+    account: ExchangeChoice,
+    output: Output,
     timeout_s: float,
     request_timeout_s: float,
 ) -> None:
     """Show what `apply` would change. Never sends a write request."""
-    fmt = output_format(fmt, as_json)
-    reporter = reporter_for(fmt, as_json, no_color)
+    reporter = output.reporter()
     if out is not None:
         check_out_path(out)  # before reading anything: never a diff that cannot be saved
-    session = open_session(exchange, base_url, env_file)
+    session = account.open()
     session = dataclasses.replace(
         session, timeout_s=timeout_s, request_timeout_s=request_timeout_s
     )
@@ -102,4 +96,3 @@ def plan_exit_code(result: PlanResult, *, detailed: bool) -> ExitCode:
     if detailed and result.has_changes:
         return ExitCode.CHANGES
     return ExitCode.OK
-

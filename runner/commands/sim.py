@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from runner.commands.common import epilog, output_options
+from runner.commands.common import Output, epilog, output_options
 from runner.commands.sim_market import book, clock, funding
 from runner.commands.simcontrol import (
     CONTROL_ENV,
@@ -161,9 +161,7 @@ def price(
     price: Decimal,
     mark: Decimal | None,
     base_url: str | None,
-    fmt: str,
-    as_json: bool,
-    no_color: bool,
+    output: Output,
 ) -> int:
     """Move SYMBOL's last price (fills limits, fires TP/SL and plan orders, liquidates)."""
     payload: dict[str, str] = {"symbol": symbol.upper(), "price": str(price)}
@@ -172,7 +170,7 @@ def price(
     answer = control(base_url, "POST", "/sim/price", payload)
     suffix = f", mark {mark}" if mark is not None else ""
     message = f"{symbol.upper()}: last price {price}{suffix}"
-    return report_control(SimControl("sim price", message, answer), fmt, as_json, no_color)
+    return report_control(SimControl("sim price", message, answer), output)
 
 
 @sim.command("fund", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
@@ -180,13 +178,11 @@ def price(
 @click.option("--wallet", type=click.Choice(["spot", "futures"]), default="spot", show_default=True)
 @base_url_option
 @output_options
-def fund(
-    amount: Decimal, wallet: str, base_url: str | None, fmt: str, as_json: bool, no_color: bool
-) -> int:
+def fund(amount: Decimal, wallet: str, base_url: str | None, output: Output) -> int:
     """Credit AMOUNT USDT to the spot (default) or futures wallet."""
     answer = control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": str(amount)})
     message = f"credited {amount} USDT to the {wallet} wallet"
-    return report_control(SimControl("sim fund", message, answer), fmt, as_json, no_color)
+    return report_control(SimControl("sim fund", message, answer), output)
 
 
 @sim.command("reset", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
@@ -200,9 +196,7 @@ def reset(
     spot: Decimal | None,
     futures: Decimal | None,
     base_url: str | None,
-    fmt: str,
-    as_json: bool,
-    no_color: bool,
+    output: Output,
 ) -> int:
     """Start a fresh simulated account (positions, orders and history are discarded)."""
     payload = {
@@ -212,17 +206,17 @@ def reset(
     }
     answer = control(base_url, "POST", "/sim/reset", payload)
     message = "fresh simulated account"
-    return report_control(SimControl("sim reset", message, answer), fmt, as_json, no_color)
+    return report_control(SimControl("sim reset", message, answer), output)
 
 
 @sim.command("state", epilog=epilog(_CONTROL_EXAMPLES, _CONTROL_ENV))
 @base_url_option
 @output_options
-def state(base_url: str | None, fmt: str, as_json: bool, no_color: bool) -> int:
+def state(base_url: str | None, output: Output) -> int:
     """Print the simulator state as JSON: balances, positions, orders, request counts.
 
     The default prints the simulator's own JSON (numbers as numbers); --format json wraps it in
     the versioned envelope (kind "sim", decimals as strings, like every other document).
     """
     body = control(base_url, "GET", "/sim/state")
-    return report_control(SimControl("sim state", "", body), fmt, as_json, no_color)
+    return report_control(SimControl("sim state", "", body), output)

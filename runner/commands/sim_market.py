@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from runner.commands.common import epilog, output_options
+from runner.commands.common import Output, epilog, output_options
 from runner.commands.simcontrol import CONTROL_ENV, base_url_option, control, report_control
 from runner.errors import UsageError
 from runner.render.views.misc import SimControl
@@ -81,9 +81,7 @@ def book(
     asks: str | None,
     clear: bool,
     base_url: str | None,
-    fmt: str,
-    as_json: bool,
-    no_color: bool,
+    output: Output,
 ) -> int:
     """Replace SYMBOL's order book (market orders walk it, resting limits fill from it)."""
     symbol = symbol.upper()
@@ -104,14 +102,14 @@ def book(
         message = f"{symbol}: no book (unlimited depth at the last price)"
     else:
         message = f"{symbol} book: bids {_describe(left['bids'])} | asks {_describe(left['asks'])}"
-    return report_control(SimControl("sim book", message, answer), fmt, as_json, no_color)
+    return report_control(SimControl("sim book", message, answer), output)
 
 
 @click.command("clock", epilog=epilog(_CLOCK_EXAMPLES, CONTROL_ENV))
 @click.option("--advance", required=True, help="How far to move simulated time: 8h, 90m, 2d...")
 @base_url_option
 @output_options
-def clock(advance: str, base_url: str | None, fmt: str, as_json: bool, no_color: bool) -> int:
+def clock(advance: str, base_url: str | None, output: Output) -> int:
     """Move simulated time forward (timers fire, funding settles at each boundary crossed)."""
     advance_ms = parse_duration_ms(advance)
     if advance_ms <= 0:
@@ -127,7 +125,7 @@ def clock(advance: str, base_url: str | None, fmt: str, as_json: bool, no_color:
         for paid in reply.get("funding", [])
     ]
     control_result = SimControl("sim clock", "\n".join(lines), reply)
-    return report_control(control_result, fmt, as_json, no_color)
+    return report_control(control_result, output)
 
 
 @click.command("funding", epilog=epilog(_FUNDING_EXAMPLES, CONTROL_ENV))
@@ -135,9 +133,7 @@ def clock(advance: str, base_url: str | None, fmt: str, as_json: bool, no_color:
 @click.option("--rate", required=True, help="Rate per interval, e.g. 0.0001 or -0.0003.")
 @base_url_option
 @output_options
-def funding(
-    symbol: str, rate: str, base_url: str | None, fmt: str, as_json: bool, no_color: bool
-) -> int:
+def funding(symbol: str, rate: str, base_url: str | None, output: Output) -> int:
     """Set SYMBOL's funding rate for the next settlements (positive: longs pay shorts)."""
     try:
         value = Decimal(rate.strip())
@@ -148,4 +144,4 @@ def funding(
     payload = {"symbol": symbol.upper(), "rate": str(value)}
     answer = control(base_url, "POST", "/sim/funding", payload)
     message = f"{symbol.upper()}: funding rate {value} from the next settlement"
-    return report_control(SimControl("sim funding", message, answer), fmt, as_json, no_color)
+    return report_control(SimControl("sim funding", message, answer), output)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 import requests
 
-from runner.commands.common import reporter_for
+from runner.commands.common import Output
 from runner.config import PAPER_URL, paper_db_path, resolve_target
 from runner.errors import ExchangeUnavailable, ExitCode, UsageError
 from runner.render.views.misc import SimControl, SimView
@@ -93,7 +93,7 @@ def control(base_url: str | None, method: str, path: str, payload: Any = None) -
     return body
 
 
-def report_control(result: SimControl, fmt: str, as_json: bool, no_color: bool) -> int:
+def report_control(result: SimControl, output: Output) -> int:
     """Print a control command's outcome in the chosen format (text, json, github)."""
-    reporter_for(fmt, as_json, no_color).report(SimView(), result, exit_code=ExitCode.OK)
+    output.reporter().report(SimView(), result, exit_code=ExitCode.OK)
     return ExitCode.OK

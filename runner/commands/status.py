@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import click
-
 from runner.account import read_account
 from runner.commands.common import (
-    EXCHANGE_ENV,
-    epilog,
+    ExchangeChoice,
+    Output,
+    exchange_command,
     exchange_options,
-    output_format,
     output_options,
-    reporter_for,
 )
 from runner.errors import ExitCode
 from runner.notify_run import notify_option
 from runner.records.activity import last_apply_ms, read_activity
 from runner.render.views.status import AccountStatus, StatusView
-from runner.session import local_now, open_session
+from runner.session import local_now
 
 EXAMPLES = (
     "bitmart-runner status",
@@ -28,22 +23,14 @@ EXAMPLES = (
 )
 
 
-@click.command("status", epilog=epilog(EXAMPLES, EXCHANGE_ENV))
+@exchange_command("status", EXAMPLES)
 @exchange_options
 @output_options
 @notify_option("status")
-def status(
-    exchange: str | None,
-    base_url: str | None,
-    env_file: Path | None,
-    fmt: str,
-    as_json: bool,
-    no_color: bool,
-) -> None:
+def status(account: ExchangeChoice, output: Output) -> None:
     """Positions, open orders, TP/SL and plan orders, balances and position mode."""
-    fmt = output_format(fmt, as_json)
-    reporter = reporter_for(fmt, as_json, no_color)
-    session = open_session(exchange, base_url, env_file)
+    reporter = output.reporter()
+    session = account.open()
     with session.reader() as client:
         snapshot = read_account(
             client,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from runner.commands.common import epilog, output_options, reporter_for
+from runner.commands.common import Output, epilog, output_options
 from runner.errors import ExitCode
 from runner.plan import validate_file
 from runner.render.views.validate import Checked, ValidateView, Validation
@@ -37,9 +37,7 @@ EXAMPLES = (
     help="Also apply the target's rules (demo has no transfers). Nothing is contacted.",
 )
 @output_options
-def validate(
-    plans: tuple[Path, ...], exchange: str | None, fmt: str, as_json: bool, no_color: bool
-) -> None:
+def validate(plans: tuple[Path, ...], exchange: str | None, output: Output) -> None:
     """Check plan files against the schema and the static rules (offline)."""
     target_kind = exchange.lower() if exchange else None
     checked = []
@@ -48,6 +46,6 @@ def validate(
         checked.append(Checked(path, tuple(findings)))
     result = Validation(tuple(checked))
     code = ExitCode.INVALID if result.errors else ExitCode.OK
-    reporter_for(fmt, as_json, no_color).report(ValidateView(), result, exit_code=code)
+    output.reporter().report(ValidateView(), result, exit_code=code)
     if code:
         raise click.exceptions.Exit(code)

@@ -79,6 +79,20 @@ class Action:
 
 
 @dataclass(frozen=True, kw_only=True)
+class OnSymbol(Action):
+    """An action on one contract."""
+
+    symbol: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnOrder(OnSymbol):
+    """An action on one existing order of the contract, named by its exchange order id."""
+
+    order_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Transfer(Action):
     amount: Decimal
     to_futures: bool
@@ -94,8 +108,7 @@ class SetPositionMode(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SetLeverage(Action):
-    symbol: str
+class SetLeverage(OnSymbol):
     leverage: Decimal
     margin: Margin
     category: Category = Category.SETTING
@@ -103,8 +116,7 @@ class SetLeverage(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SubmitOrder(Action):
-    symbol: str
+class SubmitOrder(OnSymbol):
     side: OrderSide
     size: Decimal
     order_type: OrderType
@@ -129,11 +141,10 @@ class SubmitOrder(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SubmitTpSl(Action):
+class SubmitTpSl(OnSymbol):
     """Position TP/SL (whole position), or with ``size`` a fixed-quantity one (a ladder level);
     executed at market when it fires."""
 
-    symbol: str
     side: PosSide  # the position's side
     kind: TriggerKind  # TAKE_PROFIT or STOP_LOSS
     protection: Protection
@@ -154,9 +165,7 @@ class SubmitTpSl(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ModifyTpSl(Action):
-    symbol: str
-    order_id: str
+class ModifyTpSl(OnOrder):
     kind: TriggerKind
     protection: Protection
     previous: Protection
@@ -166,30 +175,24 @@ class ModifyTpSl(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CancelTrigger(Action):
+class CancelTrigger(OnOrder):
     """Cancel one plan or TP/SL order (cancel-plan-order by order id)."""
 
-    symbol: str
-    order_id: str
     category: Category = Category.TP_SL
     op: Op = Op.REMOVE
 
 
 @dataclass(frozen=True, kw_only=True)
-class CancelOrder(Action):
-    symbol: str
-    order_id: str
+class CancelOrder(OnOrder):
     expired: bool = False  # an entry cancelled by expire_after: its step is completed
     category: Category = Category.ORDER
     op: Op = Op.REMOVE
 
 
 @dataclass(frozen=True, kw_only=True)
-class ModifyLimitOrder(Action):
+class ModifyLimitOrder(OnOrder):
     """A resting limit order's new price and/or total size (modify-limit-order, facts 10.9)."""
 
-    symbol: str
-    order_id: str
     client_order_id_ref: str = ""  # the order's own client id, for reconciling by lookup
     price: Decimal | None = None
     size: Decimal | None = None
@@ -198,11 +201,9 @@ class ModifyLimitOrder(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ModifyPreset(Action):
+class ModifyPreset(OnOrder):
     """New preset TP/SL on a resting order or a waiting plan order (modify-preset-plan-order)."""
 
-    symbol: str
-    order_id: str
     take_profit: Protection | None = None  # None: that leg is left as it is
     stop_loss: Protection | None = None
     on_plan_order: bool = False  # the carrier is a plan order (else a resting limit order)
@@ -211,11 +212,9 @@ class ModifyPreset(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ModifyPlanOrder(Action):
+class ModifyPlanOrder(OnOrder):
     """A waiting plan order's trigger and execution (modify-plan-order, facts 10.5)."""
 
-    symbol: str
-    order_id: str
     trigger: Decimal
     source: PriceSource
     order_type: OrderType
@@ -225,19 +224,16 @@ class ModifyPlanOrder(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CancelTrailing(Action):
-    symbol: str
-    order_id: str
+class CancelTrailing(OnOrder):
     category: Category = Category.ORDER
     op: Op = Op.REMOVE
 
 
 @dataclass(frozen=True, kw_only=True)
-class SubmitTrailing(Action):
+class SubmitTrailing(OnSymbol):
     """A trailing order closing the position (submit-trail-order; it takes no client order id,
     so it is recognised by symbol, closing side and parameters)."""
 
-    symbol: str
     side: PosSide  # the position's side
     size: Decimal
     activation: Decimal
@@ -250,8 +246,7 @@ class SubmitTrailing(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SubmitPlanOrder(Action):
-    symbol: str
+class SubmitPlanOrder(OnSymbol):
     side: OrderSide
     size: Decimal
     trigger: Decimal

@@ -7,6 +7,7 @@ Every intent carries a locator, so a live finding points at the line the user ha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -17,6 +18,7 @@ from runner.compiler.intents import (
     CloseIntent,
     Entry,
     Intent,
+    Keep,
     LadderLevel,
     LeverageIntent,
     Locator,
@@ -27,8 +29,6 @@ from runner.compiler.intents import (
     Policy,
     PositionIntent,
     Protect,
-    RiskBudget,
-    StopRule,
     TpSlIntent,
     Trail,
     TrailingStop,
@@ -42,6 +42,7 @@ from runner.plan import model
 from runner.plan import pointer as json_pointer
 
 T = TypeVar("T")
+W = TypeVar("W")
 
 
 def from_plan(plan: model.Plan) -> PlanIntents:
@@ -101,19 +102,20 @@ def _entry(entry: model.Entry | None) -> Entry:
     )
 
 
-def _protect(plan: model.Plan, protection: model.Protection) -> Protect:
-    if protection is model.ABSENT:
+def _wanted(written: W | model.Absent | None, convert: Callable[[W], T]) -> T | Keep | None:
+    """A setting the plan may leave out (the exchange keeps what it has) or null (none wanted)."""
+    if isinstance(written, model.Absent):
         return KEEP
-    if protection is None:
-        return None
-    assert isinstance(protection, model.Trigger)
-    level = protection.level
-    return Trigger(
-        _source(plan, protection.price_type),
-        price=level.price,
-        percent=level.percent,
-        breakeven=level.breakeven,
-    )
+    return None if written is None else convert(written)
+
+
+def _protect(plan: model.Plan, protection: model.Protection) -> Protect:
+    def trigger(written: model.Trigger) -> Trigger:
+        level = written.level
+        source = _source(plan, written.price_type)
+        return Trigger(source, price=level.price, percent=level.percent, breakeven=level.breakeven)
+
+    return _wanted(protection, trigger)
 
 
 def _absolute(plan: model.Plan, step: model.Step, field: str, level: model.PriceLevel) -> Decimal:
@@ -139,21 +141,20 @@ def _position(plan: model.Plan, step: model.PositionStep, base: dict[str, Any]) 
         rebalance_band=step.rebalance_band,
         ladder=tuple(_ladder_level(plan, level) for level in step.ladder),
         trailing_stop=_trail(plan, step.trailing_stop),
-        risk=None if step.risk is None else RiskBudget(step.risk.usdt, step.risk.equity_pct),
-        stop_rules=tuple(StopRule(r.after, r.to_level) for r in step.stop_rules),
+        risk=step.risk,
+        stop_rules=step.stop_rules,
     )
 
 
 def _trail(plan: model.Plan, trailing: model.Trailing) -> Trail:
-    if trailing is model.ABSENT:
-        return KEEP
-    if trailing is None:
-        return None
-    assert isinstance(trailing, model.TrailingStop)
-    level = trailing.activation
-    source = _source(plan, trailing.price_type)
-    activation = Trigger(source, price=level.price, percent=level.percent)
-    return TrailingStop(activation, trailing.callback)
+    def stop(written: model.TrailingStop) -> TrailingStop:
+        level = written.activation
+        source = _source(plan, written.price_type)
+        return TrailingStop(
+            Trigger(source, price=level.price, percent=level.percent), written.callback
+        )
+
+    return _wanted(trailing, stop)
 
 
 def _ladder_level(plan: model.Plan, level: model.LadderLevel) -> LadderLevel:

@@ -25,6 +25,7 @@ from runner.domain import (
     PriceWay,
     TimeInForce,
 )
+from runner.plan.model import Risk, StopRule  # plain values: the plan's own, nothing to resolve
 
 
 class Keep(Enum):
@@ -89,23 +90,6 @@ class TrailingStop:
 Trail = TrailingStop | None | Keep
 
 
-@dataclass(frozen=True)
-class StopRule:
-    """When ladder level ``after`` filled, the stop moves to break-even (``to_level`` None) or to
-    level ``to_level``'s trigger."""
-
-    after: int
-    to_level: int | None = None
-
-
-@dataclass(frozen=True)
-class RiskBudget:
-    """Size from the loss at the stop: at most ``usdt``, or ``equity_pct`` of the equity."""
-
-    usdt: Decimal | None = None
-    equity_pct: Decimal | None = None
-
-
 @dataclass(frozen=True, kw_only=True)
 class Intent:
     index: int
@@ -131,7 +115,7 @@ class PositionIntent(Intent):
     rebalance_band: Decimal | None = None  # percent; a notional is held in contracts within it
     ladder: tuple[LadderLevel, ...] = ()
     trailing_stop: Trail = KEEP
-    risk: RiskBudget | None = None  # size from the risk taken (resolved when opened from flat)
+    risk: Risk | None = None  # size from the risk taken (resolved when opened from flat)
     stop_rules: tuple[StopRule, ...] = ()
 
 

@@ -126,22 +126,14 @@ class WorkingState:
         )
         return est.round_liquidation(liq, spec.tick, is_long=pos.side is PosSide.LONG)
 
-    def fill_open(
-        self,
-        symbol: str,
-        side: PosSide,
-        size: Decimal,
-        price: Decimal,
-        leverage: Decimal,
-        margin: Margin,
-        fee_rate: Decimal,
-    ) -> None:
-        opened, cost = self.preview_open(symbol, side, size, price, leverage, margin, fee_rate)
+    def fill_open(self, opened: Position, cost: Decimal) -> None:
+        """An open filled: the position and its cost as ``preview_open`` estimated them."""
+        key = (opened.symbol, opened.side)
         self.futures_available -= cost
-        self.positions[(symbol, side)] = opened
-        self.settings[symbol] = SymbolSetting(symbol, leverage, margin)
-        if margin is Margin.CROSS:
-            self.estimated_cross.add((symbol, side))
+        self.positions[key] = opened
+        self.settings[opened.symbol] = SymbolSetting(opened.symbol, opened.leverage, opened.margin)
+        if opened.margin is Margin.CROSS:
+            self.estimated_cross.add(key)
 
     def settle_cross(self) -> dict[tuple[str, PosSide], Position]:
         """Cross positions this plan opened or added to, re-estimated from the balance the whole

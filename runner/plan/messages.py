@@ -154,47 +154,29 @@ def _step_kind(error: ValidationError, ctx: _Context, path: list[Any], at: str) 
     return [ctx.finding("step-kind", message, second, hint, key=True, owner=second)]
 
 
-def _size_or_notional(
-    error: ValidationError, ctx: _Context, path: list[Any], at: str
-) -> list[Explained]:
-    instance = _instance(error)
-    if not isinstance(instance, dict):
-        return []
-    kind = label(path)
-    if "size" in instance and "notional" in instance:
-        return [
-            ctx.finding(
-                "size-or-notional",
-                f"{kind} has both size and notional; give one of them",
-                pointer.join(at, "notional"),
-                key=True,
-                owner=pointer.join(at, "notional"),
-            )
-        ]
-    hint = "size: 10 (contracts) or notional: 1000 (USDT at the mark price)"
-    return [ctx.finding("size-or-notional", f"{kind} needs size or notional", at, hint)]
+def _sized_by(*keys: str, hint: str) -> _Handler:
+    """A position step gives exactly one of ``keys`` (how its size is said)."""
 
+    def explain(error: ValidationError, ctx: _Context, path: list[Any], at: str) -> list[Explained]:
+        instance = _instance(error)
+        if not isinstance(instance, dict):
+            return []
+        kind = label(path)
+        given = [key for key in keys if key in instance]
+        if len(given) > 1:
+            return [
+                ctx.finding(
+                    "size-or-notional",
+                    f"{kind} has {' and '.join(given)}; give one of them",
+                    pointer.join(at, given[-1]),
+                    key=True,
+                    owner=pointer.join(at, given[-1]),
+                )
+            ]
+        needs = f"{', '.join(keys[:-1])} or {keys[-1]}"
+        return [ctx.finding("size-or-notional", f"{kind} needs {needs}", at, hint)]
 
-def _size_notional_or_risk(
-    error: ValidationError, ctx: _Context, path: list[Any], at: str
-) -> list[Explained]:
-    instance = _instance(error)
-    if not isinstance(instance, dict):
-        return []
-    kind = label(path)
-    given = [key for key in ("size", "notional", "risk") if key in instance]
-    if len(given) > 1:
-        return [
-            ctx.finding(
-                "size-or-notional",
-                f"{kind} has {' and '.join(given)}; give one of them",
-                pointer.join(at, given[-1]),
-                key=True,
-                owner=pointer.join(at, given[-1]),
-            )
-        ]
-    hint = "size: 10 (contracts), notional: 1000 (USDT at the mark price) or risk: {usdt: 20}"
-    return [ctx.finding("size-or-notional", f"{kind} needs size, notional or risk", at, hint)]
+    return explain
 
 
 def _tp_or_sl(error: ValidationError, ctx: _Context, path: list[Any], at: str) -> list[Explained]:
@@ -347,8 +329,15 @@ _HANDLERS: dict[str, _Handler] = {
 }
 _NAMED: dict[str, _Handler] = {
     "exactlyOneKind": _step_kind,
-    "sizeOrNotional": _size_or_notional,
-    "sizeNotionalOrRisk": _size_notional_or_risk,
+    "sizeOrNotional": _sized_by(
+        "size", "notional", hint="size: 10 (contracts) or notional: 1000 (USDT at the mark price)"
+    ),
+    "sizeNotionalOrRisk": _sized_by(
+        "size",
+        "notional",
+        "risk",
+        hint="size: 10 (contracts), notional: 1000 (USDT at the mark price) or risk: {usdt: 20}",
+    ),
     "tpOrSl": _tp_or_sl,
     "transfer": _transfer,
 }

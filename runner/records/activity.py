@@ -13,28 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from runner.compiler.closures import PastEntry, PastOrder
 from runner.domain import OrderSide
 from runner.exchange import codes_domain as codes
-from runner.records.reconcile import read_history
+from runner.records.reconcile import HistorySource, read_history
 
 ZERO = Decimal(0)
 DAY_MS = 86_400_000
 REALIZED, FUNDING, COMMISSION, LIQUIDATION = 2, 3, 4, 5  # transaction-history flow types
-
-
-@dataclass(frozen=True)
-class Fill:
-    symbol: str
-    side: OrderSide
-    size: Decimal
-    price: Decimal
-    fee: Decimal
-    realized_pnl: Decimal
-    time_ms: int
-    cause: str  # order | tp_sl | plan_order | liquidation | adl
 
 
 @dataclass(frozen=True)
@@ -52,6 +40,13 @@ class Trade:
 
 
 @dataclass(frozen=True)
+class Fill(Trade):
+    """An own fill as `status` shows it: the trade and what caused it."""
+
+    cause: str  # order | tp_sl | plan_order | liquidation | adl
+
+
+@dataclass(frozen=True)
 class Activity:
     since_ms: int
     since_apply: bool  # False: no apply recorded, the last day is shown
@@ -65,18 +60,6 @@ class Activity:
     def closes(self) -> tuple[Fill, ...]:
         """Fills the account did not ask for at the time: TP/SL, liquidation, ADL."""
         return tuple(f for f in self.fills if f.cause in ("tp_sl", "liquidation", "adl"))
-
-
-class ActivitySource(Protocol):
-    def order_history(self, symbol: str, *, start_s: int | None = ...) -> Sequence[Any]: ...
-
-    def trades(self, symbol: str | None = ..., *, start_s: int | None = ...) -> Sequence[Any]: ...
-
-    def transaction_history(
-        self, symbol: str | None = ..., *, start_ms: int | None = ...
-    ) -> Sequence[Any]: ...
-
-    def system_time_ms(self) -> int: ...
 
 
 def last_apply_path(home: Path, account_id: str) -> Path:
@@ -98,7 +81,7 @@ def last_apply_ms(home: Path, account_id: str) -> int | None:
         return None
 
 
-def read_activity(source: ActivitySource, since_ms: int | None) -> Activity:
+def read_activity(source: HistorySource, since_ms: int | None) -> Activity:
     now = source.system_time_ms()
     start = since_ms if since_ms is not None else now - DAY_MS
     start = max(start, now - 89 * DAY_MS)
@@ -155,16 +138,7 @@ def summarise(
     lines = tuple(
         sorted(
             (
-                Fill(
-                    symbol=f.symbol,
-                    side=f.side,
-                    size=f.size,
-                    price=f.price,
-                    fee=f.fee,
-                    realized_pnl=f.realized_pnl,
-                    time_ms=f.time_ms,
-                    cause=cause_of(orders.get(f.order_id)),
-                )
+                Fill(**vars(f), cause=cause_of(orders.get(f.order_id)))
                 for f in fills
                 if f.time_ms > since_ms
             ),

@@ -24,7 +24,8 @@ MAX_WINDOW_MS = 89 * 86_400_000  # history endpoints accept at most 90 days
 
 
 class HistorySource(Protocol):
-    """The read-only client methods reconciling uses (``runner.exchange.ReadClient``)."""
+    """The read-only client methods reconciling and the status activity use
+    (``runner.exchange.ReadClient``)."""
 
     def order_history(self, symbol: str, *, start_s: int | None = ...) -> Sequence[Any]: ...
 

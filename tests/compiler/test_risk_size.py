@@ -7,17 +7,18 @@ from decimal import Decimal as D
 
 from runner.compiler.actions import OrderIds, SubmitOrder
 from runner.compiler.compile import compile_plan
-from runner.compiler.intents import PlanIntents, Policy, PositionIntent, RiskBudget, Trigger
+from runner.compiler.intents import PlanIntents, Policy, PositionIntent, Trigger
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Balances, Snapshot
 from runner.domain import Margin, PosSide, PriceSource
+from runner.plan.model import Risk
 
 from .fixtures import long_btc, snapshot
 
 IDS = OrderIds("risk", nonce="abc123")
 
 
-def step(risk: RiskBudget, stop: str = "-3") -> PositionIntent:
+def step(risk: Risk, stop: str = "-3") -> PositionIntent:
     return PositionIntent(
         index=0,
         key="swing",
@@ -44,7 +45,7 @@ def opened(result: PlanResult) -> D:
 def test_usdt_budget_fits_the_largest_whole_number_of_contracts() -> None:
     # entry 67000 (last), stop -3% = 64990; per contract 0.001 BTC: loss 2.01, fees
     # (67000 + 64990) * 0.001 * 0.0006 = 0.079194 -> 2.089194; 20 / 2.089194 = 9.57 -> 9
-    result = run(step(RiskBudget(usdt=D(20))), snapshot(futures="1000"))
+    result = run(step(Risk(usdt=D(20))), snapshot(futures="1000"))
     assert not result.has_errors, result.findings
     assert opened(result) == D(9)
     (note,) = [n for n in result.steps[0].notes if n.startswith("risk")]
@@ -59,25 +60,25 @@ def test_usdt_budget_fits_the_largest_whole_number_of_contracts() -> None:
 def test_equity_percent_reads_the_futures_equity_at_plan_time() -> None:
     snap = snapshot(futures="1000")
     snap = replace(snap, balances=Balances(D(1000), futures_equity=D(4000)))
-    result = run(step(RiskBudget(equity_pct=D("0.5"))), snap)  # 20 USDT
+    result = run(step(Risk(equity_pct=D("0.5"))), snap)  # 20 USDT
     assert opened(result) == D(9)
     assert any("risk 0.5% of equity 4000 = 20 USDT" in n for n in result.steps[0].notes)
 
 
 def test_a_budget_below_one_contract_is_an_error() -> None:
-    result = run(step(RiskBudget(usdt=D(1))), snapshot(futures="1000"))
+    result = run(step(Risk(usdt=D(1))), snapshot(futures="1000"))
     assert [f.rule for f in result.findings] == ["risk-too-small"]
 
 
 def test_resolved_once_when_opened_later_plans_hold_the_position() -> None:
     snap = snapshot(futures="1000", positions=(long_btc(size="9"),))
-    result = run(step(RiskBudget(usdt=D(100))), snap)  # a bigger budget does not add
+    result = run(step(Risk(usdt=D(100))), snap)  # a bigger budget does not add
     assert not [a for a in result.actions if isinstance(a, SubmitOrder)]
 
 
 def test_policy_caps_still_apply() -> None:
     result = run(
-        step(RiskBudget(usdt=D(2000)), stop="-1"),
+        step(Risk(usdt=D(2000)), stop="-1"),
         snapshot(futures="100000"),
         Policy(max_position_notional=D(5000)),
     )

@@ -8,9 +8,10 @@ from decimal import Decimal as D
 from runner.compiler.actions import ModifyTpSl
 from runner.compiler.ctx import LevelFill
 from runner.compiler.estimates import breakeven_price
-from runner.compiler.intents import PositionIntent, StopRule, Trigger
+from runner.compiler.intents import PositionIntent, Trigger
 from runner.compiler.snapshot import Market, Snapshot
 from runner.domain import PosSide, PriceSource
+from runner.plan.model import StopRule
 
 from .fixtures import long_btc, sl_order, snapshot
 from .test_ladder import THREE, compile_one, ladder_step, level_order

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import CancelOrder, CancelTrailing, CancelTrigger, Category
+from runner.compiler.actions import Category
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
 from runner.compiler.intents import CancelIntent
 from runner.compiler.snapshot import TriggerOrder
+from runner.compiler.steps.common import cancel_resting, cancel_trigger
 from runner.domain import CancelWhat, OrderSide, TriggerKind
 from runner.money import plain
 
@@ -34,34 +35,19 @@ def compile_cancel(b: StepBuilder, ctx: Ctx, intent: CancelIntent) -> None:
     b.before = {"open_orders": len(orders), "trigger_orders": len(triggers)}
     b.after = {"open_orders": 0, "trigger_orders": 0}
     for order in orders:
-        kind = CancelTrailing if order.order_type == "trailing" else CancelOrder
-        b.add(
-            kind(
-                step_index=intent.index,
-                summary=f"cancel {order.order_type} order {order.order_id} on {intent.symbol}",
-                symbol=intent.symbol,
-                order_id=order.order_id,
-            )
-        )
-        ws.open_orders.remove(order)
+        summary = f"cancel {order.order_type} order {order.order_id} on {intent.symbol}"
+        cancel_resting(b, ctx, intent.symbol, order, summary)
         if order.opens and order.leverage > 0:
             spec = ws.spec(intent.symbol)
             if spec is not None:
                 value = est.notional(order.remaining, spec.contract_size, order.price)
                 ws.futures_available += est.initial_margin(value, order.leverage)
     for trig in triggers:
-        b.add(
-            CancelTrigger(
-                step_index=intent.index,
-                summary=f"cancel {trig.kind.value.replace('_', '-')} order {trig.order_id} "
-                f"on {intent.symbol}",
-                symbol=intent.symbol,
-                order_id=trig.order_id,
-                # a plan order is an order; only a position's TP/SL counts under TP/SL
-                category=Category.ORDER if trig.kind is TriggerKind.PLAN else Category.TP_SL,
-            )
-        )
-        ws.triggers.remove(trig)
+        what = trig.kind.value.replace("_", "-")
+        summary = f"cancel {what} order {trig.order_id} on {intent.symbol}"
+        # a plan order is an order; only a position's TP/SL counts under TP/SL
+        category = Category.ORDER if trig.kind is TriggerKind.PLAN else Category.TP_SL
+        cancel_trigger(b, ctx, intent.symbol, trig, summary, category=category)
 
 
 def _keeps_required_stops(

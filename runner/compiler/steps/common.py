@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from runner.compiler import estimates as est
+from runner.compiler.actions import CancelOrder, CancelTrailing, CancelTrigger, Category
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
 from runner.compiler.intents import PositionIntent
 from runner.compiler.result import Estimate
-from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder
+from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder, WorkingOrder
 from runner.domain import Margin, PosSide, TriggerKind
 from runner.money import plain
 
@@ -99,6 +100,56 @@ def resolve_leverage(
             )
             break
     return want_lev, want_margin
+
+
+def cancel_trigger(
+    b: StepBuilder,
+    ctx: Ctx,
+    symbol: str,
+    order: TriggerOrder,
+    summary: str,
+    *,
+    category: Category = Category.TP_SL,
+) -> None:
+    """Cancel a plan or TP/SL order of ``symbol``; the working state forgets it."""
+    b.add(
+        CancelTrigger(
+            step_index=b.intent.index,
+            summary=summary,
+            symbol=symbol,
+            order_id=order.order_id,
+            category=category,
+        )
+    )
+    ctx.ws.triggers.remove(order)
+
+
+def cancel_resting(
+    b: StepBuilder,
+    ctx: Ctx,
+    symbol: str,
+    order: WorkingOrder,
+    summary: str,
+    *,
+    expired: bool = False,
+) -> None:
+    """Cancel a resting order of ``symbol`` (a trailing order by its own endpoint); the working
+    state forgets it.  ``expired``: an entry cancelled by expire_after (its step is completed)."""
+    if order.order_type == "trailing":
+        action: CancelOrder | CancelTrailing = CancelTrailing(
+            step_index=b.intent.index, summary=summary, symbol=symbol, order_id=order.order_id
+        )
+    else:
+        action = CancelOrder(
+            step_index=b.intent.index,
+            summary=summary,
+            symbol=symbol,
+            order_id=order.order_id,
+            expired=expired,
+        )
+    b.add(action)
+    if order in ctx.ws.open_orders:
+        ctx.ws.open_orders.remove(order)
 
 
 def describe(

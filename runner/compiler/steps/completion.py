@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from runner.compiler.actions import CancelOrder
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
 from runner.compiler.intents import PositionIntent
@@ -23,6 +22,7 @@ from runner.compiler.lifecycle import (
     utc_text,
 )
 from runner.compiler.snapshot import Position, WorkingOrder
+from runner.compiler.steps.common import cancel_resting
 from runner.durations import format_duration
 from runner.money import plain
 
@@ -108,18 +108,11 @@ def cancel_entries(
 ) -> None:
     """Cancel resting entry orders of the step (what rides on them goes with them)."""
     for order in orders:
-        b.add(
-            CancelOrder(
-                step_index=intent.index,
-                summary=f"cancel entry order {order.order_id} "
-                f"({plain(order.remaining)} @ {plain(order.price)}): {why}",
-                symbol=intent.symbol,
-                order_id=order.order_id,
-                expired=expired,
-            )
+        summary = (
+            f"cancel entry order {order.order_id} "
+            f"({plain(order.remaining)} @ {plain(order.price)}): {why}"
         )
-        if order in ctx.ws.open_orders:
-            ctx.ws.open_orders.remove(order)
+        cancel_resting(b, ctx, intent.symbol, order, summary, expired=expired)
 
 
 def completion(

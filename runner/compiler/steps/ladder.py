@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import CancelTrigger, ModifyTpSl, Protection, SubmitTpSl
+from runner.compiler.actions import ModifyTpSl, Protection, SubmitTpSl
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_protection, check_tick
 from runner.compiler.ctx import Ctx
 from runner.compiler.intents import LadderLevel, PositionIntent
 from runner.compiler.result import LevelEstimate
 from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder
-from runner.compiler.steps.common import ZERO
+from runner.compiler.steps.common import ZERO, cancel_trigger
 from runner.compiler.steps.protection import resolve_trigger
 from runner.domain import OrderSide, PosSide, TpSlScope, TriggerKind
 from runner.money import plain
@@ -190,15 +190,8 @@ def _diff_level(
 def _cancel(
     b: StepBuilder, ctx: Ctx, intent: PositionIntent, order: TriggerOrder, what: str
 ) -> None:
-    b.add(
-        CancelTrigger(
-            step_index=intent.index,
-            summary=f"{what} at {plain(order.trigger)} on {intent.symbol} {intent.side.value}",
-            symbol=intent.symbol,
-            order_id=order.order_id,
-        )
-    )
-    ctx.ws.triggers.remove(order)
+    summary = f"{what} at {plain(order.trigger)} on {intent.symbol} {intent.side.value}"
+    cancel_trigger(b, ctx, intent.symbol, order, summary)
 
 
 def _remember(

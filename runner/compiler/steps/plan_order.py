@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from runner.compiler import estimates as est
 from runner.compiler.actions import (
-    CancelTrigger,
     Category,
     ModifyPlanOrder,
     ModifyPreset,
@@ -20,7 +19,7 @@ from runner.compiler.ctx import Ctx
 from runner.compiler.intents import PlanOrderIntent
 from runner.compiler.result import Estimate
 from runner.compiler.snapshot import TriggerOrder
-from runner.compiler.steps.common import ZERO, estimate_for
+from runner.compiler.steps.common import ZERO, cancel_trigger, estimate_for
 from runner.compiler.steps.protection import trigger_order
 from runner.domain import Margin, OrderSide, OrderType, PosSide, PriceSource, PriceWay, TriggerKind
 from runner.money import plain
@@ -237,16 +236,8 @@ def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> Non
         if _modifiable(mine, action):
             _modify(b, ctx, intent, mine, action)
             return
-        b.add(
-            CancelTrigger(
-                step_index=intent.index,
-                summary=f"cancel plan order {mine.order_id} (parameters changed)",
-                symbol=intent.symbol,
-                order_id=mine.order_id,
-                category=Category.ORDER,
-            )
-        )
-        ws.triggers.remove(mine)
+        summary = f"cancel plan order {mine.order_id} (parameters changed)"
+        cancel_trigger(b, ctx, intent.symbol, mine, summary, category=Category.ORDER)
     elif known_id is not None:
         b.warn(
             "plan-order-gone",

@@ -6,7 +6,7 @@ from dataclasses import replace
 from decimal import ROUND_FLOOR, Decimal
 
 from runner.compiler import estimates as est
-from runner.compiler.actions import CancelOrder, SubmitOrder, placeholder_id
+from runner.compiler.actions import SubmitOrder, placeholder_id
 from runner.compiler.builder import StepBuilder
 from runner.compiler.checks import check_leverage, check_size, check_tick
 from runner.compiler.ctx import Ctx
@@ -20,6 +20,7 @@ from runner.compiler.snapshot import ContractSpec, Market, WorkingOrder
 from runner.compiler.steps.close import close_contracts
 from runner.compiler.steps.common import (
     ZERO,
+    cancel_resting,
     check_policy_leverage,
     describe,
     lookup,
@@ -42,7 +43,7 @@ from runner.compiler.steps.position_checks import (
 )
 from runner.compiler.steps.position_figures import Trade, finish
 from runner.compiler.steps.protection import (
-    diff_protection,
+    diff_protections,
     preset_protection,
     protections_of,
     remember_trigger,
@@ -153,16 +154,11 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
             delta = ZERO
         elif pending and (delta != 0 or intent.entry.order_type != "limit"):
             for order in pending:
-                b.add(
-                    CancelOrder(
-                        step_index=intent.index,
-                        summary=f"cancel stale entry order "
-                        f"{order.order_id} ({plain(order.remaining)} @ {plain(order.price)})",
-                        symbol=intent.symbol,
-                        order_id=order.order_id,
-                    )
+                summary = (
+                    f"cancel stale entry order "
+                    f"{order.order_id} ({plain(order.remaining)} @ {plain(order.price)})"
                 )
-                ws.open_orders.remove(order)
+                cancel_resting(b, ctx, intent.symbol, order, summary)
                 ws.futures_available += reserved(spec, order)
             delta = wanted - current
         elif pending:
@@ -189,31 +185,7 @@ def compile_position(b: StepBuilder, ctx: Ctx, intent: PositionIntent) -> None:
     after = ws.position(intent.symbol, intent.side)
     if after is not None and not (delta > 0 and flat_before):
         stop = ruled_stop(b, ctx, spec, market, intent, after)
-        diff_protection(
-            b,
-            ctx,
-            spec,
-            market,
-            intent.symbol,
-            intent.side,
-            "take_profit",
-            intent.take_profit,
-            after,
-            "take_profit",
-        )
-        diff_protection(
-            b,
-            ctx,
-            spec,
-            market,
-            intent.symbol,
-            intent.side,
-            "stop_loss",
-            stop.wanted,
-            after,
-            "stop_loss",
-            stop.reason,
-        )
+        diff_protections(b, ctx, spec, market, after, intent.take_profit, stop.wanted, stop.reason)
     if after is not None and intent.ladder and not b.failed():
         diff_ladder(b, ctx, spec, market, intent, after, target)
     if after is not None and not b.failed():
@@ -339,7 +311,10 @@ def _open(
     )
     b.add(order)
     if marketable:
-        ws.fill_open(intent.symbol, intent.side, size, fill_price, leverage, margin, fee_rate)
+        opened = ws.preview_open(
+            intent.symbol, intent.side, size, fill_price, leverage, margin, fee_rate
+        )
+        ws.fill_open(*opened)
         for kind, protection in (("take_profit", tp), ("stop_loss", sl)):
             if protection is not None:
                 placeholder = placeholder_id("preset", intent.side)

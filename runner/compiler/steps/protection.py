@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from runner.compiler import estimates as est
 from runner.compiler.actions import (
-    CancelTrigger,
     ModifyTpSl,
     Protection,
     SubmitTpSl,
@@ -18,16 +17,14 @@ from runner.compiler.ctx import Ctx
 from runner.compiler.intents import KEEP, PositionIntent, Protect, Trigger
 from runner.compiler.risk import looser, step_changed
 from runner.compiler.snapshot import ContractSpec, Market, Position, TriggerOrder
-from runner.compiler.steps.common import ZERO
+from runner.compiler.steps.common import ZERO, cancel_trigger
 from runner.domain import Margin, OrderSide, PosSide, PriceSource, TpSlScope, TriggerKind
 from runner.money import plain
 
 PURPOSE = {"take_profit": "T", "stop_loss": "S"}
 
 
-def resolve_trigger(
-    trigger: Trigger, entry: Decimal, spec: ContractSpec, side: PosSide
-) -> Decimal:
+def resolve_trigger(trigger: Trigger, entry: Decimal, spec: ContractSpec, side: PosSide) -> Decimal:
     """Relative triggers are % of the entry, rounded to the tick toward the entry (protective);
     break-even is the entry moved by the open and close fees at the taker rate."""
     if trigger.price is not None:
@@ -121,7 +118,13 @@ def _breakeven_note(entry: Decimal, trigger: Decimal, spec: ContractSpec) -> str
 
 
 def trigger_order(
-    symbol: str, side: PosSide, kind: str, trigger: Decimal, order_id: str = "", cid: str = ""
+    symbol: str,
+    side: PosSide,
+    kind: str,
+    trigger: Decimal,
+    order_id: str = "",
+    cid: str = "",
+    source: PriceSource = PriceSource.MARK,
 ) -> TriggerOrder:
     """A position TP/SL as the account will hold it (for the predicted state)."""
     return TriggerOrder(
@@ -133,7 +136,7 @@ def trigger_order(
         ZERO,
         trigger,
         ZERO,
-        PriceSource.MARK,
+        source,
         None,
         TpSlScope.POSITION,
         "market",
@@ -145,55 +148,49 @@ def trigger_order(
 def remember_trigger(
     ctx: Ctx, symbol: str, side: PosSide, kind: str, protection: Protection, order_id: str, cid: str
 ) -> None:
-    ctx.ws.triggers.append(
-        TriggerOrder(
-            order_id,
-            cid,
-            symbol,
-            TriggerKind(kind),
-            OrderSide.closing(side),
-            ZERO,
-            protection.trigger,
-            ZERO,
-            protection.source,
-            None,
-            TpSlScope.POSITION,
-            "market",
-            ZERO,
-            None,
-        )
-    )
+    wanted = trigger_order(symbol, side, kind, protection.trigger, order_id, cid, protection.source)
+    ctx.ws.triggers.append(wanted)
 
 
-def diff_protection(
+def diff_protections(
     b: StepBuilder,
     ctx: Ctx,
     spec: ContractSpec,
     market: Market,
-    symbol: str,
-    side: PosSide,
-    kind: str,
-    wanted: Protect,
     position: Position,
-    field: str,
-    reason: str | None = None,  # why the trigger is what it is (a stop rule), shown in the diff
+    take_profit: Protect,
+    stop_loss: Protect,
+    stop_reason: str | None = None,
+) -> None:
+    """The position's take-profit, then its stop-loss, as the plan wants them (``stop_reason``:
+    why the stop is where it is, e.g. a stop rule)."""
+    for kind, wanted, reason in (
+        ("take_profit", take_profit, None),
+        ("stop_loss", stop_loss, stop_reason),
+    ):
+        _diff_protection(b, ctx, spec, market, position, kind, wanted, reason)
+
+
+def _diff_protection(
+    b: StepBuilder,
+    ctx: Ctx,
+    spec: ContractSpec,
+    market: Market,
+    position: Position,
+    kind: str,  # also the plan field it comes from
+    wanted: Protect,
+    reason: str | None,  # why the trigger is what it is (a stop rule), shown in the diff
 ) -> None:
     if wanted is KEEP:
         return
+    symbol, side, field = position.symbol, position.side, kind
     why = f" ({reason})" if reason else ""
     existing = [t for t in protections_of(ctx, symbol, side) if t.kind.value == kind]
     label = kind.replace("_", "-")
     if wanted is None:
         for order in existing:
-            b.add(
-                CancelTrigger(
-                    step_index=b.intent.index,
-                    summary=f"remove {label} {plain(order.trigger)} on {symbol} {side.value}",
-                    symbol=symbol,
-                    order_id=order.order_id,
-                )
-            )
-            ctx.ws.triggers.remove(order)
+            summary = f"remove {label} {plain(order.trigger)} on {symbol} {side.value}"
+            cancel_trigger(b, ctx, symbol, order, summary)
         return
     assert isinstance(wanted, Trigger)
     trigger = resolve_trigger(wanted, position.entry_price, spec, side)
@@ -259,12 +256,4 @@ def diff_protection(
         ctx.ws.triggers.remove(first)
         remember_trigger(ctx, symbol, side, kind, protection, first.order_id, first.client_order_id)
     for order in extras:
-        b.add(
-            CancelTrigger(
-                step_index=b.intent.index,
-                summary=f"remove duplicate {label} {plain(order.trigger)}",
-                symbol=symbol,
-                order_id=order.order_id,
-            )
-        )
-        ctx.ws.triggers.remove(order)
+        cancel_trigger(b, ctx, symbol, order, f"remove duplicate {label} {plain(order.trigger)}")

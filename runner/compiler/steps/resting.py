@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from runner.compiler import estimates as est
 from runner.compiler.actions import (
-    CancelOrder,
     ModifyLimitOrder,
     ModifyPreset,
     Protection,
@@ -24,6 +23,7 @@ from runner.compiler.checks import check_size
 from runner.compiler.ctx import Ctx
 from runner.compiler.intents import PositionIntent
 from runner.compiler.snapshot import ContractSpec, Market, WorkingOrder
+from runner.compiler.steps.common import cancel_resting
 from runner.compiler.steps.protection import preset_protection
 from runner.domain import Margin, OrderSide
 from runner.money import plain
@@ -155,14 +155,9 @@ def count_closes(b: StepBuilder, ctx: Ctx, intent: PositionIntent, delta: Decima
         b.note(f"close order {closing[0].order_id} for {plain(size)} contracts is resting")
         return ZERO
     for order in closing:
-        b.add(
-            CancelOrder(
-                step_index=intent.index,
-                summary=f"cancel stale close order {order.order_id} "
-                f"({plain(order.remaining)} @ {plain(order.price)})",
-                symbol=intent.symbol,
-                order_id=order.order_id,
-            )
+        summary = (
+            f"cancel stale close order {order.order_id} "
+            f"({plain(order.remaining)} @ {plain(order.price)})"
         )
-        ctx.ws.open_orders.remove(order)
+        cancel_resting(b, ctx, intent.symbol, order, summary)
     return delta

@@ -13,17 +13,18 @@ from decimal import ROUND_FLOOR, Decimal
 
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
-from runner.compiler.intents import PositionIntent, RiskBudget, Trigger
+from runner.compiler.intents import PositionIntent, Trigger
 from runner.compiler.snapshot import ContractSpec, Position
 from runner.compiler.steps.common import ZERO
 from runner.compiler.steps.protection import resolve_trigger
 from runner.domain import OrderSide
 from runner.money import plain
+from runner.plan.model import Risk
 
 CENT = Decimal("0.01")
 
 
-def budget_usdt(ctx: Ctx, risk: RiskBudget) -> tuple[Decimal, str]:
+def budget_usdt(ctx: Ctx, risk: Risk) -> tuple[Decimal, str]:
     """The USDT at risk, and how it was found (for the diff)."""
     if risk.usdt is not None:
         return risk.usdt, f"risk {plain(risk.usdt)} USDT"

@@ -6,7 +6,7 @@ from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
 from runner.compiler.intents import TpSlIntent
 from runner.compiler.steps.common import describe, lookup
-from runner.compiler.steps.protection import diff_protection, protections_of
+from runner.compiler.steps.protection import diff_protections, protections_of
 from runner.domain import TriggerKind
 
 
@@ -29,30 +29,7 @@ def compile_tp_sl(b: StepBuilder, ctx: Ctx, intent: TpSlIntent) -> None:
             "put a position step before it, or remove it",
         )
         return
-    diff_protection(
-        b,
-        ctx,
-        spec,
-        market,
-        intent.symbol,
-        intent.side,
-        "take_profit",
-        intent.take_profit,
-        held,
-        "take_profit",
-    )
-    diff_protection(
-        b,
-        ctx,
-        spec,
-        market,
-        intent.symbol,
-        intent.side,
-        "stop_loss",
-        intent.stop_loss,
-        held,
-        "stop_loss",
-    )
+    diff_protections(b, ctx, spec, market, held, intent.take_profit, intent.stop_loss)
     b.after = describe(held, protections_of(ctx, intent.symbol, intent.side), spec.tick)
     if ctx.policy.require_stop_loss and not any(
         t.kind is TriggerKind.STOP_LOSS for t in protections_of(ctx, intent.symbol, intent.side)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from runner.compiler.actions import CancelTrailing, SubmitTrailing
+from runner.compiler.actions import SubmitTrailing
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
 from runner.compiler.intents import KEEP, PositionIntent, TrailingStop
 from runner.compiler.snapshot import ContractSpec, Position, WorkingOrder
-from runner.compiler.steps.common import ZERO
+from runner.compiler.steps.common import ZERO, cancel_resting
 from runner.compiler.steps.protection import resolve_trigger
 from runner.domain import OrderSide, PosSide
 from runner.money import plain
@@ -114,15 +114,7 @@ def _same(order: WorkingOrder, activation: Decimal, wanted: TrailingStop, held: 
 def _cancel(
     b: StepBuilder, ctx: Ctx, intent: PositionIntent, order: WorkingOrder, what: str
 ) -> None:
-    b.add(
-        CancelTrailing(
-            step_index=intent.index,
-            summary=f"{what} on {intent.symbol} {intent.side.value}",
-            symbol=intent.symbol,
-            order_id=order.order_id,
-        )
-    )
-    ctx.ws.open_orders.remove(order)
+    cancel_resting(b, ctx, intent.symbol, order, f"{what} on {intent.symbol} {intent.side.value}")
 
 
 def free_for_close(b: StepBuilder, ctx: Ctx, held: Position, size: Decimal) -> None:
@@ -133,13 +125,8 @@ def free_for_close(b: StepBuilder, ctx: Ctx, held: Position, size: Decimal) -> N
     if held.size - reserved >= size:
         return
     for order in trailing:
-        b.add(
-            CancelTrailing(
-                step_index=b.intent.index,
-                summary=f"cancel trailing stop {describe_trailing(order)} on {held.symbol} "
-                f"{held.side.value}: it reserves the contracts the close needs",
-                symbol=held.symbol,
-                order_id=order.order_id,
-            )
+        summary = (
+            f"cancel trailing stop {describe_trailing(order)} on {held.symbol} "
+            f"{held.side.value}: it reserves the contracts the close needs"
         )
-        ctx.ws.open_orders.remove(order)
+        cancel_resting(b, ctx, held.symbol, order, summary)
