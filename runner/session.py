@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import requests
 
     from runner.exchange import ReadClient, Recorder, RetryPolicy
+    from runner.exchange.deadline import CommandDeadline
 
 
 def notify(line: str) -> None:
@@ -89,13 +90,29 @@ class Session:
     command: str = "run"
     _recorder: list[Recorder] = field(default_factory=list, compare=False, repr=False)
     quiet: bool = False  # apply --quiet: no "waiting ... rate limit" lines (cron mails stay empty)
-    timeout_s: float | None = None  # --timeout: total time limit of each request (None: default)
+    timeout_s: float | None = None  # --timeout: the whole command's time for the exchange
+    request_timeout_s: float | None = None  # --request-timeout: each request's (None: default)
+    _deadline: list[CommandDeadline] = field(default_factory=list, compare=False, repr=False)
 
     def policy(self) -> RetryPolicy:
+        """The command's retry policy; its --timeout starts with the first call (after the
+        lock: waiting for another run is --lock-timeout's, not --timeout's)."""
         policy = retry_policy()
+        if self.request_timeout_s is not None:
+            policy = dataclasses.replace(policy, total_timeout_s=self.request_timeout_s)
+        deadline = self.deadline(policy)
+        return policy if deadline is None else dataclasses.replace(policy, command=deadline)
+
+    def deadline(self, policy: RetryPolicy | None = None) -> CommandDeadline | None:
+        """The command's one deadline (--timeout), shared by all its clients and waits."""
         if self.timeout_s is None:
-            return policy
-        return dataclasses.replace(policy, total_timeout_s=self.timeout_s)
+            return None
+        if not self._deadline:
+            from runner.exchange.deadline import CommandDeadline
+
+            clock = (policy or retry_policy()).clock
+            self._deadline.append(CommandDeadline(self.timeout_s, clock))
+        return self._deadline[0]
 
     @property
     def account_id(self) -> str:

@@ -161,12 +161,15 @@ def apply(
     account: ExchangeChoice,
     output: Output,
     timeout_s: float,
+    request_timeout_s: float,
 ) -> None:
     """Apply a plan file (or a saved plan from `plan --out`) after you type CONFIRM."""
     reporter = output.reporter()
     session = account.open()
     prompt = _terminal_prompt()
-    session = dataclasses.replace(session, quiet=quiet, timeout_s=timeout_s)
+    session = dataclasses.replace(
+        session, quiet=quiet, timeout_s=timeout_s, request_timeout_s=request_timeout_s
+    )
     run = ApplyRun(
         session,
         plan_file,

@@ -167,17 +167,39 @@ def output_format(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
 
 
-DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_TIMEOUT_S = 300.0
+DEFAULT_REQUEST_TIMEOUT_S = 30.0
+
+
+def _seconds(name: str, dest: str, default: float, high: float, text: str) -> Callable[[F], F]:
+    return click.option(
+        name,
+        dest,
+        type=click.FloatRange(min=1, max=high),
+        default=default,
+        show_default=True,
+        help=text,
+    )
 
 
 def timeout_option(func: F) -> F:
-    """--timeout: the total time limit of each request to the exchange (plan and apply)."""
-    return click.option(
+    """--timeout: the whole command's time for the exchange; --request-timeout: each request's
+    (plan and apply)."""
+    func = _seconds(
+        "--request-timeout",
+        "request_timeout_s",
+        DEFAULT_REQUEST_TIMEOUT_S,
+        600,
+        "Seconds one request to the exchange may take in total (connection, headers and body); "
+        "a slower reply is a network error (for a write: an unknown outcome, reconciled).",
+    )(func)
+    return _seconds(
         "--timeout",
         "timeout_s",
-        type=click.FloatRange(min=1, max=600),
-        default=DEFAULT_TIMEOUT_S,
-        show_default=True,
-        help="Seconds each request to the exchange may take in total (connection, headers and "
-        "body); a slower reply is a network error.",
+        DEFAULT_TIMEOUT_S,
+        3600,
+        "Seconds the whole command may spend on the exchange: requests, rate-limit and "
+        "Cloudflare waits, waiting for an earlier run's write to expire (not the lock wait, not "
+        "the CONFIRM prompt). When it passes, plan and apply before any write exit 6; apply "
+        "after writes sends nothing more and exits 4 (a write cut off is reconciled next run).",
     )(func)

@@ -1,4 +1,10 @@
-"""A total time limit per request: connection, headers and body together.
+"""Time limits: one for the whole command (``CommandDeadline``, --timeout) and one per request
+(``Deadline``: connection, headers and body together, --request-timeout).
+
+The command's limit covers every request, every wait (rate limits, Cloudflare back-off, waiting
+for a signature to expire) and every re-read; each request gets the smaller of its own limit and
+the time the command has left.  A wait that would pass the limit is not started: ``TimeUp`` is
+raised at once, naming the limit.
 
 ``requests`` only has per-read timeouts, so a reply trickling one byte every few seconds never
 times out.  Here every connection the client opens is watched while a request is in flight: when
@@ -12,7 +18,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any
@@ -22,9 +28,71 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from runner.exchange.errors import TimeUp
+
 
 class DeadlineExceeded(requests.Timeout):
     """The request's total time limit passed (connection, headers and body together)."""
+
+
+class CommandDeadline:
+    """The whole command's time for talking to the exchange, on the policy's clock.
+
+    ``cut()`` records that a request was ended because the command's time ran out (its own timer
+    used the time left): from then on the limit has passed, whatever the clock says.  Time spent
+    at the CONFIRM prompt does not count (``paused``)."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._at = clock() + seconds
+        self._cut = False
+
+    def left(self) -> float:
+        return 0.0 if self._cut else max(0.0, self._at - self._clock())
+
+    @property
+    def passed(self) -> bool:
+        return self.left() <= 0
+
+    def cut(self) -> None:
+        self._cut = True
+
+    def check(self, doing: str) -> None:
+        """Raise ``TimeUp`` when the limit has passed (``doing``: what is therefore not done)."""
+        if self.passed:
+            raise TimeUp(self.seconds, doing)
+
+    def allow_wait(self, seconds: float, reason: str) -> None:
+        """Raise ``TimeUp`` when a wait of ``seconds`` would end after the limit."""
+        left = self.left()
+        if seconds > left:
+            raise TimeUp(
+                self.seconds,
+                f"not waiting {seconds:.0f} s ({reason}): {left:.0f} s left",
+            )
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Time in here (a person at the CONFIRM prompt) is not the exchange's time."""
+        started = self._clock()
+        try:
+            yield
+        finally:
+            self._at += self._clock() - started
+
+
+def timed_sleep(
+    sleep: Callable[[float], None], command: CommandDeadline | None
+) -> Callable[..., None]:
+    """``sleep`` that refuses (``TimeUp``) a wait the command's limit cannot hold."""
+
+    def wait(seconds: float, reason: str = "waiting") -> None:
+        if command is not None:
+            command.allow_wait(seconds, reason)
+        sleep(seconds)
+
+    return wait
 
 
 class Deadline:

@@ -263,3 +263,14 @@ class OutcomeUnknown(ExchangeError):
         self.path = path
         self.client_order_id = client_order_id
         self.detail = detail
+
+
+class TimeUp(ExchangeError):
+    """The command's time limit (--timeout) passed: no further request or wait is started."""
+
+    def __init__(self, limit_s: float, doing: str) -> None:
+        super().__init__(
+            f"the command's time limit passed (--timeout {limit_s:g} s): {doing}",
+            hint="re-run with a larger --timeout (seconds) if the exchange is slow or rate-limits",
+        )
+        self.limit_s = limit_s

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from runner.exchange.deadline import CommandDeadline
 
 
 def wall_clock_ms() -> int:
@@ -25,7 +29,9 @@ class RetryPolicy:
     max_wait_s: float = 60.0  # cap on a server-announced wait
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 15.0
-    total_timeout_s: float = 30.0  # the whole request: connect + headers + body (--timeout)
+    total_timeout_s: float = 30.0  # one request: connect + headers + body (--request-timeout)
+    # the whole command's time for the exchange (--timeout); None: no limit beyond each request's
+    command: CommandDeadline | None = field(default=None, compare=False)
     notify_after_s: float = 1.0  # waits longer than this are announced, never silent
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic  # seconds, for rate-limit windows

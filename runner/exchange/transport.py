@@ -21,7 +21,13 @@ from urllib3.util.retry import Retry
 
 from runner.config import PAPER_MEMO, PAPER_SECRET, Credentials, Target
 from runner.exchange.clock import ExchangeClock
-from runner.exchange.deadline import Deadline, DeadlineAdapter, DeadlineExceeded, within
+from runner.exchange.deadline import (
+    Deadline,
+    DeadlineAdapter,
+    DeadlineExceeded,
+    timed_sleep,
+    within,
+)
 from runner.exchange.endpoints import Endpoint, Host
 from runner.exchange.errors import NotSupported
 from runner.exchange.limits import MAX_WAIT_S, Key, LimiterRegistry, parse_rate_headers
@@ -93,6 +99,7 @@ class HttpCore:
         self._notify = notify
         self._limiter = limiter
         self._masked_key = creds.masked_key if creds is not None and creds.key else "-"
+        self._sleep = timed_sleep(policy.sleep, policy.command)  # waits count against --timeout
 
     # -- waits ----------------------------------------------------------------------------------
     def announce(self, message: str) -> None:
@@ -107,6 +114,8 @@ class HttpCore:
         if seconds > self.policy.max_wait_s:  # never trust a reply to set an unbounded wait
             reason = f"{reason}; capped at {self.policy.max_wait_s:g} s (asked for {seconds:.3g} s)"
             seconds = self.policy.max_wait_s
+        if self.policy.command is not None:
+            self.policy.command.allow_wait(seconds, reason)
         if seconds > self.policy.notify_after_s:
             self.announce(f"waiting {seconds:.1f} s: {reason}")
         self.policy.sleep(seconds)
@@ -139,7 +148,7 @@ class HttpCore:
             endpoint.limit,
             endpoint.window_s,
             clock=self.policy.clock,
-            sleep=self.policy.sleep,
+            sleep=lambda seconds: self._sleep(seconds, f"rate limit of {endpoint.path}"),
             on_wait=on_wait,
         )
 
@@ -175,28 +184,38 @@ class HttpCore:
         url = self.base_url(endpoint) + endpoint.path
         if endpoint.is_post and body is None:
             body = b"{}"  # a POST without parameters sends and signs {} (facts 4.3)
+        command = self.policy.command
+        if command is not None:
+            command.check(f"{endpoint.path} was not sent")
         self._throttle(endpoint)
+        limit, why = self.policy.total_timeout_s, "the time limit per request, --request-timeout"
+        if command is not None:
+            command.check(f"{endpoint.path} was not sent")
+            if command.left() < limit:
+                limit = command.left()
+                why = f"the time left of the command's limit, --timeout {command.seconds:g} s"
         headers = self._headers(endpoint, body or b"")
         params = _query(query)
         started = time.monotonic()
+        connect, read = self.policy.timeout
         try:
-            with within(Deadline(self.policy.total_timeout_s)) as deadline:
+            with within(Deadline(limit)) as deadline:
                 response = self.session.request(
                     endpoint.method,
                     url,
                     params=params,
                     data=body,
                     headers=headers,
-                    timeout=self.policy.timeout,
+                    timeout=(min(connect, limit), min(read, limit)),
                     allow_redirects=False,
                 )
         except requests.RequestException as exc:
             self._record(endpoint, url, params, headers, body, None, exc, started)
-            if deadline.expired:
-                raise DeadlineExceeded(
-                    f"no complete reply within {self.policy.total_timeout_s:g} s "
-                    "(the total time limit per request, --timeout)"
-                ) from None
+            bounded = command is not None and limit < self.policy.total_timeout_s
+            if bounded and isinstance(exc, requests.Timeout) and command is not None:
+                command.cut()  # the request had all the time the command had left
+            if deadline.expired or (bounded and isinstance(exc, requests.Timeout)):
+                raise DeadlineExceeded(f"no complete reply within {limit:.3g} s ({why})") from None
             log.debug(
                 "%s %s failed: %s (key %s)",
                 endpoint.method,

@@ -24,6 +24,7 @@ from runner.compiler.guard import fires_at_once, resting_of
 from runner.compiler.snapshot import Snapshot
 from runner.domain import OrderSide, PosSide, TriggerKind
 from runner.errors import RunnerError
+from runner.exchange.errors import TimeUp
 from runner.exchange.requests import request_for
 from runner.execute.effects import (
     TRANSFER_SKEW_MS,
@@ -74,6 +75,8 @@ class ApplyReport:
     final: Snapshot | None
     interrupted: bool = False
     verify_error: str | None = None
+    time_up: str | None = None  # the command's --timeout passed: nothing more was sent
+    sent: bool = False  # a write left this machine (or may have) during the run
 
     @property
     def applied(self) -> tuple[Outcome, ...]:
@@ -130,7 +133,6 @@ class Executor:
             emit=emit,
             sleep=sleep,
             symbols=self.symbols,
-            start_futures=start.balances.futures_available,
             claimed_transfers=self._claimed_transfers,
             plan_order_ids=self._plan_order_ids,
         )
@@ -141,12 +143,15 @@ class Executor:
         self._markets = dict(start.markets)
         self._resting = resting_of(start)  # orders a modification may change
         self._opened: set[tuple[str, PosSide]] = set()  # positions an order of this run opened
+        self._sent = False
+        self._transfers: list[tuple[int, act.Transfer, Before]] = []  # sent by this run
 
     # --- the run ----------------------------------------------------------------------------
 
     def run(self, actions: Sequence[act.Action]) -> ApplyReport:
         outcomes: list[Outcome] = []
         interrupted = False
+        time_up: str | None = None
         total = len(actions)
         try:
             for number, action in enumerate(actions, 1):
@@ -159,6 +164,9 @@ class Executor:
                 )
                 if follow_up is not None:
                     outcomes.append(self._guarded(number, total, follow_up))
+        except TimeUp as exc:
+            time_up = exc.message
+            outcomes.extend(self._stopped_by_time(exc, len(outcomes)))
         except KeyboardInterrupt:
             interrupted = True
             in_flight = self._in_flight
@@ -185,7 +193,32 @@ class Executor:
             if number not in done:
                 outcomes.append(Outcome(number, action, Status.NOT_RUN, "not run"))
         outcomes.sort(key=lambda o: o.number)
-        return self._verify(outcomes, interrupted)
+        report = self._verify(outcomes, interrupted)
+        return replace(report, time_up=time_up, sent=self._sent)
+
+    def _stopped_by_time(self, exc: TimeUp, done: int) -> list[Outcome]:
+        """The command's --timeout passed: no new write is started; a write in flight (cut off,
+        or not yet reconciled) is unknown, and the next apply reconciles it."""
+        in_flight = self._in_flight
+        self._in_flight = None
+        self.journal.record(
+            "time_up",
+            after=done,
+            in_flight=None if in_flight is None else in_flight[0],
+            detail=exc.message,
+        )
+        self.emit(f"stopped: {exc.message}; no further writes are sent")
+        if in_flight is None:
+            return []
+        return [
+            Outcome(
+                in_flight[0],
+                in_flight[1],
+                Status.UNKNOWN,
+                "cut off by the time limit: it may have been applied; the next apply checks "
+                "the exchange (once its signature has expired) before sending anything",
+            )
+        ]
 
     def _guarded(self, number: int, total: int, action: act.Action) -> Outcome:
         reason = fires_at_once(action, self._markets, self._protects, self._resting)
@@ -216,6 +249,8 @@ class Executor:
         closing = OrderSide.closing(side)
         try:
             snapshot = self._read_round()
+        except TimeUp:
+            raise
         except RunnerError as exc:
             raise _StepFailed(
                 f"could not read the exchange to find the TP/SL to move: {exc}"
@@ -239,6 +274,8 @@ class Executor:
             return action
         try:
             snapshot = self.port.snapshot(self.symbols)
+        except TimeUp:
+            raise
         except RunnerError as exc:
             raise _StepFailed(f"could not read the entry price to place the level: {exc}") from None
         self._markets.update(snapshot.markets)
@@ -262,7 +299,7 @@ class Executor:
             if fires is not None:
                 return self._refuse(number, total, action, fires)
             if self._unlabelled.done_by_another_runner(action):
-                detail = "already done on the exchange by another runner (balance re-read)"
+                detail = "done on the exchange by another runner (an identical transfer is listed)"
                 self.journal.record("skipped", number=number, reason=detail)
                 self.emit(f"step {number}/{total}: {action.summary}: {detail}; not sent")
                 return Outcome(number, action, Status.APPLIED, detail, None, self.clock())
@@ -276,6 +313,7 @@ class Executor:
             action=action_to_json(action),
             request=request_for(action).as_json(),
             client_order_id=action.client_order_id,
+            exchange_ms=before.intent_time_ms,  # how long a lost request can still land
         )
         self.emit(f"step {number}/{total}: {action.summary}")
         self._in_flight = (number, action)  # from here the request may be on its way
@@ -294,6 +332,8 @@ class Executor:
                 number, action, Status.FAILED, failure.detail, failure.trace, self.clock()
             )
         self._in_flight = None
+        if isinstance(action, act.Transfer):
+            self._transfers.append((number, action, before))
         if isinstance(action, act.SubmitOrder) and action.opens:
             self._opened.add((action.symbol, action.side.position))
         if isinstance(action, act.SubmitPlanOrder) and sent is not None and sent.order_id:
@@ -313,8 +353,14 @@ class Executor:
     ) -> tuple[Sent | None, str]:
         for attempt in (1, 2):
             self._rounds.wrote()
+            sent_before, self._sent = self._sent, True
             try:
                 sent = self.port.send(action)
+            except TimeUp:
+                if attempt == 1:  # the limit had passed before it left: it was never sent
+                    self._sent, self._in_flight = sent_before, None
+                    self.journal.record("not_sent", reason="time_up")
+                raise
             except WriteRejected as exc:
                 self.journal.record("rejected", code=exc.code, message=exc.message, trace=exc.trace)
                 duplicate = exc.code == DUPLICATE_CLIENT_ORDER_ID and action.client_order_id
@@ -375,6 +421,8 @@ class Executor:
         for read in range(self.reconcile_reads):
             try:
                 facts = self._facts(action, before)
+            except TimeUp:
+                raise
             except RunnerError as exc:
                 self.journal.record("reconcile_read_failed", detail=str(exc))
                 facts = None
@@ -461,6 +509,7 @@ class Executor:
         except RunnerError as exc:
             self.journal.record("verify_failed", detail=str(exc))
             return ApplyReport(tuple(outcomes), None, interrupted, str(exc))
+        listed = self._unlabelled.check_sent_transfers(self._transfers)
         checked = []
         later: set[tuple[str, ...]] = set()  # TP/SL a later action of this run set again
         for outcome in reversed(outcomes):
@@ -469,7 +518,9 @@ class Executor:
                 continue
             action = outcome.action
             key = _tp_sl_key(action)
-            if key is not None and key in later:
+            if outcome.number in listed:
+                ok = listed[outcome.number]  # found on the exchange's transfer list
+            elif key is not None and key in later:
                 # superseded within this run (two steps set the same TP/SL): the later one is
                 # what the exchange must show, and it is verified on its own
                 ok = True

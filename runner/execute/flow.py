@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
-import runner.session
 from runner import pipeline
 from runner.account import Needs, known_fees
 from runner.compiler import actions as act
@@ -26,6 +25,7 @@ from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
 from runner.errors import ExitCode
 from runner.exchange import TradeClient
+from runner.exchange.deadline import timed_sleep
 from runner.execute.client_port import ClientPort
 from runner.execute.consent import Prompt, consent
 from runner.execute.executor import ApplyReport, Executor
@@ -38,7 +38,13 @@ from runner.execute.journal import (
     unfinished_journals,
 )
 from runner.execute.lock import AccountLock, lock_path
-from runner.execute.resume import Resume, already_applied, close_out, inspect
+from runner.execute.resume import (
+    Resume,
+    already_applied,
+    close_out,
+    inspect,
+    wait_out_unsettled,
+)
 from runner.execute.saved_check import recompute, saved_source, verify_saved, with_live_risks
 from runner.execute.signals import terminate_as_interrupt
 from runner.records.edge import read_edge_facts
@@ -211,6 +217,15 @@ class ApplyRun:
                     f"({', '.join(j.run_id for j in journals)}): reconciling with the exchange "
                     "before anything is sent"
                 )
+                policy = s.policy()
+                wait_out_unsettled(
+                    journals,
+                    client,
+                    wall_ms=policy.wall_ms,
+                    sleep=policy.sleep,
+                    emit=self.emit,
+                    deadline=policy.command,
+                )
             if loaded is None:
                 saved = load_saved_plan(self.path)
                 prepared = _prepare_saved(
@@ -233,7 +248,12 @@ class ApplyRun:
                     "market moved while the plan stayed the same (drift, marked in the diff): "
                     + "; ".join(f.message.removesuffix("; refused under --yes") for f in drift)
                 )
-            approval = consent(self.prompt, yes=self.yes, changes=len(prepared.actions))
+            deadline = s.deadline()
+            if deadline is None or self.yes:
+                approval = consent(self.prompt, yes=self.yes, changes=len(prepared.actions))
+            else:
+                with deadline.paused():  # a person reading the diff is not the exchange's time
+                    approval = consent(self.prompt, yes=self.yes, changes=len(prepared.actions))
             return self._execute(client, prepared, resume, approval)
 
     def _drift(self, prepared: Prepared) -> Prepared:
@@ -253,7 +273,7 @@ class ApplyRun:
     ) -> Finished:
         s = self.session
         journal = Journal.create(s.home, s.account_id, self.run_id, redact=s.secrets())
-        policy = runner.session.retry_policy()
+        policy = s.policy()
         with journal:
             journal.record(
                 "run_start",
@@ -283,7 +303,8 @@ class ApplyRun:
                 symbols=prepared.symbols,
                 start=prepared.snapshot,
                 emit=self.emit,
-                sleep=policy.sleep,  # the same waits (and test seam) as the client
+                # the same waits (and test seam) as the client, counted against --timeout
+                sleep=timed_sleep(policy.sleep, policy.command),
             )
             with terminate_as_interrupt():
                 report = executor.run(to_run)
@@ -326,6 +347,8 @@ def _wall_ms() -> int:
 def _exit_code(report: ApplyReport) -> ExitCode:
     if report.interrupted:
         return ExitCode.INTERRUPTED
+    if report.time_up and not report.sent:
+        return ExitCode.EXCHANGE  # the limit passed before any write left: as for plan
     if report.refused and not report.applied:
         return ExitCode.INVALID  # refused before anything was sent: nothing to converge
     if not report.complete:

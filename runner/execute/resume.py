@@ -9,29 +9,44 @@ apply, so a blind re-run could repeat one the dead run already sent.  The next a
 - skips action-step writes the journal shows as done; and
 - asks the exchange about writes whose intent was journaled without an answer (in doubt), using
   the same predicates as the executor's reconciliation, before deciding to send them.
+
+A write without a definite answer (killed, interrupted, cut off by --timeout, reconciled "did not
+happen" without waiting) may still reach the exchange: a signed request is accepted until 60 s of
+the exchange's time after it was signed.  ``unsettled`` says until when; the apply flow waits for
+that moment before it reads the account, so "not there" then means "did not happen".
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runner.compiler import actions as act
-from runner.execute.effects import Before, Facts, took_effect
+from runner.exchange.errors import TimeUp
+from runner.execute.effects import SIGNATURE_VALIDITY_MS, Before, Facts, took_effect
 from runner.execute.journal import Journal, JournalFile
 from runner.execute.port import ExchangePort
 from runner.records.plan_orders import ladder_key
 from runner.saved_plan import action_to_json
+
+if TYPE_CHECKING:
+    from runner.exchange.deadline import CommandDeadline
 
 _DONE_EVENTS = {"sent"}
 # Estimates move with the market between runs; they do not make a write a different write.  Nor
 # does the client order id: an edited plan (a new nonce) must still recognise what a stopped run
 # of it already did; the journaled id is what the exchange is asked about.
 _VOLATILE = {"summary", "est_price", "cid"}
-_ENDED_EVENTS = {"sent", "failed", "rejected", "reconciled"}
+_ENDED_EVENTS = {"sent", "failed", "rejected", "reconciled", "not_sent"}
+# After these the last send of a write had a definite answer (or none left this machine).
+_SETTLING = {"sent", "rejected", "not_sent"}
+# After these a (new) send of the write may be on its way.
+_UNSETTLING = {"outcome_unknown", "reissued"}
+# The request is signed right after the journal record before it.
+LANDING_MARGIN_MS = 5_000
 
 
 def action_key(action: act.Action | dict[str, Any]) -> str:
@@ -69,6 +84,59 @@ def _ms(ts: Any) -> int:
 
 
 
+@dataclass(frozen=True)
+class Unsettled:
+    """A write of an unfinished run that may still reach the exchange until ``lands_until_ms``
+    (exchange time)."""
+
+    run_id: str
+    number: int
+    summary: str
+    lands_until_ms: int
+
+
+def unsettled(journals: Sequence[JournalFile], offset_ms: int) -> list[Unsettled]:
+    """Every write of these journals whose last send had no definite answer, whatever the plan.
+    ``offset_ms``: the exchange's clock minus ours, for journals that did not record it."""
+    found: list[Unsettled] = []
+    for journal in journals:
+        state: dict[str, Any] | None = None
+        for record in journal.records:
+            event = record.get("event")
+            if event == "intent":
+                _close(state, journal.run_id, found)
+                exchange = record.get("exchange_ms")
+                local = _ms(record.get("ts"))
+                action = record.get("action")
+                state = {
+                    "number": int(record.get("number") or 0),
+                    "summary": str(action.get("summary", "")) if isinstance(action, dict) else "",
+                    "at": exchange if isinstance(exchange, int) else local + offset_ms,
+                    "local": local,
+                    "last": local,
+                    "open": True,
+                }
+                continue
+            if state is None:
+                continue
+            state["last"] = max(state["last"], _ms(record.get("ts")))
+            if event in _SETTLING or (
+                event == "reconciled" and record.get("decision") == "happened"
+            ):
+                state["open"] = False
+            elif event in _UNSETTLING:
+                state["open"] = True
+        _close(state, journal.run_id, found)
+    return found
+
+
+def _close(state: dict[str, Any] | None, run_id: str, found: list[Unsettled]) -> None:
+    if state is None or not state["open"]:
+        return
+    signed = state["at"] + state["last"] - state["local"] + LANDING_MARGIN_MS
+    until = signed + SIGNATURE_VALIDITY_MS
+    found.append(Unsettled(run_id, state["number"], state["summary"], until))
+
 
 def inspect(
     journals: Sequence[JournalFile], plan_hash: str, plan_name: str | None = None
@@ -87,22 +155,36 @@ def inspect(
             nonce = str(start["nonce"])
         ours = plan_name is None or (start is not None and start.get("plan") == plan_name)
         current: tuple[str, int, dict[str, Any]] | None = None
+        unknown = False  # the current write had an unknown outcome not settled since
         for record in journal.records:
             event = record.get("event")
             if event == "intent" and isinstance(record.get("action"), dict) and ours:
-                current = (action_key(record["action"]), _ms(record.get("ts")), record["action"])
+                at = record.get("exchange_ms")
+                intent_ms = at if isinstance(at, int) else _ms(record.get("ts"))
+                current = (action_key(record["action"]), intent_ms, record["action"])
+                unknown = False
                 cid = record.get("client_order_id")
                 in_doubt[current[0]] = InDoubt(
                     current[0], current[1], journal.run_id, cid if isinstance(cid, str) else None
                 )
                 continue
-            if current is None or event not in _ENDED_EVENTS:
+            if current is None:
+                continue
+            if event in _UNSETTLING:
+                unknown = True
+                continue
+            if event not in _ENDED_EVENTS:
                 continue
             key, _, action = current
-            in_doubt.pop(key, None)
             happened = event in _DONE_EVENTS or (
                 event == "reconciled" and record.get("decision") == "happened"
             )
+            if event == "reconciled" and not happened:
+                continue  # a re-send follows: still in doubt until it is answered
+            if event == "failed" and unknown:
+                current = None  # gave up on an unknown outcome: still in doubt
+                continue
+            in_doubt.pop(key, None)
             if happened:
                 done[key] = journal.run_id
                 order_id = record.get("order_id")
@@ -111,8 +193,7 @@ def inspect(
                 if action.get("type") == "SubmitTpSl" and action.get("level") and order_id:
                     key = ladder_key(str(action.get("step_key", "")), int(action["level"]))
                     plan_orders[key] = str(order_id)
-            if event != "reconciled" or happened:
-                current = None
+            current = None
     return Resume(tuple(journals), nonce, done, in_doubt, plan_orders)
 
 
@@ -147,3 +228,38 @@ def close_out(journals: Sequence[JournalFile], by_run: str, redact: Sequence[str
         writer = Journal(journal.path, journal.run_id, redact=redact)
         with writer:
             writer.record("run_end", outcome="reconciled", by_run=by_run)
+
+
+def wait_out_unsettled(
+    journals: Sequence[JournalFile],
+    client: Any,
+    *,
+    wall_ms: Callable[[], int],
+    sleep: Callable[[float], None],
+    emit: Callable[[str], None],
+    deadline: CommandDeadline | None,
+) -> None:
+    """Before the account is read: wait until no write of an earlier run can still land (its
+    signature expired on the exchange's clock), so what the account shows then is final and
+    what did not happen can be planned afresh.  A wait --timeout cannot hold is refused."""
+    if not unsettled(journals, 0):
+        return
+    client.sync_clock()  # the offset to the exchange's clock (one read)
+    offset = int(client.clock_offset_ms or 0)
+    pending = unsettled(journals, offset)
+    last = max(pending, key=lambda u: u.lands_until_ms)
+    wait_s = (last.lands_until_ms - (wall_ms() + offset)) / 1000
+    if wait_s <= 0:
+        return
+    what = f"step {last.number} of run {last.run_id} ({last.summary})"
+    why = (
+        f"the write of {what} had no answer and may still reach the exchange for {wait_s:.0f} s "
+        "(a signed request stays valid 60 s on the exchange's clock)"
+    )
+    if deadline is not None and wait_s > deadline.left():
+        raise TimeUp(
+            deadline.seconds,
+            f"{why}; nothing was sent. Re-run after that, or with a larger --timeout",
+        )
+    emit(f"waiting {wait_s:.0f} s: {why}; then the account is read and checked")
+    sleep(wait_s)

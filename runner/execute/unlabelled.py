@@ -17,6 +17,7 @@ from decimal import Decimal
 from runner.compiler import actions as act
 from runner.compiler.idempotency import reissued_id
 from runner.errors import RunnerError
+from runner.exchange.errors import TimeUp
 from runner.execute.effects import (
     SIGNATURE_VALIDITY_MS,
     TRANSFER_SKEW_MS,
@@ -55,7 +56,6 @@ class Unlabelled:
         emit: Callable[[str], None],
         sleep: Callable[[float], None],
         symbols: Sequence[str],
-        start_futures: Decimal,
         claimed_transfers: set[str],
         plan_order_ids: set[str],
     ) -> None:
@@ -64,7 +64,6 @@ class Unlabelled:
         self.emit = emit
         self.sleep = sleep
         self.symbols = tuple(symbols)
-        self._start_futures = start_futures
         self._claimed_transfers = claimed_transfers  # shared with the executor
         self._plan_order_ids = plan_order_ids  # shared with the executor
         self._other_runner_seen = False
@@ -78,6 +77,8 @@ class Unlabelled:
         since = self.port.now_ms() - TRANSFER_SKEW_MS
         try:
             records = tuple(self.port.transfers_since(since))
+        except TimeUp:
+            raise
         except RunnerError as exc:
             raise StepFailed(f"could not read the transfers before sending: {exc}") from None
         twins = [
@@ -96,17 +97,13 @@ class Unlabelled:
         return frozenset(r.transfer_id for r in records)
 
     def done_by_another_runner(self, action: act.Action) -> bool:
-        """A top-up (ensure_balance) whose shortfall another runner's identical transfer has
-        just filled: re-read the balance right before sending, and do not send it twice."""
+        """A top-up (ensure_balance) right after another runner's identical transfer: that one
+        was computed from the same state for the same level, so this one is not sent (sending
+        it would compound: the other runner's open may already use part of the money, so the
+        balance alone cannot tell).  If the level is still short, the next run tops it up."""
         if not isinstance(action, act.Transfer) or action.runs_every_apply:
             return False
-        if not self._other_runner_seen or not action.to_futures:
-            return False
-        try:
-            live = self.port.snapshot(self.symbols)
-        except RunnerError:
-            return False
-        return live.balances.futures_available >= self._start_futures + action.amount
+        return self._other_runner_seen and action.to_futures
 
     def reissue_if_stale(self, action: act.Action) -> None:
         """Ids come from the state a plan moves from, so an order cancelled by hand, which puts
@@ -141,6 +138,8 @@ class Unlabelled:
         if callable(sync):
             try:
                 sync()
+            except TimeUp:
+                raise
             except RunnerError as exc:
                 self.journal.record("reconcile_read_failed", detail=str(exc))
         expires = before.intent_time_ms + SIGNATURE_VALIDITY_MS + _EXPIRY_MARGIN_MS
@@ -153,6 +152,8 @@ class Unlabelled:
             self.sleep(wait_s)
         try:
             return read_facts()
+        except TimeUp:
+            raise
         except RunnerError as exc:
             self.journal.record("reconcile_read_failed", detail=str(exc))
             return None
@@ -170,3 +171,49 @@ class Unlabelled:
         if found is not None:
             self._plan_order_ids.add(found)
         return found
+
+    def check_sent_transfers(
+        self, sent: Sequence[tuple[int, act.Transfer, Before]]
+    ) -> dict[int, bool]:
+        """After the run: each transfer this run sent is listed on the exchange (verified), and
+        any identical transfer that appeared alongside is another runner's, made at the same
+        moment (both read the list before either was listed): said, because the futures wallet
+        then holds more than the plan asked for.  The next run tops up to a level, so it sends
+        nothing for that.  Transfers not read before the send are left as they were."""
+        checked = [(n, a, b) for n, a, b in sent if b.known_transfer_ids is not None]
+        if not checked:
+            return {}
+        since = min(b.intent_time_ms for _, _, b in checked) - TRANSFER_SKEW_MS
+        try:
+            records = tuple(self.port.transfers_since(since))
+        except RunnerError as exc:
+            self.journal.record("verify_failed", detail=f"transfer list: {exc}")
+            return {n: False for n, _, _ in checked}
+        verified: dict[int, bool] = {}
+        ours: dict[tuple[Decimal, bool], int] = {}
+        new: dict[tuple[Decimal, bool], set[str]] = {}
+        for number, action, before in checked:
+            shape = (action.amount, action.to_futures)
+            ours[shape] = ours.get(shape, 0) + 1
+            known = before.known_transfer_ids or frozenset()
+            fresh = {
+                r.transfer_id
+                for r in records
+                if (r.amount, r.to_futures) == shape and r.transfer_id not in known
+            }
+            new.setdefault(shape, set()).update(fresh)
+            verified[number] = bool(fresh)
+        for (amount, to_futures), ids in new.items():
+            extra = len(ids) - ours[(amount, to_futures)]
+            if extra <= 0:
+                continue
+            way = "spot -> futures" if to_futures else "futures -> spot"
+            self.journal.record("other_runner", transfers=extra, amount=amount, direction=way)
+            self.emit(
+                f"  warning: {extra} identical transfer(s) of {amount} USDT {way} were made at "
+                "the same moment by another runner on this account (another runner home or "
+                f"host): the wallet holds {amount * extra} USDT more than the plan asked for. "
+                "The next run does not transfer again for it (ensure_balance keeps a level); "
+                "run one runner home per account"
+            )
+        return verified

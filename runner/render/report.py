@@ -49,6 +49,9 @@ def render_report(
         lines.append(style(f"Applied and verified {applied} change(s).", "green", "bold"))
         return lines
     head = "Interrupted" if report.interrupted else "Stopped part-way"
+    if report.time_up:
+        head = "Stopped at the time limit"
+        lines.append(style(f"{report.time_up}; no further write was started.", "red"))
     lines.append(style(f"{head}: {applied} of {total} change(s) applied.", "red", "bold"))
     lines.extend(rerun_promise(report))
     return lines
@@ -65,8 +68,9 @@ def rerun_promise(report: ApplyReport) -> list[str]:
         )
     if count[Status.UNKNOWN]:
         lines.append(
-            f"  - will first ask the exchange about the {count[Status.UNKNOWN]} change(s) whose "
-            "outcome is unknown, and send one again only if the exchange shows it did not happen"
+            f"  - will first wait until the {count[Status.UNKNOWN]} change(s) whose outcome is "
+            "unknown can no longer reach the exchange (their signature expires 60 s after "
+            "sending), then ask the exchange, and send one again only if it did not happen"
         )
     lines.append("  - re-plans every target step against the account as it is then")
     retry = count[Status.FAILED] + count[Status.NOT_RUN]

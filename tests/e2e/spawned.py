@@ -28,10 +28,16 @@ def server(make_sim_server: Callable[..., SimServer]) -> SimServer:
 
 
 @pytest.fixture(autouse=True)
-def real_time(fake_time: FakeTime, monkeypatch: pytest.MonkeyPatch) -> None:
+def real_time(fake_time: FakeTime, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """In-process runs keep real clocks (the simulator and the spawned runners do) but do not
+    sit out their waits: a re-run after a killed or interrupted write would otherwise wait a
+    minute for that write's signature to expire, and these tests wait for the write to land
+    themselves.  The waits asked for are returned (the signature wait has its own test)."""
     from runner.exchange import RetryPolicy
 
-    monkeypatch.setattr(runner.session, "retry_policy", RetryPolicy)
+    waits: list[float] = []
+    monkeypatch.setattr(runner.session, "retry_policy", lambda: RetryPolicy(sleep=waits.append))
+    return waits
 
 
 def spawn(cli: Cli, *args: str) -> subprocess.Popen[str]:

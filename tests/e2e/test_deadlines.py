@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from runner.errors import ExitCode
-from tests.e2e.conftest import Cli
+from tests.e2e.conftest import Cli, FakeTime
 
 BTC_LONG = Path(__file__).resolve().parents[2] / "plans" / "examples" / "btc-long.yaml"
 POSITION_V2 = "/contract/private/position-v2"
@@ -34,7 +34,7 @@ def test_a_dripping_read_ends_apply_before_any_write(runner_cli: Cli) -> None:
 
 def test_a_dripping_write_reply_is_an_unknown_outcome_reconciled_once(runner_cli: Cli) -> None:
     runner_cli.server.set_faults([{"path": SUBMIT, **DRIP, "count": 1}])
-    result = runner_cli.run("apply", str(BTC_LONG), "--yes", "--timeout", "1")
+    result = runner_cli.run("apply", str(BTC_LONG), "--yes", "--request-timeout", "1")
     assert result.code == ExitCode.OK, result.text
     assert "outcome unknown" in result.out
     orders = Counter(o["client_order_id"] for o in runner_cli.server.state()["orders"])
@@ -42,11 +42,13 @@ def test_a_dripping_write_reply_is_an_unknown_outcome_reconciled_once(runner_cli
     assert [e.fault for e in runner_cli.server.request_log() if e.path == SUBMIT] == ["slow_drip"]
 
 
-def test_the_default_timeout_is_documented(runner_cli: Cli) -> None:
+def test_the_default_timeouts_are_documented(runner_cli: Cli) -> None:
     for command in ("plan", "apply"):
         shown = runner_cli.run(command, "--help", base_url=False)
         text = " ".join(shown.out.split())
-        assert "--timeout" in text and "default: 30" in text
+        assert "--timeout FLOAT RANGE Seconds the whole command" in text, text
+        assert "default: 300" in text
+        assert "--request-timeout" in text and "default: 30" in text
 
 
 LATE = {"fault": "late_reply", "delay_ms": 3000}
@@ -71,7 +73,7 @@ steps:
 
 def test_an_order_committed_before_a_late_reply_is_found_not_resent(runner_cli: Cli) -> None:
     runner_cli.server.set_faults([{"path": SUBMIT, **LATE}])
-    result = runner_cli.run("apply", str(BTC_LONG), "--yes", "--timeout", "1")
+    result = runner_cli.run("apply", str(BTC_LONG), "--yes", "--request-timeout", "1")
     assert result.code == ExitCode.OK, result.text
     orders = Counter(o["client_order_id"] for o in runner_cli.server.state()["orders"])
     assert set(orders.values()) == {1} and len(orders) == 1
@@ -88,7 +90,7 @@ def test_a_plan_order_committed_before_a_late_reply_is_found_by_content(
     plan = tmp_path / "dip.yaml"
     plan.write_text(DIP, "utf-8")
     runner_cli.server.set_faults([{"path": PLAN_ORDER, **LATE}])
-    result = runner_cli.run("apply", str(plan), "--yes", "--timeout", "1")
+    result = runner_cli.run("apply", str(plan), "--yes", "--request-timeout", "1")
     assert result.code == ExitCode.OK, result.text
     waiting = [
         p
@@ -98,3 +100,45 @@ def test_a_plan_order_committed_before_a_late_reply_is_found_by_content(
     assert len(waiting) == 1
     again = runner_cli.run("plan", str(plan), "--detailed-exitcode")
     assert again.code == ExitCode.OK, again.text
+
+
+# --timeout is the whole command's limit (issue 19, "Deadlines"): a rate-limit wait it cannot
+# hold is not started; plan and apply before any write exit 6, apply after writes exits 4.
+RATE_LIMITED = {"fault": "http_429", "count": 1}
+TRANSFER = "/account/v1/transfer-contract"
+
+
+def test_plan_exits_6_when_a_wait_would_pass_the_commands_limit(
+    runner_cli: Cli, fake_time: FakeTime
+) -> None:
+    runner_cli.server.set_faults([{"path": POSITION_V2, **RATE_LIMITED}])
+    result = runner_cli.run("plan", str(BTC_LONG), "--timeout", "1")
+    assert result.code == ExitCode.EXCHANGE, result.text
+    assert "time limit passed (--timeout 1 s)" in result.err and "not waiting" in result.err
+    assert not any(s >= 1 for s in fake_time.sleeps)  # the wait was refused, not waited out
+
+
+def test_apply_exits_6_when_the_limit_passes_before_any_write(runner_cli: Cli) -> None:
+    runner_cli.server.set_faults([{"path": POSITION_V2, **RATE_LIMITED}])
+    result = runner_cli.run("apply", str(BTC_LONG), "--yes", "--timeout", "1")
+    assert result.code == ExitCode.EXCHANGE, result.text
+    assert "--timeout 1 s" in result.err
+    assert runner_cli.writes() == []
+
+
+def test_apply_after_writes_stops_at_the_limit_with_exit_4_and_a_rerun_converges(
+    runner_cli: Cli,
+) -> None:
+    runner_cli.server.set_faults([{"path": SUBMIT, **RATE_LIMITED}])
+    result = runner_cli.run("apply", str(BTC_LONG), "--yes", "--timeout", "1")
+    assert result.code == ExitCode.PARTIAL, result.text
+    assert "Stopped at the time limit" in result.out and "--timeout 1 s" in result.out
+    assert "open long 10 BTCUSDT market 10x isolated: not run" in result.out
+    assert TRANSFER in runner_cli.write_paths()
+    assert not [e for e in runner_cli.server.request_log() if e.path == SUBMIT and e.code == 1000]
+    # (the open not sent counts as risk drift on the re-run under --yes: allowed here)
+    again = runner_cli.run("apply", str(BTC_LONG), "--yes", "--allow-risk-increase")
+    assert again.code == ExitCode.OK, again.text
+    state = runner_cli.server.state()
+    assert len(state["transfers"]) == 1  # the top-up is not repeated
+    assert len(state["orders"]) == 1

@@ -75,7 +75,7 @@ def test_a_plan_order_landing_after_the_timeout_is_not_doubled(
     runner_cli.server.fund("futures", "2000")
     plan = write_plan(tmp_path / "dip.yaml", DIP.replace("TRIGGER", "2900"))
     runner_cli.server.set_faults([{"path": PLAN_ORDER, "fault": "delay", "delay_ms": 2500}])
-    result = runner_cli.run("apply", str(plan), "--yes", "--timeout", "1")
+    result = runner_cli.run("apply", str(plan), "--yes", "--request-timeout", "1")
     assert result.code == ExitCode.OK, result.text
     deadline = time.monotonic() + 60
     while not any(e.fault == "delay" for e in runner_cli.server.request_log()):
@@ -157,6 +157,33 @@ def test_two_homes_applying_at_once_place_the_position_once(
     # the runner that lost the race says it saw the other's work
     assert any("another runner" in out for out, _ in outputs), outputs
 
+
+
+@pytest.mark.usefixtures("real_time")
+def test_two_homes_topping_up_at_once_warn_and_the_next_run_does_not_compound(
+    slow_server: SimServer, tmp_path: Path
+) -> None:
+    # each transfer is held 1.5 s in the server: both runners read the transfer list (and the
+    # balance) before either transfer is listed, the race two homes can still lose
+    rule = {"path": TRANSFER, "fault": "delay", "delay_ms": 1500}
+    slow_server.set_faults([{**rule, "count": 2}])
+    homes = [tmp_path / f"home-{n}" for n in (1, 2)]
+    runs = [_spawn(slow_server, home, "apply", str(BTC_LONG), "--yes") for home in homes]
+    outputs = [p.communicate(timeout=180) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], outputs
+    transfers = slow_server.state()["transfers"]
+    said = "".join(out for out, _ in outputs)
+    if len(transfers) == 2:  # both read the list before either was listed: said afterwards
+        assert "made at the same moment by another runner" in said, outputs
+    else:  # the second saw the first's transfer listed: said, and its own not sent
+        assert len(transfers) == 1 and "another runner may be working" in said, outputs
+    # the next run, from either home, finds the level met (over-funded or not): no top-up
+    for home in homes:
+        again = _spawn(slow_server, home, "apply", str(BTC_LONG), "--yes")
+        out, err = again.communicate(timeout=180)
+        assert again.returncode == 0, out + err
+        assert "No changes" in out, out
+    assert len(slow_server.state()["transfers"]) == len(transfers)
 
 RESTING = """\
 version: 1

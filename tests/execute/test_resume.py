@@ -12,7 +12,7 @@ from runner.domain import OrderSide, OrderType
 from runner.errors import NotConfirmed
 from runner.execute.consent import Prompt, consent
 from runner.execute.journal import Journal, read_journal, unfinished_journals
-from runner.execute.resume import action_key, already_applied, close_out, inspect
+from runner.execute.resume import action_key, already_applied, close_out, inspect, unsettled
 from runner.saved_plan import action_to_json
 from tests.compiler.fixtures import snapshot
 from tests.execute.fake_port import FakePort
@@ -119,3 +119,71 @@ def test_consent_rules() -> None:
     for wrong in ("confirm", "yes", "", "CONFIRM!"):
         with pytest.raises(NotConfirmed, match="not confirmed"):
             consent(prompt(True, wrong), yes=False, changes=2)
+
+
+def test_a_write_given_up_after_an_unknown_outcome_stays_in_doubt(tmp_path: Path) -> None:
+    # issue 19: a run that could not reconcile (reads failed, --timeout passed) records "failed";
+    # the next run must still ask the exchange, not plan the action afresh
+    move = transfer("100")
+    dead_run(
+        tmp_path,
+        ("intent", {"number": 1, "action": action_to_json(move), "exchange_ms": 1_000_000}),
+        ("outcome_unknown", {"attempt": 1, "detail": "timeout"}),
+        ("failed", {"number": 1, "detail": "could not read the exchange"}),
+    )
+    journals = unfinished_journals(tmp_path, "acct")
+    resume = inspect(journals, HASH)
+    assert action_key(move) in resume.in_doubt
+    assert resume.in_doubt[action_key(move)].intent_ms == 1_000_000  # the exchange's time
+    [left] = unsettled(journals, offset_ms=0)
+    assert left.number == 1 and left.summary == "transfer 100"
+    # signed right after its last record; valid 60 s after that on the exchange's clock
+    assert 1_000_000 + 65_000 <= left.lands_until_ms < 1_000_000 + 65_000 + 5_000
+
+
+def test_a_write_reconciled_as_not_happened_and_then_resent_stays_unsettled(
+    tmp_path: Path,
+) -> None:
+    move = transfer("100")
+    dead_run(
+        tmp_path,
+        ("intent", {"number": 2, "action": action_to_json(move), "exchange_ms": 5_000}),
+        ("outcome_unknown", {"attempt": 1, "detail": "timeout"}),
+        ("reconciled", {"decision": "did_not_happen"}),  # then killed while re-sending
+    )
+    journals = unfinished_journals(tmp_path, "acct")
+    assert action_key(move) in inspect(journals, HASH).in_doubt
+    assert [u.number for u in unsettled(journals, offset_ms=0)] == [2]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ("sent", {"trace": "t"}),
+        ("rejected", {"code": 40012, "message": "no"}),
+        ("reconciled", {"decision": "happened"}),
+        ("not_sent", {"reason": "time_up"}),
+    ],
+)
+def test_a_write_with_a_definite_answer_is_settled(
+    tmp_path: Path, answer: tuple[str, dict[str, object]]
+) -> None:
+    move = transfer("100")
+    dead_run(
+        tmp_path,
+        ("intent", {"number": 1, "action": action_to_json(move), "exchange_ms": 5_000}),
+        answer,
+    )
+    journals = unfinished_journals(tmp_path, "acct")
+    assert unsettled(journals, offset_ms=0) == []
+    assert action_key(move) not in inspect(journals, HASH).in_doubt
+
+
+def test_an_old_journal_without_the_exchange_time_uses_the_measured_offset(
+    tmp_path: Path,
+) -> None:
+    dead_run(tmp_path, ("intent", {"number": 1, "action": action_to_json(transfer("5"))}))
+    journals = unfinished_journals(tmp_path, "acct")
+    [plain] = unsettled(journals, offset_ms=0)
+    [behind] = unsettled(journals, offset_ms=-30_000)  # the exchange's clock 30 s behind ours
+    assert plain.lands_until_ms - behind.lands_until_ms == 30_000
