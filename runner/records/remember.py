@@ -45,6 +45,14 @@ def remember(
     if prepared.lifecycle is None or prepared.intents is None:
         return
     ids = act.OrderIds(prepared.intents.name, prepared.nonce)
-    records = after_apply(prepared.lifecycle, prepared.intents, final, applied, ids, now_ms=now_ms)
+    records = after_apply(
+        prepared.lifecycle,
+        prepared.intents,
+        final,
+        applied,
+        ids,
+        planned=prepared.actions,
+        now_ms=now_ms,
+    )
     definitions = definitions_after(prepared.lifecycle, prepared.intents, prepared.actions, applied)
     save_records(home, account_id, prepared.intents.name, records, definitions)

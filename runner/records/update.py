@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from runner.compiler import actions as act
@@ -30,6 +31,7 @@ from runner.records.reconcile import position_intents
 
 ZERO = Decimal(0)
 KEEP_ENTRY_IDS = 12  # the most recent entry client order ids a holding remembers
+NOT_APPLIED = ""  # the step_hash of a step no apply has carried out in full yet
 
 
 def after_apply(
@@ -39,14 +41,22 @@ def after_apply(
     applied: Sequence[act.Action],
     ids: act.OrderIds,
     *,
+    planned: Sequence[act.Action],
     now_ms: int,
 ) -> dict[str, StepRecord]:
-    """Records for every position step of the plan (steps no longer in it are dropped)."""
+    """Records for every position step of the plan (steps no longer in it are dropped).
+
+    A step this apply cut short keeps the definition it was last carried out in full with
+    (``NOT_APPLIED`` when never): what it still has to do is the author's, not drift."""
+    sent = Counter(_key(a) for a in applied)
     updated: dict[str, StepRecord] = {}
     for intent in position_intents(intents):
         record = lifecycle.for_intent(intent)
         steps_actions = [a for a in applied if a.step_index == intent.index]
-        updated[intent.key] = _updated(intent, record, final, steps_actions, ids, now_ms)
+        new = _updated(intent, record, final, steps_actions, ids, now_ms)
+        if not _carried_out(intent.index, planned, sent):
+            new = replace(new, step_hash=record.step_hash if record is not None else NOT_APPLIED)
+        updated[intent.key] = new
     return updated
 
 
@@ -64,12 +74,19 @@ def definitions_after(
     for intent in intents.intents:
         if isinstance(intent, PositionIntent | CloseIntent | TransferIntent):
             continue
-        own = Counter(_key(a) for a in planned if a.step_index == intent.index)
-        if all(sent[key] >= count for key, count in own.items()):
+        if _carried_out(intent.index, planned, sent):
             done[intent.key] = intent_hash(intent)
         elif intent.key in lifecycle.definitions:
             done[intent.key] = lifecycle.definitions[intent.key]
     return done
+
+
+def _carried_out(
+    index: int, planned: Sequence[act.Action], sent: Counter[tuple[int, str, str]]
+) -> bool:
+    """Every action the step planned was applied (or it needed none)."""
+    own = Counter(_key(a) for a in planned if a.step_index == index)
+    return all(sent[key] >= count for key, count in own.items())
 
 
 def _key(action: act.Action) -> tuple[int, str, str]:

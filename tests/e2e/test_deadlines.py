@@ -136,8 +136,8 @@ def test_apply_after_writes_stops_at_the_limit_with_exit_4_and_a_rerun_converges
     assert "open long 10 BTCUSDT market 10x isolated: not run" in result.out
     assert TRANSFER in runner_cli.write_paths()
     assert not [e for e in runner_cli.server.request_log() if e.path == SUBMIT and e.code == 1000]
-    # (the open not sent counts as risk drift on the re-run under --yes: allowed here)
-    again = runner_cli.run("apply", str(BTC_LONG), "--yes", "--allow-risk-increase")
+    # the open was never sent: the re-run completes the author's step (not drift)
+    again = runner_cli.run("apply", str(BTC_LONG), "--yes")
     assert again.code == ExitCode.OK, again.text
     state = runner_cli.server.state()
     assert len(state["transfers"]) == 1  # the top-up is not repeated

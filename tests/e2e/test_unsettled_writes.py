@@ -48,7 +48,7 @@ def test_an_edited_plan_waits_until_the_cut_off_open_can_no_longer_land(
 ) -> None:
     _cut_off_open(runner_cli)
     plan = _edited(tmp_path, 15)
-    rerun = runner_cli.run("apply", str(plan), "--yes", "--allow-risk-increase")
+    rerun = runner_cli.run("apply", str(plan), "--yes")
     assert rerun.code == ExitCode.OK, rerun.text
     assert "may still reach the exchange" in rerun.text
     assert any(wait > 60 for wait in fake_time.sleeps)  # the signature window, sat out
@@ -69,6 +69,6 @@ def test_a_wait_the_timeout_cannot_hold_is_refused_before_anything_is_sent(
     assert len(runner_cli.writes()) == writes
     until(lambda: bool(_landed(runner_cli)), "the held-up open reaching the exchange")
     assert _landed(runner_cli) == [1000]  # it did land: planning afresh would have doubled it
-    rerun = runner_cli.run("apply", str(plan), "--yes", "--allow-risk-increase")
+    rerun = runner_cli.run("apply", str(plan), "--yes")
     assert rerun.code == ExitCode.OK, rerun.text
     assert _long(runner_cli) == 15  # 10 landed late + 5, not 10 + 15

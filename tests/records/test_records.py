@@ -21,7 +21,7 @@ from runner.compiler.lifecycle import (
 from runner.domain import Margin, OrderSide, OrderType, PosSide
 from runner.records.reconcile import reconcile
 from runner.records.store import load_records, records_path, save_records
-from runner.records.update import after_apply
+from runner.records.update import NOT_APPLIED, after_apply
 from tests.compiler.fixtures import long_btc, sl_order, snapshot
 
 NOW = 1_796_133_720_000
@@ -142,11 +142,41 @@ def test_after_apply_records_the_position_and_its_protection() -> None:
         cid=ids.make("btc", "O"),
         est_price=D(67000),
     )
-    records = after_apply(Lifecycle({}), PLAN, final, (sent,), ids, now_ms=NOW)
+    records = after_apply(Lifecycle({}), PLAN, final, (sent,), ids, planned=(sent,), now_ms=NOW)
     holding = records["btc"].holding
     assert holding is not None and holding.size == 10 and holding.since_ms == NOW
     assert holding.entry_orders == (sent.cid,)
     assert holding.protections == (TriggerRef("41", "stop_loss", D(65000)),)
     assert records["btc"].step_hash == step_hash(STEP)
-    flat = after_apply(Lifecycle(records), PLAN, snapshot(), (), ids, now_ms=NOW + 1)
+    flat = after_apply(Lifecycle(records), PLAN, snapshot(), (), ids, planned=(), now_ms=NOW + 1)
     assert flat["btc"].holding is None
+
+
+def test_a_step_cut_short_keeps_the_definition_it_was_last_carried_out_with() -> None:
+    # an apply that stopped before the step's open (exit 4, --timeout) must not remember the
+    # step as applied: re-running the unchanged plan completes the author's step, not drift
+    ids = OrderIds("btc-swing", "n1")
+    opening = SubmitOrder(
+        step_index=0,
+        summary="",
+        symbol="BTCUSDT",
+        side=OrderSide.OPEN_LONG,
+        size=D(10),
+        order_type=OrderType.MARKET,
+        leverage=D(10),
+        margin=Margin.ISOLATED,
+        cid=ids.make("btc", "O"),
+        est_price=D(67000),
+    )
+    never = after_apply(Lifecycle({}), PLAN, snapshot(), (), ids, planned=(opening,), now_ms=NOW)
+    assert never["btc"].step_hash == NOT_APPLIED
+    assert Lifecycle(never).changed(STEP) is True  # the author's step, still to be done
+    earlier = {"btc": StepRecord("btc", "older-definition", "BTCUSDT", PosSide.LONG, HELD)}
+    kept = after_apply(
+        Lifecycle(earlier), PLAN, snapshot(), (), ids, planned=(opening,), now_ms=NOW
+    )
+    assert kept["btc"].step_hash == "older-definition"
+    done = after_apply(
+        Lifecycle(earlier), PLAN, snapshot(), (opening,), ids, planned=(opening,), now_ms=NOW
+    )
+    assert done["btc"].step_hash == step_hash(STEP)
