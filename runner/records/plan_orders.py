@@ -68,6 +68,7 @@ def record_plan_orders(
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)
 
+
 def ladder_key(step_key: str, level: int) -> str:
     """Where the registry remembers the order a ladder level placed (step ids have no "/")."""
     return f"{step_key}/tp{level}"
