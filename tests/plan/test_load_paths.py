@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runner.plan import load
+from runner.plan import compose
 from runner.plan.load import PlanLoadError, load_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,18 +37,18 @@ def _read(source: bytes) -> Any:
 
 def _both(source: bytes) -> tuple[Any, Any]:
     fast = _read(source)
-    composer = load._CComposer
-    load._CComposer = None  # as without libyaml
+    composer = compose._CComposer
+    compose._CComposer = None  # as without libyaml
     try:
         slow = _read(source)
     finally:
-        load._CComposer = composer
+        compose._CComposer = composer
     return fast, slow
 
 
 def test_libyaml_is_used_here() -> None:
     # otherwise the comparisons below compare the Python path with itself
-    assert load._CComposer is not None
+    assert compose._CComposer is not None
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
