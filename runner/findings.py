@@ -30,7 +30,7 @@ class Locations(Mapping[str, Location]):
     """JSON pointer -> ``Location`` in one file, each made when it is looked up: a plan records
     a place for every value and key, and a valid plan asks for almost none of them."""
 
-    __slots__ = ("path", "_places")
+    __slots__ = ("_places", "path")
 
     def __init__(self, path: str, places: dict[str, tuple[int, int]] | None = None) -> None:
         self.path = path

@@ -23,8 +23,13 @@ from typing import Any
 import yaml
 from yaml.composer import Composer
 from yaml.error import MarkedYAMLError
-from yaml.events import AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent
-from yaml.events import SequenceStartEvent
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import Reader, ReaderError
 from yaml.resolver import Resolver
@@ -66,9 +71,7 @@ def _native_safe(text: str) -> bool:
     if "&" in text or "*" in text:
         return False
     count = text.count
-    return (
-        count("[") + count("{") + count("-") + count("?") + count(":") <= _NATIVE_MAX_INDICATORS
-    )
+    return count("[") + count("{") + count("-") + count("?") + count(":") <= _NATIVE_MAX_INDICATORS
 
 
 def _compose_native(text: str) -> Node | None:
@@ -142,9 +145,11 @@ class _Guarded(Composer):
     recur in every plan; resolving one tries several regular expressions)."""
 
     _depth = 0
-    # provided by the parser this is mixed with (PyYAML's Python one, or libyaml's)
+    # provided by the parser this is mixed with (PyYAML's Python one, or libyaml's), and the
+    # resolver
     get_event: Callable[[], Any]
     check_event: Callable[..., bool]
+    resolve: Callable[..., str]
 
     def compose_node(self, parent: Node | None, index: object) -> Node:
         event: Any = self.get_event()

@@ -96,9 +96,7 @@ def load_document(source: bytes, path: str) -> Document:
 
 def _decode(source: bytes) -> str:
     if len(source) > MAX_BYTES:
-        raise Stop(
-            "too-large", "the plan is larger than 1 MiB", hint="split it into several plans"
-        )
+        raise Stop("too-large", "the plan is larger than 1 MiB", hint="split it into several plans")
     try:
         text = source.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -90,7 +90,6 @@ class _Value:
         return f"{type(self).__qualname__}({shown})"
 
 
-
 @dataclass(frozen=True, eq=False, repr=False)
 class PriceLevel(_Value):
     """An absolute price, a percentage of the entry price ("+5%" -> percent=5), or (stop-loss
