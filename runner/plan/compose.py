@@ -228,6 +228,19 @@ def _scalar_tag(resolve: Callable[..., str], value: str, implicit: tuple[bool, b
     return tag
 
 
+_PLAIN: dict[str, str] = {}
+
+
+def _plain_tag(value: str) -> str:
+    """``CoreSchemaResolver.resolve`` for a plain scalar, remembered for short values."""
+    tag = CoreSchemaResolver.resolve_plain(value)
+    if len(value) <= 64:
+        if len(_PLAIN) >= 4096:
+            _PLAIN.clear()
+        _PLAIN[value] = tag
+    return tag
+
+
 class _Composer(_Guarded, CoreSchemaResolver, yaml.SafeLoader):
     """The pure-Python parser (PyYAML's reader, scanner and parser) under our composer, with
     plain scalars resolved by YAML 1.2's core schema (``CoreSchemaResolver``)."""
@@ -254,8 +267,10 @@ def _libyaml_composers() -> tuple[Any, Any]:
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
             if kind is ScalarNode:
-                resolved = _RESOLVED.get((value, implicit[0]))
-                return resolved or _scalar_tag(super().resolve, value, implicit)
+                if not implicit[0]:  # quoted (no path resolvers): text
+                    return Resolver.DEFAULT_SCALAR_TAG
+                resolved = _PLAIN.get(value)
+                return resolved if resolved is not None else _plain_tag(value)
             # no path resolvers: a collection without a tag gets the default one
             return _COLLECTION_TAGS[kind]
 
