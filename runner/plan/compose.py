@@ -62,8 +62,7 @@ def compose(text: str) -> Node | None:
     """The root node (None for an empty stream), or ``Stop``."""
     node = None
     if _CComposer is not None and not _NON_PRINTABLE.search(text):
-        native = _native_safe(text)
-        node = _compose_native(text) if native else _compose_libyaml(text)
+        node = _compose_libyaml(_Native if _native_safe(text) else _CComposer, text)
     return node if node is not None else _compose_python(text)
 
 
@@ -74,21 +73,10 @@ def _native_safe(text: str) -> bool:
     return count("[") + count("{") + count("-") + count("?") + count(":") <= _NATIVE_MAX_INDICATORS
 
 
-def _compose_native(text: str) -> Node | None:
-    composer = _Native(text)
-    try:
-        node: Node | None = composer.get_single_node()
-    except Exception:
-        return None
-    finally:
-        composer.dispose()
-    return node
-
-
-def _compose_libyaml(text: str) -> Node | None:
+def _compose_libyaml(composer_class: Any, text: str) -> Node | None:
     """The root node, or None when libyaml did not compose it (PyYAML's parser then says what
     is wrong, and where, in its own words)."""
-    composer = _CComposer(text)
+    composer = composer_class(text)
     try:
         node: Node | None = composer.get_single_node()
     except Exception:
