@@ -16,6 +16,7 @@ leaves this module.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,6 +81,10 @@ def read_source(path: Path) -> bytes:
 
 def load_document(source: bytes, path: str) -> Document:
     """Parse ``source`` (the bytes of the file at ``path``) or raise ``PlanLoadError``."""
+    # the nodes, marks and values made here hold no reference cycles: the cyclic collector
+    # would only walk them, again and again while they are being made
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         text = _decode(source)
         walker = _Walker(path)
@@ -88,6 +93,9 @@ def load_document(source: bytes, path: str) -> Document:
         location = Location(path, stop.line + 1, stop.col + 1)
         finding = Finding(stop.rule, Severity.ERROR, stop.message, location, stop.hint)
         raise PlanLoadError([finding]) from None
+    finally:
+        if collecting:
+            gc.enable()
     if walker.problems:
         raise PlanLoadError(walker.problems)
     locations = Locations(path, walker.places)
