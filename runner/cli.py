@@ -1,23 +1,29 @@
 """Command-line entry point: parse, dispatch to one command module, map errors to exit codes.
 
 Commands live in ``runner/commands/<name>.py`` and are imported only when invoked, so that
-``validate`` never pays for (or can reach) the HTTP client or the simulator.
+``validate`` never pays for (or can reach) the HTTP client or the simulator.  A plain
+``validate`` line (its own options, existing files) does not even import click:
+``runner.commands.validate_plain`` reads it, and leaves anything else to the click group, which
+is built on first use.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import os
 import sys
-from collections.abc import Sequence
-
-import click
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from runner import __version__
 from runner.console import make_standard_streams_safe
 from runner.errors import ExitCode, RunnerError
 from runner.interrupts import stop_signals_interrupt
+
+if TYPE_CHECKING:
+    import click
 
 # command name -> "module:attribute" of a click.Command
 COMMANDS: dict[str, str] = {
@@ -46,32 +52,6 @@ SUMMARIES: dict[str, str] = {
 }
 
 
-class LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = []
-        for name in self.list_commands(ctx):
-            summary = SUMMARIES.get(name)
-            if summary is None:  # a command without a summary line: ask it (imports it)
-                command = self.get_command(ctx, name)
-                summary = command.get_short_help_str() if command is not None else ""
-            rows.append((name, summary))
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module_name, attr = target.split(":")
-        command = getattr(importlib.import_module(module_name), attr)
-        assert isinstance(command, click.Command)
-        return command
-
-
 EPILOG = """\b
 Examples:
   bitmart-runner validate plans/*.yaml
@@ -97,30 +77,69 @@ def _version_text() -> str:
     )
 
 
-def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-    if value and not ctx.resilient_parsing:
-        click.echo(_version_text())
-        ctx.exit()
+@functools.cache
+def _group() -> click.Group:
+    """The click group (click is imported here, not when this module is)."""
+    import click
+
+    class LazyGroup(click.Group):
+        def list_commands(self, ctx: click.Context) -> list[str]:
+            return sorted(COMMANDS)
+
+        def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+            rows = []
+            for name in self.list_commands(ctx):
+                summary = SUMMARIES.get(name)
+                if summary is None:  # a command without a summary line: ask it (imports it)
+                    command = self.get_command(ctx, name)
+                    summary = command.get_short_help_str() if command is not None else ""
+                rows.append((name, summary))
+            if rows:
+                with formatter.section("Commands"):
+                    formatter.write_dl(rows)
+
+        def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+            target = COMMANDS.get(cmd_name)
+            if target is None:
+                return None
+            module_name, attr = target.split(":")
+            command = getattr(importlib.import_module(module_name), attr)
+            assert isinstance(command, click.Command)
+            return command
+
+    def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value and not ctx.resilient_parsing:
+            click.echo(_version_text())
+            ctx.exit()
+
+    @click.group(
+        cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG
+    )
+    @click.option(
+        "--version",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_show_version,
+        help="Show the version, Python, platform and plan schema version, and exit.",
+    )
+    @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+    @click.pass_context
+    def cli(ctx: click.Context, debug: bool) -> None:
+        """Declarative, reviewable order plans for BitMart USDT-M futures.
+
+        validate -> plan (dry-run diff) -> apply (type CONFIRM). Default exchange: paper (built-in).
+        """
+        ctx.ensure_object(dict)
+        ctx.obj["debug"] = debug
+
+    return cli
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
-@click.option(
-    "--version",
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=_show_version,
-    help="Show the version, Python, platform and plan schema version, and exit.",
-)
-@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
-    """Declarative, reviewable order plans for BitMart USDT-M futures.
-
-    validate -> plan (dry-run diff) -> apply (type CONFIRM). Default exchange: paper (built-in).
-    """
-    ctx.ensure_object(dict)
-    ctx.obj["debug"] = debug
+def __getattr__(name: str) -> Any:
+    if name == "cli":  # `runner.cli.cli`: the click group, built on first use
+        return _group()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _debug_requested(argv: Sequence[str]) -> bool:
@@ -160,43 +179,58 @@ def run(argv: Sequence[str] | None = None) -> int:
     written = _documents_written()
     try:
         with stop_signals_interrupt():  # SIGTERM / Ctrl-Break end up where Ctrl-C does
-            result = cli.main(args=args, prog_name="bitmart-runner", standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError as exc:
-        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
-        return ExitCode.USAGE
-    except click.UsageError as exc:
-        exc.show()
-        return _report(args, written, ExitCode.USAGE, exc, exc.format_message())
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.Abort as exc:
-        click.echo("interrupted", err=True)
-        return _report(args, written, ExitCode.INTERRUPTED, exc, "interrupted")
-    except KeyboardInterrupt as exc:
-        click.echo("interrupted", err=True)
-        return _report(args, written, ExitCode.INTERRUPTED, exc, "interrupted")
-    except click.ClickException as exc:
-        exc.show()
-        return _report(args, written, ExitCode.USAGE, exc, exc.format_message())
-    except RunnerError as exc:
-        click.echo(f"error: {exc}", err=True)
-        return _report(args, written, exc.exit_code, exc, exc.message)
-    except BrokenPipeError:
-        return ExitCode.OK
-    except Exception as exc:  # the one place unexpected errors are turned into exit 70
-        if _debug_requested(args):
-            import traceback  # only here: it costs every start-up otherwise
-
-            traceback.print_exc()
-        click.echo(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in bitmart-runner; please report it (rerun with --debug for details).",
-            err=True,
-        )
-        return _report(args, written, ExitCode.INTERNAL, exc, f"internal error: {exc}")
+            command = _plain_validate(args) if args[:1] == ["validate"] else None
+            if command is not None:
+                return command()
+            result = _group().main(args=args, prog_name="bitmart-runner", standalone_mode=False)
+    except (KeyboardInterrupt, Exception) as exc:
+        return _failed(args, written, exc)
     if result is None:
         return ExitCode.OK
     return int(result)
+
+
+def _plain_validate(args: Sequence[str]) -> Callable[[], int] | None:
+    from runner.commands.validate_plain import plain_validate
+
+    return plain_validate(args)
+
+
+def _failed(args: Sequence[str], written: int, exc: BaseException) -> int:
+    """The exit code for what ended the command, after saying what it was (called while the
+    exception is being handled: ``--debug`` prints its traceback)."""
+    import click
+
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        return ExitCode.USAGE
+    if isinstance(exc, click.UsageError):
+        exc.show()
+        return _report(args, written, ExitCode.USAGE, exc, exc.format_message())
+    if isinstance(exc, click.exceptions.Exit):
+        return exc.exit_code
+    if isinstance(exc, click.Abort | KeyboardInterrupt):
+        click.echo("interrupted", err=True)
+        return _report(args, written, ExitCode.INTERRUPTED, exc, "interrupted")
+    if isinstance(exc, click.ClickException):
+        exc.show()
+        return _report(args, written, ExitCode.USAGE, exc, exc.format_message())
+    if isinstance(exc, RunnerError):
+        click.echo(f"error: {exc}", err=True)
+        return _report(args, written, exc.exit_code, exc, exc.message)
+    if isinstance(exc, BrokenPipeError):
+        return ExitCode.OK
+    # the one place unexpected errors are turned into exit 70
+    if _debug_requested(args):
+        import traceback  # only here: it costs every start-up otherwise
+
+        traceback.print_exc()
+    click.echo(
+        f"internal error: {type(exc).__name__}: {exc}\n"
+        "This is a bug in bitmart-runner; please report it (rerun with --debug for details).",
+        err=True,
+    )
+    return _report(args, written, ExitCode.INTERNAL, exc, f"internal error: {exc}")
 
 
 def main() -> None:

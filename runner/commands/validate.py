@@ -1,7 +1,8 @@
 """`bitmart-runner validate PLAN...`: schema and static rules, offline, many files at once.
 
 Structurally offline: this module imports only the plan language and the renderers, never the
-exchange client or the simulator (a test checks ``sys.modules``).
+exchange client or the simulator (a test checks ``sys.modules``).  The work is in
+``runner.commands.validate_plain``, which also runs a plain `validate` line without click.
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from pathlib import Path
 import click
 
 from runner.commands.common import Output, epilog, output_options
-from runner.errors import ExitCode
-from runner.plan import validate_file
-from runner.render.views.validate import Checked, ValidateView, Validation
+from runner.commands.validate_plain import EXCHANGES, validate_files
 
 EXAMPLES = (
     "bitmart-runner validate plans/btc.plan.yaml",
@@ -31,7 +30,7 @@ EXAMPLES = (
 )
 @click.option(
     "--exchange",
-    type=click.Choice(["paper", "demo", "live"], case_sensitive=False),
+    type=click.Choice(EXCHANGES, case_sensitive=False),
     default=None,
     envvar="BITMART_EXCHANGE",
     help="Also apply the target's rules (demo has no transfers). Nothing is contacted.",
@@ -39,13 +38,6 @@ EXAMPLES = (
 @output_options
 def validate(plans: tuple[Path, ...], exchange: str | None, output: Output) -> None:
     """Check plan files against the schema and the static rules (offline)."""
-    target_kind = exchange.lower() if exchange else None
-    checked = []
-    for path in plans:
-        _, findings = validate_file(path, target_kind=target_kind)
-        checked.append(Checked(path, tuple(findings)))
-    result = Validation(tuple(checked))
-    code = ExitCode.INVALID if result.errors else ExitCode.OK
-    output.reporter().report(ValidateView(), result, exit_code=code)
+    code = validate_files(plans, exchange, output.fmt, False, output.no_color)
     if code:
         raise click.exceptions.Exit(code)

@@ -8,7 +8,7 @@ from typing import Any
 
 from runner.domain import CancelWhat, OrderType, Period, TimeInForce
 from runner.durations import duration_seconds
-from runner.findings import Location
+from runner.findings import Locations
 from runner.plan import pointer
 from runner.plan.load import Document
 from runner.plan.model import (
@@ -52,7 +52,7 @@ Raw = Mapping[str, Any]
 
 def build_plan(document: Document) -> Plan:
     data = document.data
-    locations = dict(document.locations)
+    locations = document.locations.copy()
     steps = tuple(_step(i, raw) for i, raw in enumerate(data["steps"]))
     for step in steps:
         if isinstance(step, TransferStep):
@@ -67,17 +67,17 @@ def build_plan(document: Document) -> Plan:
         defaults=_defaults(data.get("defaults", {})),
         steps=steps,
         locations=locations,
-        key_locations=dict(document.key_locations),
+        key_locations=document.key_locations.copy(),
     )
 
 
-def _alias_transfer_shorthand(step: TransferStep, locations: dict[str, Location]) -> None:
+def _alias_transfer_shorthand(step: TransferStep, locations: Locations) -> None:
     # `{to_futures: 100}` has no amount/direction keys; point both at what was written
     shorthand = pointer.join(step.body_pointer, step.direction.value)
     for name in ("amount", "direction"):
         at = pointer.join(step.body_pointer, name)
         if at not in locations and shorthand in locations:
-            locations[at] = locations[shorthand]
+            locations.alias(at, shorthand)
 
 
 def _dec(value: Any) -> Decimal:

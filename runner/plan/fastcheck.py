@@ -49,8 +49,11 @@ class Unsupported(ValueError):
     """The schema uses something this compiler does not implement: use jsonschema."""
 
 
+_NUMBER_TYPES = (int, float, Decimal)
+
+
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    return isinstance(value, _NUMBER_TYPES) and not isinstance(value, bool)
 
 
 def _is_integer(value: Any) -> bool:
@@ -184,9 +187,14 @@ class _Compiler:
 
     def k_enum(self, arg: Any, _: Mapping[str, Any]) -> Check:
         options = list(arg)
+        if all(isinstance(option, str) for option in options):  # `equal` to a text is `==`
+            texts = frozenset(options)
+            return lambda v: isinstance(v, str) and v in texts
         return lambda v: any(equal(v, option) for option in options)
 
     def k_const(self, arg: Any, _: Mapping[str, Any]) -> Check:
+        if isinstance(arg, str):
+            return lambda v: isinstance(v, str) and v == arg
         return lambda v: equal(v, arg)
 
     def k_pattern(self, arg: Any, _: Mapping[str, Any]) -> Check:
@@ -271,11 +279,42 @@ class _Compiler:
 
     def k_anyOf(self, arg: Any, _: Mapping[str, Any]) -> Check:
         subs = [self.node(s) for s in arg]
-        return lambda v: any(sub(v) for sub in subs)
+
+        def any_of(v: Any) -> bool:
+            for sub in subs:  # noqa: SIM110 - a plain loop: this runs for every value checked
+                if sub(v):
+                    return True
+            return False
+
+        return any_of
 
     def k_oneOf(self, arg: Any, _: Mapping[str, Any]) -> Check:
+        keys = _required_keys_only(arg)
+        if keys is not None:  # "exactly one of these keys" (a step's kind, size or notional)
+            alone = len(keys) == 1  # a value that is not an object passes every `required`
+
+            def one_key(v: Any) -> bool:
+                if not isinstance(v, dict):
+                    return alone
+                found = 0
+                for key in keys:
+                    if key in v:
+                        found += 1
+                return found == 1
+
+            return one_key
         subs = [self.node(s) for s in arg]
-        return lambda v: sum(1 for sub in subs if sub(v)) == 1
+
+        def one_of(v: Any) -> bool:
+            passed = 0
+            for sub in subs:
+                if sub(v):
+                    passed += 1
+                    if passed > 1:
+                        return False
+            return passed == 1
+
+        return one_of
 
     def k_not(self, arg: Any, _: Mapping[str, Any]) -> Check:
         # NaN never reaches here (the loader refuses .nan), so _ordered's "NaN fails" cannot
@@ -289,6 +328,22 @@ class _Compiler:
         condition = self.node(arg)
         then = self.node(schema.get("then", True))
         return lambda v: not condition(v) or then(v)
+
+
+def _required_keys_only(alternatives: Any) -> list[str] | None:
+    """The keys of ``[{"required": [k1]}, {"required": [k2]}, ...]`` (annotations aside)."""
+    keys = []
+    for alternative in alternatives:
+        if not isinstance(alternative, dict):
+            return None
+        rest = {k: v for k, v in alternative.items() if k not in _ANNOTATIONS}
+        required = rest.get("required")
+        if set(rest) != {"required"} or not isinstance(required, list) or len(required) != 1:
+            return None
+        if not isinstance(required[0], str):
+            return None
+        keys.append(required[0])
+    return keys
 
 
 def compile_schema(schema: Mapping[str, Any]) -> Check:

@@ -8,7 +8,7 @@ line and column through ``Plan.locations`` (JSON pointer -> Location) and the he
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import ClassVar
@@ -54,8 +54,44 @@ class Absent(Enum):
 ABSENT = Absent.ABSENT
 
 
-@dataclass(frozen=True)
-class PriceLevel:
+# Every value below is a frozen dataclass whose ``__eq__``, ``__hash__`` and ``__repr__`` are the
+# ones dataclasses would write, written once here: dataclasses compiles each generated method
+# separately, and that was a fifth of `validate`'s start-up.
+_COMPARED: dict[type, tuple[str, ...]] = {}
+
+
+def _compared(value: object) -> tuple[object, ...]:
+    cls = type(value)
+    names = _COMPARED.get(cls)
+    if names is None:
+        names = _COMPARED[cls] = tuple(f.name for f in fields(cls) if f.compare)  # type: ignore[arg-type]
+    return tuple(getattr(value, name) for name in names)
+
+
+class _Value:
+    """What ``@dataclass(frozen=True)`` adds besides ``__init__`` and immutability."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return _compared(self) == _compared(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(_compared(self))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self)  # type: ignore[arg-type]
+            if f.repr
+        )
+        return f"{type(self).__qualname__}({shown})"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class PriceLevel(_Value):
     """An absolute price, a percentage of the entry price ("+5%" -> percent=5), or (stop-loss
     only) break-even: the entry moved by the open and close fees."""
 
@@ -68,8 +104,8 @@ class PriceLevel:
         return self.percent is not None or self.breakeven
 
 
-@dataclass(frozen=True)
-class Trigger:
+@dataclass(frozen=True, eq=False, repr=False)
+class Trigger(_Value):
     """A take-profit or stop-loss: where it fires and which price it watches."""
 
     level: PriceLevel
@@ -79,8 +115,8 @@ class Trigger:
 Protection = Trigger | None | Absent  # None = "none wanted", ABSENT = "not mentioned"
 
 
-@dataclass(frozen=True)
-class LadderLevel:
+@dataclass(frozen=True, eq=False, repr=False)
+class LadderLevel(_Value):
     """One take-profit of a ladder: closes ``size`` contracts (or ``percent`` of the step's size;
     neither = the rest of the position) when ``trigger`` is reached."""
 
@@ -93,8 +129,10 @@ class LadderLevel:
         return self.size is None and self.percent is None
 
 
-@dataclass(frozen=True)
-class Entry:
+@dataclass(frozen=True, eq=False, repr=False)
+class Entry(_Value):
+    """How a step enters: market or limit (price, time in force, expiry)."""
+
     type: OrderType = OrderType.MARKET
     price: Decimal | None = None
     mode: TimeInForce | None = None
@@ -107,16 +145,16 @@ class ReentryWhen(StrEnum):
     AFTER = "after"
 
 
-@dataclass(frozen=True)
-class Reentry:
+@dataclass(frozen=True, eq=False, repr=False)
+class Reentry(_Value):
     """What a position step does once the position it held was closed by the market."""
 
     when: ReentryWhen = ReentryWhen.NEVER
     after_s: int | None = None  # with AFTER: exchange-clock seconds since the close
 
 
-@dataclass(frozen=True)
-class TrailingStop:
+@dataclass(frozen=True, eq=False, repr=False)
+class TrailingStop(_Value):
     """A trailing order on the position: activates at ``activation``, closes on a retrace of
     ``callback`` percent from the best price since."""
 
@@ -128,24 +166,26 @@ class TrailingStop:
 Trailing = TrailingStop | None | Absent  # None = "none wanted", ABSENT = "not mentioned"
 
 
-@dataclass(frozen=True)
-class StopRule:
+@dataclass(frozen=True, eq=False, repr=False)
+class StopRule(_Value):
     """``after: tpN`` -> ``move_stop_to: breakeven`` (``to_level=None``) or ``tpM``."""
 
     after: int
     to_level: int | None = None
 
 
-@dataclass(frozen=True)
-class Risk:
+@dataclass(frozen=True, eq=False, repr=False)
+class Risk(_Value):
     """Size from the loss at the stop: ``usdt`` or ``equity_pct`` of the futures equity."""
 
     usdt: Decimal | None = None
     equity_pct: Decimal | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class Step:
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+class Step(_Value):
+    """One entry of `steps`: where it stands, its id and note; ``kind`` names it."""
+
     kind: ClassVar[str] = ""
     index: int  # 0-based position in `steps`
     id: str | None = None
@@ -170,8 +210,10 @@ class Step:
         return pointer.join(self.body_pointer, *field_path.split("."))
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class PositionStep(Step):
+    """`position`: hold this position (a target: re-sized and protected on every apply)."""
+
     kind: ClassVar[str] = "position"
     symbol: str | None = None
     side: Side
@@ -190,14 +232,18 @@ class PositionStep(Step):
     stop_rules: tuple[StopRule, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class OpenStep(PositionStep):
+    """`open`: add to the position once per apply (or once per period)."""
+
     kind: ClassVar[str] = "open"
     once_per: Period | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class CloseStep(Step):
+    """`close`: reduce or close a position."""
+
     kind: ClassVar[str] = "close"
     symbol: str | None = None
     side: Side
@@ -206,8 +252,10 @@ class CloseStep(Step):
     once_per: Period | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class TpSlStep(Step):
+    """`tp_sl`: set or clear the take-profit and stop-loss of a position."""
+
     kind: ClassVar[str] = "tp_sl"
     symbol: str | None = None
     side: Side
@@ -215,36 +263,46 @@ class TpSlStep(Step):
     stop_loss: Protection = ABSENT
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class LeverageStep(Step):
+    """`leverage`: leverage and margin mode of a symbol."""
+
     kind: ClassVar[str] = "leverage"
     symbol: str | None = None
     leverage: Decimal | None = None
     margin: MarginMode | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class PositionModeStep(Step):
+    """`position_mode`: hedge or one-way."""
+
     kind: ClassVar[str] = "position_mode"
     mode: PositionMode
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class EnsureBalanceStep(Step):
+    """`ensure_balance`: at least this much available in futures."""
+
     kind: ClassVar[str] = "ensure_balance"
     min_available: Decimal
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class TransferStep(Step):
+    """`transfer`: move USDT between spot and futures."""
+
     kind: ClassVar[str] = "transfer"
     amount: Decimal
     direction: TransferDirection
     once_per: Period | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class PlanOrderStep(Step):
+    """`plan_order`: a conditional order that fires at a trigger price."""
+
     kind: ClassVar[str] = "plan_order"
     symbol: str | None = None
     side: Side
@@ -260,16 +318,20 @@ class PlanOrderStep(Step):
     stop_loss: PriceLevel | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class CancelStep(Step):
+    """`cancel`: orders, TP/SL or plan orders of a symbol."""
+
     kind: ClassVar[str] = "cancel"
     symbol: str | None = None
     what: CancelWhat = CancelWhat.ALL
     side: Side | None = None
 
 
-@dataclass(frozen=True)
-class Policy:
+@dataclass(frozen=True, eq=False, repr=False)
+class Policy(_Value):
+    """The plan's guardrails, checked at validate and plan time."""
+
     max_leverage: Decimal | None = None
     max_position_notional: Decimal | None = None
     max_order_notional: Decimal | None = None
@@ -279,8 +341,10 @@ class Policy:
     allow_risk_increase: bool = False
 
 
-@dataclass(frozen=True)
-class Defaults:
+@dataclass(frozen=True, eq=False, repr=False)
+class Defaults(_Value):
+    """Values every step that leaves them out takes."""
+
     symbol: str | None = None
     margin: MarginMode | None = None
     leverage: Decimal | None = None
@@ -291,8 +355,10 @@ class Defaults:
 DEFAULTED = frozenset({"symbol", "leverage", "margin", "price_type"})
 
 
-@dataclass(frozen=True)
-class Plan:
+@dataclass(frozen=True, eq=False, repr=False)
+class Plan(_Value):
+    """A whole plan file: its steps, policy, defaults and where each value was written."""
+
     path: str
     sha256: str  # of the file's bytes
     version: int

@@ -75,9 +75,13 @@ class CoreSchemaResolver(Resolver):
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is ScalarNode and implicit[0]:
-            # `<<` is a merge key to PyYAML and ruamel alike (not in 1.2's core schema): refused
-            return _TAG + "merge" if value == "<<" else core_tag(value)
+            return self.resolve_plain(value)
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+    @staticmethod
+    def resolve_plain(value: str) -> str:
+        # `<<` is a merge key to PyYAML and ruamel alike (not in 1.2's core schema): refused
+        return _TAG + "merge" if value == "<<" else core_tag(value)
 
 
 def convert(node: ScalarNode) -> Scalar:

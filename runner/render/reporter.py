@@ -19,8 +19,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-import click
-
 from runner.findings import Finding
 from runner.render.findings import github_lines
 from runner.render.style import Style, color_enabled
@@ -31,6 +29,21 @@ FORMAT_VERSION = 1
 R = TypeVar("R")
 
 _documents_written = 0  # JSON documents printed by this process (the CLI's error path checks)
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """``click.echo(text, err=err)`` without importing click (a cold `validate` does not) where
+    it would only write the line and flush: a UTF-8 stream, no escape sequence it might strip
+    from text going to a file or pipe, not Windows (where it may wrap the console)."""
+    stream = sys.stderr if err else sys.stdout
+    encoding = str(getattr(stream, "encoding", "") or "").lower().replace("_", "-")
+    if stream is None or "\x1b" in text or sys.platform == "win32" or encoding != "utf-8":
+        import click
+
+        click.echo(text, err=err)
+        return
+    stream.write(text + "\n")
+    stream.flush()
 
 
 class View(ABC, Generic[R]):
@@ -65,7 +78,7 @@ class Reporter(ABC):
 
     def progress(self, line: str) -> None:
         """A line people watch while the command runs (apply's steps): stderr under JSON."""
-        click.echo(line, err=not self.stdout_is_for_people)
+        echo(line, err=not self.stdout_is_for_people)
 
 
 class TextReporter(Reporter):
@@ -74,7 +87,7 @@ class TextReporter(Reporter):
     def report(self, view: View[R], data: R, *, exit_code: int) -> None:
         text = view.text(data, self.style)
         if text:
-            click.echo(text)
+            echo(text)
 
 
 class GithubReporter(Reporter):
@@ -83,7 +96,7 @@ class GithubReporter(Reporter):
     def report(self, view: View[R], data: R, *, exit_code: int) -> None:
         text = view.github(data, self.style)
         if text:
-            click.echo(text)
+            echo(text)
 
 
 def envelope(view: View[R], data: R, *, exit_code: int) -> dict[str, Any]:
@@ -101,7 +114,7 @@ class JsonReporter(Reporter):
 
     def report(self, view: View[R], data: R, *, exit_code: int) -> None:
         global _documents_written
-        click.echo(json.dumps(envelope(view, data, exit_code=exit_code), indent=2))
+        echo(json.dumps(envelope(view, data, exit_code=exit_code), indent=2))
         _documents_written += 1
 
 

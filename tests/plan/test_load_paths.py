@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runner.plan import load
+from runner.plan import compose
 from runner.plan.load import PlanLoadError, load_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,18 +37,18 @@ def _read(source: bytes) -> Any:
 
 def _both(source: bytes) -> tuple[Any, Any]:
     fast = _read(source)
-    composer = load._CComposer
-    load._CComposer = None  # as without libyaml
+    composer = compose._CComposer
+    compose._CComposer = None  # as without libyaml
     try:
         slow = _read(source)
     finally:
-        load._CComposer = composer
+        compose._CComposer = composer
     return fast, slow
 
 
 def test_libyaml_is_used_here() -> None:
     # otherwise the comparisons below compare the Python path with itself
-    assert load._CComposer is not None
+    assert compose._CComposer is not None
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -95,3 +95,50 @@ def test_both_paths_agree_on_damaged_plans(
     damaged = source[:at] + snippet + source[at + (len(snippet) if replace else 0) :]
     fast, slow = _both(damaged)
     assert fast == slow
+
+
+def _guarded_libyaml(source: bytes, monkeypatch: pytest.MonkeyPatch) -> Any:
+    with monkeypatch.context() as patch:
+        patch.setattr(compose, "_native_safe", lambda text: False)  # libyaml's events only
+        return _read(source)
+
+
+DEEP = "[" * 40 + "]" * 40
+DEEP_CASES = [
+    f"a: {DEEP}\n",
+    f"? {DEEP}\n: 1\n",  # inside a key that is refused anyway
+    f"a: !!set {{b: {DEEP}}}\n",  # inside a collection with a refused tag
+    f"a: 1\na: {DEEP}\n",  # under a duplicate key
+    f"- {DEEP}\n",  # a root that is not a mapping
+    "version: 1\nsteps:\n" + "  - {}\n" * 101 + f"z: {DEEP}\n",  # too many steps, too deep
+    "a: " + "[" * 31 + "]" * 31 + "\n",  # as deep as allowed
+    "a: " + "[" * 31 + "{}" + "]" * 31 + "\n",  # an empty mapping one deeper
+    "a: " + "[" * 31 + "[1]" + "]" * 31 + "\n",  # an item one deeper
+    "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 34)) + "  " * 34 + "x: 1\n",
+]
+
+
+@pytest.mark.parametrize("text", DEEP_CASES, ids=range(len(DEEP_CASES)))
+def test_libyaml_composer_and_the_walk_refuse_nesting_where_the_guarded_one_does(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = text.encode()
+    assert compose._native_safe(text)  # this text takes libyaml's own composer
+    native = _read(source)
+    assert native == _guarded_libyaml(source, monkeypatch)
+    assert native == _both(source)[1]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_libyaml_composer_reads_every_corpus_file_as_its_events_do(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = path.read_bytes()
+    assert _read(source) == _guarded_libyaml(source, monkeypatch)
+
+
+def test_anchors_aliases_and_many_indicators_take_the_guarded_path() -> None:
+    assert not compose._native_safe("a: &x 1\n")
+    assert not compose._native_safe("a: *x\n")
+    assert not compose._native_safe("a: " + "[" * 2001 + "]" * 2001)
+    assert compose._native_safe("a: [1, {b: 2}]\n- x\n? y\n")
