@@ -213,7 +213,17 @@ class _Walker:
                 result[key] = value_node.value
             else:
                 result[key] = self.value(value_node, child, depth)
+            if node.flow_style and _empty(value_node):
+                # `{c: }`: libyaml marks the missing value at the next token, PyYAML right after
+                # the colon; both paths point at the end of the key instead
+                mark = key_node.end_mark
+                places[child] = (mark.line + 1, mark.column + 1)
         return result
+
+
+def _empty(node: Node) -> bool:
+    """A value left out: an empty plain scalar (``key:`` with nothing after it)."""
+    return type(node) is ScalarNode and node.value == "" and not node.style
 
 
 def _check_depth(node: Node, depth: int) -> None:
