@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -24,7 +25,7 @@ from runner.compiler.intents import PlanIntents
 from runner.compiler.lifecycle import Lifecycle
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
-from runner.errors import ExitCode
+from runner.errors import ExitCode, RunnerError
 from runner.exchange import TradeClient
 from runner.execute.client_port import ClientPort
 from runner.execute.consent import Prompt, consent
@@ -38,6 +39,7 @@ from runner.execute.journal import (
     unfinished_journals,
 )
 from runner.execute.lock import AccountLock, lock_path
+from runner.execute.port import TransferList
 from runner.execute.resume import Resume, already_applied, close_out, inspect
 from runner.execute.saved_check import live_check, verify_saved
 from runner.execute.signals import terminate_as_interrupt
@@ -62,6 +64,7 @@ class Prepared:
     result: PlanResult | None  # None for a saved plan (its diff was reviewed when it was made)
     lifecycle: Lifecycle | None = None  # the steps' reconciled records (plan files only)
     intents: PlanIntents | None = None
+    transfers: TransferList | None = None  # listed in the snapshot's round (a plan that may top up)
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,13 @@ def _prepare_saved(
     the file's text."""
     loaded, stored = verify_saved(saved, session.target)
     fees = FeeCache(session.home, session.account_id)
-    live = pipeline.take_snapshot(
-        source, loaded.intents, session.target, now=local_now, fees=fees
+    live, transfers = _with_transfers(
+        session,
+        source,
+        loaded.needs,
+        lambda: pipeline.take_snapshot(
+            source, loaded.intents, session.target, now=local_now, fees=fees
+        ),
     )
     saved.check_fresh(
         live,
@@ -103,6 +111,7 @@ def _prepare_saved(
         stored.actions,
         nonce,
         shown,
+        transfers=transfers,
     )
 
 
@@ -125,7 +134,12 @@ def _prepare_file(
 ) -> Prepared:
     intents = loaded.intents
     fees = FeeCache(session.home, session.account_id)
-    snapshot = pipeline.take_snapshot(source, intents, session.target, now=local_now, fees=fees)
+    snapshot, transfers = _with_transfers(
+        session,
+        source,
+        loaded.needs,
+        lambda: pipeline.take_snapshot(source, intents, session.target, now=local_now, fees=fees),
+    )
     nonce = resume.nonce or state_nonce(session.account_id, intents.name, snapshot)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
@@ -154,7 +168,32 @@ def _prepare_file(
         result,
         lifecycle,
         intents,
+        transfers,
     )
+
+
+def _with_transfers(
+    session: Session, client: TradeClient, needs: Needs, take: Callable[[], Snapshot]
+) -> tuple[Snapshot, TransferList | None]:
+    """A plan that may top up the futures wallet lists the transfers in the snapshot's round:
+    when the run goes straight to the transfer, that list is the one compared with after an
+    unknown outcome (the executor reads it again if it has aged or anything was written)."""
+    if not needs.spot:
+        return take(), None
+    port = ClientPort(
+        client,
+        target=session.target.name,
+        needs=needs,
+        now=local_now,
+        wall_ms=runner.session.retry_policy().wall_ms,
+    )
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="transfers") as pool:
+        listing = pool.submit(port.transfers_listing)
+        snapshot = take()
+        try:
+            return snapshot, listing.result()
+        except RunnerError:
+            return snapshot, None  # read again right before the transfer, which stops on failure
 
 
 class ApplyRun:
@@ -264,6 +303,7 @@ class ApplyRun:
                 needs=prepared.needs,
                 now=local_now,
                 fees=known_fees(prepared.snapshot),
+                mode=prepared.snapshot.mode,
                 wall_ms=policy.wall_ms,
             )
             to_run, skipped = self._skip_done(port, prepared, resume, journal)
@@ -275,6 +315,7 @@ class ApplyRun:
                 start=prepared.snapshot,
                 emit=self.emit,
                 sleep=policy.sleep,  # the same waits (and test seam) as the client
+                transfers=prepared.transfers,
             )
             with terminate_as_interrupt():
                 report = executor.run(to_run)

@@ -62,6 +62,14 @@ class TransferFact:
     finished: bool
 
 
+@dataclass(frozen=True)
+class TransferList:
+    """The transfers the exchange listed at one moment (exchange time ``read_at_ms``)."""
+
+    records: tuple[TransferFact, ...]
+    read_at_ms: int
+
+
 class ExchangePort(Protocol):
     def send(self, action: Action) -> Sent: ...
 
