@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from runner.exchange import endpoints as ep
-from runner.exchange.affiliate import (
-    AffiliateTrades,
-    ApiRebate,
-    InvitedUsers,
-    RebateList,
-    UserRebate,
-    parse_affiliate_trades,
-    parse_api_rebate,
-    parse_invite_check,
-    parse_invited_users,
-    parse_rebate_list,
-    parse_user_rebate,
-)
 from runner.exchange.client_base import ClientBase
 from runner.exchange.retries import QueryValue
 from runner.exchange.transfers import (
@@ -24,6 +13,15 @@ from runner.exchange.transfers import (
     parse_sub_transfers,
     parse_sub_wallet,
 )
+
+if TYPE_CHECKING:  # the affiliate rows are imported by the reads that return them
+    from runner.exchange.affiliate import (
+        AffiliateTrades,
+        ApiRebate,
+        InvitedUsers,
+        RebateList,
+        UserRebate,
+    )
 
 
 class SubAccountReads(ClientBase):
@@ -68,6 +66,8 @@ class AffiliateReads(ClientBase):
             "register_end_time": register_end_s,
         }
         answer = self._get(ep.AFF_REBATE_LIST, params)
+        from runner.exchange.affiliate import parse_rebate_list
+
         return parse_rebate_list(answer.data, ep.AFF_REBATE_LIST.path)
 
     def affiliate_trades(
@@ -89,20 +89,28 @@ class AffiliateReads(ClientBase):
             "end_time": end_s,
         }
         answer = self._get(ep.AFF_TRADE_LIST, params)
+        from runner.exchange.affiliate import parse_affiliate_trades
+
         return parse_affiliate_trades(answer.data, ep.AFF_TRADE_LIST.path)
 
     def affiliate_user_rebate(self, cid: int, *, start_s: int, end_s: int) -> UserRebate:
         params: dict[str, QueryValue] = {"cid": cid, "start_time": start_s, "end_time": end_s}
         answer = self._get(ep.AFF_REBATE_USER, params)
+        from runner.exchange.affiliate import parse_user_rebate
+
         return parse_user_rebate(answer.data, ep.AFF_REBATE_USER.path)
 
     def affiliate_api_rebate(self, cid: int, *, start_s: int, end_s: int) -> ApiRebate:
         params: dict[str, QueryValue] = {"cid": cid, "start_time": start_s, "end_time": end_s}
         answer = self._get(ep.AFF_REBATE_API, params)
+        from runner.exchange.affiliate import parse_api_rebate
+
         return parse_api_rebate(answer.data, ep.AFF_REBATE_API.path)
 
     def affiliate_invite_check(self, cid: int) -> bool:
         answer = self._get(ep.AFF_INVITE_CHECK, {"cid": cid})
+        from runner.exchange.affiliate import parse_invite_check
+
         return parse_invite_check(answer.data, ep.AFF_INVITE_CHECK.path)
 
     def affiliate_invited_users(
@@ -116,4 +124,6 @@ class AffiliateReads(ClientBase):
             "cid": cid,
         }
         answer = self._get(ep.AFF_REBATE_INVITE_USER, params)
+        from runner.exchange.affiliate import parse_invited_users
+
         return parse_invited_users(answer.data, ep.AFF_REBATE_INVITE_USER.path)

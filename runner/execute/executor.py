@@ -233,7 +233,7 @@ class Executor:
         ):
             return action
         try:
-            snapshot = self._rounds.read()  # the round after the open, verification too
+            snapshot = self._rounds.entries()  # the round after the open, for every level
         except RunnerError as exc:
             raise _StepFailed(f"could not read the entry price to place the level: {exc}") from None
         moved = at_actual_entry(action, snapshot)
