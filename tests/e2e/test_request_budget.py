@@ -24,6 +24,7 @@ TRANSFER_LIST = "/account/v1/transfer-contract-list"
 SUBMIT = "/contract/private/submit-order"
 HISTORY = "/contract/private/order-history"
 FEE_RATE = "/contract/private/trade-fee-rate"
+TP_SL = "/contract/private/submit-tp-sl-order"
 SNAPSHOT = {
     "/contract/public/details",
     "/contract/public/leverage-bracket",
@@ -105,3 +106,20 @@ def test_a_resting_limit_order_is_verified_from_the_snapshot_alone(
     assert submit == Counter({SUBMIT: 1})
     # the order rests: the snapshot's open orders show it, so no history lookup at all
     assert verification == WHOLE
+
+
+def test_ladder_levels_are_placed_without_reads_between_them(runner_cli: Cli) -> None:
+    ladder = REFERENCE.parents[2] / "plans" / "examples" / "tp-ladder.yaml"
+    runner_cli.server.fund("spot", "5000")
+    done = runner_cli.run("apply", str(ladder), "--yes")
+    assert done.code == ExitCode.OK, done.text
+    segments = _segments(runner_cli.server.request_log())
+    writes = [next(iter(s)) for s in segments[1::2]]
+    assert writes == [TRANSFER, SUBMIT, TP_SL, TP_SL, TP_SL]
+    reads = segments[0::2]
+    # the round after the open resolves all three levels against the actual entry (a TP/SL
+    # placed does not move it): nothing is read between the levels, one round verifies
+    assert reads[1] == Counter()  # the open follows the transfer
+    assert reads[2] == WHOLE + Counter({"/account/v1/wallet": 1, HISTORY: 1})
+    assert reads[3] == Counter() and reads[4] == Counter()
+    assert reads[5] == WHOLE + Counter({"/account/v1/wallet": 1})
