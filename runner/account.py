@@ -110,12 +110,12 @@ def read_snapshot(
     ``whole_account`` reads every position with one account-wide position-v2 (the apply report
     shows them all) instead of one read per plan symbol; that read lists held positions only,
     so a flat symbol's setting is read on its own only for ``settings_of`` (a leverage this run
-    set).  The mode then comes from the rows, else ``known_mode`` (the mode cannot change
-    without a position_mode step, whose ``needs.mode`` reads it)."""
+    set).  The mode is read for a position_mode step (``needs.mode``); otherwise it comes from
+    the rows, else ``known_mode`` (nothing else changes it)."""
     symbols = tuple(dict.fromkeys(symbols))
     one = symbols[0] if len(symbols) == 1 else None
     every = needs.mode or whole_account
-    each = symbols if needs.mode or not whole_account else [s for s in symbols if s in settings_of]
+    each = [s for s in symbols if s in settings_of] if whole_account else symbols
     read_mode = needs.mode or (not symbols and known_mode is None)
     fee_symbols = fee_reads_for(symbols, known_fees)
     # a worker per read: a read queued behind the others would be a round of its own

@@ -114,11 +114,13 @@ def reconcile_records(
     intents: PlanIntents,
     snapshot: Snapshot,
     records: Mapping[str, StepRecord],
+    *,
+    server_ms: int | None = None,
 ) -> Lifecycle:
     """What the plan's steps did before, checked against the exchange (history read only where
-    a position a step held is gone)."""
+    a position a step held is gone).  ``server_ms``: the exchange's time if already measured."""
     own = OrderIds(intents.name).plan_prefix()
-    return reconcile(source, records, intents, snapshot, own_prefix=own)
+    return reconcile(source, records, intents, snapshot, own_prefix=own, server_ms=server_ms)
 
 
 def compute(

@@ -21,7 +21,7 @@ from runner.account import Needs, known_fees
 from runner.compiler import actions as act
 from runner.compiler.guard import DEFAULT_MAX_PRICE_MOVE
 from runner.compiler.idempotency import state_nonce
-from runner.compiler.intents import PlanIntents
+from runner.compiler.intents import BalanceIntent, PlanIntents, TransferIntent, once_per_of
 from runner.compiler.lifecycle import Lifecycle
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
@@ -43,9 +43,10 @@ from runner.execute.port import TransferList
 from runner.execute.resume import Resume, already_applied, close_out, inspect
 from runner.execute.saved_check import live_check, verify_saved
 from runner.execute.signals import terminate_as_interrupt
-from runner.records.edge import read_edge_facts
+from runner.records.edge import needs_history, read_edge_facts
 from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders, record_plan_orders
+from runner.records.reconcile import needs_clock
 from runner.records.remember import remember
 from runner.records.store import load_records
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
@@ -84,13 +85,13 @@ def _prepare_saved(
     the file's text."""
     loaded, stored = verify_saved(saved, session.target)
     fees = FeeCache(session.home, session.account_id)
-    live, transfers = _with_transfers(
+    live, transfers = _first_round(
         session,
         source,
-        loaded.needs,
         lambda: pipeline.take_snapshot(
             source, loaded.intents, session.target, now=local_now, fees=fees
         ),
+        transfers=_may_top_up(loaded),
     )
     saved.check_fresh(
         live,
@@ -134,18 +135,22 @@ def _prepare_file(
 ) -> Prepared:
     intents = loaded.intents
     fees = FeeCache(session.home, session.account_id)
-    snapshot, transfers = _with_transfers(
-        session,
-        source,
-        loaded.needs,
-        lambda: pipeline.take_snapshot(source, intents, session.target, now=local_now, fees=fees),
-    )
-    nonce = resume.nonce or state_nonce(session.account_id, intents.name, snapshot)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
+    history = needs_history(intents, registry)
+    clock = history or needs_clock(intents)
+    snapshot, transfers = _first_round(
+        session,
+        source,
+        lambda: pipeline.take_snapshot(source, intents, session.target, now=local_now, fees=fees),
+        transfers=_may_top_up(loaded),
+        clock=clock,
+    )
+    nonce = resume.nonce or state_nonce(session.account_id, intents.name, snapshot)
     records = load_records(session.home, session.account_id, intents.name)
-    lifecycle = pipeline.reconcile_records(source, intents, snapshot, records)
-    edge = read_edge_facts(source, intents, snapshot, registry)
+    server_ms = source.transport.now_ms() if clock else None
+    lifecycle = pipeline.reconcile_records(source, intents, snapshot, records, server_ms=server_ms)
+    edge = read_edge_facts(source, intents, snapshot, registry, clock_synced=clock)
     result = pipeline.compute(
         loaded,
         snapshot,
@@ -172,26 +177,42 @@ def _prepare_file(
     )
 
 
-def _with_transfers(
-    session: Session, client: TradeClient, needs: Needs, take: Callable[[], Snapshot]
+def _may_top_up(loaded: pipeline.LoadedPlan) -> bool:
+    """A transfer or ensure_balance step, none of them once_per (whose check reads the list
+    since the period began: a second read right away would wait out its 1-per-2-s limit)."""
+    steps = [i for i in loaded.intents.intents if isinstance(i, TransferIntent | BalanceIntent)]
+    return bool(steps) and all(once_per_of(i) is None for i in steps)
+
+
+def _first_round(
+    session: Session,
+    client: TradeClient,
+    take: Callable[[], Snapshot],
+    *,
+    transfers: bool,
+    clock: bool = False,
 ) -> tuple[Snapshot, TransferList | None]:
-    """A plan that may top up the futures wallet lists the transfers in the snapshot's round:
-    when the run goes straight to the transfer, that list is the one compared with after an
-    unknown outcome (the executor reads it again if it has aged or anything was written)."""
-    if not needs.spot:
+    """The snapshot, and in the same round: the transfer list of a plan that may top up (when
+    the run goes straight to the transfer, it is the list an unknown outcome is compared with;
+    the executor reads it again if it has aged or anything was written) and the exchange's
+    clock for a plan that reads history."""
+    if not transfers and not clock:
         return take(), None
     port = ClientPort(
         client,
         target=session.target.name,
-        needs=needs,
+        needs=Needs(),
         now=local_now,
         wall_ms=runner.session.retry_policy().wall_ms,
     )
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="transfers") as pool:
-        listing = pool.submit(port.transfers_listing)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="first-round") as pool:
+        listing = pool.submit(port.transfers_listing) if transfers else None
+        synced = pool.submit(client.sync_clock) if clock else None
         snapshot = take()
+        if synced is not None:
+            synced.result()  # a failure stops the run, as the edge's own read would
         try:
-            return snapshot, listing.result()
+            return snapshot, listing.result() if listing is not None else None
         except RunnerError:
             return snapshot, None  # read again right before the transfer, which stops on failure
 

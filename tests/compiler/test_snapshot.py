@@ -250,17 +250,22 @@ def test_every_read_of_a_round_is_in_flight_at_once() -> None:
     assert sum(source.calls.values()) == 10
 
 
-def test_the_whole_account_is_one_positions_read_and_no_mode_read() -> None:
-    source = FakeSource(rendezvous=7)  # all seven together
-    snap = read_snapshot(
+def _whole_account(source: FakeSource, symbol: str, settings_of: tuple[str, ...] = ()) -> Any:
+    return read_snapshot(
         source,
-        ["BTCUSDT"],
+        [symbol],
         target="paper",
         needs=Needs(),
         now=lambda: NOW,
         whole_account=True,
         known_mode=Mode.ONE_WAY,
+        settings_of=settings_of,
     )
+
+
+def test_the_whole_account_is_one_positions_read_and_no_mode_read() -> None:
+    source = FakeSource(rendezvous=7)  # all seven together
+    snap = _whole_account(source, "BTCUSDT")
     assert source.calls["positions:None"] == 1 and source.calls["positions:BTCUSDT"] == 0
     assert source.calls["mode"] == 0
     assert snap.account_wide
@@ -270,38 +275,24 @@ def test_the_whole_account_is_one_positions_read_and_no_mode_read() -> None:
     assert snap.markets["BTCUSDT"].mark == D("65010")
 
 
-def test_a_flat_symbol_of_the_whole_account_keeps_the_known_mode_and_reads_a_set_leverage() -> None:
-    class Flat(FakeSource):
-        def positions_v2(self, symbol: str | None = None) -> list[Row]:
-            self._hit(f"positions:{symbol}")
-            return [] if symbol is None else [pos_row(symbol, "both", "0", leverage=D("7"))]
+class FlatSource(FakeSource):
+    def positions_v2(self, symbol: str | None = None) -> list[Row]:
+        self._hit(f"positions:{symbol}")
+        return [] if symbol is None else [pos_row(symbol, "both", "0", leverage=D("7"))]
 
-    flat = Flat()
-    snap = read_snapshot(
-        flat,
-        ["ETHUSDT"],
-        target="paper",
-        needs=Needs(),
-        now=lambda: NOW,
-        whole_account=True,
-        known_mode=Mode.ONE_WAY,
-    )
+
+def test_a_flat_symbol_of_the_whole_account_keeps_the_known_mode() -> None:
+    flat = FlatSource()
+    snap = _whole_account(flat, "ETHUSDT")
     assert flat.calls["positions:None"] == 1 and flat.calls["mode"] == 0
     assert snap.mode is Mode.ONE_WAY and not snap.positions and "ETHUSDT" not in snap.settings
     assert snap.markets["ETHUSDT"].mark == D("3200")  # the index price, with no row to show it
-    # a leverage this run set on a flat symbol shows only in that symbol's own rows: read too
-    again = Flat()
-    snap = read_snapshot(
-        again,
-        ["ETHUSDT"],
-        target="paper",
-        needs=Needs(),
-        now=lambda: NOW,
-        whole_account=True,
-        known_mode=Mode.ONE_WAY,
-        settings_of={"ETHUSDT"},
-    )
-    assert again.calls["positions:None"] == 1 and again.calls["positions:ETHUSDT"] == 1
+
+
+def test_a_leverage_set_on_a_flat_symbol_is_read_from_its_own_rows() -> None:
+    flat = FlatSource()
+    snap = _whole_account(flat, "ETHUSDT", settings_of=("ETHUSDT",))
+    assert flat.calls["positions:None"] == 1 and flat.calls["positions:ETHUSDT"] == 1
     assert snap.settings["ETHUSDT"].leverage == D("7")
 
 
