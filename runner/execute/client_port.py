@@ -136,7 +136,7 @@ class ClientPort:
     def transfers_listing(self) -> TransferList:
         """What the exchange lists now, as far back as a transfer's match may reach."""
         records = tuple(self.transfers_since(self.now_ms() - TRANSFER_SKEW_MS))
-        return TransferList(records, read_at_ms=self.now_ms())
+        return TransferList(records, read_at_ms=self._wall_ms())
 
     def sync_clock(self) -> None:
         """Measure the offset to the exchange's clock (one /system/time read)."""

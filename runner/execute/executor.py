@@ -50,7 +50,7 @@ from runner.execute.unlabelled import Unlabelled
 from runner.saved_plan import action_to_json
 
 # How old the first round's transfer list may be to stand in for the read right before a transfer
-# (exchange time): the moment a run needs to go from its first read round to its first write.
+# (this machine's clock): the moment a run needs to go from its first read round to its first write.
 LISTING_FRESH_MS = 2_000
 
 
@@ -115,6 +115,7 @@ class Executor:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], datetime] = _local_now,
         transfers: TransferList | None = None,
+        wall_ms: Callable[[], int] = lambda: int(time.time() * 1000),
     ) -> None:
         self.port = port
         self.journal = journal
@@ -125,6 +126,7 @@ class Executor:
         self.sleep = sleep
         self.clock = clock
         self._listed = transfers  # the transfers the first read round listed, until a write
+        self._wall_ms = wall_ms  # this machine's clock, as the listing's age is measured
         self._plan_order_ids = {
             t.order_id for t in start.trigger_orders if t.kind is TriggerKind.PLAN
         }
@@ -245,7 +247,7 @@ class Executor:
         """The first round's transfer list stands in for the read right before a transfer only
         while nothing was written since and it is a moment old (not after a consent prompt)."""
         listed = self._listed
-        if listed is None or self.port.now_ms() - listed.read_at_ms > LISTING_FRESH_MS:
+        if listed is None or self._wall_ms() - listed.read_at_ms > LISTING_FRESH_MS:
             return None
         return listed
 

@@ -337,6 +337,7 @@ class ApplyRun:
                 emit=self.emit,
                 sleep=policy.sleep,  # the same waits (and test seam) as the client
                 transfers=prepared.transfers,
+                wall_ms=policy.wall_ms,
             )
             with terminate_as_interrupt():
                 report = executor.run(to_run)

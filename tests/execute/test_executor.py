@@ -20,6 +20,13 @@ ORDER = "/contract/private/submit-order"
 TRANSFER = "/account/v1/transfer-contract"
 
 
+WALL_MS = 1_000_000  # this machine's clock, held still: a listing's age is what a test says
+
+
+def _wall_ms() -> int:
+    return WALL_MS
+
+
 def run(
     tmp_path: Path,
     port: FakePort,
@@ -46,6 +53,7 @@ def run(
             emit=emit,
             sleep=lambda _: None,
             transfers=transfers,
+            wall_ms=_wall_ms,
         ).run(actions)
     return report, journal.path
 
@@ -107,7 +115,7 @@ def test_the_first_rounds_transfer_list_stands_in_for_the_read_before_the_transf
     tmp_path: Path,
 ) -> None:
     port = FakePort(snapshot())
-    listed = TransferList((), read_at_ms=port.clock_ms)
+    listed = TransferList((), read_at_ms=_wall_ms())
     report, _ = run(tmp_path, port, transfers=listed)
     assert report.complete
     assert port.transfer_reads == 0  # the run went straight to the transfer: no second read
@@ -115,7 +123,7 @@ def test_the_first_rounds_transfer_list_stands_in_for_the_read_before_the_transf
 
 def test_an_aged_transfer_list_is_read_again_before_the_transfer(tmp_path: Path) -> None:
     port = FakePort(snapshot())
-    aged = TransferList((), read_at_ms=port.clock_ms - 60_000)  # e.g. a consent prompt between
+    aged = TransferList((), read_at_ms=_wall_ms() - 60_000)  # e.g. a consent prompt between
     report, _ = run(tmp_path, port, transfers=aged)
     assert report.complete
     assert port.transfer_reads == 1
@@ -128,7 +136,7 @@ def test_a_transfer_listed_in_the_first_round_is_never_taken_for_ours(tmp_path: 
     transfer = compile_plan(PLAN, start, OrderIds("btc-swing", nonce="r1")).actions[0]
     twin = TransferFact("other-1", transfer.amount, True, time_ms=999_000, finished=True)
     port = FakePort(start, faults={TRANSFER: ["before"]}, transfers=[twin])
-    report, _ = run(tmp_path, port, transfers=TransferList((twin,), read_at_ms=port.clock_ms))
+    report, _ = run(tmp_path, port, transfers=TransferList((twin,), read_at_ms=_wall_ms()))
     assert report.complete
     assert len(port.sends_to(TRANSFER)) == 2
     assert len(port.transfers) == 2
