@@ -11,8 +11,9 @@ Round trips on the critical path are measured, not counted from the code: at lat
 sequential wait costs L, so (median wall at L - median wall at 0) / L is how many the run sat
 through.  The floor for the reference plan (``bench/plans/reference.yaml``: ensure_balance, then a
 3-contract BTCUSDT long with a take-profit and a relative stop, from a fresh account) is 4: one
-parallel round of reads, the transfer, the open (its margin needs the transfer; TP/SL ride on it
-as preset fields), one parallel verification round.  Requests per endpoint come from the
+parallel round of reads (the transfer list the transfer is compared with among them), the
+transfer, the open (its margin needs the transfer; TP/SL ride on it as preset fields), one
+parallel verification round.  Requests per endpoint come from the
 simulator's request log.  The simulator runs without rate limits here (the runs follow each
 other quickly; rate limits are what the back-to-back figure measures).
 
