@@ -11,8 +11,9 @@ Round trips on the critical path are measured, not counted from the code: at lat
 sequential wait costs L, so (median wall at L - median wall at 0) / L is how many the run sat
 through.  The floor for the reference plan (``bench/plans/reference.yaml``: ensure_balance, then a
 3-contract BTCUSDT long with a take-profit and a relative stop, from a fresh account) is 4: one
-parallel round of reads, the transfer, the open (its margin needs the transfer; TP/SL ride on it
-as preset fields), one parallel verification round.  Requests per endpoint come from the
+parallel round of reads (the transfer list the transfer is compared with among them), the
+transfer, the open (its margin needs the transfer; TP/SL ride on it as preset fields), one
+parallel verification round.  Requests per endpoint come from the
 simulator's request log.  The simulator runs without rate limits here (the runs follow each
 other quickly; rate limits are what the back-to-back figure measures).
 
@@ -159,8 +160,11 @@ def generated_plan(folder: Path, index: int) -> Path:
 
 
 def rate_limit_floor(by_path: Counter[str], *, without: Sequence[str] = ()) -> float:
-    """The least time the published limits allow for these requests: per endpoint, the number of
-    full windows its count needs (the first window is free), the slowest endpoint deciding."""
+    """The least time the published limits allow for these requests: per endpoint (each has its
+    own budget per key, IP or account, facts §2 and §5.1), the number of full windows its count
+    needs (the first window is free), the slowest endpoint deciding.  Windows are taken as
+    sliding, as the client keeps them: the exchange does not say how its windows are aligned,
+    and a fixed-window exchange could let a burst straddle a boundary (one window less)."""
     worst = 0.0
     for endpoint in ALL:
         sent = by_path.get(endpoint.path, 0)
@@ -168,6 +172,28 @@ def rate_limit_floor(by_path: Counter[str], *, without: Sequence[str] = ()) -> f
             windows = max(0, -(-sent // endpoint.limit) - 1)
             worst = max(worst, windows * endpoint.window_s)
     return worst
+
+
+def pacing_endpoint(
+    by_path: Counter[str], runs: int, *, without: Sequence[str] = ()
+) -> dict[str, Any] | None:
+    """The endpoint whose limit sets the steady pace of back-to-back runs: the most seconds of
+    its window per run (requests per run x window / limit)."""
+    best: dict[str, Any] | None = None
+    for endpoint in ALL:
+        sent = by_path.get(endpoint.path, 0)
+        if not sent or not endpoint.limit or endpoint.path in without:
+            continue
+        pace = sent / runs * endpoint.window_s / endpoint.limit
+        if best is None or pace > best["seconds_per_run"]:
+            best = {
+                "endpoint": endpoint.path,
+                "requests_per_run": round(sent / runs, 2),
+                "limit": endpoint.limit,
+                "window_s": endpoint.window_s,
+                "seconds_per_run": round(pace, 3),
+            }
+    return best
 
 
 def back_to_back(count: int) -> dict[str, Any]:
@@ -197,9 +223,11 @@ def back_to_back(count: int) -> dict[str, Any]:
         "busiest_endpoints": dict(by_path.most_common(4)),
         "rate_limit_floor_s": floor_all,
         "rate_limit_floor_other_endpoints_s": floor_others,
+        # None when the limits allow the whole series at once (too few runs to meet a limit)
         "ratio_to_other_endpoints_floor": (
             round(elapsed / floor_others, 2) if floor_others else None
         ),
+        "pacing_endpoint": pacing_endpoint(by_path, count, without=(TRADE_FEE_RATE.path,)),
     }
 
 
@@ -233,12 +261,20 @@ def print_table(results: dict[str, Any]) -> None:
         f"{b2b['seconds']:.2f} s, {b2b['requests']} requests, {b2b['http_429']} x 429, "
         f"{b2b['fee_rate_reads']} fee-rate reads"
     )
+    ratio = b2b["ratio_to_other_endpoints_floor"]
     print(
         "  the published limits of the other endpoints allow "
         f"{b2b['rate_limit_floor_other_endpoints_s']:.1f} s -> "
-        f"x{b2b['ratio_to_other_endpoints_floor']}; with trade-fee-rate "
-        f"{b2b['rate_limit_floor_s']:.1f} s"
+        + (f"x{ratio}" if ratio is not None else "no limit is reached by so few runs")
+        + f"; with trade-fee-rate {b2b['rate_limit_floor_s']:.1f} s"
     )
+    pacing = b2b.get("pacing_endpoint")
+    if pacing:
+        print(
+            f"  pace set by {pacing['endpoint']}: {pacing['requests_per_run']} per apply at "
+            f"{pacing['limit']} per {pacing['window_s']:g} s = {pacing['seconds_per_run']} s "
+            f"per apply; measured {b2b['seconds'] / b2b['plans']:.2f} s per apply"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -95,6 +95,18 @@ def _headline_rows(runs: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _pace(b2b: dict[str, Any]) -> str:
+    pacing = b2b.get("pacing_endpoint")
+    if not pacing:
+        return "no endpoint's limit is reached"
+    name = pacing["endpoint"].rsplit("/", 1)[-1]
+    return (
+        f"here {name}, {pacing['limit']} calls per {pacing['window_s']:g} s, read "
+        f"{pacing['requests_per_run']:g} times per apply: {pacing['seconds_per_run']:.2f} s "
+        "per apply"
+    )
+
+
 def render(results: dict[str, Any], earlier: dict[str, Any] | None = None) -> str:
     m = results["machine"]
     ref = results["apply"]["reference"]
@@ -154,11 +166,16 @@ def render(results: dict[str, Any], earlier: dict[str, Any] | None = None) -> st
         "",
         *_latency_table(apply),
         "",
-        f"**Floor: {apply['floor_round_trips']} round trips**: one parallel round of reads; the "
+        f"**Floor: {apply['floor_round_trips']} round trips**: one parallel round of reads (with "
+        "the transfer list: transfers carry no id, so what the exchange lists before the send is "
+        "what an unknown outcome is compared with; the run goes straight to the transfer, so "
+        "this list is that list, read again only if it has aged or anything was written); the "
         "transfer; the open (it needs the transferred margin, and carries TP/SL as preset fields, "
-        "so the position is never unprotected); one parallel verification round, which is also "
-        "the read that re-resolves the relative stop against the actual entry. Two more only when "
-        "that stop actually has to move (the move, and a read to verify it).",
+        "so the position is never unprotected); one parallel verification round (the whole "
+        "account with one account-wide position-v2; the position mode from its rows or the "
+        "first round), which is also the read that re-resolves the relative stop against the "
+        "actual entry. Two more only when that stop actually has to move (the move, and a read "
+        "to verify it).",
         "",
         f"Rounds at {apply['latencies_ms'][-1]} ms, from the request log:",
         "",
@@ -184,17 +201,17 @@ def render(results: dict[str, Any], earlier: dict[str, Any] | None = None) -> st
         "|---|---|---|---|---|---|---|",
         f"| {b2b['seconds']:.1f} s | {b2b['requests']} | {b2b['http_429']} | "
         f"{b2b['fee_rate_reads']} | {b2b['rate_limit_floor_other_endpoints_s']:.1f} s | "
-        f"**{b2b['ratio_to_other_endpoints_floor']}** | {b2b['rate_limit_floor_s']:.1f} s |",
+        f"**{b2b['ratio_to_other_endpoints_floor'] or 'n/a'}** | "
+        f"{b2b['rate_limit_floor_s']:.1f} s |",
         "",
         "- What the limits allow: per endpoint, the full windows its request count needs (the "
         "first window is free), the slowest endpoint deciding. Busiest endpoints: "
         + ", ".join(f"{n} × {p.rsplit('/', 1)[-1]}" for p, n in b2b["busiest_endpoints"].items())
         + ".",
-        f"- {b2b['seconds'] / b2b['plans']:.1f} s per apply on average, against "
-        f"{apply['at_0ms']['median_s']:.1f} s for one reference apply at 0 ms latency: when "
-        "that exceeds the limits' pace (here position-v2, 6 calls per 2 s, read twice per "
-        "apply: 0.67 s per apply), the runs are bound by the CPU the processes get, not by "
-        "the limits.",
+        f"- {b2b['seconds'] / b2b['plans']:.2f} s per apply on average, against "
+        f"{apply['at_0ms']['median_s']:.2f} s for one reference apply at 0 ms latency: when "
+        f"that exceeds the limits' pace ({_pace(b2b)}), the runs are bound by the CPU the "
+        "processes get, not by the limits.",
         "- Fee rates are cached per account in the runner home for an hour (fee tiers change "
         "rarely; `trade-fee-rate` allows 2 calls per 2 s), so only the first run reads them; "
         "the diff says how old the cached tier is. Rate-limit windows are carried between runs "

@@ -10,7 +10,7 @@ the read-only client satisfies it and tests can hand it a plain fake.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -95,8 +95,10 @@ def read_snapshot(
     target: str,
     needs: Needs,
     now: Callable[[], datetime],
-    workers: int = 8,
     known_fees: Mapping[str, Any] | None = None,
+    whole_account: bool = False,
+    known_mode: Mode | None = None,
+    settings_of: Collection[str] = (),
 ) -> Snapshot:
     """One parallel round of reads -> ``Snapshot``.  Raises ``SymbolUnknown`` for a symbol the
     exchange does not list; client errors propagate unchanged.
@@ -104,27 +106,42 @@ def read_snapshot(
     ``known_fees`` (symbol -> object with ``taker``/``maker``) skips the fee-rate reads for the
     symbols it holds (``fee_reads`` says which are read): an account's fee tier does not move
     within a run, and that endpoint allows only 2 calls per 2 s, so re-reading it to verify an
-    apply would cost a wait."""
+    apply would cost a wait.
+
+    ``whole_account`` reads every position with one account-wide position-v2 (the apply report
+    shows them all) instead of one read per plan symbol; that read lists held positions only,
+    so a flat symbol's setting is read on its own only for ``settings_of`` (a leverage this run
+    set).  The mode is read for a position_mode step (``needs.mode``); otherwise it comes from
+    the rows, else ``known_mode`` (nothing else changes it)."""
     symbols = tuple(dict.fromkeys(symbols))
     one = symbols[0] if len(symbols) == 1 else None
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snapshot") as pool:
+    every = needs.mode or needs.cross or whole_account
+    each = [s for s in symbols if s in settings_of] if whole_account else symbols
+    read_mode = needs.mode or (not symbols and known_mode is None)
+    fee_symbols = fee_reads_for(symbols, known_fees)
+    # a worker per read: a read queued behind the others would be a round of its own
+    reads = 5 + len(fee_symbols) + len(each) + int(every) + int(needs.spot) + int(read_mode)
+    with ThreadPoolExecutor(max_workers=reads, thread_name_prefix="snapshot") as pool:
 
         def go(fn: Callable[..., T], *args: Any) -> Future[T]:
             return pool.submit(fn, *args)
 
         contracts = go(source.contracts, one)
         brackets = go(source.leverage_brackets, one)
-        fee_reads = {s: go(source.fee_rate, s) for s in fee_reads_for(symbols, known_fees)}
-        positions = {s: go(source.positions_v2, s) for s in symbols}
-        every_position = go(source.positions_v2) if needs.mode or needs.cross else None
+        fee_reads = {s: go(source.fee_rate, s) for s in fee_symbols}
+        positions = {s: go(source.positions_v2, s) for s in each}
+        every_position = go(source.positions_v2) if every else None
         orders = go(source.open_orders)
         triggers = go(source.plan_orders)
         assets = go(source.assets)
         spot = go(source.spot_wallet, "USDT") if needs.spot else None
-        mode = go(source.position_mode) if needs.mode or not symbols else None
+        mode = go(source.position_mode) if read_mode else None
         taken_at = now()
         rows = {s: list(f.result()) for s, f in positions.items()}
         all_rows = list(every_position.result()) if every_position is not None else None
+        for symbol in symbols:
+            if symbol not in rows:  # held positions only: none is a flat symbol
+                rows[symbol] = [r for r in all_rows or () if r.symbol == symbol]
         return _assemble(
             target=target,
             taken_at=taken_at,
@@ -137,12 +154,13 @@ def read_snapshot(
             },
             position_rows=rows,
             all_position_rows=all_rows,
-            account_wide=needs.mode,
+            account_wide=needs.mode or whole_account,
             orders=orders.result(),
             triggers=triggers.result(),
             assets=assets.result(),
             spot=spot.result() if spot is not None else None,
             mode_text=mode.result() if mode is not None else None,
+            known_mode=known_mode,
         )
 
 
@@ -168,6 +186,7 @@ def _assemble(
     spot: Sequence[Any] | None,
     mode_text: str | None,
     account_wide: bool = True,
+    known_mode: Mode | None = None,
 ) -> Snapshot:
     account_wide = account_wide and all_position_rows is not None
     by_symbol = {c.symbol: c for c in contracts if c.symbol in symbols}
@@ -181,7 +200,7 @@ def _assemble(
     # a cross estimate (positions only: their margin backs the plan's cross positions)
     if all_position_rows is not None:
         rows += [r for r in all_position_rows if r.symbol not in symbols]
-    mode = _mode(mode_text, rows)
+    mode = _mode(mode_text, rows) or known_mode
 
     def in_scope(symbol: str) -> bool:
         return account_wide or symbol in symbols

@@ -7,6 +7,7 @@ so computing a plan cannot send a write whatever it is given.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -23,10 +24,11 @@ from runner.compiler.snapshot import Snapshot
 from runner.config import ExchangeKind, Target
 from runner.errors import PlanInvalid
 from runner.findings import Finding, Severity
-from runner.records.edge import read_edge_facts
+from runner.records.edge import needs_history, read_edge_facts
+from runner.records.edge_io import ClockSource
 from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders
-from runner.records.reconcile import HistorySource, reconcile
+from runner.records.reconcile import HistorySource, needs_clock, reconcile
 from runner.records.store import load_definitions, load_records
 from runner.session import Session, local_now
 
@@ -111,27 +113,48 @@ def take_snapshot(
     return snapshot
 
 
+def with_clock(client: ClockSource, take: Callable[[], Snapshot], *, clock: bool) -> Snapshot:
+    """``take()``, and for a plan that reads history (``clock``) the exchange's clock measured
+    in the same round rather than after it."""
+    if not clock:
+        return take()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="clock") as pool:
+        synced = pool.submit(client.sync_clock)
+        snapshot = take()
+        synced.result()  # a failure stops the plan, as the edge's own read would
+        return snapshot
+
+
 def reconcile_records(
     source: HistorySource,
     intents: PlanIntents,
     snapshot: Snapshot,
     records: Mapping[str, StepRecord],
     definitions: Mapping[str, str] | None = None,
+    *,
+    server_ms: int | None = None,
 ) -> Lifecycle:
     """What the plan's steps did before, checked against the exchange (history read only where
-    a position a step held is gone), with what the other steps said when last applied."""
+    a position a step held is gone), with what the other steps said when last applied.
+    ``server_ms``: the exchange's time if already measured."""
     own = OrderIds(intents.name).plan_prefix()
-    lifecycle = reconcile(source, records, intents, snapshot, own_prefix=own)
+    lifecycle = reconcile(source, records, intents, snapshot, own_prefix=own, server_ms=server_ms)
     return replace(lifecycle, definitions=dict(definitions or {}))
 
 
 def read_lifecycle(
-    source: HistorySource, intents: PlanIntents, snapshot: Snapshot, home: Path, account_id: str
+    source: HistorySource,
+    intents: PlanIntents,
+    snapshot: Snapshot,
+    home: Path,
+    account_id: str,
+    *,
+    server_ms: int | None = None,
 ) -> Lifecycle:
     """The plan's step memory on this account (``runner.records``), reconciled."""
     records = load_records(home, account_id, intents.name)
     definitions = load_definitions(home, account_id, intents.name)
-    return reconcile_records(source, intents, snapshot, records, definitions)
+    return reconcile_records(source, intents, snapshot, records, definitions, server_ms=server_ms)
 
 
 def compute(
@@ -181,11 +204,19 @@ def plan_for(session: Session, loaded: LoadedPlan, *, allow_risk_increase: bool 
     computes drift as apply --allow-risk-increase would (a stop tightened by hand is loosened)."""
     intents = loaded.intents
     fees = FeeCache(session.home, session.account_id)
+    registry = load_plan_orders(session.home, session.account_id, intents.name)
+    clock = needs_history(intents, registry) or needs_clock(intents)
     with session.reader() as client:
-        snapshot = take_snapshot(client, intents, session.target, now=local_now, fees=fees)
-        lifecycle = read_lifecycle(client, intents, snapshot, session.home, session.account_id)
-        registry = load_plan_orders(session.home, session.account_id, intents.name)
-        edge = read_edge_facts(client, intents, snapshot, registry)
+        snapshot = with_clock(
+            client,
+            lambda: take_snapshot(client, intents, session.target, now=local_now, fees=fees),
+            clock=clock,
+        )
+        server_ms = client.transport.now_ms() if clock else None
+        lifecycle = read_lifecycle(
+            client, intents, snapshot, session.home, session.account_id, server_ms=server_ms
+        )
+        edge = read_edge_facts(client, intents, snapshot, registry, clock_synced=clock)
     nonce = state_nonce(session.account_id, intents.name, snapshot)
     result = compute(
         loaded,

@@ -11,17 +11,25 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from runner.account import KnownFee, Needs, read_snapshot
 from runner.compiler import actions as act
 from runner.compiler.snapshot import Snapshot
+from runner.domain import Mode
 from runner.exchange import TradeClient
 from runner.exchange.errors import ApiError, OutcomeUnknown
 from runner.exchange.requests import request_for
-from runner.execute.port import OrderFact, Sent, TransferFact, WriteOutcomeUnknown, WriteRejected
+from runner.execute.effects import TRANSFER_SKEW_MS
+from runner.execute.port import (
+    OrderFact,
+    Sent,
+    TransferFact,
+    TransferList,
+    WriteOutcomeUnknown,
+    WriteRejected,
+)
 
 FINISHED = 4  # order state: finished (facts §7.4)
 # Order history only reaches back a limited window (seconds); a run never spans more than a day.
@@ -38,15 +46,20 @@ class ClientPort:
         now: Callable[[], datetime],
         wall_ms: Callable[[], int] = lambda: int(time.time() * 1000),
         fees: Mapping[str, KnownFee] | None = None,
+        mode: Mode | None = None,
     ) -> None:
         self.client = client
         self.fees = fees
         self.target = target
         self.needs = needs
+        self.mode = mode  # the position mode read before the run
         self._now = now
         self._wall_ms = wall_ms
+        self._leverage_set: set[str] = set()  # symbols whose setting a write of this run changed
 
     def send(self, action: act.Action) -> Sent:
+        if isinstance(action, act.SetLeverage):
+            self._leverage_set.add(action.symbol)
         try:
             request = request_for(action)
             reply = self.client.post(
@@ -63,10 +76,13 @@ class ClientPort:
             self.client,
             symbols,
             target=self.target,
-            # the report after an apply shows every position, not only the plan's symbols
-            needs=replace(self.needs, mode=True) if whole_account else self.needs,
+            needs=self.needs,
             now=self._now,
             known_fees=self.fees,
+            # the report after an apply shows every position, not only the plan's symbols
+            whole_account=whole_account,
+            known_mode=self.mode,
+            settings_of=self._leverage_set,
         )
 
     def find_order(self, symbol: str, client_order_id: str) -> OrderFact | None:
@@ -116,6 +132,11 @@ class ClientPort:
             )
             for r in records
         )
+
+    def transfers_listing(self) -> TransferList:
+        """What the exchange lists now, as far back as a transfer's match may reach."""
+        records = tuple(self.transfers_since(self.now_ms() - TRANSFER_SKEW_MS))
+        return TransferList(records, read_at_ms=self._wall_ms())
 
     def sync_clock(self) -> None:
         """Measure the offset to the exchange's clock (one /system/time read)."""

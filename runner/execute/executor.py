@@ -39,6 +39,7 @@ from runner.execute.port import (
     ExchangePort,
     Sent,
     TransferFact,
+    TransferList,
     WriteOutcomeUnknown,
     WriteRejected,
 )
@@ -48,6 +49,10 @@ from runner.execute.unlabelled import Reissue as _Reissue
 from runner.execute.unlabelled import StepFailed as _StepFailed
 from runner.execute.unlabelled import Unlabelled
 from runner.saved_plan import action_to_json
+
+# How old the first round's transfer list may be to stand in for the read right before a transfer
+# (this machine's clock): the moment a run needs to go from its first read round to its first write.
+LISTING_FRESH_MS = 2_000
 
 
 class Status(StrEnum):
@@ -112,6 +117,8 @@ class Executor:
         reconcile_wait: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], datetime] = _local_now,
+        transfers: TransferList | None = None,
+        wall_ms: Callable[[], int] = lambda: int(time.time() * 1000),
     ) -> None:
         self.port = port
         self.journal = journal
@@ -121,6 +128,8 @@ class Executor:
         self.reconcile_wait = reconcile_wait
         self.sleep = sleep
         self.clock = clock
+        self._listed = transfers  # the transfers the first read round listed, until a write
+        self._wall_ms = wall_ms  # this machine's clock, as the listing's age is measured
         self._plan_order_ids = {
             t.order_id for t in start.trigger_orders if t.kind is TriggerKind.PLAN
         }
@@ -273,7 +282,7 @@ class Executor:
         ):
             return action
         try:
-            snapshot = self.port.snapshot(self.symbols)
+            snapshot = self._rounds.entries()  # the round after the open, for every level
         except TimeUp:
             raise
         except RunnerError as exc:
@@ -284,13 +293,21 @@ class Executor:
             self.journal.record("reresolve", trigger=moved.protection.trigger)
         return moved
 
+    def _fresh_listing(self) -> TransferList | None:
+        """The first round's transfer list stands in for the read right before a transfer only
+        while nothing was written since and it is a moment old (not after a consent prompt)."""
+        listed = self._listed
+        if listed is None or self._wall_ms() - listed.read_at_ms > LISTING_FRESH_MS:
+            return None
+        return listed
+
     def _apply_one(self, number: int, total: int, action: act.Action) -> Outcome:
         try:
             before = Before(
                 plan_order_ids=frozenset(self._plan_order_ids),
                 intent_time_ms=self.port.now_ms(),
                 claimed_transfer_ids=frozenset(self._claimed_transfers),
-                known_transfer_ids=self._unlabelled.transfers_now(action),
+                known_transfer_ids=self._unlabelled.transfers_now(action, self._fresh_listing()),
             )
             action = self._resolve_placeholder(action)
             action = self._relative_to_fill(action)
@@ -354,6 +371,7 @@ class Executor:
         for attempt in (1, 2):
             self._rounds.wrote()
             sent_before, self._sent = self._sent, True
+            self._listed = None
             try:
                 sent = self.port.send(action)
             except TimeUp:

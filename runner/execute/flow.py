@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -19,11 +20,11 @@ from runner.account import Needs, known_fees
 from runner.compiler import actions as act
 from runner.compiler.guard import DEFAULT_MAX_PRICE_MOVE
 from runner.compiler.idempotency import state_nonce
-from runner.compiler.intents import PlanIntents
+from runner.compiler.intents import BalanceIntent, PlanIntents, TransferIntent, once_per_of
 from runner.compiler.lifecycle import Lifecycle
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
-from runner.errors import ExitCode
+from runner.errors import ExitCode, RunnerError
 from runner.exchange import TradeClient
 from runner.exchange.deadline import timed_sleep
 from runner.execute.client_port import ClientPort
@@ -38,6 +39,7 @@ from runner.execute.journal import (
     unfinished_journals,
 )
 from runner.execute.lock import AccountLock, lock_path
+from runner.execute.port import TransferList
 from runner.execute.resume import (
     Resume,
     already_applied,
@@ -47,9 +49,10 @@ from runner.execute.resume import (
 )
 from runner.execute.saved_check import recompute, saved_source, verify_saved, with_live_risks
 from runner.execute.signals import terminate_as_interrupt
-from runner.records.edge import read_edge_facts
+from runner.records.edge import needs_history, read_edge_facts
 from runner.records.fees import FeeCache
 from runner.records.plan_orders import load_plan_orders, record_plan_orders
+from runner.records.reconcile import needs_clock
 from runner.records.remember import remember
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.session import Session, local_now, notify
@@ -67,6 +70,7 @@ class Prepared:
     result: PlanResult | None
     lifecycle: Lifecycle | None = None  # the steps' reconciled records
     intents: PlanIntents | None = None
+    transfers: TransferList | None = None  # listed in the snapshot's round (a plan that may top up)
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,14 @@ def _prepare_saved(
     so drift needs the same consent as for a plan file."""
     loaded = saved_source(saved, session.target)
     fees = FeeCache(session.home, session.account_id)
-    live = pipeline.take_snapshot(source, loaded.intents, session.target, now=local_now, fees=fees)
+    live, transfers = _first_round(
+        session,
+        source,
+        lambda: pipeline.take_snapshot(
+            source, loaded.intents, session.target, now=local_now, fees=fees
+        ),
+        transfers=_may_top_up(loaded),
+    )
     saved.check_fresh(
         live,
         target=session.target.name,
@@ -118,6 +129,7 @@ def _prepare_saved(
         shown,
         lifecycle,
         intents,
+        transfers=transfers,
     )
 
 
@@ -140,12 +152,23 @@ def _prepare_file(
 ) -> Prepared:
     intents = loaded.intents
     fees = FeeCache(session.home, session.account_id)
-    snapshot = pipeline.take_snapshot(source, intents, session.target, now=local_now, fees=fees)
-    nonce = resume.nonce or state_nonce(session.account_id, intents.name, snapshot)
     registry = load_plan_orders(session.home, session.account_id, intents.name)
     registry.update(resume.plan_orders)
-    lifecycle = pipeline.read_lifecycle(source, intents, snapshot, session.home, session.account_id)
-    edge = read_edge_facts(source, intents, snapshot, registry)
+    history = needs_history(intents, registry)
+    clock = history or needs_clock(intents)
+    snapshot, transfers = _first_round(
+        session,
+        source,
+        lambda: pipeline.take_snapshot(source, intents, session.target, now=local_now, fees=fees),
+        transfers=_may_top_up(loaded),
+        clock=clock,
+    )
+    nonce = resume.nonce or state_nonce(session.account_id, intents.name, snapshot)
+    server_ms = source.transport.now_ms() if clock else None
+    lifecycle = pipeline.read_lifecycle(
+        source, intents, snapshot, session.home, session.account_id, server_ms=server_ms
+    )
+    edge = read_edge_facts(source, intents, snapshot, registry, clock_synced=clock)
     result = pipeline.compute(
         loaded,
         snapshot,
@@ -168,7 +191,48 @@ def _prepare_file(
         result,
         lifecycle,
         intents,
+        transfers,
     )
+
+
+def _may_top_up(loaded: pipeline.LoadedPlan) -> bool:
+    """A transfer or ensure_balance step, none of them once_per (whose check reads the list
+    since the period began: a second read right away would wait out its 1-per-2-s limit)."""
+    steps = [i for i in loaded.intents.intents if isinstance(i, TransferIntent | BalanceIntent)]
+    return bool(steps) and all(once_per_of(i) is None for i in steps)
+
+
+def _first_round(
+    session: Session,
+    client: TradeClient,
+    take: Callable[[], Snapshot],
+    *,
+    transfers: bool,
+    clock: bool = False,
+) -> tuple[Snapshot, TransferList | None]:
+    """The snapshot, and in the same round: the transfer list of a plan that may top up (when
+    the run goes straight to the transfer, it is the list an unknown outcome is compared with;
+    the executor reads it again if it has aged or anything was written) and the exchange's
+    clock for a plan that reads history."""
+    if not transfers and not clock:
+        return take(), None
+    port = ClientPort(
+        client,
+        target=session.target.name,
+        needs=Needs(),
+        now=local_now,
+        wall_ms=session.policy().wall_ms,
+    )
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="first-round") as pool:
+        listing = pool.submit(port.transfers_listing) if transfers else None
+        synced = pool.submit(client.sync_clock) if clock else None
+        snapshot = take()
+        if synced is not None:
+            synced.result()  # a failure stops the run, as the edge's own read would
+        try:
+            return snapshot, listing.result() if listing is not None else None
+        except RunnerError:
+            return snapshot, None  # read again right before the transfer, which stops on failure
 
 
 class ApplyRun:
@@ -293,6 +357,7 @@ class ApplyRun:
                 needs=prepared.needs,
                 now=local_now,
                 fees=known_fees(prepared.snapshot),
+                mode=prepared.snapshot.mode,
                 wall_ms=policy.wall_ms,
             )
             to_run, skipped = self._skip_done(port, prepared, resume, journal)
@@ -305,6 +370,8 @@ class ApplyRun:
                 emit=self.emit,
                 # the same waits (and test seam) as the client, counted against --timeout
                 sleep=timed_sleep(policy.sleep, policy.command),
+                transfers=prepared.transfers,
+                wall_ms=policy.wall_ms,
             )
             with terminate_as_interrupt():
                 report = executor.run(to_run)

@@ -62,6 +62,15 @@ class TransferFact:
     finished: bool
 
 
+@dataclass(frozen=True)
+class TransferList:
+    """The transfers the exchange listed at one moment (this machine's wall clock, ms: an age
+    measured on it does not move when the offset to the exchange's clock is measured)."""
+
+    records: tuple[TransferFact, ...]
+    read_at_ms: int
+
+
 class ExchangePort(Protocol):
     def send(self, action: Action) -> Sent: ...
 

@@ -22,6 +22,7 @@ class Rounds:
         self.port = port
         self.symbols = tuple(symbols)
         self._fresh: Snapshot | None = None
+        self._entries: Snapshot | None = None  # the last round, until an order is sent
         self._sent: list[act.SubmitOrder] = []  # orders applied this run, to verify
         self._seen: dict[str, OrderFact] = {}  # client order id -> found on the exchange
 
@@ -31,6 +32,13 @@ class Rounds:
 
     def sent_order(self, action: act.SubmitOrder) -> None:
         self._sent.append(action)
+        self._entries = None
+
+    def entries(self) -> Snapshot:
+        """The positions' entry prices: the last round read unless an order went out since.
+        Only an order moves an entry (a TP/SL placed or moved does not), so the levels of a
+        ladder placed one after another are all resolved from the round after the open."""
+        return self._entries if self._entries is not None else self.read()
 
     def read(self) -> Snapshot:
         """The account since the last write: the last round, or a new one."""
@@ -48,7 +56,7 @@ class Rounds:
         for cid, fact in found.items():
             if fact is not None:
                 self._seen.setdefault(cid, fact)
-        self._fresh = snapshot
+        self._fresh = self._entries = snapshot
         return snapshot
 
     def order(self, action: act.SubmitOrder) -> OrderFact | None:

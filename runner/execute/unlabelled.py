@@ -26,7 +26,7 @@ from runner.execute.effects import (
     matching_plan_order,
 )
 from runner.execute.journal import Journal
-from runner.execute.port import ExchangePort
+from runner.execute.port import ExchangePort, TransferList
 
 _EXPIRY_MARGIN_MS = 5_000  # the request was signed a moment after its intent was journaled
 
@@ -68,19 +68,26 @@ class Unlabelled:
         self._plan_order_ids = plan_order_ids  # shared with the executor
         self._other_runner_seen = False
 
-    def transfers_now(self, action: act.Action) -> frozenset[str] | None:
+    def transfers_now(
+        self, action: act.Action, listed: TransferList | None = None
+    ) -> frozenset[str] | None:
         """Right before a transfer: the transfers the exchange lists now, so that a match after
         an unknown outcome must be a new one, whatever the clocks say.  A recent transfer of the
-        same amount and direction that this run did not make is another runner's work: said."""
+        same amount and direction that this run did not make is another runner's work: said.
+        ``listed`` is a list the caller read a moment ago with nothing written since (the first
+        read round of a run that goes straight to the transfer); otherwise it is read now."""
         if not isinstance(action, act.Transfer):
             return None
-        since = self.port.now_ms() - TRANSFER_SKEW_MS
-        try:
-            records = tuple(self.port.transfers_since(since))
-        except TimeUp:
-            raise
-        except RunnerError as exc:
-            raise StepFailed(f"could not read the transfers before sending: {exc}") from None
+        if listed is not None:
+            records = listed.records
+        else:
+            since = self.port.now_ms() - TRANSFER_SKEW_MS
+            try:
+                records = tuple(self.port.transfers_since(since))
+            except TimeUp:
+                raise
+            except RunnerError as exc:
+                raise StepFailed(f"could not read the transfers before sending: {exc}") from None
         twins = [
             r
             for r in records

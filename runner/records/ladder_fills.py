@@ -7,13 +7,14 @@ whose order is no longer resting fired if the order history holds its child orde
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from runner.compiler.ctx import LevelFill
 from runner.compiler.intents import PlanIntents, PositionIntent
 from runner.compiler.snapshot import Snapshot
-from runner.records.edge_io import HistorySource, shown
+from runner.records.edge_io import HistorySource, in_parallel, shown
 from runner.records.plan_orders import ladder_key
 
 HISTORY_WINDOW_S = 89 * 24 * 3600  # order-history takes at most a 90-day window
@@ -29,27 +30,29 @@ def read_ladder_fills(
     resting = {t.order_id for t in snapshot.trigger_orders}
     now_s = now_ms // 1000
     fills: dict[str, dict[int, LevelFill]] = {}
+    gone: list[tuple[PositionIntent, int, str]] = []  # levels no longer resting: fired?
     for intent in intents.intents:
         if not isinstance(intent, PositionIntent) or not intent.ladder:
             continue
         for number in range(1, len(intent.ladder) + 1):
             order_id = registry.get(ladder_key(intent.key, number))
-            if order_id is None or order_id in resting:
-                continue
-            child = f"PLAN_{order_id}"
-            rows = source.order_history(
-                intent.symbol,
-                client_order_id=child,
-                start_s=now_s - HISTORY_WINDOW_S,
-                end_s=now_s + 60,
-            )
-            for row in rows:
-                if row.client_order_id == child and row.filled > 0:
-                    fill = LevelFill(
-                        price=Decimal(row.avg_price),
-                        size=Decimal(row.filled),
-                        at=shown(int(row.update_time_ms)),
-                    )
-                    fills.setdefault(intent.key, {})[number] = fill
-                    break
+            if order_id is not None and order_id not in resting:
+                gone.append((intent, number, f"PLAN_{order_id}"))
+
+    def history(level: tuple[PositionIntent, int, str]) -> Sequence[Any]:
+        intent, _, child = level
+        return source.order_history(
+            intent.symbol, client_order_id=child, start_s=now_s - HISTORY_WINDOW_S, end_s=now_s + 60
+        )
+
+    for (intent, number, child), rows in zip(gone, in_parallel(history, gone), strict=True):
+        for row in rows:
+            if row.client_order_id == child and row.filled > 0:
+                fill = LevelFill(
+                    price=Decimal(row.avg_price),
+                    size=Decimal(row.filled),
+                    at=shown(int(row.update_time_ms)),
+                )
+                fills.setdefault(intent.key, {})[number] = fill
+                break
     return fills

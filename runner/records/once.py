@@ -21,7 +21,7 @@ from runner.compiler.intents import (
 )
 from runner.compiler.periods import period_start_ms, period_tag, this_period
 from runner.compiler.snapshot import Snapshot
-from runner.records.edge_io import HistorySource, TransferHistory, shown
+from runner.records.edge_io import HistorySource, TransferHistory, in_parallel, shown
 
 
 def period_tags(intents: PlanIntents, now_ms: int) -> dict[str, str]:
@@ -42,22 +42,24 @@ def read_once_done(
     now_ms: int,
 ) -> dict[int, str]:
     """Step index -> "already done this week (order ... at ...)" for steps that ran this period."""
-    done: dict[int, str] = {}
-    for intent in intents.intents:
+    asked = [i for i in intents.intents if once_per_of(i) is not None]
+
+    def ran(intent: Intent) -> str | None:
         period = once_per_of(intent)
-        if period is None:
-            continue
+        assert period is not None
         start_ms = period_start_ms(period, now_ms)
         if isinstance(intent, OpenIntent | CloseIntent):
             purpose = "O" if isinstance(intent, OpenIntent) else "C"
-            found = _order(
-                source, snapshot, intent, ids.make(intent.key, purpose), start_ms, now_ms
-            )
-        elif isinstance(intent, TransferIntent) and isinstance(source, TransferHistory):
-            found = _transfer(source, intent, start_ms)
-        else:
-            continue
-        if found is not None:
+            cid = ids.make(intent.key, purpose)
+            return _order(source, snapshot, intent, cid, start_ms, now_ms)
+        if isinstance(intent, TransferIntent) and isinstance(source, TransferHistory):
+            return _transfer(source, intent, start_ms)
+        return None
+
+    done: dict[int, str] = {}
+    for intent, found in zip(asked, in_parallel(ran, asked), strict=True):
+        period = once_per_of(intent)
+        if found is not None and period is not None:
             done[intent.index] = f"already done {this_period(period)} ({found})"
     return done
 

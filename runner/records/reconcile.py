@@ -10,6 +10,7 @@ it (``reentry: {after}``, ``expire_after``) or to bound the history window.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -71,13 +72,16 @@ def reconcile(
     snapshot: Snapshot,
     *,
     own_prefix: str,
+    server_ms: int | None = None,
 ) -> Lifecycle:
+    """``server_ms``: the exchange's time, when the caller measured it in its first round."""
     gone = {
         key: r.holding
         for key, r in records.items()
         if r.holding is not None and vanished(r.holding, snapshot)
     }
-    server_ms = source.system_time_ms() if gone or needs_clock(intents) else None
+    if server_ms is None and (gone or needs_clock(intents)):
+        server_ms = source.system_time_ms()
     updated = dict(records)
     histories: dict[tuple[str, int], History] = {}
     for key, holding in gone.items():
@@ -93,9 +97,11 @@ def reconcile(
 
 def read_history(source: HistorySource, symbol: str, start_ms: int) -> History:
     start_s = start_ms // 1000
-    orders = source.order_history(symbol, start_s=start_s)
-    fills = source.trades(symbol, start_s=start_s)
-    ledger = source.transaction_history(symbol, start_ms=start_ms)
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="history") as pool:
+        orders_f = pool.submit(source.order_history, symbol, start_s=start_s)
+        fills_f = pool.submit(source.trades, symbol, start_s=start_s)
+        ledger_f = pool.submit(source.transaction_history, symbol, start_ms=start_ms)
+        orders, fills, ledger = orders_f.result(), fills_f.result(), ledger_f.result()
     return History(
         orders=tuple(_past_order(o) for o in orders),
         fills=tuple(

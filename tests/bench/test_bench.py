@@ -42,6 +42,23 @@ def test_rate_limit_floor_counts_full_windows_and_can_leave_an_endpoint_out() ->
     assert bench_apply.rate_limit_floor(Counter({position: 6})) == 0.0
 
 
+def test_the_pace_of_back_to_back_runs_is_the_endpoint_with_most_window_per_run() -> None:
+    order_history = "/contract/private/order-history"  # 6 per 2 s
+    position = "/contract/private/position-v2"  # 6 per 2 s
+    details = "/contract/public/details"  # 12 per 2 s
+    sent = Counter({position: 60, order_history: 30, details: 90})
+    pacing = bench_apply.pacing_endpoint(sent, 30)
+    assert pacing is not None and pacing["endpoint"] == position
+    assert (pacing["requests_per_run"], pacing["seconds_per_run"]) == (2, 0.667)
+    assert bench_apply.pacing_endpoint(sent, 30, without=(position,))["endpoint"] == details
+    assert bench_apply.pacing_endpoint(Counter(), 30) is None
+    b2b = {"pacing_endpoint": pacing}
+    assert report._pace(b2b) == (
+        "here position-v2, 6 calls per 2 s, read 2 times per apply: 0.67 s per apply"
+    )
+    assert report._pace({}) == "no endpoint's limit is reached"
+
+
 def test_reference_apply_series_runs_as_separate_processes(tmp_path: Path) -> None:
     figures = bench_apply.latency_series(
         ["apply", str(bench_apply.REFERENCE), "--yes"], 1, (1,), ok=(0,), floor=4

@@ -240,6 +240,62 @@ def test_mode_and_spot_needs_read_the_whole_account() -> None:
     assert snap.balances.spot_available == D("5000")
 
 
+def test_every_read_of_a_round_is_in_flight_at_once() -> None:
+    # ten reads (both positions reads, the mode, the spot wallet): none may queue behind the
+    # others, or it would be a round of its own at the exchange's latency
+    source = FakeSource(rendezvous=10)
+    read_snapshot(
+        source, ["BTCUSDT"], target="paper", needs=Needs(spot=True, mode=True), now=lambda: NOW
+    )
+    assert sum(source.calls.values()) == 10
+
+
+def _whole_account(source: FakeSource, symbol: str, settings_of: tuple[str, ...] = ()) -> Any:
+    return read_snapshot(
+        source,
+        [symbol],
+        target="paper",
+        needs=Needs(),
+        now=lambda: NOW,
+        whole_account=True,
+        known_mode=Mode.ONE_WAY,
+        settings_of=settings_of,
+    )
+
+
+def test_the_whole_account_is_one_positions_read_and_no_mode_read() -> None:
+    source = FakeSource(rendezvous=7)  # all seven together
+    snap = _whole_account(source, "BTCUSDT")
+    assert source.calls["positions:None"] == 1 and source.calls["positions:BTCUSDT"] == 0
+    assert source.calls["mode"] == 0
+    assert snap.account_wide
+    assert {p.symbol for p in snap.positions} == {"BTCUSDT", "SOLUSDT"}
+    assert snap.mode is Mode.HEDGE  # the rows show it: the mode known before is not needed
+    assert snap.settings["BTCUSDT"].leverage == D("10")
+    assert snap.markets["BTCUSDT"].mark == D("65010")
+
+
+class FlatSource(FakeSource):
+    def positions_v2(self, symbol: str | None = None) -> list[Row]:
+        self._hit(f"positions:{symbol}")
+        return [] if symbol is None else [pos_row(symbol, "both", "0", leverage=D("7"))]
+
+
+def test_a_flat_symbol_of_the_whole_account_keeps_the_known_mode() -> None:
+    flat = FlatSource()
+    snap = _whole_account(flat, "ETHUSDT")
+    assert flat.calls["positions:None"] == 1 and flat.calls["mode"] == 0
+    assert snap.mode is Mode.ONE_WAY and not snap.positions and "ETHUSDT" not in snap.settings
+    assert snap.markets["ETHUSDT"].mark == D("3200")  # the index price, with no row to show it
+
+
+def test_a_leverage_set_on_a_flat_symbol_is_read_from_its_own_rows() -> None:
+    flat = FlatSource()
+    snap = _whole_account(flat, "ETHUSDT", settings_of=("ETHUSDT",))
+    assert flat.calls["positions:None"] == 1 and flat.calls["positions:ETHUSDT"] == 1
+    assert snap.settings["ETHUSDT"].leverage == D("7")
+
+
 def test_two_symbols_share_one_contracts_read_and_fee_reads_are_capped() -> None:
     source = FakeSource()
     snap = read_snapshot(

@@ -1,9 +1,12 @@
 """apply at the floor, counted in requests: the simulator's request log is the witness.
 
 The reference plan (fund the futures wallet, then a 3-contract long with a relative stop) from a
-fresh account takes four rounds: one parallel read round, the transfer, the open, one parallel
-verification round (which is also the read that re-resolves the relative stop).  These tests pin
-the counts and the order, not times.
+fresh account takes four rounds: one parallel read round (with the transfer list the transfer is
+compared with), the transfer, the open, one parallel verification round (which is also the read
+that re-resolves the relative stop).  These tests pin the counts and the order, not times: the
+requests between two writes are one round because the readers send them all at once
+(tests/compiler/test_snapshot.py and tests/execute/test_flow_rounds.py hold every read of a round
+in flight together).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ TRANSFER_LIST = "/account/v1/transfer-contract-list"
 SUBMIT = "/contract/private/submit-order"
 HISTORY = "/contract/private/order-history"
 FEE_RATE = "/contract/private/trade-fee-rate"
+TP_SL = "/contract/private/submit-tp-sl-order"
 SNAPSHOT = {
     "/contract/public/details",
     "/contract/public/leverage-bracket",
@@ -31,9 +35,10 @@ SNAPSHOT = {
     "/account/v1/wallet",
 }
 
-# the verification round reads the whole account too (the apply report shows every position):
-# all positions and the position mode, in parallel with the rest of the round
-WHOLE = Counter({"/contract/private/position-v2": 1, "/contract/private/get-position-mode": 1})
+# the verification round reads the whole account (the apply report shows every position) with
+# one account-wide position-v2 instead of one per symbol; the mode comes from its rows or from
+# the first round (nothing in the run changed it): no get-position-mode
+WHOLE = Counter(dict.fromkeys(SNAPSHOT - {"/account/v1/wallet"}, 1))
 
 
 def _segments(log: list[Any]) -> list[Counter[str]]:
@@ -56,20 +61,20 @@ def test_reference_apply_is_one_read_round_two_writes_and_one_verification_round
     reads, transfer, after_transfer, submit, verification = _segments(
         runner_cli.server.request_log()
     )
-    # the read round, then the transfer list right before the transfer (transfers carry no
-    # client id: what the exchange lists just before the send is what an unknown outcome is
-    # compared with, so a second runner's top-up is never taken for ours; one round more)
+    # one read round, the transfer list in it: transfers carry no client id, so what the
+    # exchange lists right before the send is what an unknown outcome is compared with (a second
+    # runner's top-up is never taken for ours); the run goes straight to the transfer, so the
+    # list of the read round is that list, and it is not read again
     assert reads == Counter({**dict.fromkeys(SNAPSHOT, 1), FEE_RATE: 1, TRANSFER_LIST: 1})
     assert transfer == Counter({TRANSFER: 1})
     assert after_transfer == Counter()  # the open follows the transfer at once
     assert submit == Counter({SUBMIT: 1})
-    # one snapshot (each read once) and the order's history lookup, together: the relative stop
-    # did not have to move, so this read is also the verification
-    # (read for the whole account, every position and the mode, for the report: same round)
-    # and, after it, the transfer list: the transfer is verified by its listing, and an identical
+    # one snapshot (each read once, position-v2 for the whole account), the order's history
+    # lookup and the transfer list, together: the relative stop did not have to move, so this
+    # read is also the verification; the transfer is verified by its listing, and an identical
     # one another runner home made at the same moment is seen and said (issue 19)
-    assert verification == Counter(dict.fromkeys(SNAPSHOT, 1)) + WHOLE + Counter(
-        {HISTORY: 1, TRANSFER_LIST: 1}
+    assert verification == WHOLE + Counter(
+        {"/account/v1/wallet": 1, HISTORY: 1, TRANSFER_LIST: 1}
     )
 
 
@@ -80,8 +85,10 @@ def test_a_second_apply_reads_once_and_sends_nothing(runner_cli: Cli) -> None:
     assert again.code == ExitCode.OK, again.text
     assert "No changes" in again.out
     log = runner_cli.server.request_log()[before:]
-    # one read round; the fee tier comes from the runner home now
-    assert Counter(e.path for e in log) == Counter(dict.fromkeys(SNAPSHOT, 1))
+    # one read round; the fee tier comes from the runner home now.  The transfer list is read in
+    # it too: a plan that may top up cannot know before the round whether it will, and reading
+    # it later would cost a round whenever it does
+    assert Counter(e.path for e in log) == Counter({**dict.fromkeys(SNAPSHOT, 1), TRANSFER_LIST: 1})
 
 
 def test_a_resting_limit_order_is_verified_from_the_snapshot_alone(
@@ -101,5 +108,21 @@ def test_a_resting_limit_order_is_verified_from_the_snapshot_alone(
     *_, submit, verification = _segments(runner_cli.server.request_log())
     assert submit == Counter({SUBMIT: 1})
     # the order rests: the snapshot's open orders show it, so no history lookup at all
-    expected = Counter(dict.fromkeys(SNAPSHOT - {"/account/v1/wallet"}, 1)) + WHOLE
-    assert verification == expected
+    assert verification == WHOLE
+
+
+def test_ladder_levels_are_placed_without_reads_between_them(runner_cli: Cli) -> None:
+    ladder = REFERENCE.parents[2] / "plans" / "examples" / "tp-ladder.yaml"
+    runner_cli.server.fund("spot", "5000")
+    done = runner_cli.run("apply", str(ladder), "--yes")
+    assert done.code == ExitCode.OK, done.text
+    segments = _segments(runner_cli.server.request_log())
+    writes = [next(iter(s)) for s in segments[1::2]]
+    assert writes == [TRANSFER, SUBMIT, TP_SL, TP_SL, TP_SL]
+    reads = segments[0::2]
+    # the round after the open resolves all three levels against the actual entry (a TP/SL
+    # placed does not move it): nothing is read between the levels, one round verifies
+    assert reads[1] == Counter()  # the open follows the transfer
+    assert reads[2] == WHOLE + Counter({"/account/v1/wallet": 1, HISTORY: 1})
+    assert reads[3] == Counter() and reads[4] == Counter()
+    assert reads[5] == WHOLE + Counter({"/account/v1/wallet": 1})

@@ -25,6 +25,7 @@ class FakePort:
     transfers: list[TransferFact] = field(default_factory=list)
     clock_ms: int = 1_000_000
     reads: int = 0
+    transfer_reads: int = 0
     rounds: list[tuple[str, ...]] = field(default_factory=list)  # history looked up per round
 
     def now_ms(self) -> int:
@@ -172,6 +173,7 @@ class FakePort:
         return snapshot, {cid: self.find_order(sym, cid) for sym, cid in history}
 
     def transfers_since(self, since_ms: int) -> Sequence[TransferFact]:
+        self.transfer_reads += 1
         return [t for t in self.transfers if t.time_ms >= since_ms]
 
     def sends_to(self, path: str) -> list[act.Action]:

@@ -13,6 +13,7 @@ from runner.compiler.snapshot import Market
 from runner.exchange.requests import request_for
 from runner.execute.executor import ApplyReport, Executor, Status
 from runner.execute.journal import Journal, read_journal
+from runner.execute.port import TransferFact, TransferList
 from tests.compiler.fixtures import snapshot
 from tests.execute.fake_port import FakePort
 from tests.render.test_plan_render import PLAN
@@ -21,8 +22,19 @@ ORDER = "/contract/private/submit-order"
 TRANSFER = "/account/v1/transfer-contract"
 
 
+WALL_MS = 1_000_000  # this machine's clock, held still: a listing's age is what a test says
+
+
+def _wall_ms() -> int:
+    return WALL_MS
+
+
 def run(
-    tmp_path: Path, port: FakePort, *, interrupt_on: int | None = None
+    tmp_path: Path,
+    port: FakePort,
+    *,
+    interrupt_on: int | None = None,
+    transfers: TransferList | None = None,
 ) -> tuple[ApplyReport, Path]:
     start = snapshot()
     actions = compile_plan(PLAN, start, OrderIds("btc-swing", nonce="r1")).actions
@@ -36,7 +48,14 @@ def run(
 
     with journal:
         report = Executor(
-            port, journal, symbols=["BTCUSDT"], start=start, emit=emit, sleep=lambda _: None
+            port,
+            journal,
+            symbols=["BTCUSDT"],
+            start=start,
+            emit=emit,
+            sleep=lambda _: None,
+            transfers=transfers,
+            wall_ms=_wall_ms,
         ).run(actions)
     return report, journal.path
 
@@ -92,6 +111,37 @@ def test_transfer_dropped_after_commit_is_found_in_the_records(tmp_path: Path) -
     assert report.complete
     assert len(port.sends_to(TRANSFER)) == 1
     assert len(port.transfers) == 1
+
+
+def test_the_first_rounds_transfer_list_stands_in_for_the_read_before_the_transfer(
+    tmp_path: Path,
+) -> None:
+    port = FakePort(snapshot())
+    listed = TransferList((), read_at_ms=_wall_ms())
+    report, _ = run(tmp_path, port, transfers=listed)
+    assert report.complete
+    assert port.transfer_reads == 0  # the run went straight to the transfer: no second read
+
+
+def test_an_aged_transfer_list_is_read_again_before_the_transfer(tmp_path: Path) -> None:
+    port = FakePort(snapshot())
+    aged = TransferList((), read_at_ms=_wall_ms() - 60_000)  # e.g. a consent prompt between
+    report, _ = run(tmp_path, port, transfers=aged)
+    assert report.complete
+    assert port.transfer_reads == 1
+
+
+def test_a_transfer_listed_in_the_first_round_is_never_taken_for_ours(tmp_path: Path) -> None:
+    # another runner's identical top-up, listed by the first round; ours is lost before the
+    # exchange took it: the listed one must not count as ours, so ours is sent again (once)
+    start = snapshot()
+    transfer = compile_plan(PLAN, start, OrderIds("btc-swing", nonce="r1")).actions[0]
+    twin = TransferFact("other-1", transfer.amount, True, time_ms=999_000, finished=True)
+    port = FakePort(start, faults={TRANSFER: ["before"]}, transfers=[twin])
+    report, _ = run(tmp_path, port, transfers=TransferList((twin,), read_at_ms=_wall_ms()))
+    assert report.complete
+    assert len(port.sends_to(TRANSFER)) == 2
+    assert len(port.transfers) == 2
 
 
 def test_rejection_stops_the_run_and_later_steps_do_not_run(tmp_path: Path) -> None:
