@@ -26,6 +26,7 @@ class FakePort:
     clock_ms: int = 1_000_000
     reads: int = 0
     transfer_reads: int = 0
+    transfer_reads_at_sends: list[int] = field(default_factory=list)  # before each transfer
     rounds: list[tuple[str, ...]] = field(default_factory=list)  # history looked up per round
 
     def now_ms(self) -> int:
@@ -34,6 +35,8 @@ class FakePort:
 
     def send(self, action: act.Action) -> Sent:
         self.sent.append(action)
+        if isinstance(action, act.Transfer):
+            self.transfer_reads_at_sends.append(self.transfer_reads)
         queue = self.faults.get(request_for(action).path, [])
         fault = queue.pop(0) if queue else None
         if isinstance(fault, tuple):

@@ -120,7 +120,8 @@ def test_the_first_rounds_transfer_list_stands_in_for_the_read_before_the_transf
     listed = TransferList((), read_at_ms=_wall_ms())
     report, _ = run(tmp_path, port, transfers=listed)
     assert report.complete
-    assert port.transfer_reads == 0  # the run went straight to the transfer: no second read
+    # the run went straight to the transfer: no second read before it (one after: verification)
+    assert port.transfer_reads_at_sends == [0]
 
 
 def test_an_aged_transfer_list_is_read_again_before_the_transfer(tmp_path: Path) -> None:
@@ -128,20 +129,24 @@ def test_an_aged_transfer_list_is_read_again_before_the_transfer(tmp_path: Path)
     aged = TransferList((), read_at_ms=_wall_ms() - 60_000)  # e.g. a consent prompt between
     report, _ = run(tmp_path, port, transfers=aged)
     assert report.complete
-    assert port.transfer_reads == 1
+    assert port.transfer_reads_at_sends == [1]
 
 
-def test_a_transfer_listed_in_the_first_round_is_never_taken_for_ours(tmp_path: Path) -> None:
-    # another runner's identical top-up, listed by the first round; ours is lost before the
-    # exchange took it: the listed one must not count as ours, so ours is sent again (once)
+def test_another_runners_top_up_listed_in_the_first_round_is_not_compounded(
+    tmp_path: Path,
+) -> None:
+    # another runner's identical top-up, listed by the first round: this run's top-up was
+    # computed from the same state for the same level, so it is not sent, and the list of the
+    # first round decides it without a second read
     start = snapshot()
     transfer = compile_plan(PLAN, start, OrderIds("btc-swing", nonce="r1")).actions[0]
     twin = TransferFact("other-1", transfer.amount, True, time_ms=999_000, finished=True)
-    port = FakePort(start, faults={TRANSFER: ["before"]}, transfers=[twin])
+    port = FakePort(start, transfers=[twin])
     report, _ = run(tmp_path, port, transfers=TransferList((twin,), read_at_ms=_wall_ms()))
     assert report.complete
-    assert len(port.sends_to(TRANSFER)) == 2
-    assert len(port.transfers) == 2
+    assert port.sends_to(TRANSFER) == []
+    assert "another runner" in report.outcomes[0].detail
+    assert port.transfer_reads_at_sends == []
 
 
 def test_rejection_stops_the_run_and_later_steps_do_not_run(tmp_path: Path) -> None:

@@ -10,10 +10,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from runner.errors import RunnerError
+from runner.exchange import RetryPolicy
 from runner.execute.flow import _first_round
 from tests.compiler.fixtures import snapshot
 
-SESSION: Any = SimpleNamespace(target=SimpleNamespace(name="paper"))
+SESSION: Any = SimpleNamespace(target=SimpleNamespace(name="paper"), policy=RetryPolicy)
 
 
 class Client:
