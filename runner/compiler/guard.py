@@ -175,21 +175,31 @@ def saved_prices_moved(
     """Why a saved plan's prices no longer hold, or ``None``: a mark price that moved more than
     ``max_move_percent`` either way since it was saved, or a relative trigger that would now
     resolve to another tick (it was resolved against the price of the moment)."""
-    for symbol, then in saved.markets.items():
-        now = live.markets.get(symbol)
-        if now is None or then.mark <= 0:
-            continue
-        moved = abs(now.mark - then.mark) / then.mark * 100
-        if moved > max_move_percent:
-            return (
-                f"the {symbol} mark price moved {plain(moved.quantize(Decimal('0.01')))}% "
-                f"({plain(then.mark)} -> {plain(now.mark)}) since it was saved, more than "
-                f"--max-price-move {plain(max_move_percent)}%"
-            )
+    moved = marks_moved(saved, live, max_move_percent, since="since it was saved")
+    if moved is not None:
+        return moved
     for action in actions:
         reason = _relative_moved(action, live)
         if reason is not None:
             return reason
+    return None
+
+
+def marks_moved(
+    then: Snapshot, now: Snapshot, max_move_percent: Decimal, *, since: str
+) -> str | None:
+    """A mark price that moved more than ``max_move_percent`` either way between two reads."""
+    for symbol, before in then.markets.items():
+        after = now.markets.get(symbol)
+        if after is None or before.mark <= 0:
+            continue
+        moved = abs(after.mark - before.mark) / before.mark * 100
+        if moved > max_move_percent:
+            return (
+                f"the {symbol} mark price moved {plain(moved.quantize(Decimal('0.01')))}% "
+                f"({plain(before.mark)} -> {plain(after.mark)}) {since}, more than "
+                f"--max-price-move {plain(max_move_percent)}%"
+            )
     return None
 
 

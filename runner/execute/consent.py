@@ -5,8 +5,9 @@ The prompt is one tiny seam (``Prompt``) so tests can play the terminal and the 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from runner.errors import NotConfirmed
 
@@ -19,6 +20,7 @@ class Prompt:
 
     is_terminal: Callable[[], bool]
     ask: Callable[[str], str]
+    clock: Callable[[], float] = field(default=time.monotonic)  # how long the answer took
 
 
 def consent(prompt: Prompt, *, yes: bool, changes: int) -> str:

@@ -18,13 +18,13 @@ from pathlib import Path
 from runner import pipeline
 from runner.account import Needs, known_fees
 from runner.compiler import actions as act
-from runner.compiler.guard import DEFAULT_MAX_PRICE_MOVE
+from runner.compiler.guard import DEFAULT_MAX_PRICE_MOVE, marks_moved
 from runner.compiler.idempotency import state_nonce
 from runner.compiler.intents import BalanceIntent, PlanIntents, TransferIntent, once_per_of
 from runner.compiler.lifecycle import Lifecycle
 from runner.compiler.result import PlanResult
 from runner.compiler.snapshot import Snapshot
-from runner.errors import ExitCode, RunnerError
+from runner.errors import ExitCode, RunnerError, SavedPlanStale
 from runner.exchange import TradeClient
 from runner.exchange.deadline import timed_sleep
 from runner.execute.client_port import ClientPort
@@ -56,6 +56,9 @@ from runner.records.reconcile import needs_clock
 from runner.records.remember import remember
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.session import Session, local_now, notify
+
+# a diff on screen longer than this before CONFIRM has its prices read again before any write
+RECHECK_AFTER_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -313,12 +316,38 @@ class ApplyRun:
                     + "; ".join(f.message.removesuffix("; refused under --yes") for f in drift)
                 )
             deadline = s.deadline()
+            shown_at = self.prompt.clock()
             if deadline is None or self.yes:
                 approval = consent(self.prompt, yes=self.yes, changes=len(prepared.actions))
             else:
                 with deadline.paused():  # a person reading the diff is not the exchange's time
                     approval = consent(self.prompt, yes=self.yes, changes=len(prepared.actions))
+            if not self.yes and self.prompt.clock() - shown_at >= RECHECK_AFTER_S:
+                prepared = self._recheck(client, prepared)
             return self._execute(client, prepared, resume, approval)
+
+    def _recheck(self, client: TradeClient, prepared: Prepared) -> Prepared:
+        """The diff was on screen for a while before CONFIRM: the prices are read again before
+        anything is sent.  A mark that moved beyond --max-price-move refuses the run (exit 3,
+        nothing sent); otherwise the fires-at-once guard judges every write at the new prices."""
+        port = ClientPort(
+            client,
+            target=self.session.target.name,
+            needs=prepared.needs,
+            now=local_now,
+            fees=known_fees(prepared.snapshot),
+            mode=prepared.snapshot.mode,
+            wall_ms=self.session.policy().wall_ms,
+        )
+        fresh = port.snapshot(prepared.symbols)
+        since = "while the diff was on screen"
+        moved = marks_moved(prepared.snapshot, fresh, self.max_price_move, since=since)
+        if moved is not None:
+            raise SavedPlanStale(
+                f"nothing was sent: {moved}", hint="run apply again and review the new diff"
+            )
+        markets = {**prepared.snapshot.markets, **fresh.markets}
+        return replace(prepared, snapshot=prepared.snapshot.evolve(markets=markets))
 
     def _drift(self, prepared: Prepared) -> Prepared:
         """Risk-raising drift is refused under --yes (each change named) unless the plan's
