@@ -211,7 +211,8 @@ def _cross_at_end(step: StepResult, ws: WorkingState) -> StepResult:
             notes=(
                 *step.notes,
                 f"cross: est. liquidation on the margin shared with {names} (their margin "
-                "above maintenance and unrealized PnL at the mark count)",
+                "above maintenance and unrealized PnL at the mark count); this position's "
+                "margin and losses draw on it too, so their liquidation comes closer",
             ),
         )
     if liq == estimate.liquidation_price:

@@ -302,7 +302,9 @@ def test_cross_liquidation_counts_every_cross_position_of_the_account() -> None:
     )
     assert estimate.liquidation_price == round_liquidation(raw, BTC.tick, is_long=True)
     assert estimate.liquidation_price < alone.steps[0].estimate.liquidation_price
-    assert any("shared with ETHUSDT short" in n for n in shared.steps[0].notes)
+    note = next(n for n in shared.steps[0].notes if "shared with ETHUSDT short" in n)
+    assert "their liquidation comes closer" in note  # the new position draws on their margin
+    assert not any("shared with" in n for n in alone.steps[0].notes)
     # a loss on the short brings the long's liquidation closer
     losing = snapshot(futures="100", positions=(eth,))
     losing = losing.evolve(markets={**losing.markets, "ETHUSDT": Market(D(3600), D(3600))})
