@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("runner.exchange")
 
 
-
 def new_session() -> requests.Session:
     """A keep-alive session whose adapters never retry on their own (no silent re-sends)."""
     session = requests.Session()

@@ -6,14 +6,14 @@ The prompt is one tiny seam (``Prompt``) so tests can play the terminal and the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from runner.errors import NotConfirmed
+from runner.values import value
 
 CONFIRM_WORD = "CONFIRM"
 
 
-@dataclass(frozen=True)
+@value
 class Prompt:
     """The consent seam: is there a terminal, and what did the user type."""
 
