@@ -125,4 +125,5 @@ def test_ladder_levels_are_placed_without_reads_between_them(runner_cli: Cli) ->
     assert reads[1] == Counter()  # the open follows the transfer
     assert reads[2] == WHOLE + Counter({"/account/v1/wallet": 1, HISTORY: 1})
     assert reads[3] == Counter() and reads[4] == Counter()
-    assert reads[5] == WHOLE + Counter({"/account/v1/wallet": 1})
+    # the verification round: the transfer the run sent is verified by its listing
+    assert reads[5] == WHOLE + Counter({"/account/v1/wallet": 1, TRANSFER_LIST: 1})
