@@ -3,8 +3,9 @@
 ``@dataclass(frozen=True)`` compiles six methods per class from generated source (``__init__``,
 ``__setattr__``, ``__delattr__``, ``__eq__``, ``__hash__``, ``__repr__``), each its own
 ``exec``; across the ~170 values an ``apply`` imports that was most of the project's own start-up.
-``@value`` lets dataclasses write the three it must (the constructor and the frozen guards) and
-gives the class the other three from here, with the semantics dataclasses would have given them:
+``@value`` lets dataclasses write the constructor, gives the class the frozen guards as closures
+(on 3.11 and 3.12, where dataclasses would compile them from source) and the other three from
+here, with the semantics dataclasses would have given them:
 
 - ``==`` holds only between instances of the very same class (a subclass is not equal to its base)
   and compares the fields declared with ``compare=True``, in order; otherwise ``NotImplemented``;
@@ -19,6 +20,8 @@ A method the class defines itself is kept, as dataclasses keeps it.
 from __future__ import annotations
 
 import dataclasses
+import sys
+import threading
 from _thread import get_ident
 from collections.abc import Callable
 from typing import Any, TypeVar, dataclass_transform, overload
@@ -84,6 +87,49 @@ def _finish(cls: type[T]) -> type[T]:
     return cls
 
 
+def _frozen_guards(
+    cls: type, fields: list[dataclasses.Field[Any]], globals: dict[str, Any]
+) -> tuple[Callable[..., None], Callable[..., None]]:
+    """The ``__setattr__`` and ``__delattr__`` dataclasses writes for a frozen class, the same
+    code as closures instead of generated source (``dataclasses._frozen_get_del_attr``)."""
+    names = tuple(f.name for f in fields)
+    error = dataclasses.FrozenInstanceError
+
+    def __setattr__(self: object, name: str, value: object) -> None:
+        if type(self) is cls or name in names:
+            raise error(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)  # type: ignore[arg-type]
+
+    def __delattr__(self: object, name: str) -> None:
+        if type(self) is cls or name in names:
+            raise error(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)  # type: ignore[arg-type]
+
+    return __setattr__, __delattr__
+
+
+# Python 3.11 and 3.12 compile the frozen guards from source for every class; there the
+# dataclass below takes them from ``_frozen_guards``.  3.13 builds a class's methods in one
+# go, and any other version keeps dataclasses' own.
+_GUARDS_BY_CLOSURE = sys.version_info[:2] in ((3, 11), (3, 12)) and hasattr(
+    dataclasses, "_frozen_get_del_attr"
+)
+_PATCH_LOCK = threading.Lock()
+
+
+def _frozen_dataclass(cls: type[T], kw_only: bool) -> type[T]:
+    make = dataclasses.dataclass(frozen=True, eq=False, repr=False, kw_only=kw_only)
+    if not _GUARDS_BY_CLOSURE:
+        return make(cls)
+    with _PATCH_LOCK:
+        generated = dataclasses._frozen_get_del_attr  # type: ignore[attr-defined]
+        dataclasses._frozen_get_del_attr = _frozen_guards  # type: ignore[attr-defined]
+        try:
+            return make(cls)
+        finally:
+            dataclasses._frozen_get_del_attr = generated  # type: ignore[attr-defined]
+
+
 @overload
 def value(cls: type[T], /) -> type[T]: ...
 @overload
@@ -97,7 +143,6 @@ def value(
     """``@dataclass(frozen=True)`` (with ``kw_only``), its ``==``, hash and repr shared."""
 
     def wrap(cls: type[T]) -> type[T]:
-        made = dataclasses.dataclass(frozen=True, eq=False, repr=False, kw_only=kw_only)(cls)
-        return _finish(made)
+        return _finish(_frozen_dataclass(cls, kw_only))
 
     return wrap if cls is None else wrap(cls)

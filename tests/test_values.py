@@ -181,3 +181,39 @@ def test_frozen_pickled_copied_replaced_like_a_dataclass() -> None:
     assert dataclasses.asdict(point) == dataclasses.asdict(RealPoint(1, Decimal("2"), "n", "s"))
     with pytest.raises(TypeError):
         Named("positional")  # type: ignore[misc]
+
+
+class Plain(Point):
+    """A subclass that is not itself a dataclass: new attributes may be set, fields not."""
+
+
+class RealPlain(RealPoint):
+    pass
+
+
+@pytest.mark.parametrize(("mine", "real"), [(Point(1), RealPoint(1)), (Plain(1), RealPlain(1))])
+def test_frozen_guards_behave_as_dataclasses_own(mine: Any, real: Any) -> None:
+    for target in (mine, real):
+        with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'x'"):
+            target.x = 2
+        with pytest.raises(dataclasses.FrozenInstanceError, match="cannot delete field 'y'"):
+            del target.y
+    if isinstance(real, RealPlain):
+        mine.extra = real.extra = 1
+        assert mine.extra == real.extra == 1
+        del mine.extra, real.extra
+        assert not hasattr(mine, "extra") and not hasattr(real, "extra")
+    else:
+        for target in (mine, real):
+            with pytest.raises(dataclasses.FrozenInstanceError, match="'extra'"):
+                target.extra = 1
+            with pytest.raises(dataclasses.FrozenInstanceError, match="'extra'"):
+                del target.extra
+
+
+def test_other_dataclasses_keep_their_generated_guards() -> None:
+    # the closures are used only while a @value class is made
+    source_made = RealPoint.__setattr__.__code__.co_filename
+    assert source_made != Point.__setattr__.__code__.co_filename
+    generated = getattr(dataclasses, "_frozen_get_del_attr", None)  # 3.11, 3.12
+    assert generated is None or generated.__module__ == "dataclasses"
