@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from runner.exchange import endpoints as ep
-from runner.exchange.affiliate import (
-    AffiliateTrade,
-    ApiRebate,
-    InvitedUser,
-    Page,
-    RebateList,
-    UserRebate,
-    parse_affiliate_trades,
-    parse_api_rebate,
-    parse_invite_check,
-    parse_invited_users,
-    parse_rebate_list,
-    parse_user_rebate,
-)
 from runner.exchange.client_base import ClientBase
 from runner.exchange.transfers import (
     SubTransfer,
@@ -24,6 +12,16 @@ from runner.exchange.transfers import (
     parse_sub_transfers,
     parse_wallet,
 )
+
+if TYPE_CHECKING:  # the affiliate rows are imported by the reads that return them
+    from runner.exchange.affiliate import (
+        AffiliateTrade,
+        ApiRebate,
+        InvitedUser,
+        Page,
+        RebateList,
+        UserRebate,
+    )
 
 
 class SubAccountReads(ClientBase):
@@ -56,9 +54,11 @@ class AffiliateReads(ClientBase):
         register_start_s: int | None = None,
         register_end_s: int | None = None,
     ) -> RebateList:
+        from runner.exchange import affiliate
+
         return self._read(
             ep.AFF_REBATE_LIST,
-            parse_rebate_list,
+            affiliate.parse_rebate_list,
             page=page,
             size=size,
             currency=currency,
@@ -79,9 +79,11 @@ class AffiliateReads(ClientBase):
         start_s: int | None = None,
         end_s: int | None = None,
     ) -> Page[AffiliateTrade]:
+        from runner.exchange import affiliate
+
         return self._read(
             ep.AFF_TRADE_LIST,
-            parse_affiliate_trades,
+            affiliate.parse_affiliate_trades,
             user_id=user_id,
             type=type,
             page=page,
@@ -91,24 +93,40 @@ class AffiliateReads(ClientBase):
         )
 
     def affiliate_user_rebate(self, cid: int, *, start_s: int, end_s: int) -> UserRebate:
+        from runner.exchange import affiliate
+
         return self._read(
-            ep.AFF_REBATE_USER, parse_user_rebate, cid=cid, start_time=start_s, end_time=end_s
+            ep.AFF_REBATE_USER,
+            affiliate.parse_user_rebate,
+            cid=cid,
+            start_time=start_s,
+            end_time=end_s,
         )
 
     def affiliate_api_rebate(self, cid: int, *, start_s: int, end_s: int) -> ApiRebate:
+        from runner.exchange import affiliate
+
         return self._read(
-            ep.AFF_REBATE_API, parse_api_rebate, cid=cid, start_time=start_s, end_time=end_s
+            ep.AFF_REBATE_API,
+            affiliate.parse_api_rebate,
+            cid=cid,
+            start_time=start_s,
+            end_time=end_s,
         )
 
     def affiliate_invite_check(self, cid: int) -> bool:
-        return self._read(ep.AFF_INVITE_CHECK, parse_invite_check, cid=cid)
+        from runner.exchange import affiliate
+
+        return self._read(ep.AFF_INVITE_CHECK, affiliate.parse_invite_check, cid=cid)
 
     def affiliate_invited_users(
         self, *, start_s: int, end_s: int, page: int, size: int, cid: int | None = None
     ) -> Page[InvitedUser]:
+        from runner.exchange import affiliate
+
         return self._read(
             ep.AFF_REBATE_INVITE_USER,
-            parse_invited_users,
+            affiliate.parse_invited_users,
             start_time=start_s,
             end_time=end_s,
             page=page,
