@@ -120,7 +120,9 @@ def test_the_first_rounds_transfer_list_stands_in_for_the_read_before_the_transf
     listed = TransferList((), read_at_ms=_wall_ms())
     report, _ = run(tmp_path, port, transfers=listed)
     assert report.complete
-    assert port.transfer_reads == 0  # the run went straight to the transfer: no second read
+    # the run went straight to the transfer: no second read before it; the one read is the
+    # verification's, where the transfer the run sent is found by its listing
+    assert port.transfer_reads == 1
 
 
 def test_an_aged_transfer_list_is_read_again_before_the_transfer(tmp_path: Path) -> None:
@@ -128,20 +130,22 @@ def test_an_aged_transfer_list_is_read_again_before_the_transfer(tmp_path: Path)
     aged = TransferList((), read_at_ms=_wall_ms() - 60_000)  # e.g. a consent prompt between
     report, _ = run(tmp_path, port, transfers=aged)
     assert report.complete
-    assert port.transfer_reads == 1
+    assert port.transfer_reads == 2  # before the transfer, and the verification's
 
 
-def test_a_transfer_listed_in_the_first_round_is_never_taken_for_ours(tmp_path: Path) -> None:
-    # another runner's identical top-up, listed by the first round; ours is lost before the
-    # exchange took it: the listed one must not count as ours, so ours is sent again (once)
+def test_a_top_up_twin_listed_in_the_first_round_is_another_runners_and_ours_is_not_sent(
+    tmp_path: Path,
+) -> None:
+    # another runner's identical top-up, listed by the first round: it is never taken for ours,
+    # and ours is not sent on top of it (never compounded; the next run tops up what is short)
     start = snapshot()
     transfer = compile_plan(PLAN, start, OrderIds("btc-swing", nonce="r1")).actions[0]
     twin = TransferFact("other-1", transfer.amount, True, time_ms=999_000, finished=True)
-    port = FakePort(start, faults={TRANSFER: ["before"]}, transfers=[twin])
+    port = FakePort(start, transfers=[twin])
     report, _ = run(tmp_path, port, transfers=TransferList((twin,), read_at_ms=_wall_ms()))
     assert report.complete
-    assert len(port.sends_to(TRANSFER)) == 2
-    assert len(port.transfers) == 2
+    assert port.sends_to(TRANSFER) == []
+    assert len(port.transfers) == 1 and port.transfers[0].transfer_id == "other-1"
 
 
 def test_rejection_stops_the_run_and_later_steps_do_not_run(tmp_path: Path) -> None:

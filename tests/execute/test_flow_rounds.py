@@ -13,7 +13,11 @@ from runner.errors import RunnerError
 from runner.execute.flow import _first_round
 from tests.compiler.fixtures import snapshot
 
-SESSION: Any = SimpleNamespace(target=SimpleNamespace(name="paper"))
+# the session's policy gives this machine's clock (the listing's age is measured on it)
+SESSION: Any = SimpleNamespace(
+    target=SimpleNamespace(name="paper"),
+    policy=lambda: SimpleNamespace(wall_ms=lambda: 1_000_000),
+)
 
 
 class Client:
