@@ -5,7 +5,11 @@ For each latency (0, 50 and 1000 ms by default) a simulator is started with ``--
 on each to warm up (disk caches, the runner home), then ``--runs`` times on each, taking turns,
 each on a fresh account (``POST /sim/reset``), so every apply really has work to do.
 The wall time of each run is taken from spawn to exit of
-``python -m runner apply PLAN --yes --base-url URL``.
+``python -m runner apply PLAN --yes --base-url URL``.  Every process (the commands and
+``sim serve``) runs on the interpreter a user has after ``pip install``: a venv holding only
+the runtime dependencies (``simproc.user_python``, shared with bench_validate.py), the runner
+from this checkout; the development interpreter only if that venv cannot be made (the figures
+say which).
 
 Round trips on the critical path are measured, not counted from the code: at latency L every
 sequential wait costs L, so (median wall at L - median wall at 0) / L is how many the run sat
@@ -44,7 +48,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from simproc import SimProcess, run_cli, sim_serve  # noqa: E402
+from simproc import SimProcess, run_cli, sim_serve, user_python  # noqa: E402
 
 from runner.exchange.endpoints import ALL, TRADE_FEE_RATE  # noqa: E402
 
@@ -232,10 +236,16 @@ def back_to_back(count: int) -> dict[str, Any]:
 
 
 def run(runs: int, latencies: Sequence[int], plans: int) -> dict[str, Any]:
-    return {"reference": reference(runs, latencies), "back_to_back": back_to_back(plans)}
+    interpreter = user_python()[1]
+    return {
+        "interpreter": interpreter,
+        "reference": reference(runs, latencies),
+        "back_to_back": back_to_back(plans),
+    }
 
 
 def print_table(results: dict[str, Any]) -> None:
+    print(f"interpreter: {results['interpreter']}")
     for command, figures in results["reference"].items():
         print(f"{command} bench/plans/reference.yaml (separate processes, sim serve):")
         for lat in figures["latencies_ms"]:

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -31,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from simproc import REPO, runner_env  # noqa: E402
+from simproc import REPO, cache_dir, runner_env, runner_venv_python  # noqa: E402
 
 EXAMPLE = REPO / "plans" / "examples" / "btc-long.yaml"
 SYMBOLS = {"BTCUSDT": 65000, "ETHUSDT": 3200, "SOLUSDT": 150}
@@ -113,11 +111,6 @@ def bench_in_process(count: int) -> dict[str, Any]:
     return {"plans": count, "seconds": round(elapsed, 4), "invalid": invalid}
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "bitmart-runner-bench"
-
-
 def ccxt_python() -> tuple[Path | None, str]:
     """The interpreter of a venv holding ccxt (created and installed once), or why there is none."""
     venv = cache_dir() / f"ccxt-{CCXT_VERSION}"
@@ -137,44 +130,6 @@ def ccxt_python() -> tuple[Path | None, str]:
             why = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["failed"]
             return None, f"could not install ccxt=={CCXT_VERSION}: {why[0]}"
     return python, f"ccxt {CCXT_VERSION} in {venv}"
-
-
-def _pinned_runtime_deps() -> list[str]:
-    """The runtime dependencies from pyproject.toml, pinned to the versions installed here."""
-    import tomllib
-    from importlib import metadata
-
-    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
-    pins = []
-    for requirement in declared:
-        name = re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0]
-        try:
-            pins.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            pins.append(requirement)
-    return pins
-
-
-def runner_venv_python() -> tuple[Path | None, str]:
-    """A venv holding only the runner's runtime dependencies (the runner itself comes from this
-    checkout through PYTHONPATH): the runner installed as a user would have it, without what the
-    development interpreter loads at every start-up (editable finders, .pth hooks)."""
-    pins = _pinned_runtime_deps()
-    venv = cache_dir() / "runner-deps"
-    python = venv / "bin" / "python"
-    marker = venv / "requirements.txt"
-    if python.exists() and marker.exists() and marker.read_text() == "\n".join(pins):
-        return python, f"a venv with {', '.join(pins)}"
-    print(f"creating a venv with the runner's runtime dependencies in {venv} (once) ...")
-    for step in (
-        [sys.executable, "-m", "venv", "--clear", str(venv)],
-        [str(python), "-m", "pip", "install", "-q", *pins],
-    ):
-        done = subprocess.run(step, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            return None, f"could not install {' '.join(pins)}"
-    marker.write_text("\n".join(pins))
-    return python, f"a venv with {', '.join(pins)}"
 
 
 def _once(command: Sequence[str], env: dict[str, str] | None) -> float:

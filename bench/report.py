@@ -143,8 +143,14 @@ def render(results: dict[str, Any], earlier: dict[str, Any] | None = None) -> st
         "",
         "- Every command runs as its own process, `python -m runner …`, with byte code cached as "
         "after an install, timed from spawn to exit.",
-        "- The exchange is `python -m runner sim serve --latency-ms L` in its own process (its "
-        "first stdout line gives the address); every request waits L before it is answered.",
+        "- apply, plan and the back-to-back applies run on the interpreter a user has after "
+        "`pip install`: a venv holding only the runner's runtime dependencies "
+        f"({results['apply'].get('interpreter') or 'unavailable'}), the runner itself from this "
+        "checkout, without what the development interpreter loads at every start (an "
+        "editable-install finder, a `.pth` hook).",
+        "- The exchange is `python -m runner sim serve --latency-ms L` in its own process, on "
+        "the same interpreter (its first stdout line gives the address); every request waits L "
+        "before it is answered.",
         "- One simulator per latency, one warm-up run on each, then "
         f"{apply['at_0ms']['runs']} runs per latency, taking turns so that load from elsewhere "
         "falls on all alike. Each run starts from a fresh account (`POST /sim/reset`), so every "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -27,6 +28,64 @@ CREDENTIALS = {
     "BITMART_API_SECRET": "bench-secret-not-a-real-one-000000000000000000000000000000000000",
     "BITMART_API_MEMO": "bench",
 }
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "bitmart-runner-bench"
+
+
+def _pinned_runtime_deps() -> list[str]:
+    """The runtime dependencies from pyproject.toml, pinned to the versions installed here."""
+    import tomllib
+    from importlib import metadata
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    pins = []
+    for requirement in declared:
+        name = re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0]
+        try:
+            pins.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pins.append(requirement)
+    return pins
+
+
+def runner_venv_python() -> tuple[Path | None, str]:
+    """A venv holding only the runner's runtime dependencies (the runner itself comes from this
+    checkout through PYTHONPATH): the runner installed as a user would have it, without what the
+    development interpreter loads at every start-up (editable finders, .pth hooks)."""
+    pins = _pinned_runtime_deps()
+    venv = cache_dir() / "runner-deps"
+    python = venv / "bin" / "python"
+    marker = venv / "requirements.txt"
+    if python.exists() and marker.exists() and marker.read_text() == "\n".join(pins):
+        return python, f"a venv with {', '.join(pins)}"
+    print(f"creating a venv with the runner's runtime dependencies in {venv} (once) ...")
+    for step in (
+        [sys.executable, "-m", "venv", "--clear", str(venv)],
+        [str(python), "-m", "pip", "install", "-q", *pins],
+    ):
+        done = subprocess.run(step, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            return None, f"could not install {' '.join(pins)}"
+    marker.write_text("\n".join(pins))
+    return python, f"a venv with {', '.join(pins)}"
+
+
+_USER_PYTHON: list[tuple[str, str]] = []
+
+
+def user_python() -> tuple[str, str]:
+    """The interpreter the CLI processes run on, and what it is: the runner-deps venv (only the
+    runtime dependencies, as after ``pip install``) when it can be made, else this interpreter."""
+    if not _USER_PYTHON:
+        python, about = runner_venv_python()
+        if python is None:
+            _USER_PYTHON.append((sys.executable, f"the development interpreter ({about})"))
+        else:
+            _USER_PYTHON.append((str(python), about))
+    return _USER_PYTHON[0]
 
 
 def runner_env(home: Path | None = None) -> dict[str, str]:
@@ -72,7 +131,7 @@ class SimProcess:
 @contextmanager
 def sim_serve(latency_ms: int, *, rate_limit: bool) -> Iterator[SimProcess]:
     """Start the simulator in its own process; its first stdout line names the address."""
-    command = [sys.executable, "-m", "runner", "sim", "serve", "--port", "0"]
+    command = [user_python()[0], "-m", "runner", "sim", "serve", "--port", "0"]
     command += ["--latency-ms", str(latency_ms)]
     if not rate_limit:
         command.append("--no-rate-limit")
@@ -107,7 +166,7 @@ def run_cli(args: Sequence[str], *, home: Path, ok: Sequence[int] = (0,)) -> Ran
     """`python -m runner ARGS` as its own process, timed from spawn to exit."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "runner", *args],
+        [user_python()[0], "-m", "runner", *args],
         env=runner_env(home),
         capture_output=True,
         text=True,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
@@ -30,6 +29,7 @@ from runner.compiler.snapshot import (
 )
 from runner.domain import Margin, Mode, PosSide, TriggerKind
 from runner.exchange import codes_domain as codes
+from runner.values import value
 
 ZERO = Decimal(0)
 # trade-fee-rate allows 2 requests / 2 s: read the account's own rates for at most this many
@@ -62,7 +62,7 @@ class SnapshotSource(Protocol):
     def spot_wallet(self, currency: str | None = "USDT") -> Sequence[Any]: ...
 
 
-@dataclass(frozen=True)
+@value
 class Needs:
     """What beyond the plan's symbols must be read."""
 
@@ -71,7 +71,7 @@ class Needs:
     cross: bool = False  # a step that may hold cross: every position (one cross margin backs all)
 
 
-@dataclass(frozen=True)
+@value
 class KnownFee:
     taker: Decimal
     maker: Decimal

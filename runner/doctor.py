@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any, Protocol
 
 from runner.errors import RunnerError
 from runner.money import plain as show_decimal
+from runner.values import value
 
 FORMAT_VERSION = 1
 CLOCK_PASS_MS = 1_000  # within a second: nothing to do
@@ -34,7 +35,7 @@ class Status(StrEnum):
     FAIL = "FAIL"
 
 
-@dataclass(frozen=True)
+@value
 class Check:
     name: str
     status: Status
@@ -50,7 +51,7 @@ class Check:
         }
 
 
-@dataclass(frozen=True)
+@value
 class Report:
     target: str
     base_url: str

@@ -10,6 +10,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from runner.values import value
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -60,7 +62,7 @@ class Locations(Mapping[str, Location]):
         self._places[at] = self._places[existing]
 
 
-@dataclass(frozen=True)
+@value
 class Finding:
     rule: str
     severity: Severity

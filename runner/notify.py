@@ -34,6 +34,7 @@ import click
 
 from runner.errors import UsageError
 from runner.redact import Redactor
+from runner.values import value
 
 ENV = "BITMART_RUNNER_NOTIFY"
 MAX_BODY = 3500  # chat services cut long messages; the head of a report says the most
@@ -90,7 +91,7 @@ def _quiet() -> Iterator[None]:
         yield
 
 
-@dataclass(frozen=True)
+@value
 class Closed:
     position: str  # "BTCUSDT long"
     before: Decimal

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -31,9 +31,10 @@ from runner.records.plan_orders import load_plan_orders
 from runner.records.reconcile import HistorySource, needs_clock, reconcile
 from runner.records.store import load_definitions, load_records
 from runner.session import Session, local_now
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class LoadedPlan:
     """A plan file that passed the offline checks (warnings may remain)."""
 
@@ -189,7 +190,7 @@ def compute(
     return result
 
 
-@dataclass(frozen=True)
+@value
 class Planned:
     """What `plan` computed, and what a saved plan needs to recompute it exactly."""
 

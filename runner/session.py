@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +30,7 @@ from runner.config import (
     resolve_target,
     runner_home,
 )
+from runner.values import value
 
 if TYPE_CHECKING:
     import requests
@@ -81,7 +82,7 @@ def local_now() -> datetime:
     return datetime.now().astimezone()
 
 
-@dataclass(frozen=True)
+@value
 class Session:
     target: Target
     creds: Credentials | None

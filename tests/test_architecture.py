@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "runner.interrupts",
         "runner.redact",
         "runner.base_url",
+        "runner.values",
     ),
     ("runner.config", "runner.plan", "runner.notify"),
     ("runner.compiler",),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from runner.render.reporter import FORMATS, Reporter, make_reporter
+from runner.values import value
 
 if TYPE_CHECKING:
     from runner.session import Session
@@ -60,7 +60,7 @@ def _remember_insecure(ctx: click.Context, _param: click.Parameter, value: bool)
         ctx.meta[INSECURE_KEY] = True
 
 
-@dataclass(frozen=True)
+@value
 class ExchangeChoice:
     """--exchange / --base-url / --env-file as one value: the session a command opens."""
 
@@ -124,7 +124,7 @@ def exchange_options(func: Callable[..., R]) -> Callable[..., R]:
     return wrapped
 
 
-@dataclass(frozen=True)
+@value
 class Output:
     """--format / --json / --no-color as one value: the reporter a command prints through."""
 

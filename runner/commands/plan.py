@@ -68,9 +68,7 @@ def plan(
     if out is not None:
         check_out_path(out)  # before reading anything: never a diff that cannot be saved
     session = account.open()
-    session = dataclasses.replace(
-        session, timeout_s=timeout_s, request_timeout_s=request_timeout_s
-    )
+    session = dataclasses.replace(session, timeout_s=timeout_s, request_timeout_s=request_timeout_s)
     try:
         loaded = pipeline.load(plan_file, session.target)
     except pipeline.PlanRejected as exc:

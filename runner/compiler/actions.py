@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from enum import StrEnum
 
@@ -26,6 +26,7 @@ from runner.domain import (
     TpSlScope,
     TriggerKind,
 )
+from runner.values import value
 
 
 class Category(StrEnum):
@@ -56,7 +57,7 @@ def placeholder_side(order_id: str) -> PosSide | None:
         return None
 
 
-@dataclass(frozen=True)
+@value
 class Protection:
     """A TP or SL trigger attached to an opening order (preset) or a position."""
 
@@ -65,7 +66,7 @@ class Protection:
     percent: Decimal | None = None  # set when the plan gave "+5%"/"-3%": re-resolved after the fill
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class Action:
     step_index: int  # 0-based index of the plan step that produced it
     op: Op
@@ -78,21 +79,21 @@ class Action:
         return None
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class OnSymbol(Action):
     """An action on one contract."""
 
     symbol: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class OnOrder(OnSymbol):
     """An action on one existing order of the contract, named by its exchange order id."""
 
     order_id: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class Transfer(Action):
     amount: Decimal
     to_futures: bool
@@ -100,14 +101,14 @@ class Transfer(Action):
     op: Op = Op.CHANGE
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class SetPositionMode(Action):
     mode: Mode
     category: Category = Category.SETTING
     op: Op = Op.CHANGE
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class SetLeverage(OnSymbol):
     leverage: Decimal
     margin: Margin
@@ -115,7 +116,7 @@ class SetLeverage(OnSymbol):
     op: Op = Op.CHANGE
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class SubmitOrder(OnSymbol):
     side: OrderSide
     size: Decimal
@@ -140,7 +141,7 @@ class SubmitOrder(OnSymbol):
         return self.cid
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class SubmitTpSl(OnSymbol):
     """Position TP/SL (whole position), or with ``size`` a fixed-quantity one (a ladder level);
     executed at market when it fires."""
@@ -164,7 +165,7 @@ class SubmitTpSl(OnSymbol):
         return self.cid
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class ModifyTpSl(OnOrder):
     kind: TriggerKind
     protection: Protection
@@ -174,7 +175,7 @@ class ModifyTpSl(OnOrder):
     op: Op = Op.CHANGE
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class CancelTrigger(OnOrder):
     """Cancel one plan or TP/SL order (cancel-plan-order by order id)."""
 
@@ -182,14 +183,14 @@ class CancelTrigger(OnOrder):
     op: Op = Op.REMOVE
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class CancelOrder(OnOrder):
     expired: bool = False  # an entry cancelled by expire_after: its step is completed
     category: Category = Category.ORDER
     op: Op = Op.REMOVE
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class ModifyLimitOrder(OnOrder):
     """A resting limit order's new price and/or total size (modify-limit-order, facts 10.9)."""
 
@@ -200,7 +201,7 @@ class ModifyLimitOrder(OnOrder):
     op: Op = Op.CHANGE
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class ModifyPreset(OnOrder):
     """New preset TP/SL on a resting order or a waiting plan order (modify-preset-plan-order)."""
 
@@ -211,7 +212,7 @@ class ModifyPreset(OnOrder):
     op: Op = Op.CHANGE
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class ModifyPlanOrder(OnOrder):
     """A waiting plan order's trigger and execution (modify-plan-order, facts 10.5)."""
 
@@ -223,13 +224,13 @@ class ModifyPlanOrder(OnOrder):
     op: Op = Op.CHANGE
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class CancelTrailing(OnOrder):
     category: Category = Category.ORDER
     op: Op = Op.REMOVE
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class SubmitTrailing(OnSymbol):
     """A trailing order closing the position (submit-trail-order; it takes no client order id,
     so it is recognised by symbol, closing side and parameters)."""
@@ -245,7 +246,7 @@ class SubmitTrailing(OnSymbol):
     op: Op = Op.CREATE
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class SubmitPlanOrder(OnSymbol):
     side: OrderSide
     size: Decimal
@@ -297,7 +298,7 @@ def nonce_of(client_order_id: str) -> str | None:
     return client_order_id[-6:] if len(client_order_id) == NONCE_ID_LENGTH else None
 
 
-@dataclass(frozen=True)
+@value
 class OrderIds:
     """Deterministic client order ids: ``BR`` + plan tag + step tag + purpose + run nonce.
 

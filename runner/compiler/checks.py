@@ -17,7 +17,6 @@ from runner.money import plain
 Problem = tuple[str, str, str | None]
 
 
-
 def check_size(spec: ContractSpec, size: Decimal, order_type: str) -> list[Problem]:
     problems: list[Problem] = []
     if size != size.to_integral_value():

@@ -10,11 +10,11 @@ runner.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from runner.compiler.lifecycle import ClosedBy, Closure, Holding
 from runner.domain import OrderSide, PosSide
+from runner.values import value
 
 ZERO = Decimal(0)
 # exchange timestamps of an order and of our record of it may differ by the clock offset
@@ -22,7 +22,7 @@ SLACK_MS = 120_000
 LIQUIDATION_CLEARANCE = 5  # transaction-history flow_type
 
 
-@dataclass(frozen=True)
+@value
 class PastOrder:
     order_id: str
     client_order_id: str
@@ -37,7 +37,7 @@ class PastOrder:
     finished: bool = True
 
 
-@dataclass(frozen=True)
+@value
 class PastFill:
     order_id: str
     side: OrderSide
@@ -46,14 +46,14 @@ class PastFill:
     time_ms: int
 
 
-@dataclass(frozen=True)
+@value
 class PastEntry:
     flow_type: int | None
     amount: Decimal
     time_ms: int
 
 
-@dataclass(frozen=True)
+@value
 class History:
     orders: tuple[PastOrder, ...] = ()
     fills: tuple[PastFill, ...] = ()

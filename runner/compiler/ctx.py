@@ -11,9 +11,10 @@ from runner.compiler.intents import Policy
 from runner.compiler.lifecycle import EMPTY, Lifecycle
 from runner.compiler.working import WorkingState
 from runner.domain import PosSide
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class LevelFill:
     """A take-profit level that fired: read at the edge from the exchange's order history."""
 
@@ -22,7 +23,7 @@ class LevelFill:
     at: str  # when, as shown to a person (exchange time)
 
 
-@dataclass(frozen=True)
+@value
 class EdgeFacts:
     """What compile is given besides the snapshot, read at the edge from the exchange: its clock,
     fired take-profit levels, ``once_per`` steps already done this period."""

@@ -19,13 +19,14 @@ Pure functions on Decimals.  Formulas (API facts §8 and §12.2):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+
+from runner.values import value
 
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
+@value
 class Bracket:
     """One leverage bracket (risk-limit tier)."""
 

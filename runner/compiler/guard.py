@@ -8,7 +8,6 @@ position and stop itself out (a saved plan made at another price, a fill far fro
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from runner.compiler import actions as act
@@ -16,6 +15,7 @@ from runner.compiler import estimates as est
 from runner.compiler.snapshot import ContractSpec, Market, Snapshot
 from runner.domain import OrderType, PosSide, PriceSource, PriceWay, TriggerKind
 from runner.money import plain
+from runner.values import value
 
 DEFAULT_MAX_PRICE_MOVE = Decimal("0.5")  # percent
 
@@ -26,7 +26,7 @@ def _fires(kind: TriggerKind, side: PosSide, trigger: Decimal, price: Decimal) -
     return price >= trigger if rises else price <= trigger
 
 
-@dataclass(frozen=True)
+@value
 class Resting:
     """An order already on the book that a modification changes: the side of the position it
     opens or closes, the price it fills at (a limit's price, a plan order's executive price or

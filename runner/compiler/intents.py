@@ -9,7 +9,7 @@ can decide (inherited leverage/margin, relative triggers, notional sizes).  ``fr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -26,6 +26,7 @@ from runner.domain import (
     TimeInForce,
 )
 from runner.plan.model import Risk, StopRule  # plain values: the plan's own, nothing to resolve
+from runner.values import value
 
 
 class Keep(Enum):
@@ -43,7 +44,7 @@ def _no_location(_: str) -> Any:
     return None
 
 
-@dataclass(frozen=True)
+@value
 class Trigger:
     """A TP/SL trigger: an absolute price, or a percentage of the entry price."""
 
@@ -60,7 +61,7 @@ class Trigger:
 Protect = Trigger | None | Keep  # None = "none wanted", KEEP = "leave as is"
 
 
-@dataclass(frozen=True)
+@value
 class LadderLevel:
     """A take-profit level: ``size`` contracts or ``percent`` of the step's size (neither = the
     rest), closed by a fixed-quantity TP order at ``trigger``."""
@@ -70,7 +71,7 @@ class LadderLevel:
     percent: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@value
 class Entry:
     order_type: OrderType = OrderType.MARKET
     price: Decimal | None = None
@@ -78,7 +79,7 @@ class Entry:
     expire_after_s: int | None = None  # position limit entries: cancel when rested this long
 
 
-@dataclass(frozen=True)
+@value
 class TrailingStop:
     """A trailing order on the position: ``activation`` (price or % of the entry, watched on
     ``activation.source``) and the ``callback`` retrace in percent."""
@@ -90,7 +91,7 @@ class TrailingStop:
 Trail = TrailingStop | None | Keep
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class Intent:
     index: int
     key: str  # the step's id, or "#<index+1>"
@@ -99,7 +100,7 @@ class Intent:
     loc: Locator = field(default=_no_location, compare=False, repr=False)
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class PositionIntent(Intent):
     symbol: str
     side: PosSide
@@ -119,14 +120,14 @@ class PositionIntent(Intent):
     stop_rules: tuple[StopRule, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class OpenIntent(PositionIntent):
     """Open ``size`` more contracts, every apply (or once per period)."""
 
     once_per: Period | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class CloseIntent(Intent):
     symbol: str
     side: PosSide
@@ -135,7 +136,7 @@ class CloseIntent(Intent):
     once_per: Period | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class TpSlIntent(Intent):
     symbol: str
     side: PosSide
@@ -143,31 +144,31 @@ class TpSlIntent(Intent):
     stop_loss: Protect = KEEP
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class LeverageIntent(Intent):
     symbol: str
     leverage: Decimal
     margin: Margin
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class ModeIntent(Intent):
     mode: Mode
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class BalanceIntent(Intent):
     min_available: Decimal
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class TransferIntent(Intent):
     amount: Decimal
     to_futures: bool
     once_per: Period | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class PlanOrderIntent(Intent):
     symbol: str
     side: PosSide
@@ -183,14 +184,14 @@ class PlanOrderIntent(Intent):
     stop_loss: Decimal | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class CancelIntent(Intent):
     symbol: str
     what: CancelWhat = CancelWhat.ALL
     side: PosSide | None = None
 
 
-@dataclass(frozen=True)
+@value
 class Policy:
     max_leverage: Decimal | None = None
     max_position_notional: Decimal | None = None
@@ -202,7 +203,7 @@ class Policy:
     loc: Locator = field(default=_no_location, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@value
 class PlanIntents:
     name: str
     plan_hash: str

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -23,6 +23,7 @@ from runner.compiler.intents import Entry, Intent, Keep, PositionIntent, Trigger
 from runner.domain import PosSide
 from runner.durations import format_duration
 from runner.money import plain
+from runner.values import value
 
 
 class ClosedBy(StrEnum):
@@ -35,14 +36,14 @@ class ClosedBy(StrEnum):
     EXPIRED = "expired"  # an entry that rested past expire_after (cancelled, or cut at its fill)
 
 
-@dataclass(frozen=True)
+@value
 class TriggerRef:
     order_id: str
     kind: str  # take_profit | stop_loss
     trigger: Decimal
 
 
-@dataclass(frozen=True)
+@value
 class Holding:
     """The position (or resting entry) a step held when the last apply ended."""
 
@@ -55,7 +56,7 @@ class Holding:
     protections: tuple[TriggerRef, ...] = ()
 
 
-@dataclass(frozen=True)
+@value
 class Closure:
     by: ClosedBy
     at_ms: int | None = None  # exchange time of the close
@@ -64,7 +65,7 @@ class Closure:
     size: Decimal | None = None  # EXPIRED: the size the step was completed at
 
 
-@dataclass(frozen=True)
+@value
 class StepRecord:
     key: str
     step_hash: str
@@ -77,7 +78,7 @@ class StepRecord:
         return replace(self, **changes)
 
 
-@dataclass(frozen=True)
+@value
 class Lifecycle:
     """Every step record of one plan on one account, reconciled, plus the exchange's "now".
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import Any
 
@@ -12,9 +12,10 @@ from runner.compiler.risk import RiskChange, Why, drift_findings, drift_notices
 from runner.compiler.snapshot import Snapshot
 from runner.domain import Margin, PosSide
 from runner.findings import Finding, Severity
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class LevelEstimate:
     """One take-profit level of a ladder: what it closes and the PnL net of fees when it fires."""
 
@@ -24,7 +25,7 @@ class LevelEstimate:
     pnl: Decimal  # net of the open and close fees of the contracts it closes
 
 
-@dataclass(frozen=True)
+@value
 class Estimate:
     """Money figures for a position as the plan leaves it (computed in engine, shown by render).
 
@@ -54,7 +55,7 @@ class Estimate:
     if_filled: bool = False
 
 
-@dataclass(frozen=True)
+@value
 class StepResult:
     index: int
     key: str
@@ -80,7 +81,7 @@ class StepResult:
         return "change" if self.actions else "unchanged"
 
 
-@dataclass(frozen=True)
+@value
 class PlanResult:
     name: str
     plan_hash: str

@@ -13,7 +13,6 @@ market moved is **drift** (refused under ``--yes`` unless the plan's
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
@@ -24,6 +23,7 @@ from runner.compiler.snapshot import Snapshot, TriggerOrder, WorkingOrder
 from runner.domain import Margin, PosSide, PriceWay, TriggerKind
 from runner.findings import Finding, Location, Severity
 from runner.money import plain, usdt
+from runner.values import value
 
 
 class Why(StrEnum):
@@ -31,7 +31,7 @@ class Why(StrEnum):
     DRIFT = "drift"  # the step is unchanged; the account or the market moved
 
 
-@dataclass(frozen=True)
+@value
 class RiskChange:
     what: str  # "adds 3 contracts to the SOLUSDT long", "loosens the stop-loss 65500 -> 63700"
     why: Why

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -27,9 +27,10 @@ from runner.domain import (
     TpSlScope,
     TriggerKind,
 )
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class ContractSpec:
     symbol: str
     contract_size: Decimal
@@ -46,7 +47,7 @@ class ContractSpec:
     trading: bool = True
 
 
-@dataclass(frozen=True)
+@value
 class Market:
     last: Decimal
     mark: Decimal
@@ -55,7 +56,7 @@ class Market:
         return self.mark if source is PriceSource.MARK else self.last
 
 
-@dataclass(frozen=True)
+@value
 class Position:
     symbol: str
     side: PosSide
@@ -69,7 +70,7 @@ class Position:
     maintenance_margin: Decimal = Decimal(0)  # as reported (0: unknown, estimated from the spec)
 
 
-@dataclass(frozen=True)
+@value
 class SymbolSetting:
     """Leverage and margin mode of a symbol, as position-v2 reports them (also when flat)."""
 
@@ -78,7 +79,7 @@ class SymbolSetting:
     margin: Margin
 
 
-@dataclass(frozen=True)
+@value
 class WorkingOrder:
     order_id: str
     client_order_id: str
@@ -106,7 +107,7 @@ class WorkingOrder:
         return self.side.opens
 
 
-@dataclass(frozen=True)
+@value
 class TriggerOrder:
     """A waiting plan order or TP/SL order (current-plan-order)."""
 
@@ -128,7 +129,7 @@ class TriggerOrder:
     preset_sl: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@value
 class Balances:
     futures_available: Decimal
     futures_frozen: Decimal = Decimal(0)
@@ -138,7 +139,7 @@ class Balances:
     spot_available: Decimal | None = None  # None when not read (no transfer in the plan)
 
 
-@dataclass(frozen=True)
+@value
 class Snapshot:
     target: str
     taken_at: datetime

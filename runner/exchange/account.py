@@ -6,13 +6,13 @@ Inside the runner a position's ``current_amount`` is its ``size`` and ``open_typ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from runner.exchange.fields import Fields, rows
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class Asset:
     currency: str
     available: Decimal
@@ -39,7 +39,7 @@ def parse_assets(data: object, endpoint: str) -> list[Asset]:
     return assets
 
 
-@dataclass(frozen=True)
+@value
 class FeeRate:
     symbol: str
     taker: Decimal
@@ -51,7 +51,7 @@ def parse_fee_rate(data: object, endpoint: str) -> FeeRate:
     return FeeRate(f.text("symbol"), f.decimal("taker_fee_rate"), f.decimal("maker_fee_rate"))
 
 
-@dataclass(frozen=True)
+@value
 class PositionV2:
     symbol: str
     side: str  # "long" | "short" (hedge mode) | "both" (one-way mode)
@@ -105,7 +105,7 @@ def parse_positions_v2(data: object, endpoint: str) -> list[PositionV2]:
     return positions
 
 
-@dataclass(frozen=True)
+@value
 class PositionV1:
     symbol: str
     side: str  # "long" | "short" from position_type 1/2
@@ -154,7 +154,7 @@ def parse_positions_v1(data: object, endpoint: str) -> list[PositionV1]:
     return positions
 
 
-@dataclass(frozen=True)
+@value
 class PositionRisk:
     symbol: str
     side: str  # "long" | "short"
@@ -193,7 +193,7 @@ def parse_position_risk(data: object, endpoint: str) -> list[PositionRisk]:
     return risks
 
 
-@dataclass(frozen=True)
+@value
 class LedgerEntry:
     symbol: str  # "" for transfers
     flow_type: int | None  # 1 transfer, 2 realized PnL, 3 funding, 4 commission, 5 liquidation

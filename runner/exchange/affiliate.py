@@ -4,16 +4,16 @@ decoder keeps those as ``Decimal`` too, so nothing here is ever a float."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Generic, TypeVar
 
 from runner.exchange.fields import Fields
+from runner.values import value
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@value
 class Page(Generic[T]):
     """One page of an affiliate list: its rows and where they stand in the whole list."""
 
@@ -28,7 +28,7 @@ def _page(f: Fields, name: str, what: str, build: Callable[[Fields], T]) -> Page
     return Page(f.integer("total"), f.integer("page"), f.integer("size"), rows)
 
 
-@dataclass(frozen=True)
+@value
 class RebateRow:
     currency: str  # rebate_coin
     trade_user_id: str
@@ -36,7 +36,7 @@ class RebateRow:
     user_type: int  # 0 indirect, 1 direct
 
 
-@dataclass(frozen=True)
+@value
 class RebateList(Page[RebateRow]):
     btc_rebate_sum: Decimal
     usdt_rebate_sum: Decimal
@@ -66,7 +66,7 @@ def parse_rebate_list(data: object, endpoint: str) -> RebateList:
     )
 
 
-@dataclass(frozen=True)
+@value
 class AffiliateTrade:
     user_id: str
     user_type: int
@@ -109,7 +109,7 @@ def parse_affiliate_trades(data: object, endpoint: str) -> Page[AffiliateTrade]:
     return _page(Fields(data, endpoint, "data"), "list", "trade", _affiliate_trade)
 
 
-@dataclass(frozen=True)
+@value
 class UserRebate:
     cid: str
     back_rate: Decimal
@@ -135,7 +135,7 @@ def parse_user_rebate(data: object, endpoint: str) -> UserRebate:
     )
 
 
-@dataclass(frozen=True)
+@value
 class ApiRebate:
     api_trading_fee_total: Decimal
     api_rebate_total: Decimal
@@ -150,7 +150,7 @@ def parse_invite_check(data: object, endpoint: str) -> bool:
     return Fields(data, endpoint, "data").flag("isInviteUser")
 
 
-@dataclass(frozen=True)
+@value
 class InvitedUser:
     cid: str
     rebate_total: Decimal

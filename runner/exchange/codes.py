@@ -6,12 +6,11 @@ does not know become a plain ``ApiError`` (or ``AccountLayerError`` in the 60000
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from runner.exchange import errors as e
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class CodeInfo:
     error: type[e.ApiError]
     remediation: str

@@ -6,10 +6,10 @@ transport reads everything from here, so auth and limits cannot drift apart per 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from runner.exchange.signing import Auth
+from runner.values import value
 
 
 class Host(Enum):
@@ -17,7 +17,7 @@ class Host(Enum):
     SPOT = "spot"  # the spot wallet only: api-cloud.bitmart.com on live
 
 
-@dataclass(frozen=True)
+@value
 class Endpoint:
     method: str
     path: str

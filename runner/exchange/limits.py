@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from runner.values import value
+
 Key = tuple[str, str]  # (base URL, endpoint path)
 
 # Every wait this module imposes is capped: the exchange's windows are seconds long (facts 5), so a
@@ -165,7 +167,7 @@ def _finite(raw: object) -> float:
     return value
 
 
-@dataclass(frozen=True)
+@value
 class _SavedWindow:
     key: Key
     limit: int
@@ -188,7 +190,7 @@ class _SavedWindow:
         return cls((str(entry["base"]), str(entry["path"])), limit, window_s, ages, blocked_s)
 
 
-@dataclass(frozen=True)
+@value
 class RateHeaders:
     used: int | None  # X-BM-RateLimit-Remaining: despite its name, the count already used
     limit: int | None

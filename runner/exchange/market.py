@@ -6,12 +6,12 @@ Wire names stay here: ``price_precision`` becomes ``tick``, ``vol_precision`` be
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from runner.exchange.errors import ProtocolError
 from runner.exchange.fields import Fields, rows
+from runner.values import value
 
 
 class ContractList(list["Contract"]):
@@ -44,7 +44,7 @@ def _row_name(raw: object, index: int) -> str:
     return f"#{index}"
 
 
-@dataclass(frozen=True)
+@value
 class Contract:
     symbol: str
     contract_size: Decimal
@@ -111,7 +111,7 @@ def parse_contracts(data: object, endpoint: str) -> ContractList:
     return ContractList(contracts, unusable)
 
 
-@dataclass(frozen=True)
+@value
 class LeverageBracket:
     bracket: int
     max_leverage: Decimal  # initial_leverage: the most this tier allows
@@ -153,14 +153,14 @@ def parse_brackets(data: object, endpoint: str) -> BracketMap:
     return BracketMap(result, unusable)
 
 
-@dataclass(frozen=True)
+@value
 class DepthLevel:
     price: Decimal
     size: Decimal  # contracts
     total: Decimal  # cumulative size from the best price
 
 
-@dataclass(frozen=True)
+@value
 class Depth:
     symbol: str
     asks: tuple[DepthLevel, ...]  # ascending price
@@ -185,7 +185,7 @@ def parse_depth(data: object, endpoint: str) -> Depth:
     return Depth(f.text("symbol"), _levels(f, "asks"), _levels(f, "bids"), f.millis("timestamp"))
 
 
-@dataclass(frozen=True)
+@value
 class PublicTrade:
     symbol: str
     price: Decimal
@@ -212,7 +212,7 @@ def parse_public_trades(data: object, endpoint: str) -> list[PublicTrade]:
     return trades
 
 
-@dataclass(frozen=True)
+@value
 class FundingRate:
     symbol: str
     previous_rate: Decimal  # rate_value: the just-settled period (facts 16 #4)
@@ -236,7 +236,7 @@ def parse_funding_rate(data: object, endpoint: str) -> FundingRate:
     )
 
 
-@dataclass(frozen=True)
+@value
 class FundingRecord:
     symbol: str
     rate: Decimal
@@ -253,7 +253,7 @@ def parse_funding_history(data: object, endpoint: str) -> list[FundingRecord]:
     return records
 
 
-@dataclass(frozen=True)
+@value
 class Candle:
     time_ms: int  # candle open; seconds on the wire
     open: Decimal
@@ -280,7 +280,7 @@ def parse_candles(data: object, endpoint: str) -> list[Candle]:
     return candles
 
 
-@dataclass(frozen=True)
+@value
 class OpenInterest:
     symbol: str
     open_interest: Decimal  # contracts
@@ -298,7 +298,7 @@ def parse_open_interest(data: object, endpoint: str) -> OpenInterest:
     )
 
 
-@dataclass(frozen=True)
+@value
 class ServiceStatus:
     title: str
     service_type: str  # spot | contract | account

@@ -6,13 +6,13 @@ Unset preset TP/SL prices are ``""`` on the wire and ``None`` here; their price 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from runner.exchange.fields import Fields, rows
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class Order:
     order_id: str
     client_order_id: str  # "" when none was set; PLAN_<id> for plan-triggered children
@@ -82,7 +82,7 @@ def parse_orders(data: object, endpoint: str) -> list[Order]:
     return [parse_order(raw, endpoint) for raw in rows(data, endpoint)]
 
 
-@dataclass(frozen=True)
+@value
 class PlanOrder:
     order_id: str
     client_order_id: str
@@ -137,7 +137,7 @@ def parse_plan_orders(data: object, endpoint: str) -> list[PlanOrder]:
     return plans
 
 
-@dataclass(frozen=True)
+@value
 class Trade:
     order_id: str
     trade_id: str

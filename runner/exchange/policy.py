@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
+
+from runner.values import value
 
 if TYPE_CHECKING:
     from runner.exchange.deadline import CommandDeadline
@@ -20,7 +22,7 @@ def wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-@dataclass(frozen=True)
+@value
 class RetryPolicy:
     tries: int = 3  # attempts of one read (and re-sends of a write proven not performed)
     backoff_s: tuple[float, ...] = (1.0, 2.0)  # before the 2nd, 3rd try after network/5xx

@@ -6,7 +6,6 @@ it, so all three describe the same bytes.  Nothing secret is in a request body.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import singledispatch
 from typing import Any
@@ -23,9 +22,10 @@ from runner.exchange.codes_domain import (
     TP_SL_TYPE,
 )
 from runner.money import plain
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class WireRequest:
     path: str
     body: dict[str, Any]

@@ -7,14 +7,14 @@ error that could invite a re-send.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from runner.exchange.fields import Fields
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class Reply:
     """A generic write's result: the decoded ``data`` (decimals as Decimal) and the trace id."""
 
@@ -22,28 +22,28 @@ class Reply:
     trace: str
 
 
-@dataclass(frozen=True)
+@value
 class Submitted:
     order_id: str
     price: str | None  # the submitted price, or the literal "market price"
     trace: str
 
 
-@dataclass(frozen=True)
+@value
 class OrderRef:
     order_id: str
     client_order_id: str | None
     trace: str
 
 
-@dataclass(frozen=True)
+@value
 class Accepted:
     """A cancel (asynchronous: 1000 means accepted, confirm with a read) or a transfer."""
 
     trace: str
 
 
-@dataclass(frozen=True)
+@value
 class TimerSet:
     result: bool
     set_time_ms: int  # seconds on the wire
@@ -51,7 +51,7 @@ class TimerSet:
     trace: str
 
 
-@dataclass(frozen=True)
+@value
 class LeverageSet:
     symbol: str
     leverage: Decimal
@@ -60,13 +60,13 @@ class LeverageSet:
     trace: str
 
 
-@dataclass(frozen=True)
+@value
 class ModeSet:
     position_mode: str
     trace: str
 
 
-@dataclass(frozen=True)
+@value
 class Transferred:
     currency: str
     amount: Decimal

@@ -62,6 +62,7 @@ class HttpCore(Protocol):
 
     def describe(self, exc: BaseException) -> str: ...
 
+
 log = logging.getLogger("runner.exchange")
 
 CLOCK_REJECTED = 30007

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from runner.exchange.fields import Fields, rows
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class WalletBalance:
     """One currency of a wallet: the spot wallet or a sub-account's futures wallet."""
 
@@ -27,7 +27,7 @@ def parse_wallet(data: object, endpoint: str) -> list[WalletBalance]:
     ]
 
 
-@dataclass(frozen=True)
+@value
 class SubTransfer:
     from_account: str
     from_wallet: str
@@ -56,7 +56,7 @@ def parse_sub_transfers(data: object, endpoint: str) -> list[SubTransfer]:
     return transfers
 
 
-@dataclass(frozen=True)
+@value
 class TransferRecord:
     transfer_id: str
     currency: str

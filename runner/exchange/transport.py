@@ -30,6 +30,7 @@ from runner.exchange.deadline import (
 )
 from runner.exchange.endpoints import Endpoint, Host
 from runner.exchange.errors import NotSupported
+from runner.exchange.http_session import Session
 from runner.exchange.limits import MAX_WAIT_S, Key, LimiterRegistry, parse_rate_headers
 from runner.exchange.policy import RetryPolicy
 from runner.exchange.retries import QueryValue, run_read, run_write, sync_clock
@@ -43,10 +44,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("runner.exchange")
 
 
-
 def new_session() -> requests.Session:
-    """A keep-alive session whose adapters never retry on their own (no silent re-sends)."""
-    session = requests.Session()
+    """A keep-alive session whose adapters never retry on their own (no silent re-sends), which
+    reads the environment once per host and never ``.netrc`` (runner.exchange.http_session)."""
+    session = Session()
     adapter = DeadlineAdapter(max_retries=Retry(total=0, read=False, redirect=False))
     session.mount("https://", adapter)
     session.mount("http://", adapter)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,12 +23,13 @@ from runner.exchange.errors import (
     ServerError,
 )
 from runner.exchange.limits import parse_rate_headers
+from runner.values import value
 
 SUCCESS = 1000
 CLOUDFLARE_STATUSES = (403, 503)
 
 
-@dataclass(frozen=True)
+@value
 class Answer:
     """A successful envelope: its ``data`` (None when absent) and the request's trace id."""
 

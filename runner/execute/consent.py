@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from runner.errors import NotConfirmed
+from runner.values import value
 
 CONFIRM_WORD = "CONFIRM"
 
 
-@dataclass(frozen=True)
+@value
 class Prompt:
     """The consent seam: is there a terminal, and what did the user type."""
 

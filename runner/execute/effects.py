@@ -11,15 +11,16 @@ the answer depends on a difference (plan orders carry no id; transfers carry no 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from runner.compiler import actions as act
 from runner.compiler.snapshot import Snapshot, WorkingOrder
 from runner.domain import OrderSide, TriggerKind
 from runner.execute.port import OrderFact, TransferFact
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class Before:
     plan_order_ids: frozenset[str] = frozenset()
     intent_time_ms: int = 0  # exchange time when the intent was journaled
@@ -29,7 +30,7 @@ class Before:
     known_transfer_ids: frozenset[str] | None = None
 
 
-@dataclass(frozen=True)
+@value
 class Facts:
     snapshot: Snapshot
     order: OrderFact | None = None  # the order looked up by the action's client order id

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -49,6 +49,7 @@ from runner.execute.unlabelled import Reissue as _Reissue
 from runner.execute.unlabelled import StepFailed as _StepFailed
 from runner.execute.unlabelled import Unlabelled
 from runner.saved_plan import action_to_json
+from runner.values import value
 
 # How old the first round's transfer list may be to stand in for the read right before a transfer
 # (this machine's clock): the moment a run needs to go from its first read round to its first write.
@@ -62,7 +63,7 @@ class Status(StrEnum):
     NOT_RUN = "not run"
 
 
-@dataclass(frozen=True)
+@value
 class Outcome:
     number: int
     action: act.Action
@@ -74,7 +75,7 @@ class Outcome:
     refused: bool = False  # not sent: it would have fired at once at the current price
 
 
-@dataclass(frozen=True)
+@value
 class ApplyReport:
     outcomes: tuple[Outcome, ...]
     final: Snapshot | None

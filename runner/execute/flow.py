@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -56,12 +56,13 @@ from runner.records.reconcile import needs_clock
 from runner.records.remember import remember
 from runner.saved_plan import SavedPlan, action_to_json, load_saved_plan, looks_like_saved_plan
 from runner.session import Session, local_now, notify
+from runner.values import value
 
 # a diff on screen longer than this before CONFIRM has its prices read again before any write
 RECHECK_AFTER_S = 10.0
 
 
-@dataclass(frozen=True)
+@value
 class Prepared:
     name: str
     plan_hash: str
@@ -76,7 +77,7 @@ class Prepared:
     transfers: TransferList | None = None  # listed in the snapshot's round (a plan that may top up)
 
 
-@dataclass(frozen=True)
+@value
 class Finished:
     exit_code: ExitCode
     report: ApplyReport | None

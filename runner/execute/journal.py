@@ -14,7 +14,6 @@ import json
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
@@ -23,6 +22,7 @@ from typing import Any
 
 from runner.errors import RunnerHomeBroken
 from runner.redact import Redactor
+from runner.values import value
 
 REDACTED = "***"
 
@@ -89,7 +89,7 @@ class Journal:
         self.close()
 
 
-@dataclass(frozen=True)
+@value
 class JournalFile:
     path: Path
     records: tuple[Mapping[str, Any], ...]

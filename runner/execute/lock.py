@@ -20,17 +20,17 @@ import time
 import warnings
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from runner.errors import LockHeld
+from runner.values import value
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
 
 
-@dataclass(frozen=True)
+@value
 class LockInfo:
     pid: int
     run_id: str

@@ -7,12 +7,12 @@ promise explicit: the executor only ever *sends an action* or *reads facts*.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
 from runner.compiler.actions import Action
 from runner.compiler.snapshot import Snapshot
+from runner.values import value
 
 
 class WriteRejected(Exception):
@@ -36,13 +36,13 @@ class WriteOutcomeUnknown(Exception):
 DUPLICATE_CLIENT_ORDER_ID = 40050
 
 
-@dataclass(frozen=True)
+@value
 class Sent:
     trace: str | None
     order_id: str | None = None
 
 
-@dataclass(frozen=True)
+@value
 class OrderFact:
     order_id: str
     client_order_id: str
@@ -53,7 +53,7 @@ class OrderFact:
     average_price: Decimal
 
 
-@dataclass(frozen=True)
+@value
 class TransferFact:
     transfer_id: str
     amount: Decimal
@@ -62,7 +62,7 @@ class TransferFact:
     finished: bool
 
 
-@dataclass(frozen=True)
+@value
 class TransferList:
     """The transfers the exchange listed at one moment (this machine's wall clock, ms: an age
     measured on it does not move when the offset to the exchange's clock is measured)."""

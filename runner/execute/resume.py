@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ from runner.execute.journal import Journal, JournalFile
 from runner.execute.port import ExchangePort
 from runner.records.plan_orders import ladder_key
 from runner.saved_plan import action_to_json
+from runner.values import value
 
 if TYPE_CHECKING:
     from runner.exchange.deadline import CommandDeadline
@@ -55,7 +56,7 @@ def action_key(action: act.Action | dict[str, Any]) -> str:
     return json.dumps(stable, sort_keys=True, separators=(",", ":"))
 
 
-@dataclass(frozen=True)
+@value
 class InDoubt:
     key: str
     intent_ms: int
@@ -63,7 +64,7 @@ class InDoubt:
     cid: str | None = None  # the id the earlier run sent, to find its order
 
 
-@dataclass(frozen=True)
+@value
 class Resume:
     journals: tuple[JournalFile, ...] = ()
     nonce: str | None = None
@@ -83,8 +84,7 @@ def _ms(ts: Any) -> int:
         return 0
 
 
-
-@dataclass(frozen=True)
+@value
 class Unsettled:
     """A write of an unfinished run that may still reach the exchange until ``lands_until_ms``
     (exchange time)."""

@@ -19,7 +19,6 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from runner.findings import Finding, Location, Locations, Severity
 from runner.plan import pointer
 from runner.plan.compose import MAX_DEPTH, Stop, compose, too_deep
 from runner.plan.scalars import ScalarRejected, convert, shown_tag
+from runner.values import value
 
 MAX_BYTES = 1024 * 1024
 MAX_STEPS = 100
@@ -38,7 +38,7 @@ _COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _EMPTY_HINT = "start with `version: 1`, `name:` and `steps:`"
 
 
-@dataclass(frozen=True)
+@value
 class Document:
     """A loaded plan file: JSON-like values plus where each was written."""
 

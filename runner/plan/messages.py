@@ -18,6 +18,7 @@ from runner.findings import Finding, Location, Severity
 from runner.plan import pointer
 from runner.plan.load import Document
 from runner.plan.phrases import KINDS, container_name, label, show, value_message
+from runner.values import value
 
 
 def _schema(error: ValidationError) -> Mapping[str, Any]:
@@ -34,7 +35,7 @@ def _instance(error: ValidationError) -> Any:
     return cast(Any, error.instance)
 
 
-@dataclass(frozen=True)
+@value
 class Explained:
     finding: Finding
     at: str  # JSON pointer of the instance the error is about (the container, for keys)

@@ -8,7 +8,7 @@ line and column through ``Plan.locations`` (JSON pointer -> Location) and the he
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import field
 from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import ClassVar
@@ -25,6 +25,7 @@ from runner.domain import (
 )
 from runner.findings import Location
 from runner.plan import pointer
+from runner.values import value
 
 # The plan speaks the domain's vocabulary (runner.domain): one definition of each closed set.
 Side = PosSide
@@ -54,44 +55,12 @@ class Absent(Enum):
 ABSENT = Absent.ABSENT
 
 
-# Every value below is a frozen dataclass whose ``__eq__``, ``__hash__`` and ``__repr__`` are the
-# ones dataclasses would write, written once here: dataclasses compiles each generated method
-# separately, and that was a fifth of `validate`'s start-up.
-_COMPARED: dict[type, tuple[str, ...]] = {}
+# Every value below is a ``@value``: a frozen dataclass whose ``__eq__``, ``__hash__`` and
+# ``__repr__`` are written once (runner.values).
 
 
-def _compared(value: object) -> tuple[object, ...]:
-    cls = type(value)
-    names = _COMPARED.get(cls)
-    if names is None:
-        names = _COMPARED[cls] = tuple(f.name for f in fields(cls) if f.compare)  # type: ignore[arg-type]
-    return tuple(getattr(value, name) for name in names)
-
-
-class _Value:
-    """What ``@dataclass(frozen=True)`` adds besides ``__init__`` and immutability."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return _compared(self) == _compared(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(_compared(self))
-
-    def __repr__(self) -> str:
-        shown = ", ".join(
-            f"{f.name}={getattr(self, f.name)!r}"
-            for f in fields(self)  # type: ignore[arg-type]
-            if f.repr
-        )
-        return f"{type(self).__qualname__}({shown})"
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class PriceLevel(_Value):
+@value
+class PriceLevel:
     """An absolute price, a percentage of the entry price ("+5%" -> percent=5), or (stop-loss
     only) break-even: the entry moved by the open and close fees."""
 
@@ -104,8 +73,8 @@ class PriceLevel(_Value):
         return self.percent is not None or self.breakeven
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Trigger(_Value):
+@value
+class Trigger:
     """A take-profit or stop-loss: where it fires and which price it watches."""
 
     level: PriceLevel
@@ -115,8 +84,8 @@ class Trigger(_Value):
 Protection = Trigger | None | Absent  # None = "none wanted", ABSENT = "not mentioned"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class LadderLevel(_Value):
+@value
+class LadderLevel:
     """One take-profit of a ladder: closes ``size`` contracts (or ``percent`` of the step's size;
     neither = the rest of the position) when ``trigger`` is reached."""
 
@@ -129,8 +98,8 @@ class LadderLevel(_Value):
         return self.size is None and self.percent is None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Entry(_Value):
+@value
+class Entry:
     """How a step enters: market or limit (price, time in force, expiry)."""
 
     type: OrderType = OrderType.MARKET
@@ -145,16 +114,16 @@ class ReentryWhen(StrEnum):
     AFTER = "after"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Reentry(_Value):
+@value
+class Reentry:
     """What a position step does once the position it held was closed by the market."""
 
     when: ReentryWhen = ReentryWhen.NEVER
     after_s: int | None = None  # with AFTER: exchange-clock seconds since the close
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class TrailingStop(_Value):
+@value
+class TrailingStop:
     """A trailing order on the position: activates at ``activation``, closes on a retrace of
     ``callback`` percent from the best price since."""
 
@@ -166,24 +135,24 @@ class TrailingStop(_Value):
 Trailing = TrailingStop | None | Absent  # None = "none wanted", ABSENT = "not mentioned"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class StopRule(_Value):
+@value
+class StopRule:
     """``after: tpN`` -> ``move_stop_to: breakeven`` (``to_level=None``) or ``tpM``."""
 
     after: int
     to_level: int | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Risk(_Value):
+@value
+class Risk:
     """Size from the loss at the stop: ``usdt`` or ``equity_pct`` of the futures equity."""
 
     usdt: Decimal | None = None
     equity_pct: Decimal | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
-class Step(_Value):
+@value(kw_only=True)
+class Step:
     """One entry of `steps`: where it stands, its id and note; ``kind`` names it."""
 
     kind: ClassVar[str] = ""
@@ -210,7 +179,7 @@ class Step(_Value):
         return pointer.join(self.body_pointer, *field_path.split("."))
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+@value(kw_only=True)
 class PositionStep(Step):
     """`position`: hold this position (a target: re-sized and protected on every apply)."""
 
@@ -232,7 +201,7 @@ class PositionStep(Step):
     stop_rules: tuple[StopRule, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+@value(kw_only=True)
 class OpenStep(PositionStep):
     """`open`: add to the position once per apply (or once per period)."""
 
@@ -240,7 +209,7 @@ class OpenStep(PositionStep):
     once_per: Period | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+@value(kw_only=True)
 class CloseStep(Step):
     """`close`: reduce or close a position."""
 
@@ -252,7 +221,7 @@ class CloseStep(Step):
     once_per: Period | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+@value(kw_only=True)
 class TpSlStep(Step):
     """`tp_sl`: set or clear the take-profit and stop-loss of a position."""
 
@@ -263,7 +232,7 @@ class TpSlStep(Step):
     stop_loss: Protection = ABSENT
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+@value(kw_only=True)
 class LeverageStep(Step):
     """`leverage`: leverage and margin mode of a symbol."""
 
@@ -273,7 +242,7 @@ class LeverageStep(Step):
     margin: MarginMode | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+@value(kw_only=True)
 class PositionModeStep(Step):
     """`position_mode`: hedge or one-way."""
 
@@ -281,7 +250,7 @@ class PositionModeStep(Step):
     mode: PositionMode
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+@value(kw_only=True)
 class EnsureBalanceStep(Step):
     """`ensure_balance`: at least this much available in futures."""
 
@@ -289,7 +258,7 @@ class EnsureBalanceStep(Step):
     min_available: Decimal
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+@value(kw_only=True)
 class TransferStep(Step):
     """`transfer`: move USDT between spot and futures."""
 
@@ -299,7 +268,7 @@ class TransferStep(Step):
     once_per: Period | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+@value(kw_only=True)
 class PlanOrderStep(Step):
     """`plan_order`: a conditional order that fires at a trigger price."""
 
@@ -318,7 +287,7 @@ class PlanOrderStep(Step):
     stop_loss: PriceLevel | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+@value(kw_only=True)
 class CancelStep(Step):
     """`cancel`: orders, TP/SL or plan orders of a symbol."""
 
@@ -328,8 +297,8 @@ class CancelStep(Step):
     side: Side | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Policy(_Value):
+@value
+class Policy:
     """The plan's guardrails, checked at validate and plan time."""
 
     max_leverage: Decimal | None = None
@@ -341,8 +310,8 @@ class Policy(_Value):
     allow_risk_increase: bool = False
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Defaults(_Value):
+@value
+class Defaults:
     """Values every step that leaves them out takes."""
 
     symbol: str | None = None
@@ -355,8 +324,8 @@ class Defaults(_Value):
 DEFAULTED = frozenset({"symbol", "leverage", "margin", "price_type"})
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Plan(_Value):
+@value
+class Plan:
     """A whole plan file: its steps, policy, defaults and where each value was written."""
 
     path: str

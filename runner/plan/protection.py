@@ -54,7 +54,6 @@ def _above(side: Side, name: str) -> bool:
     return (name == "take_profit") == (side is Side.LONG)
 
 
-
 def _breakeven_take_profit(levels: Mapping[str, PriceLevel], suffix: str) -> Iterator[Problem]:
     level = levels.get("take_profit")
     if level is not None and level.breakeven:

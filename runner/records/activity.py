@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,13 +18,14 @@ from runner.compiler.closures import PastEntry, PastOrder
 from runner.domain import OrderSide
 from runner.exchange import codes_domain as codes
 from runner.records.reconcile import HistorySource, read_history
+from runner.values import value
 
 ZERO = Decimal(0)
 DAY_MS = 86_400_000
 REALIZED, FUNDING, COMMISSION, LIQUIDATION = 2, 3, 4, 5  # transaction-history flow types
 
 
-@dataclass(frozen=True)
+@value
 class Trade:
     """One own fill as the trades endpoint reports it."""
 
@@ -39,14 +39,14 @@ class Trade:
     time_ms: int
 
 
-@dataclass(frozen=True)
+@value
 class Fill(Trade):
     """An own fill as `status` shows it: the trade and what caused it."""
 
     cause: str  # order | tp_sl | plan_order | liquidation | adl
 
 
-@dataclass(frozen=True)
+@value
 class Activity:
     since_ms: int
     since_apply: bool  # False: no apply recorded, the last day is shown

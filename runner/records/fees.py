@@ -15,18 +15,18 @@ import json
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from runner.compiler.snapshot import Snapshot
+from runner.values import value
 
 FEE_TTL_S = 3600
 _VERSION = 1
 
 
-@dataclass(frozen=True)
+@value
 class CachedFee:
     taker: Decimal
     maker: Decimal

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from typing import TextIO
 
 from runner.console import supports_color
+from runner.values import value
 
 _CODES = {"green": "32", "red": "31", "yellow": "33", "cyan": "36", "bold": "1", "dim": "2"}
 
@@ -17,7 +17,7 @@ def color_enabled(stream: TextIO | None = None, *, no_color: bool = False) -> bo
     return supports_color(stream if stream is not None else sys.stdout)
 
 
-@dataclass(frozen=True)
+@value
 class Style:
     enabled: bool
 

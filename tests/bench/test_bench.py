@@ -10,12 +10,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
 import bench_apply  # noqa: E402
 import bench_validate  # noqa: E402
 import report  # noqa: E402
+import simproc  # noqa: E402
 
 
 def test_rounds_group_requests_sent_while_the_previous_one_waited() -> None:
@@ -59,7 +62,11 @@ def test_the_pace_of_back_to_back_runs_is_the_endpoint_with_most_window_per_run(
     assert report._pace({}) == "no endpoint's limit is reached"
 
 
-def test_reference_apply_series_runs_as_separate_processes(tmp_path: Path) -> None:
+def test_reference_apply_series_runs_as_separate_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the bench's own venv (made with pip) is for the bench; the test runs on this interpreter
+    monkeypatch.setattr(simproc, "user_python", lambda: (sys.executable, "this interpreter"))
     figures = bench_apply.latency_series(
         ["apply", str(bench_apply.REFERENCE), "--yes"], 1, (1,), ok=(0,), floor=4
     )
@@ -128,6 +135,10 @@ def test_validate_bench_counts_and_report_render(tmp_path: Path) -> None:
         "back_to_back_to_other_endpoints_floor": 1.1,
     }
     page = report.render(results)
+    assert "(unavailable), the runner itself from this checkout" in page
+    results["apply"]["interpreter"] = "a venv with click==8"
+    page = report.render(results)
+    assert "a venv holding only the runner's runtime dependencies (a venv with click==8)" in page
     assert "| apply round trips at 50ms (floor 4) | ≤ 4.4 | 4.1 |" in page
     both = report.render(results, earlier=results)
     assert "| 1,000 plans in one process | < 1 s | 0.500 s | 0.500 s |" in both

@@ -7,7 +7,6 @@ Pure decisions on the step's reconciled record (``ctx.lifecycle``) and the excha
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from runner.compiler.builder import StepBuilder
@@ -25,11 +24,12 @@ from runner.compiler.snapshot import Position, WorkingOrder
 from runner.compiler.steps.common import cancel_resting
 from runner.durations import format_duration
 from runner.money import plain
+from runner.values import value
 
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
+@value
 class Gate:
     """What the record allows the step to do on this apply."""
 

@@ -3,7 +3,6 @@ limit entry, the one it would hold when it fills), with the fee on what it trade
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from runner.compiler.builder import StepBuilder
@@ -12,9 +11,10 @@ from runner.compiler.intents import PositionIntent, Trigger
 from runner.compiler.snapshot import ContractSpec, Position, TriggerOrder
 from runner.compiler.steps.common import ZERO, describe, estimate_for
 from runner.compiler.steps.protection import protections_of, resolve_trigger, trigger_order
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class Trade:
     """What the step opens: for the fee on what is traded, and a resting entry's figures."""
 

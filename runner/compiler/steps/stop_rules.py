@@ -8,8 +8,6 @@ a warning (the price already fell back through it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from runner.compiler.builder import StepBuilder
 from runner.compiler.ctx import Ctx
 from runner.compiler.estimates import breakeven_price
@@ -18,9 +16,10 @@ from runner.compiler.snapshot import ContractSpec, Market, Position
 from runner.compiler.steps.protection import resolve_trigger
 from runner.domain import PosSide
 from runner.money import plain
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class RuledStop:
     wanted: Protect
     reason: str | None = None

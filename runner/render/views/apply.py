@@ -7,7 +7,6 @@ the plan again (`plan --format json` is that document).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from runner import DISCLAIMER
@@ -19,9 +18,10 @@ from runner.render.findings import finding_record
 from runner.render.report import render_report
 from runner.render.reporter import View
 from runner.render.style import Style
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class Applied:
     """What an apply run ended with, as the command hands it to the reporter."""
 

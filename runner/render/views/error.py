@@ -9,7 +9,6 @@ human message stays on stderr in every format.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from runner import DISCLAIMER
@@ -17,9 +16,10 @@ from runner.findings import Finding
 from runner.render.findings import annotation, finding_record, github_lines, plural, text_lines
 from runner.render.reporter import FORMATS, View, documents_written, make_reporter
 from runner.render.style import Style
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class Failure:
     command: str | None  # "plan", "sim state", ... (None when the command line did not say)
     error: str  # what kind of error: the error class, e.g. "ExchangeUnavailable", "UsageError"

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from runner.render.reporter import View
 from runner.render.style import Style
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class Initialised:
     path: str
     symbol: str
@@ -58,7 +58,7 @@ def pretty_json(value: Any, depth: int = 0) -> str:
     return json.dumps(value)
 
 
-@dataclass(frozen=True)
+@value
 class SimControl:
     """A `sim` control command (price, fund, reset, state, book, clock, funding) and what the
     simulator answered."""

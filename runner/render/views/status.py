@@ -3,7 +3,6 @@ account since the last apply (``activity``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from runner import DISCLAIMER
@@ -13,9 +12,10 @@ from runner.render.activity_text import activity_json, render_activity
 from runner.render.reporter import View
 from runner.render.state_text import render_state
 from runner.render.style import Style
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class AccountStatus:
     snapshot: Snapshot
     activity: Activity | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +10,10 @@ from runner.findings import Finding
 from runner.render.findings import finding_record, github_lines, plural, text_lines
 from runner.render.reporter import View
 from runner.render.style import Style
+from runner.values import value
 
 
-@dataclass(frozen=True)
+@value
 class Checked:
     path: Path
     findings: tuple[Finding, ...]
@@ -27,7 +27,7 @@ class Checked:
         return len(self.findings) - self.errors
 
 
-@dataclass(frozen=True)
+@value
 class Validation:
     files: tuple[Checked, ...]
 
