@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -523,12 +524,16 @@ class Executor:
     # --- verification ---------------------------------------------------------------------------
 
     def _verify(self, outcomes: list[Outcome], interrupted: bool) -> ApplyReport:
-        try:
-            final = self._rounds.read()  # whole account: the report shows every position
-        except RunnerError as exc:
-            self.journal.record("verify_failed", detail=str(exc))
-            return ApplyReport(tuple(outcomes), None, interrupted, str(exc))
-        listed = self._unlabelled.check_sent_transfers(self._transfers)
+        # the transfer list goes out with the account's reads: one verification round
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-transfers") as pool:
+            listing = pool.submit(self._unlabelled.check_sent_transfers, self._transfers)
+            try:
+                final = self._rounds.read()  # whole account: the report shows every position
+            except RunnerError as exc:
+                self.journal.record("verify_failed", detail=str(exc))
+                listing.result()
+                return ApplyReport(tuple(outcomes), None, interrupted, str(exc))
+            listed = listing.result()
         checked = []
         later: set[tuple[str, ...]] = set()  # TP/SL a later action of this run set again
         for outcome in reversed(outcomes):
