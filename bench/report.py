@@ -180,8 +180,17 @@ def render(results: dict[str, Any], earlier: dict[str, Any] | None = None) -> st
         "so the position is never unprotected); one parallel verification round (the whole "
         "account with one account-wide position-v2; the position mode from its rows or the "
         "first round), which is also the read that re-resolves the relative stop against the "
-        "actual entry. Two more only when that stop actually has to move (the move, and a read "
-        "to verify it).",
+        "actual entry, and which reads the transfer list again to verify the transfer on it "
+        "(and to see an identical one another runner home made at the same moment). Two more "
+        "only when that stop actually has to move (the move, and a read to verify it).",
+        "",
+        "The transfer list allows 1 read per 2 s per key (the published limit), so a run that "
+        "transfers cannot finish its verification sooner than 2 s after its first round: at low "
+        "latency the verification round waits out the rest of those 2 s, which the wall time at "
+        "0 ms includes too. That wait shrinks as latency grows (the rounds before it fill the "
+        "2 s), so at 0 and 50 ms it hides the latency and the round trips computed from the "
+        "clock there come out low; at 1000 ms the rounds outlast it, and that figure, like the "
+        "rounds from the request log below, is the one to read.",
         "",
         f"Rounds at {apply['latencies_ms'][-1]} ms, from the request log:",
         "",
