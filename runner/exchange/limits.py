@@ -29,6 +29,8 @@ MAX_WAIT_S = 60.0
 _MAX_LIMIT = 100_000
 
 
+OWN_WINDOW_MARGIN_S = 0.05  # clock granularity and the server's own bookkeeping
+
 @dataclass
 class _Window:
     limit: int
@@ -106,8 +108,24 @@ class LimiterRegistry:
         if headers.used is None or headers.limit is None:
             return
         if headers.used >= headers.limit:
-            seconds = headers.reset_s if headers.reset_s is not None else window_s
+            length = headers.reset_s if headers.reset_s is not None else window_s
+            seconds = min(length, self._own_window_left(key, headers.used, length, now))
             self.block(key, limit, window_s, seconds, now=now)
+
+    def _own_window_left(self, key: Key, used: int, length: float, now: float) -> float:
+        """How long the server's window can still last when every request it counts is one of
+        ours (the reset header gives the window's length, not its end).  Its oldest counted
+        request left at our oldest stamp and arrived at most one round trip later (the newest
+        request's took ``now - newest``), so the window ends by ``oldest + length + that round
+        trip``, plus a margin.  Fewer stamps than ``used``: others share the key, so its whole
+        length."""
+        with self._lock:
+            window = self._windows.get(key)
+            stamps = [t for t in window.stamps if t > now - length] if window else []
+        if not stamps or len(stamps) < used:
+            return length
+        round_trip = now - stamps[-1]
+        return stamps[0] + length + round_trip + OWN_WINDOW_MARGIN_S - now
 
     def clear(self) -> None:
         with self._lock:

@@ -230,3 +230,34 @@ def test_every_block_is_capped() -> None:
     registry = LimiterRegistry()
     registry.block(KEY, 2, 2.0, 1e9, now=0.0)
     assert _wait_for_slot(registry, 0.0) == limits.MAX_WAIT_S
+
+
+def _full_window(own: int, *, used: int) -> float:
+    """``own`` position reads 0.2 s apart, the server then saying its window of 6 is used up:
+    how long the next read waits."""
+    registry, key, now = LimiterRegistry(), ("https://x", "/p"), [100.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    def acquire() -> None:
+        registry.acquire(key, 6, 2.0, clock=lambda: now[0], sleep=sleep, on_wait=lambda _: None)
+
+    for _ in range(own):
+        acquire()
+        now[0] += 0.2
+    registry.observe(key, 6, 2.0, limits.RateHeaders(used, 6, 2.0), now=now[0])
+    acquire()
+    return sum(waits)
+
+
+def test_a_window_of_our_own_requests_ends_its_length_after_the_oldest_one() -> None:
+    # the reset header is the window's length, not its end: when every request the server
+    # counts is ours, its window ends by our oldest request + the length + a round trip
+    assert _full_window(6, used=6) == pytest.approx(100.0 + 2.0 + 0.2 + 0.05 - 101.2)
+
+
+def test_a_window_others_share_is_waited_out_whole() -> None:
+    assert _full_window(3, used=6) == pytest.approx(2.0)
