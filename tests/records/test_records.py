@@ -127,10 +127,9 @@ def test_a_gone_position_is_explained_by_the_history() -> None:
     assert lifecycle.server_ms == NOW
 
 
-def test_after_apply_records_the_position_and_its_protection() -> None:
-    final = snapshot(positions=(long_btc(),), triggers=(sl_order("65000", "41"),))
-    ids = OrderIds("btc-swing", "n1")
-    sent = SubmitOrder(
+def _open_btc(ids: OrderIds) -> SubmitOrder:
+    """The step's open: long 10 BTCUSDT at market."""
+    return SubmitOrder(
         step_index=0,
         summary="",
         symbol="BTCUSDT",
@@ -142,6 +141,12 @@ def test_after_apply_records_the_position_and_its_protection() -> None:
         cid=ids.make("btc", "O"),
         est_price=D(67000),
     )
+
+
+def test_after_apply_records_the_position_and_its_protection() -> None:
+    final = snapshot(positions=(long_btc(),), triggers=(sl_order("65000", "41"),))
+    ids = OrderIds("btc-swing", "n1")
+    sent = _open_btc(ids)
     records = after_apply(Lifecycle({}), PLAN, final, (sent,), ids, planned=(sent,), now_ms=NOW)
     holding = records["btc"].holding
     assert holding is not None and holding.size == 10 and holding.since_ms == NOW
@@ -156,18 +161,7 @@ def test_a_step_cut_short_keeps_the_definition_it_was_last_carried_out_with() ->
     # an apply that stopped before the step's open (exit 4, --timeout) must not remember the
     # step as applied: re-running the unchanged plan completes the author's step, not drift
     ids = OrderIds("btc-swing", "n1")
-    opening = SubmitOrder(
-        step_index=0,
-        summary="",
-        symbol="BTCUSDT",
-        side=OrderSide.OPEN_LONG,
-        size=D(10),
-        order_type=OrderType.MARKET,
-        leverage=D(10),
-        margin=Margin.ISOLATED,
-        cid=ids.make("btc", "O"),
-        est_price=D(67000),
-    )
+    opening = _open_btc(ids)
     never = after_apply(Lifecycle({}), PLAN, snapshot(), (), ids, planned=(opening,), now_ms=NOW)
     assert never["btc"].step_hash == NOT_APPLIED
     assert Lifecycle(never).changed(STEP) is True  # the author's step, still to be done
