@@ -327,20 +327,27 @@ class ApplyRun:
                 prepared = self._recheck(client, prepared)
             return self._execute(client, prepared, resume, approval)
 
-    def _recheck(self, client: TradeClient, prepared: Prepared) -> Prepared:
-        """The diff was on screen for a while before CONFIRM: the prices are read again before
-        anything is sent.  A mark that moved beyond --max-price-move refuses the run (exit 3,
-        nothing sent); otherwise the fires-at-once guard judges every write at the new prices."""
-        port = ClientPort(
+    def _port(
+        self, client: TradeClient, prepared: Prepared, wall_ms: Callable[[], int]
+    ) -> ClientPort:
+        """The executor's view of the exchange for this plan (its symbols, needs, known fees)."""
+        return ClientPort(
             client,
             target=self.session.target.name,
             needs=prepared.needs,
             now=local_now,
             fees=known_fees(prepared.snapshot),
             mode=prepared.snapshot.mode,
-            wall_ms=self.session.policy().wall_ms,
+            wall_ms=wall_ms,
         )
-        fresh = port.snapshot(prepared.symbols)
+
+    def _recheck(self, client: TradeClient, prepared: Prepared) -> Prepared:
+        """The diff was on screen for a while before CONFIRM: the prices are read again before
+        anything is sent.  A mark that moved beyond --max-price-move refuses the run (exit 3,
+        nothing sent); otherwise the fires-at-once guard judges every write at the new prices."""
+        fresh = self._port(client, prepared, self.session.policy().wall_ms).snapshot(
+            prepared.symbols
+        )
         since = "while the diff was on screen"
         moved = marks_moved(prepared.snapshot, fresh, self.max_price_move, since=since)
         if moved is not None:
@@ -381,15 +388,7 @@ class ApplyRun:
                 actions=[action_to_json(a) for a in prepared.actions],
                 resumes=[j.run_id for j in resume.journals],
             )
-            port = ClientPort(
-                client,
-                target=s.target.name,
-                needs=prepared.needs,
-                now=local_now,
-                fees=known_fees(prepared.snapshot),
-                mode=prepared.snapshot.mode,
-                wall_ms=policy.wall_ms,
-            )
+            port = self._port(client, prepared, policy.wall_ms)
             to_run, skipped = self._skip_done(port, prepared, resume, journal)
             close_out(resume.journals, self.run_id, s.secrets())
             executor = Executor(
