@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -156,6 +156,9 @@ class Executor:
         self._opened: set[tuple[str, PosSide]] = set()  # positions an order of this run opened
         self._sent = False
         self._transfers: list[tuple[int, act.Transfer, Before]] = []  # sent by this run
+        # the list read that verifies those transfers: how many it covers, and its answer
+        self._transfer_check: tuple[int, Future[Sequence[TransferFact]]] | None = None
+        self._background: ThreadPoolExecutor | None = None
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -239,9 +242,34 @@ class Executor:
 
     def _read_round(self) -> Snapshot:
         """The account since the last write; its prices become the ones the guard judges by."""
+        self._read_transfers_with_round()
         snapshot = self._rounds.read()
         self._markets.update(snapshot.markets)
         return snapshot
+
+    def _read_transfers_with_round(self) -> None:
+        """The transfer list that verifies this run's transfers goes out with the first read
+        round after the last of them (after an open that follows a top-up: the round that
+        re-resolves its relative stop), not in a round of its own after the verification.
+        Its answer is judged at the verification (``_verify``)."""
+        covered = self._transfer_check[0] if self._transfer_check is not None else 0
+        if len(self._transfers) == covered:
+            return
+        read = self._unlabelled.transfer_read(self._transfers)
+        if read is None:
+            return
+        if self._background is None:
+            self._background = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="verify-transfers"
+            )
+        self._transfer_check = (len(self._transfers), self._background.submit(read))
+
+    def _transfers_listed(self) -> dict[int, bool]:
+        """Each transfer this run sent, judged on the list read with a round after it."""
+        check = self._transfer_check
+        if check is None:
+            return {}
+        return self._unlabelled.check_sent_transfers(self._transfers, check[1].result)
 
     def _refuse(self, number: int, total: int, action: act.Action, reason: str) -> Outcome:
         detail = f"refused, not sent: {reason}"
@@ -524,16 +552,19 @@ class Executor:
     # --- verification ---------------------------------------------------------------------------
 
     def _verify(self, outcomes: list[Outcome], interrupted: bool) -> ApplyReport:
-        # the transfer list goes out with the account's reads: one verification round
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-transfers") as pool:
-            listing = pool.submit(self._unlabelled.check_sent_transfers, self._transfers)
+        # the transfer list goes out with a round after the last transfer, at the latest this one
+        self._read_transfers_with_round()
+        try:
             try:
                 final = self._rounds.read()  # whole account: the report shows every position
             except RunnerError as exc:
                 self.journal.record("verify_failed", detail=str(exc))
-                listing.result()
+                self._transfers_listed()
                 return ApplyReport(tuple(outcomes), None, interrupted, str(exc))
-            listed = listing.result()
+            listed = self._transfers_listed()
+        finally:
+            if self._background is not None:
+                self._background.shutdown()
         checked = []
         later: set[tuple[str, ...]] = set()  # TP/SL a later action of this run set again
         for outcome in reversed(outcomes):

@@ -26,7 +26,7 @@ from runner.execute.effects import (
     matching_plan_order,
 )
 from runner.execute.journal import Journal
-from runner.execute.port import ExchangePort, TransferList
+from runner.execute.port import ExchangePort, TransferFact, TransferList
 
 _EXPIRY_MARGIN_MS = 5_000  # the request was signed a moment after its intent was journaled
 
@@ -179,20 +179,34 @@ class Unlabelled:
             self._plan_order_ids.add(found)
         return found
 
-    def check_sent_transfers(
+    def transfer_read(
         self, sent: Sequence[tuple[int, act.Transfer, Before]]
+    ) -> Callable[[], Sequence[TransferFact]] | None:
+        """The read that verifies the transfers this run sent (``check_sent_transfers``): the
+        exchange's list since the first of them, or None when none was read before its send.
+        A read, not a judgement, so it can go out on another thread with a read round."""
+        checked = _checked(sent)
+        if not checked:
+            return None
+        since = min(b.intent_time_ms for _, _, b in checked) - TRANSFER_SKEW_MS
+        return lambda: tuple(self.port.transfers_since(since))
+
+    def check_sent_transfers(
+        self,
+        sent: Sequence[tuple[int, act.Transfer, Before]],
+        listed: Callable[[], Sequence[TransferFact]],
     ) -> dict[int, bool]:
         """After the run: each transfer this run sent is listed on the exchange (verified), and
         any identical transfer that appeared alongside is another runner's, made at the same
         moment (both read the list before either was listed): said, because the futures wallet
         then holds more than the plan asked for.  The next run tops up to a level, so it sends
-        nothing for that.  Transfers not read before the send are left as they were."""
-        checked = [(n, a, b) for n, a, b in sent if b.known_transfer_ids is not None]
+        nothing for that.  Transfers not read before the send are left as they were.
+        ``listed`` gives the list ``transfer_read`` reads (or its answer, read meanwhile)."""
+        checked = _checked(sent)
         if not checked:
             return {}
-        since = min(b.intent_time_ms for _, _, b in checked) - TRANSFER_SKEW_MS
         try:
-            records = tuple(self.port.transfers_since(since))
+            records = listed()
         except RunnerError as exc:
             self.journal.record("verify_failed", detail=f"transfer list: {exc}")
             return {n: False for n, _, _ in checked}
@@ -224,3 +238,11 @@ class Unlabelled:
                 "run one runner home per account"
             )
         return verified
+
+
+def _checked(
+    sent: Sequence[tuple[int, act.Transfer, Before]],
+) -> list[tuple[int, act.Transfer, Before]]:
+    """The transfers whose list was read right before the send: only those can be told apart
+    from a twin on the list after it."""
+    return [(n, a, b) for n, a, b in sent if b.known_transfer_ids is not None]

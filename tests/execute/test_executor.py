@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 from decimal import Decimal as D
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from runner.compiler import actions as act
 from runner.compiler.actions import OrderIds, SubmitOrder
@@ -219,6 +223,41 @@ def test_a_stop_that_has_to_move_costs_one_write_and_one_read_more(tmp_path: Pat
     (order,) = port.sends_to(ORDER)
     assert isinstance(order, SubmitOrder)
     assert port.rounds == [(order.cid,), ()]
+
+
+class _ListWithRound(FakePort):
+    """The list read that verifies the transfer, held until the round after the open is in
+    flight too (and the round until the list is): read one after the other, the barrier breaks
+    (its timeout only prevents a hang)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meet = threading.Barrier(2, timeout=10)
+        self.met = False
+
+    def read_round(self, *args: Any, **kwargs: Any) -> Any:
+        if self.sent and not self.met:  # the round after the open
+            self.meet.wait()
+            self.met = True
+        return super().read_round(*args, **kwargs)
+
+    def transfers_since(self, since_ms: int) -> Any:
+        if self.sent:  # after the transfer: the verification's list read
+            self.meet.wait()
+        return super().transfers_since(since_ms)
+
+
+@pytest.mark.parametrize("fill", [D(67000), D(66000)], ids=["stop-stays", "stop-moves"])
+def test_the_transfer_is_verified_on_a_list_read_with_the_round_after_the_open(
+    tmp_path: Path, fill: D
+) -> None:
+    # the list allows one read per 2 s: in a round of its own after the verification it would
+    # add a round trip to every run that tops up
+    port = _ListWithRound(snapshot(), fill_price=fill)
+    report, _ = run(tmp_path, port)
+    assert report.complete and all(o.verified for o in report.outcomes)
+    assert port.met
+    assert port.transfer_reads == 2  # the one before the transfer, the one that verifies it
 
 
 class _InterruptedInFlight(FakePort):
