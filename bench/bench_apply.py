@@ -1,6 +1,6 @@
 """apply and plan as a user runs them: separate processes against `sim serve` in its own process.
 
-For each latency (0, 50 and 1000 ms by default) a simulator is started with ``--latency-ms L``
+For each latency (0, 50, 1000 and 2000 ms by default) a simulator is started with ``--latency-ms L``
 (every request waits L before it is answered, as a network would make it); the command runs once
 on each to warm up (disk caches, the runner home), then ``--runs`` times on each, taking turns,
 each on a fresh account (``POST /sim/reset``), so every apply really has work to do.
@@ -13,20 +13,24 @@ say which).
 
 Round trips on the critical path are measured, not counted from the code: at latency L every
 sequential wait costs L, so (median wall at L - median wall at 0) / L is how many the run sat
-through.  The floor for the reference plan (``bench/plans/reference.yaml``: ensure_balance, then a
-3-contract BTCUSDT long with a take-profit and a relative stop, from a fresh account) is 4: one
-parallel round of reads (the transfer list the transfer is compared with among them), the
-transfer, the open (its margin needs the transfer; TP/SL ride on it as preset fields), one
-parallel verification round.  Requests per endpoint come from the
-simulator's request log.  The simulator runs without rate limits here (the runs follow each
-other quickly; rate limits are what the back-to-back figure measures).
+through. A wait that is not a round trip distorts that: the transfer list allows one read per 2 s,
+and a run that tops up reads it before the transfer and again to verify it, so at 0 ms the run sits
+out most of those 2 s, and at high latency its rounds fill them. The difference between the two
+highest latencies (1000 and 2000 ms, both past the 2 s) counts the round trips alone (``between``);
+the rounds in the request log count them without the clock. The floor for the reference plan
+(``bench/plans/reference.yaml``: ensure_balance, then a 3-contract BTCUSDT long with a take-profit
+and a relative stop, from a fresh account) is 4: one parallel round of reads (the transfer list the
+transfer is compared with among them), the transfer, the open (its margin needs the transfer; TP/SL
+ride on it as preset fields), one parallel verification round. Requests per endpoint come from the
+simulator's request log. The simulator runs without rate limits here (the runs follow each other
+quickly; rate limits are what the back-to-back figure measures).
 
 Back to back: ``--plans`` generated plans applied one after the other, each its own process, on one
 account and one runner home, with the simulator's rate limits on; compared with the least time the
 published limits allow for the requests that were sent (``rate_limit_floor``), both with and
 without ``trade-fee-rate``.  A benchmark, not a test: it prints figures and asserts nothing.
 
-    python bench/bench_apply.py [--runs 7] [--latency-ms 50 1000] [--plans 30] [--json FILE]
+    python bench/bench_apply.py [--runs 7] [--latency-ms 50 1000 2000] [--plans 30] [--json FILE]
 """
 
 from __future__ import annotations
@@ -56,6 +60,8 @@ REFERENCE = HERE / "plans" / "reference.yaml"
 FLOOR_ROUND_TRIPS = 4
 PLAN_FLOOR_ROUND_TRIPS = 1
 SYMBOLS = ("BTCUSDT", "ETHUSDT", "SOLUSDT")
+# 50 ms as on a network; 1000 and 2000 ms outlast the transfer list's 2 s window (see between())
+LATENCIES_MS = (50, 1000, 2000)
 
 
 def spread(values: Sequence[float]) -> dict[str, Any]:
@@ -135,7 +141,32 @@ def latency_series(
         at["round_trips"] = round((at["median_s"] - zero) / (lat / 1000), 2)
         at["ratio_to_floor"] = round(at["round_trips"] / floor, 2)
         at["rounds"] = rounds(logs[lat][0], lat)
-    return {**figures, "latencies_ms": list(latencies), "floor_round_trips": floor}
+    return {
+        **figures,
+        "latencies_ms": list(latencies),
+        "floor_round_trips": floor,
+        "between": between(figures, latencies, floor),
+    }
+
+
+def between(figures: dict[str, Any], latencies: Sequence[int], floor: int) -> dict[str, Any] | None:
+    """Round trips from the two highest latencies: (median wall at H - median wall at L) / (H - L).
+    A wait that is not a round trip (a rate limit's window, which a run at 0 ms sits out in
+    full and one at high latency not at all) falls out of the difference once both latencies
+    outlast it, so this counts the round trips alone, from the clock."""
+    highest = sorted(latencies)[-2:]
+    if len(highest) < 2 or not highest[0]:
+        return None
+    low, high = highest
+    trips = (figures[f"at_{high}ms"]["median_s"] - figures[f"at_{low}ms"]["median_s"]) / (
+        (high - low) / 1000
+    )
+    return {
+        "from_ms": low,
+        "to_ms": high,
+        "round_trips": round(trips, 2),
+        "ratio_to_floor": round(trips / floor, 2),
+    }
 
 
 def reference(runs: int, latencies: Sequence[int]) -> dict[str, Any]:
@@ -261,8 +292,17 @@ def print_table(results: dict[str, Any]) -> None:
                     f" (x{f['ratio_to_floor']})"
                 )
             print(line)
+        if figures.get("between"):
+            b = figures["between"]
+            print(
+                f"  between {b['from_ms']} and {b['to_ms']} ms: {b['round_trips']} round trips, "
+                f"floor {figures['floor_round_trips']} (x{b['ratio_to_floor']})"
+            )
         slowest = figures[f"at_{figures['latencies_ms'][-1]}ms"]
-        print("  rounds: " + " | ".join(", ".join(r) for r in slowest["rounds"]))
+        print(
+            f"  rounds in the request log ({len(slowest['rounds'])}): "
+            + " | ".join(", ".join(r) for r in slowest["rounds"])
+        )
         for name, count in slowest["by_endpoint"].items():
             print(f"    {count:3d}  {name}")
     b2b = results["back_to_back"]
@@ -290,7 +330,7 @@ def print_table(results: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--latency-ms", type=int, nargs="+", default=[50, 1000])
+    parser.add_argument("--latency-ms", type=int, nargs="+", default=list(LATENCIES_MS))
     parser.add_argument("--plans", type=int, default=30)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)

@@ -7,7 +7,8 @@ directory (``pip install ccxt==4.5.70``; if that fails the comparison is reporte
 Also ``python -c pass`` for each interpreter, so the start-up both pay is visible.
 
 In process: ``validate_source`` over 1,000 generated plans (load, schema, model, rules), the first
-call included (it builds whatever is built lazily).  A benchmark, not a test: nothing is asserted.
+call included (it builds whatever is built lazily), in ``--runs`` fresh processes: the median,
+with min and max.  A benchmark, not a test: nothing is asserted.
 
     python bench/bench_validate.py [--plans 1000] [--runs 7] [--json FILE]
 """
@@ -15,6 +16,7 @@ call included (it builds whatever is built lazily).  A benchmark, not a test: no
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import statistics
@@ -29,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from simproc import REPO, cache_dir, runner_env, runner_venv_python  # noqa: E402
+from simproc import REPO, cache_dir, runner_env, runner_venv_python, user_python  # noqa: E402
 
 EXAMPLE = REPO / "plans" / "examples" / "btc-long.yaml"
 SYMBOLS = {"BTCUSDT": 65000, "ETHUSDT": 3200, "SOLUSDT": 150}
@@ -109,6 +111,33 @@ def bench_in_process(count: int) -> dict[str, Any]:
     if invalid:
         print(f"  note: {invalid} generated plans had errors")
     return {"plans": count, "seconds": round(elapsed, 4), "invalid": invalid}
+
+
+def bench_in_processes(count: int, runs: int) -> dict[str, Any]:
+    """``bench_in_process`` in ``runs`` fresh processes on the user's interpreter (the runner-deps
+    venv, as in the cold start): each process imports the runner, then times ``count`` plans,
+    its first call included.  One process's figure moves with what else the machine runs; the
+    median of several, with their spread, is what a rerun reproduces."""
+    python = user_python()[0]
+    command = [python, str(Path(__file__).resolve()), "--one-process", str(count)]
+    times: list[float] = []
+    invalid = 0
+    for _ in range(runs):
+        done = subprocess.run(
+            command, capture_output=True, text=True, cwd=REPO, env=runner_env(), check=False
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} exited {done.returncode}: {done.stderr}")
+        figures = json.loads(done.stdout.splitlines()[-1])
+        times.append(figures["seconds"])
+        invalid = figures["invalid"]
+    result = {"plans": count, **spread(times), "times_s": times, "invalid": invalid}
+    result["seconds"] = result["median_s"]
+    print(
+        f"validated {count} plans in one process, {runs} processes: median "
+        f"{result['seconds']:.3f} s (min {result['min_s']:.3f}, max {result['max_s']:.3f})"
+    )
+    return result
 
 
 def ccxt_python() -> tuple[Path | None, str]:
@@ -207,9 +236,15 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--one-process", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one_process is not None:  # a child of bench_in_processes: the figures as JSON
+        with contextlib.redirect_stdout(sys.stderr):
+            figures = bench_in_process(args.one_process)
+        print(json.dumps(figures))
+        return
     results = {
-        "in_process": bench_in_process(args.plans),
+        "in_process": bench_in_processes(args.plans, args.runs),
         "cold_start": bench_cold_start(args.runs),
     }
     if args.json is not None:

@@ -62,13 +62,18 @@ def headline(results: dict[str, Any]) -> dict[str, Any]:
     apply = results["apply"]["reference"]["apply"]
     cold = results["validate"]["cold_start"]
     b2b = results["apply"]["back_to_back"]
+    inproc = results["validate"]["in_process"]
+    slowest = apply[f"at_{apply['latencies_ms'][-1]}ms"]
     return {
         "apply_round_trips": {
             f"{lat}ms": apply[f"at_{lat}ms"]["round_trips"] for lat in apply["latencies_ms"][1:]
         },
+        "apply_round_trips_between": apply.get("between"),
+        "apply_rounds_in_log": len(slowest["rounds"]),
         "apply_floor_round_trips": apply["floor_round_trips"],
         "cold_validate_to_import_ccxt": cold["validate_to_import_ccxt"],
-        "validate_1000_plans_s": results["validate"]["in_process"]["seconds"],
+        "validate_1000_plans_s": inproc["seconds"],
+        "validate_1000_plans_spread_s": [inproc.get("min_s"), inproc.get("max_s")],
         "back_to_back_s": b2b["seconds"],
         "back_to_back_to_other_endpoints_floor": b2b["ratio_to_other_endpoints_floor"],
     }
@@ -78,12 +83,23 @@ def print_headline(head: dict[str, Any]) -> None:
     print("\n== summary")
     trips = ", ".join(f"{v} at {k}" for k, v in head["apply_round_trips"].items())
     print(f"apply reference plan: {trips} round trips; floor {head['apply_floor_round_trips']}")
+    between = head["apply_round_trips_between"]
+    if between:
+        print(
+            f"  between {between['from_ms']} and {between['to_ms']} ms: "
+            f"{between['round_trips']} round trips; {head['apply_rounds_in_log']} rounds in the "
+            "simulator's request log"
+        )
     ratio = head["cold_validate_to_import_ccxt"]
     print(
         "cold validate / import ccxt: "
         + ("unavailable (ccxt could not be installed)" if ratio is None else f"{ratio}")
     )
-    print(f"1,000 plans in one process: {head['validate_1000_plans_s']:.3f} s")
+    low, high = head["validate_1000_plans_spread_s"]
+    print(
+        f"1,000 plans in one process: {head['validate_1000_plans_s']:.3f} s "
+        f"(median of fresh processes; min {low}, max {high})"
+    )
     print(
         f"30 applies back to back: {head['back_to_back_s']:.2f} s = "
         f"x{head['back_to_back_to_other_endpoints_floor']} of what the other endpoints' "
@@ -104,12 +120,12 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, Any] = {"machine": machine()}
     print("== apply and plan (separate processes against sim serve)")
-    results["apply"] = bench_apply.run(runs, (50, 1000), plans)
+    results["apply"] = bench_apply.run(runs, bench_apply.LATENCIES_MS, plans)
     bench_apply.print_table(results["apply"])
 
     print("\n== validate")
     results["validate"] = {
-        "in_process": bench_validate.bench_in_process(validate_count),
+        "in_process": bench_validate.bench_in_processes(validate_count, runs),
         "cold_start": bench_validate.bench_cold_start(runs),
     }
 

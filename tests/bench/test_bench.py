@@ -78,6 +78,24 @@ def test_reference_apply_series_runs_as_separate_processes(
     assert at_one["rounds"][0]  # the first round holds the reads
 
 
+def test_round_trips_between_the_two_highest_latencies() -> None:
+    figures = {f"at_{lat}ms": {"median_s": s} for lat, s in ((0, 2.5), (1000, 4.6), (2000, 8.7))}
+    between = bench_apply.between(figures, (0, 1000, 2000), 4)
+    assert between == {"from_ms": 1000, "to_ms": 2000, "round_trips": 4.1, "ratio_to_floor": 1.02}
+    # against 0 ms only: nothing between two latencies that both outlast a window
+    assert bench_apply.between(figures, (0, 1000), 4) is None
+
+
+def test_plans_in_fresh_processes_give_a_median_and_a_spread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bench_validate, "user_python", lambda: (sys.executable, "this one"))
+    figures = bench_validate.bench_in_processes(5, 2)
+    assert figures["plans"] == 5 and figures["runs"] == 2 and figures["invalid"] == 0
+    assert figures["min_s"] <= figures["seconds"] == figures["median_s"] <= figures["max_s"]
+    assert len(figures["times_s"]) == 2
+
+
 def test_validate_bench_counts_and_report_render(tmp_path: Path) -> None:
     figures = bench_validate.bench_in_process(5)
     assert figures["plans"] == 5 and figures["invalid"] == 0
@@ -128,9 +146,17 @@ def test_validate_bench_counts_and_report_render(tmp_path: Path) -> None:
     }
     results["summary"] = {
         "apply_round_trips": {"50ms": 4.1},
+        "apply_round_trips_between": {
+            "from_ms": 1000,
+            "to_ms": 2000,
+            "round_trips": 4.0,
+            "ratio_to_floor": 1.0,
+        },
+        "apply_rounds_in_log": 4,
         "apply_floor_round_trips": 4,
         "cold_validate_to_import_ccxt": None,
         "validate_1000_plans_s": 0.5,
+        "validate_1000_plans_spread_s": [0.4, 0.6],
         "back_to_back_s": 20.0,
         "back_to_back_to_other_endpoints_floor": 1.1,
     }
@@ -141,7 +167,12 @@ def test_validate_bench_counts_and_report_render(tmp_path: Path) -> None:
     assert "a venv holding only the runner's runtime dependencies (a venv with click==8)" in page
     assert "| apply round trips at 50ms (floor 4) | ≤ 4.4 | 4.1 |" in page
     both = report.render(results, earlier=results)
-    assert "| 1,000 plans in one process | < 1 s | 0.500 s | 0.500 s |" in both
+    assert (
+        "| 1,000 plans in one process: median (min – max) | < 1 s | 0.500 s (0.400 – 0.600) "
+        "| 0.500 s (0.400 – 0.600) |"
+    ) in both
+    assert "| apply round trips between 1000 and 2000 ms (floor 4) | ≤ 4.4 | **4.0** |" in page
+    assert "| apply rounds in the request log (floor 4) | ≤ 4.4 | 4 |" in page
     assert "comparison unavailable (not installed)" in page
     assert "| 50 ms | 2 (0 writes)" in page
     assert report.write(results, tmp_path / "p.md").read_text() == page
