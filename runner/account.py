@@ -239,10 +239,14 @@ def _raise_unusable(
             raise bad_brackets[symbol]
 
 
-# BitMart's published standard futures fees, used only when the fee-rate read is skipped
-# (more than two symbols in one plan): estimates then err on the usual tier.
+# BitMart's published standard futures fees, used only when the fee-rate read is skipped (more
+# than two symbols in one plan, or its limit spent for a plan whose actions do not follow the
+# rates): estimates then err on the usual tier, the highest.
 _DEFAULT_TAKER = Decimal("0.0006")
 _DEFAULT_MAKER = Decimal("0.0002")
+
+
+STANDARD_FEE = KnownFee(_DEFAULT_TAKER, _DEFAULT_MAKER)
 
 
 def _spec(contract: Any, brackets: Sequence[Any], fee: Any | None) -> ContractSpec:

@@ -11,8 +11,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
-from runner.account import Needs, SnapshotSource, SymbolUnknown, fee_reads_for, read_snapshot
+from runner.account import (
+    STANDARD_FEE,
+    Needs,
+    SnapshotSource,
+    SymbolUnknown,
+    fee_reads_for,
+    read_snapshot,
+)
 from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
 from runner.compiler.ctx import EdgeFacts
@@ -83,8 +91,14 @@ def load_source(source: bytes, path: str, target: Target) -> LoadedPlan:
     return LoadedPlan(from_plan(plan), tuple(findings))
 
 
+class SnapshotClient(SnapshotSource, Protocol):
+    """A ``SnapshotSource`` that also says how many fee-rate reads its limit admits now."""
+
+    def fee_reads_free(self) -> int: ...
+
+
 def take_snapshot(
-    source: SnapshotSource,
+    source: SnapshotClient,
     intents: PlanIntents,
     target: Target,
     *,
@@ -95,6 +109,9 @@ def take_snapshot(
     ones read are kept there for the next run."""
     symbols = intents.symbols()
     cached = fees.fresh(symbols) if fees is not None else None
+    wanted = fee_reads_for(symbols, cached)
+    standard = _not_read_now(source, intents, wanted)
+    known = {**(cached or {}), **dict.fromkeys(standard, STANDARD_FEE)}
     try:
         snapshot = read_snapshot(
             source,
@@ -102,7 +119,7 @@ def take_snapshot(
             target=target.name,
             needs=needs_of(intents),
             now=now,
-            known_fees=cached,
+            known_fees=known or None,
         )
     except SymbolUnknown as exc:
         raise PlanInvalid(
@@ -110,8 +127,21 @@ def take_snapshot(
             hint="check the symbol's spelling (e.g. BTCUSDT)",
         ) from None
     if fees is not None:
-        fees.remember(snapshot, fee_reads_for(symbols, cached))
+        fees.remember(snapshot, [s for s in wanted if s not in standard])
+        fees.standard = standard
     return snapshot
+
+
+def _not_read_now(
+    source: SnapshotClient, intents: PlanIntents, wanted: Sequence[str]
+) -> tuple[str, ...]:
+    """The fee rates this snapshot does not wait for: ``trade-fee-rate`` allows 2 calls per
+    2 s, and a plan whose actions do not follow the rates (``fee_sensitive``) uses them only in
+    its estimates, so a rate whose read would wait for the limit is taken as the standard tier
+    (the highest: estimates err on the high side), said in the diff, and read by a later run."""
+    if not wanted or intents.fee_sensitive:
+        return ()
+    return tuple(wanted[max(source.fee_reads_free(), 0) :])
 
 
 def with_clock(client: ClockSource, take: Callable[[], Snapshot], *, clock: bool) -> Snapshot:
@@ -166,6 +196,7 @@ def compute(
     nonce: str,
     plan_orders: Mapping[str, str],
     fee_ages: Mapping[str, int] | None = None,
+    fee_standard: Sequence[str] = (),
     lifecycle: Lifecycle = EMPTY,
     allow_risk_increase: bool = False,
     edge: EdgeFacts | None = None,
@@ -187,6 +218,8 @@ def compute(
         result = replace(result, findings=(*loaded.warnings, *result.findings))
     if fee_ages:
         result = replace(result, fee_ages=dict(fee_ages))
+    if fee_standard:
+        result = replace(result, fee_standard=tuple(fee_standard))
     return result
 
 
@@ -226,6 +259,7 @@ def plan_for(session: Session, loaded: LoadedPlan, *, allow_risk_increase: bool 
         nonce=nonce,
         plan_orders=registry,
         fee_ages=fees.ages,
+        fee_standard=fees.standard,
         lifecycle=lifecycle,
         allow_risk_increase=allow_risk_increase,
         edge=edge,

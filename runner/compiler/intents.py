@@ -224,6 +224,22 @@ class PlanIntents:
         return any(isinstance(i, BalanceIntent | TransferIntent) for i in self.intents)
 
     @property
+    def fee_sensitive(self) -> bool:
+        """A step whose actions, not only its estimates, follow the account's fee rates: a size
+        from the risk taken (the fees count in the loss), a breakeven stop or a stop rule (the
+        entry moved by both fees), a top-up (it covers the later steps' margin and fees)."""
+        for i in self.intents:
+            if isinstance(i, BalanceIntent):
+                return True
+            if isinstance(i, PositionIntent) and (i.risk is not None or i.stop_rules):
+                return True
+            if isinstance(i, PositionIntent | TpSlIntent) and any(
+                isinstance(p, Trigger) and p.breakeven for p in (i.take_profit, i.stop_loss)
+            ):
+                return True
+        return False
+
+    @property
     def mode_sensitive(self) -> bool:
         return any(isinstance(i, ModeIntent) for i in self.intents)
 

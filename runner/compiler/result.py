@@ -93,6 +93,8 @@ class PlanResult:
     findings: tuple[Finding, ...]  # every step's findings plus plan-level ones, in order
     # symbol -> age in seconds of a fee tier reused from the runner home (read this run: absent)
     fee_ages: Mapping[str, int] = field(default_factory=dict)
+    # symbols whose estimates use the standard fee tier: their rates were not read this run
+    fee_standard: tuple[str, ...] = ()
     allow_risk_increase: bool = False  # drift allowed (policy or --allow-risk-increase)
 
     @property

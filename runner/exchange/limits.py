@@ -88,6 +88,17 @@ class LimiterRegistry:
             sleep(wait)
             waited += wait
 
+    def free(self, key: Key, limit: int, window_s: float, *, now: float) -> int:
+        """How many requests of ``key`` would go out now without a wait (no slot is taken)."""
+        with self._lock:
+            window = self._windows.get(key)
+            if window is None:
+                return limit
+            if window.blocked_until > now:
+                return 0
+            live = sum(1 for t in window.stamps if t > now - window.window_s)
+            return max(0, window.limit - live)
+
     def block(self, key: Key, limit: int, window_s: float, seconds: float, *, now: float) -> None:
         """Hold every request of ``key`` back for ``seconds`` (a 429, or the server's counters)."""
         seconds = min(max(seconds, 0.0), MAX_WAIT_S)

@@ -41,6 +41,11 @@ class AccountReads(ClientBase):
     def fee_rate(self, symbol: str) -> FeeRate:
         return self._read(ep.TRADE_FEE_RATE, parse_fee_rate, symbol=symbol)
 
+    def fee_reads_free(self) -> int:
+        """How many fee-rate reads would go out now without waiting on that endpoint's limit
+        (2 per 2 s): ``take_snapshot`` does not wait for rates that only estimates use."""
+        return self._transport.free_now(ep.TRADE_FEE_RATE)
+
     def positions_v1(
         self, symbol: str | None = None, account: str | None = None
     ) -> list[PositionV1]:

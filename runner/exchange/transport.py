@@ -153,6 +153,14 @@ class HttpCore:
             on_wait=on_wait,
         )
 
+    def free_now(self, endpoint: Endpoint) -> int:
+        """How many calls of ``endpoint`` the limits admit now without a wait."""
+        if self._limiter is None:
+            return endpoint.limit
+        return self._limiter.free(
+            self._key(endpoint), endpoint.limit, endpoint.window_s, now=self.policy.clock()
+        )
+
     # -- one request ----------------------------------------------------------------------------
     def base_url(self, endpoint: Endpoint) -> str:
         if endpoint.host is Host.SPOT:
@@ -317,6 +325,10 @@ class ReadTransport:
 
     def sync_clock(self) -> int:
         return sync_clock(self._core)
+
+    def free_now(self, endpoint: Endpoint) -> int:
+        """How many calls of ``endpoint`` would go out now without waiting on its limit."""
+        return self._core.free_now(endpoint)
 
     def close(self) -> None:
         self._core.session.close()

@@ -180,6 +180,7 @@ def _prepare_file(
         nonce=nonce,
         plan_orders=registry,
         fee_ages=fees.ages,
+        fee_standard=fees.standard,
         lifecycle=lifecycle,
         allow_risk_increase=allow_risk_increase,
         edge=edge,

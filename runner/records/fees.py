@@ -52,6 +52,7 @@ class FeeCache:
         self.ttl_s = ttl_s
         self.clock = clock
         self.ages: dict[str, int] = {}  # symbol -> age in seconds of each rate reused this run
+        self.standard: tuple[str, ...] = ()  # symbols taken at the standard tier, not read
 
     def fresh(self, symbols: Sequence[str]) -> dict[str, CachedFee]:
         """The cached rates younger than the time to live, for these symbols."""

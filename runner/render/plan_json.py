@@ -41,6 +41,8 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "summary": result.counts(),
         # fee rates reused from the runner home: symbol -> seconds since they were read
         "fee_tier_age_seconds": dict(sorted(result.fee_ages.items())),
+        # fee rates not read this run (their limit was spent): the standard tier, in estimates
+        "fee_tier_standard": sorted(result.fee_standard),
         "steps": [
             {
                 "index": step.index + 1,

@@ -139,9 +139,17 @@ def summary_line(result: PlanResult) -> str:
 def fee_tier_lines(result: PlanResult) -> list[str]:
     """Where the fee rates behind the estimates came from, when not from this run's reads."""
     return [
-        f"Fee rates for {symbol}: from the runner home, read {_age(age)} ago "
-        "(kept for up to 1 h; fee tiers change rarely)"
-        for symbol, age in sorted(result.fee_ages.items())
+        *(
+            f"Fee rates for {symbol}: from the runner home, read {_age(age)} ago "
+            "(kept for up to 1 h; fee tiers change rarely)"
+            for symbol, age in sorted(result.fee_ages.items())
+        ),
+        *(
+            f"Fee rates for {symbol}: the standard tier, not read this run (trade-fee-rate "
+            "allows 2 calls per 2 s and they were spent); only the estimates use them, and they "
+            "err on the high side; a later run reads the account's own"
+            for symbol in sorted(result.fee_standard)
+        ),
     ]
 
 

@@ -248,3 +248,32 @@ def test_a_plan_with_rule_errors_is_refused_by_the_bridge(tmp_path: Path) -> Non
     assert [f.rule for f in findings] == ["symbol-missing"]
     with pytest.raises(PlanInvalid, match="cancel step needs a symbol"):
         from_plan(plan)
+
+
+@pytest.mark.parametrize(
+    ("step", "sensitive"),
+    [
+        ("- position: {symbol: BTCUSDT, side: long, size: 1, leverage: 5}", False),
+        (
+            "- position: {symbol: BTCUSDT, side: long, size: 1, leverage: 5,"
+            ' stop_loss: {trigger: "-3%"}, take_profit: {trigger: "+5%"}}',
+            False,
+        ),
+        ("- ensure_balance: {min_available: 100}", True),
+        (
+            "- position: {symbol: BTCUSDT, side: long, leverage: 5, risk: {usdt: 20},"
+            ' stop_loss: {trigger: "-2%"}}',
+            True,
+        ),
+        (
+            "- tp_sl: {symbol: BTCUSDT, side: long, stop_loss: {trigger: breakeven}}",
+            True,
+        ),
+    ],
+    ids=["fixed-size", "relative-tp-sl", "top-up", "risk-sized", "breakeven"],
+)
+def test_a_plan_is_fee_sensitive_when_its_actions_follow_the_fee_rates(
+    tmp_path: Path, step: str, sensitive: bool
+) -> None:
+    _, intents = adapt(tmp_path, f"version: 1\nname: x\nsteps:\n  {step}\n")
+    assert intents.fee_sensitive is sensitive

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from runner.errors import ExitCode
 from runner.records.fees import fee_cache_path
-from tests.e2e.conftest import Cli
+from tests.e2e.conftest import Cli, write_plan
+from tests.fakes import FakeTime
 
 BTC_LONG = Path(__file__).resolve().parents[2] / "plans" / "examples" / "btc-long.yaml"
 FEE_RATE = "/contract/private/trade-fee-rate"
@@ -57,3 +58,56 @@ def test_a_damaged_cache_is_ignored_read_again_and_rewritten(runner_cli: Cli) ->
     assert again.code == ExitCode.CHANGES, again.text
     assert _fee_reads(runner_cli) == 2
     assert "BTCUSDT" in json.loads(path.read_text())["fees"]
+
+
+def _position(folder: Path, symbol: str, extra: str = "") -> str:
+    text = (
+        f"version: 1\nname: fees-{symbol.lower()}\nsteps:\n{extra}"
+        f"  - position:\n      symbol: {symbol}\n      side: long\n      size: 1\n"
+        "      leverage: 5\n      margin: isolated\n"
+    )
+    return str(write_plan(folder / f"{symbol.lower()}.yaml", text))
+
+
+def _two_symbols_read(cli: Cli, folder: Path) -> None:
+    cli.server.fund("futures", "1000")
+    for symbol in ("BTCUSDT", "ETHUSDT"):
+        done = cli.run("plan", _position(folder, symbol), "--detailed-exitcode")
+        assert done.code == ExitCode.CHANGES, done.text
+    assert _fee_reads(cli) == 2  # trade-fee-rate: 2 calls per 2 s, both spent
+
+
+def test_a_fee_tier_only_the_estimates_use_is_not_waited_for_and_the_diff_says_so(
+    runner_cli: Cli, tmp_path: Path, fake_time: FakeTime
+) -> None:
+    _two_symbols_read(runner_cli, tmp_path)
+    slept = len(fake_time.sleeps)
+    sol = _position(tmp_path, "SOLUSDT")
+    third = runner_cli.run("plan", sol, "--detailed-exitcode")
+    assert third.code == ExitCode.CHANGES, third.text
+    assert _fee_reads(runner_cli) == 2 and len(fake_time.sleeps) == slept  # no wait, no read
+    assert "Fee rates for SOLUSDT: the standard tier, not read this run" in third.out
+    document = json.loads(runner_cli.run("plan", sol, "--format", "json").out)
+    assert document["fee_tier_standard"] == ["SOLUSDT"]
+    assert "SOLUSDT" not in json.loads(_cache_file(runner_cli).read_text())["fees"]
+
+    fake_time.sleep(2.5)  # the window has passed: the next run reads the account's own rates
+    later = runner_cli.run("plan", sol, "--detailed-exitcode")
+    assert later.code == ExitCode.CHANGES, later.text
+    assert _fee_reads(runner_cli) == 3
+    assert "standard tier" not in later.out
+    assert "SOLUSDT" in json.loads(_cache_file(runner_cli).read_text())["fees"]
+
+
+def test_a_plan_whose_actions_follow_the_fee_tier_waits_for_it(
+    runner_cli: Cli, tmp_path: Path, fake_time: FakeTime
+) -> None:
+    # a top-up covers the later steps' margin and fees: its amount follows the rates
+    _two_symbols_read(runner_cli, tmp_path)
+    waited = sum(fake_time.sleeps)
+    top_up = "  - ensure_balance: {min_available: 100}\n"
+    third = runner_cli.run("plan", _position(tmp_path, "SOLUSDT", top_up), "--detailed-exitcode")
+    assert third.code == ExitCode.CHANGES, third.text
+    assert _fee_reads(runner_cli) == 3
+    assert sum(fake_time.sleeps) - waited > 1  # it waited for the limit's window
+    assert "standard tier" not in third.out

@@ -51,6 +51,7 @@ def test_read_client_cannot_post() -> None:
         "target",
         "clock_offset_ms",
         "now_ms",
+        "free_now",  # what the limiter admits now: it reads a counter and sends nothing
     }
     # Nothing reachable through a public attribute is an HTTP session or a POST-capable transport.
     for name in names:

@@ -187,6 +187,17 @@ def test_a_new_process_waits_out_what_the_last_one_spent() -> None:
     assert _wait_for_slot(fresh, 500.0) == pytest.approx(1.2)
 
 
+def test_free_says_how_many_calls_go_now_without_taking_a_slot() -> None:
+    registry = _spent(10.0)
+    assert registry.free(KEY, 2, 2.0, now=10.0) == 0
+    assert registry.free(KEY, 2, 2.0, now=11.6) == 1  # the older call left the window
+    assert registry.free(KEY, 2, 2.0, now=11.6) == 1  # asking took nothing
+    assert registry.free(KEY, 2, 2.0, now=12.0) == 2
+    assert LimiterRegistry().free(KEY, 2, 2.0, now=0.0) == 2  # never used
+    registry.block(KEY, 2, 2.0, 5.0, now=12.0)  # a 429 or the server's counters
+    assert registry.free(KEY, 2, 2.0, now=13.0) == 0
+
+
 def test_windows_that_closed_meanwhile_are_forgotten() -> None:
     saved = _spent(10.0).export(now=10.0, wall_s=1_000.0)
     fresh = LimiterRegistry()
