@@ -263,9 +263,12 @@ def render(results: dict[str, Any], earlier: dict[str, Any] | None = None) -> st
         f"that exceeds the limits' pace ({_pace(b2b)}), the runs are bound by the CPU the "
         "processes get, not by the limits.",
         "- Fee rates are cached per account in the runner home for an hour (fee tiers change "
-        "rarely; `trade-fee-rate` allows 2 calls per 2 s), so only the first run reads them; "
-        "the diff says how old the cached tier is. Rate-limit windows are carried between runs "
-        "in the runner home, so a run waits instead of collecting 429s.",
+        "rarely; `trade-fee-rate` allows 2 calls per 2 s), so only the first run on each symbol "
+        "reads them; the diff says how old the cached tier is. A run whose symbol's rate would "
+        "wait on that limit, and whose actions do not depend on it (these plans: fixed sizes), "
+        "takes the standard tier for its estimates, says so, and leaves the read to a later run "
+        "(here the third symbol's first run; its next one reads it). Rate-limit windows are "
+        "carried between runs in the runner home, so a run waits instead of collecting 429s.",
         "",
         "## validate",
         "",
