@@ -32,9 +32,6 @@ from runner.exchange import codes_domain as codes
 from runner.values import value
 
 ZERO = Decimal(0)
-# trade-fee-rate allows 2 requests / 2 s: read the account's own rates for at most this many
-# symbols per run and fall back to the contract's standard rates for the rest.
-MAX_FEE_READS = 2
 T = TypeVar("T")
 
 
@@ -165,9 +162,9 @@ def read_snapshot(
 
 
 def fee_reads_for(symbols: Sequence[str], known: Mapping[str, Any] | None) -> tuple[str, ...]:
-    """The symbols whose fee rates a snapshot reads: those not known, at most MAX_FEE_READS."""
-    unknown = [s for s in dict.fromkeys(symbols) if not known or s not in known]
-    return tuple(unknown[:MAX_FEE_READS])
+    """The symbols whose fee rates a snapshot reads: those not known (``take_snapshot`` says
+    which it does not wait for)."""
+    return tuple(s for s in dict.fromkeys(symbols) if not known or s not in known)
 
 
 def _assemble(
@@ -239,9 +236,9 @@ def _raise_unusable(
             raise bad_brackets[symbol]
 
 
-# BitMart's published standard futures fees, used only when the fee-rate read is skipped (more
-# than two symbols in one plan, or its limit spent for a plan whose actions do not follow the
-# rates): estimates then err on the usual tier, the highest.
+# BitMart's published standard futures fees, used only when the fee-rate read is skipped (its
+# limit spent, for a plan whose actions do not follow the rates): estimates then err on the
+# usual tier, the highest.
 _DEFAULT_TAKER = Decimal("0.0006")
 _DEFAULT_MAKER = Decimal("0.0002")
 

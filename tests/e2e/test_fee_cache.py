@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from runner.errors import ExitCode
 from runner.records.fees import fee_cache_path
@@ -17,6 +18,10 @@ FEE_RATE = "/contract/private/trade-fee-rate"
 
 def _fee_reads(cli: Cli) -> int:
     return sum(1 for e in cli.server.request_log() if e.path == FEE_RATE)
+
+
+def _fee_answers(cli: Cli) -> list[Any]:
+    return [e for e in cli.server.request_log() if e.path == FEE_RATE and e.status == 200]
 
 
 def _cache_file(cli: Cli) -> Path:
@@ -111,3 +116,38 @@ def test_a_plan_whose_actions_follow_the_fee_tier_waits_for_it(
     assert _fee_reads(runner_cli) == 3
     assert sum(fake_time.sleeps) - waited > 1  # it waited for the limit's window
     assert "standard tier" not in third.out
+
+
+def _three_symbols(folder: Path, extra: str = "") -> str:
+    steps = "".join(
+        f"  - position:\n      symbol: {symbol}\n      side: long\n      size: 1\n"
+        "      leverage: 5\n      margin: isolated\n"
+        for symbol in ("BTCUSDT", "ETHUSDT", "SOLUSDT")
+    )
+    text = f"version: 1\nname: three\nsteps:\n{extra}{steps}"
+    return str(write_plan(folder / "three.yaml", text))
+
+
+def test_one_plan_on_three_symbols_reads_two_rates_and_says_which_it_did_not(
+    runner_cli: Cli, tmp_path: Path, fake_time: FakeTime
+) -> None:
+    runner_cli.server.fund("futures", "1000")
+    done = runner_cli.run("plan", _three_symbols(tmp_path), "--detailed-exitcode")
+    assert done.code == ExitCode.CHANGES, done.text
+    assert _fee_reads(runner_cli) == 2 and fake_time.sleeps == []
+    assert "Fee rates for SOLUSDT: the standard tier, not read this run" in done.out
+
+
+def test_one_plan_whose_actions_follow_the_rates_reads_every_symbols_rates(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    runner_cli.server.fund("futures", "1000")
+    top_up = "  - ensure_balance: {min_available: 100}\n"
+    done = runner_cli.run("plan", _three_symbols(tmp_path, top_up), "--detailed-exitcode")
+    assert done.code == ExitCode.CHANGES, done.text
+    # the third after the limit's window (under this test's clock, which moves only when slept
+    # on, it can leave at the window's very edge, meet a 429 and be sent again)
+    assert len(_fee_answers(runner_cli)) == 3
+    cached = json.loads(_cache_file(runner_cli).read_text())["fees"]
+    assert sorted(cached) == ["BTCUSDT", "ETHUSDT", "SOLUSDT"]
+    assert "standard tier" not in done.out
