@@ -111,6 +111,12 @@ _TABLE: tuple[tuple[str, str, Auth, int, int, LimitTarget], ...] = (
     ("GET", "/system/service", Auth.NONE, 10, 1, _IP),
     # Spot wallet (facts section 18), served on the same host by the simulator.
     ("GET", "/account/v1/wallet", Auth.KEYED, 12, 2, _KEY),
+    # Spot trading pairs and deposit currencies: the simulator lists none (it is a futures
+    # exchange with a spot wallet), so a client that loads them with the contracts (ccxt's
+    # load_markets, source C) gets the contracts instead of a 404.  Not futures endpoints: no
+    # published limit in the facts; the futures public reads' 12 per 2 s per IP.
+    ("GET", "/spot/v1/symbols/details", Auth.NONE, 12, 2, _IP),
+    ("GET", "/account/v1/currencies", Auth.NONE, 12, 2, _IP),
 )
 
 _RECV_WINDOW_PATHS = frozenset(

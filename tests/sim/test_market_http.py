@@ -266,3 +266,18 @@ def test_the_paper_exchange_keeps_its_book_and_clock_between_sessions(tmp_path: 
     assert depth["data"]["asks"] == [["65010", "3", "3"]]
     assert Decimal(state["balances"]["spot"]) == Decimal("10000")
     assert PAPER_CREDENTIALS.key  # paper's public credentials are what paper accepts
+
+
+def test_spot_pairs_are_listed_empty_so_a_client_loading_every_market_gets_the_contracts(
+    server: SimServer, http: requests.Session
+) -> None:
+    # ccxt's load_markets reads spot pairs and contracts together; a 404 for the spot half
+    # failed the whole load, although the simulator trades contracts only
+    reply = http.get(server.url + "/spot/v1/symbols/details", timeout=5)
+    assert reply.status_code == 200
+    assert reply.json()["code"] == 1000 and reply.json()["data"] == {"symbols": []}
+    currencies = http.get(server.url + "/account/v1/currencies", timeout=5)
+    assert currencies.json()["code"] == 1000 and currencies.json()["data"] == {"currencies": []}
+    # an unknown spot path is still not found
+    missing = http.post(server.url + "/spot/v1/transfer-contract", json={}, timeout=5)
+    assert missing.status_code == 404 and missing.json()["code"] == 30000

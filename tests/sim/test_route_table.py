@@ -1,6 +1,7 @@
 """One table of what the simulator serves (``runner.sim.routes``), checked against the API facts:
-exactly the 53 endpoints of section 2 (plus section 18's spot wallet), with their method, auth
-level and published rate limit; and every route has a backend function, nothing more."""
+exactly the 53 endpoints of section 2 (plus section 18's spot wallet, and the spot pairs and
+currencies, listed empty, that ccxt loads with the contracts), with their method, auth level
+and published rate limit; and every route has a backend function, nothing more."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ ROW = re.compile(
     r"(?:(\d+) / (\d+) s per (IP|KEY|UID)|not published)[^|]* \|$"
 )
 SPOT_WALLET = ("GET", "/account/v1/wallet")
+# none of either: a client's market load (ccxt) reads them with the contracts
+SPOT_PAIRS = {("GET", "/spot/v1/symbols/details"), ("GET", "/account/v1/currencies")}
 
 
 def _index(text: str) -> str:
@@ -41,7 +44,7 @@ def test_the_vendored_index_is_the_shared_facts_when_present() -> None:
 
 
 def test_routes_are_exactly_the_facts_endpoints() -> None:
-    documented = {(m.group(2), m.group(3)) for m in _rows()} | {SPOT_WALLET}
+    documented = {(m.group(2), m.group(3)) for m in _rows()} | {SPOT_WALLET} | SPOT_PAIRS
     served = {(r.method, r.path) for r in ROUTES.values()}
     assert served == documented
 

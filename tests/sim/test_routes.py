@@ -8,9 +8,11 @@ from runner.sim.errors import ApiError
 from runner.sim.routes import ROUTES, Auth, LimitTarget, lookup
 
 
-def test_all_53_paths_plus_spot_wallet() -> None:
-    assert len(ROUTES) == 54
+def test_all_53_paths_plus_spot_wallet_spot_pairs_and_currencies() -> None:
+    assert len(ROUTES) == 56
     assert ROUTES["/account/v1/wallet"].auth is Auth.KEYED
+    assert ROUTES["/spot/v1/symbols/details"].auth is Auth.NONE
+    assert ROUTES["/account/v1/currencies"].auth is Auth.NONE
 
 
 @pytest.mark.parametrize(

@@ -114,6 +114,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "/system/time": Endpoint(marketdata.system_time),
     "/system/service": Endpoint(marketdata.system_service),
     "/account/v1/wallet": Endpoint(queries.spot_wallet),
+    "/spot/v1/symbols/details": Endpoint(marketdata.spot_symbols),
+    "/account/v1/currencies": Endpoint(marketdata.currencies),
 }
 
 

@@ -234,6 +234,16 @@ def system_time(book: Book, params: Params, now_ms: int) -> dict[str, Any]:
     return {"server_time": now_ms}
 
 
+def spot_symbols(book: Book, params: Params, now_ms: int) -> dict[str, Any]:
+    """Spot trading pairs: none (the simulator trades contracts; spot is a wallet only)."""
+    return {"symbols": []}
+
+
+def currencies(book: Book, params: Params, now_ms: int) -> dict[str, Any]:
+    """Deposit/withdrawal currencies: none (the simulator moves money only by transfers)."""
+    return {"currencies": []}
+
+
 def system_service(book: Book, params: Params, now_ms: int) -> dict[str, Any]:
     """No maintenance: every service's last window is completed (status "2", as in D)."""
     return {
