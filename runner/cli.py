@@ -174,7 +174,7 @@ def _report(args: Sequence[str], written: int, code: int, exc: BaseException, me
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code (never raises)."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = _debug_first(list(sys.argv[1:] if argv is None else argv))
     make_standard_streams_safe()  # a console that cannot show "✓" gets "+", never an exit 70
     written = _documents_written()
     try:
@@ -188,6 +188,15 @@ def run(argv: Sequence[str] | None = None) -> int:
     if result is None:
         return ExitCode.OK
     return int(result)
+
+
+def _debug_first(args: list[str]) -> list[str]:
+    """``--debug`` is the group's option; given after the command, as the internal-error message
+    invites ("rerun with --debug"), it means the same instead of being an unknown option."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[1:end]:
+        return args
+    return ["--debug", *(a for i, a in enumerate(args) if i >= end or a != "--debug")]
 
 
 def _plain_validate(args: Sequence[str]) -> Callable[[], int] | None:

@@ -209,6 +209,8 @@ def load_credentials(target: Target, env_file: Path | None = None) -> Credential
     The environment wins over the .env file.  The paper exchange uses built-in credentials.
     """
     if target.kind is ExchangeKind.PAPER:
+        if env_file is not None and not env_file.exists():  # a typo is said on every target
+            raise ConfigError(f"env file not found: {env_file}")
         return Credentials(PAPER_KEY, PAPER_SECRET, PAPER_MEMO)
     values = _env_file_values(env_file)
     values.update({k: v for k, v in os.environ.items() if k.startswith("BITMART_API_")})

@@ -7,6 +7,7 @@ on the exchange's clock by whoever uses them (the compiler compares exchange tim
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 _UNITS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
 _DURATION = re.compile(r"(?=[0-9])(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?\Z")
@@ -29,3 +30,8 @@ def format_duration(seconds: int) -> str:
         if count:
             parts.append(f"{count}{name}")
     return "".join(parts)
+
+
+def local_time_text(ms: int) -> str:
+    """A timestamp (ms) as every output shows one: local time, ``YYYY-MM-DD HH:MM:SS``."""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")

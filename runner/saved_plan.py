@@ -8,6 +8,7 @@ Nothing secret is stored: the key appears only masked.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Mapping
@@ -25,7 +26,7 @@ from runner.compiler.snapshot import Snapshot, fingerprint
 from runner.compiler.snapshot import from_jsonable as snapshot_from_json
 from runner.compiler.snapshot import to_jsonable as snapshot_to_json
 from runner.domain import PriceSource
-from runner.errors import PlanInvalid, SavedPlanStale, UsageError
+from runner.errors import ConfigError, PlanInvalid, SavedPlanStale, UsageError
 
 KIND = "bitmart-runner-saved-plan"
 # 2: actions and snapshots name order sides (open_long...), not BitMart's codes; the plan
@@ -156,6 +157,11 @@ def read_plan_source(path: Path, plan_hash: str) -> bytes:
 def check_out_path(path: Path) -> None:
     """`plan --out` writes only a new file or over an earlier saved plan, never over anything
     else (the plan YAML itself, a config file, a directory)."""
+    if not path.parent.is_dir():
+        raise UsageError(
+            f"cannot write {path}: the directory {path.parent} does not exist",
+            hint="create it first, or choose another file for --out",
+        )
     if not path.exists() and not path.is_symlink():
         return
     if path.is_file() and not path.is_symlink() and _is_saved_plan_file(path):
@@ -215,8 +221,16 @@ def write_saved_plan(
     }
     check_out_path(path)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)  # never a half-written saved plan
+    try:
+        tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)  # never a half-written saved plan
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise ConfigError(
+            f"cannot write {path}: {exc.strerror or exc}",
+            hint="choose a file in a directory you can write to for --out",
+        ) from None
     return document
 
 

@@ -65,6 +65,15 @@ def test_unexpected_error_is_70_without_traceback(
     assert "Traceback" not in err
     assert cli.run(["--debug", "crash"]) == ExitCode.INTERNAL
     assert "Traceback" in capsys.readouterr().err
+    # "rerun with --debug": added after the command, as a user does, it means the same
+    assert cli.run(["crash", "--debug"]) == ExitCode.INTERNAL
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_debug_after_the_command_is_not_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.run(["schema", "--debug"]) == ExitCode.OK
+    assert cli.run(["validate", "--debug", "--", "no-such-plan.yaml"]) == ExitCode.USAGE
+    assert "--debug" not in capsys.readouterr().err  # after `--` it is a file name, kept as one
 
 
 def test_keyboard_interrupt_is_130(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -108,9 +108,11 @@ def test_no_permission_warning_where_modes_mean_nothing(
     assert capsys.readouterr().err == ""
 
 
-def test_explicit_env_file_must_exist() -> None:
+@pytest.mark.parametrize("target", ["live", "paper"])
+def test_explicit_env_file_must_exist(target: str) -> None:
+    # on paper too: `--env-file typo.env` was silently ignored there
     with pytest.raises(ConfigError, match="env file not found"):
-        config.load_credentials(config.resolve_target("live", None), env_file=Path("nope.env"))
+        config.load_credentials(config.resolve_target(target, None), env_file=Path("nope.env"))
 
 
 def test_runner_home_from_environment() -> None:

@@ -17,9 +17,9 @@ EXAMPLES = (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github"]),
     default="text",
-    help="Accepted for symmetry: the output is the schema itself, JSON in both formats "
+    help="Accepted as on every command: the output is the schema itself, JSON in every format "
     "(versioned by its $id, not by an envelope).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")

@@ -26,6 +26,7 @@ from runner.commands.simcontrol import (
 )
 from runner.config import ENV_KEY, ENV_MEMO, ENV_SECRET, mask_key
 from runner.errors import ConfigError, ExitCode, UsageError
+from runner.money import plain
 from runner.render.views.misc import SimControl
 
 _CONTROL_ENV = CONTROL_ENV
@@ -164,12 +165,12 @@ def price(
     output: Output,
 ) -> int:
     """Move SYMBOL's last price (fills limits, fires TP/SL and plan orders, liquidates)."""
-    payload: dict[str, str] = {"symbol": symbol.upper(), "price": str(price)}
+    payload: dict[str, str] = {"symbol": symbol.upper(), "price": plain(price)}
     if mark is not None:
-        payload["mark"] = str(mark)
+        payload["mark"] = plain(mark)
     answer = control(base_url, "POST", "/sim/price", payload)
-    suffix = f", mark {mark}" if mark is not None else ""
-    message = f"{symbol.upper()}: last price {price}{suffix}"
+    suffix = f", mark {plain(mark)}" if mark is not None else ""
+    message = f"{symbol.upper()}: last price {plain(price)}{suffix}"
     return report_control(SimControl("sim price", message, answer), output)
 
 
@@ -180,8 +181,8 @@ def price(
 @output_options
 def fund(amount: Decimal, wallet: str, base_url: str | None, output: Output) -> int:
     """Credit AMOUNT USDT to the spot (default) or futures wallet."""
-    answer = control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": str(amount)})
-    message = f"credited {amount} USDT to the {wallet} wallet"
+    answer = control(base_url, "POST", "/sim/fund", {"wallet": wallet, "amount": plain(amount)})
+    message = f"credited {plain(amount)} USDT to the {wallet} wallet"
     return report_control(SimControl("sim fund", message, answer), output)
 
 

@@ -43,6 +43,7 @@ from runner.compiler.steps.mode import compile_mode
 from runner.compiler.steps.plan_order import compile_plan_order
 from runner.compiler.steps.position import compile_position
 from runner.compiler.steps.tp_sl import compile_tp_sl
+from runner.compiler.undone import undone_targets
 from runner.compiler.working import WorkingState
 from runner.domain import Margin
 from runner.findings import Finding, Severity
@@ -166,7 +167,8 @@ def _result(
     )
     findings = [f for step in steps for f in step.findings]
     warnings = _convergence_warnings(plan, steps, ws)
-    findings += warnings
+    failed = frozenset(n for n, step in enumerate(steps) if step.has_errors)
+    findings += warnings + undone_targets(plan.intents, skip=failed)
     if warnings:  # no "at least N USDT stays available" beside a warning that it does not
         steps = tuple(
             replace(s, notes=tuple(n for n in s.notes if "stays available" not in n)) for s in steps

@@ -14,14 +14,13 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import field, fields, replace
-from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from runner.compiler.intents import Entry, Intent, Keep, PositionIntent, Trigger
 from runner.domain import PosSide
-from runner.durations import format_duration
+from runner.durations import format_duration, local_time_text
 from runner.money import plain
 from runner.values import value
 
@@ -164,19 +163,15 @@ _VERBS = {
 }
 
 
-def utc_text(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
 def describe_closure(closure: Closure) -> str:
-    """``stopped out at 63050 on 2026-12-01 14:02 UTC (-20.27 USDT incl. fees)``."""
+    """``stopped out at 63050 on 2026-12-01 14:02:00 (-20.27 USDT incl. fees)``."""
     text = _VERBS[closure.by]
     if closure.by is ClosedBy.EXPIRED and closure.size:
         text += f", kept the {plain(closure.size)} contracts that filled"
     if closure.price is not None and closure.price > 0:
         text += f" at {plain(closure.price)}"
     if closure.at_ms is not None:
-        text += f" on {utc_text(closure.at_ms)}"
+        text += f" on {local_time_text(closure.at_ms)}"
     if closure.pnl is not None:
         text += f" ({plain(closure.pnl.quantize(Decimal('0.01')))} USDT incl. fees)"
     return text

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import requests
 
 from runner import __version__
+from runner.errors import ConfigError
 
 FORMAT_VERSION = 1
 _REQUEST_HEADERS = ("X-BM-KEY", "X-BM-TIMESTAMP", "X-BM-BROKER-ID", "User-Agent", "Content-Type")
@@ -66,7 +67,6 @@ class Recorder:
         now: Callable[[], float] = time.time,
         on_failure: Callable[[str], None] = lambda message: None,
     ) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
         self.failed: str | None = None
         self._on_failure = on_failure
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -79,8 +79,15 @@ class Recorder:
         self._now = now
         self._lock = threading.Lock()
         self._seq = 0
-        # created private: a recording holds the account's balances and orders
-        os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            # created private: a recording holds the account's balances and orders
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        except OSError as exc:  # before any request: the run stops with nothing sent
+            raise ConfigError(
+                f"--record {directory}: cannot write a recording there: {exc.strerror or exc}",
+                hint="give a directory you can write to (it is created if missing)",
+            ) from None
         self._write(
             {
                 "kind": "run",

@@ -68,7 +68,10 @@ class ClientPort:
         except OutcomeUnknown as exc:
             raise WriteOutcomeUnknown(exc.detail) from None
         except ApiError as exc:
-            raise WriteRejected(exc.code, exc.message, exc.trace) from None
+            # the fix travels with the refusal (a wrong secret, a read-only key): the report
+            # shows it under the step, as it does for a read that fails before a write
+            hint = f"\nhint: {exc.remediation}" if exc.remediation else ""
+            raise WriteRejected(exc.code, exc.message + hint, exc.trace) from None
         return Sent(trace=reply.trace, order_id=_order_id(reply.data))
 
     def snapshot(self, symbols: Sequence[str], *, whole_account: bool = False) -> Snapshot:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
+
+from runner.durations import local_time_text
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,7 +49,7 @@ def exchange_now_ms(client: ClockSource) -> int:
 
 
 def shown(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    return local_time_text(ms)
 
 
 @runtime_checkable

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from runner.compiler.lifecycle import utc_text
+from runner.durations import local_time_text
 from runner.money import plain
 from runner.records.activity import Activity
 
@@ -24,7 +24,7 @@ def _usdt(value: Decimal) -> str:
 
 
 def render_activity(activity: Activity) -> list[str]:
-    when = utc_text(activity.since_ms)
+    when = local_time_text(activity.since_ms)
     head = (
         f"Since the last apply ({when})"
         if activity.since_apply
@@ -37,8 +37,9 @@ def render_activity(activity: Activity) -> list[str]:
         lines.append(f"  fills: {len(activity.fills)}")
         for fill in activity.fills:
             pnl = f", realized {_usdt(fill.realized_pnl)}" if fill.realized_pnl else ""
+            side = fill.side.value.replace("_", " ")
             lines.append(
-                f"    {utc_text(fill.time_ms)} {fill.symbol} {fill.side.value.replace('_', ' ')} "
+                f"    {local_time_text(fill.time_ms)} {fill.symbol} {side} "
                 f"{plain(fill.size)} @ {plain(fill.price)}{_CAUSES[fill.cause]}"
                 f"{pnl}, fee {_usdt(fill.fee)}"
             )

@@ -52,7 +52,10 @@ def render_report(
     if report.time_up:
         head = "Stopped at the time limit"
         lines.append(style(f"{report.time_up}; no further write was started.", "red"))
-    lines.append(style(f"{head}: {applied} of {total} change(s) applied.", "red", "bold"))
+    if not (report.interrupted or report.time_up or report.sent or report.applied):
+        lines.append(style("Stopped before any write: nothing was applied.", "red", "bold"))
+    else:
+        lines.append(style(f"{head}: {applied} of {total} change(s) applied.", "red", "bold"))
     lines.extend(rerun_promise(report))
     return lines
 

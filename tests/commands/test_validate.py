@@ -136,9 +136,13 @@ def test_exit_codes_through_the_real_entry_point(
     capsys.readouterr()
 
 
-def test_schema_prints_the_packaged_schema_exactly(repo: Path) -> None:
-    result = CliRunner().invoke(cli.cli, ["schema"])
-    assert result.exit_code == 0
+@pytest.mark.parametrize(
+    "options", [[], ["--json"], ["--format", "json"], ["--format", "text"], ["--format", "github"]]
+)
+def test_schema_prints_the_packaged_schema_exactly(repo: Path, options: list[str]) -> None:
+    # PRODUCT.md section 8: --format text|json|github on every command
+    result = CliRunner().invoke(cli.cli, ["schema", *options])
+    assert result.exit_code == 0, result.output
     assert result.stdout.encode() == (repo / "schemas" / "plan.schema.json").read_bytes()
 
 

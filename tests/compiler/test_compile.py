@@ -330,6 +330,10 @@ def test_stop_that_fires_immediately_and_stop_beyond_liquidation() -> None:
         IDS,
     )
     assert "stop-beyond-liquidation" in rules(beyond)
+    # the liquidation price is named as the diff shows it: on the tick, not a 28-digit estimate
+    (message,) = [f.message for f in beyond.findings if f.rule == "stop-beyond-liquidation"]
+    liquidation = message.split("estimated liquidation price ")[1].split(":")[0]
+    assert D(liquidation) == D(liquidation).quantize(D("0.1")), message
 
 
 def test_limit_price_off_tick() -> None:

@@ -109,6 +109,32 @@ def test_limit_entries_and_plan_orders_get_figures_for_when_they_fill() -> None:
     assert estimate.pnl_at_stop_loss is not None and estimate.pnl_at_stop_loss < 0
 
 
+def test_a_plan_order_that_triggered_shows_no_figures_for_a_fill_that_will_not_come() -> None:
+    # the order this step placed is gone (it triggered: its 5 ETH are the position now) and is
+    # not placed again, so no "if filled" figures: they doubled the size to 10 ETH (279.50 USDT)
+    order = PlanOrderIntent(
+        index=0,
+        key="dip",
+        kind="plan_order",
+        symbol="ETHUSDT",
+        side=PosSide.LONG,
+        reduce_only=False,
+        size=D(5),
+        trigger=D(2800),
+        source=PriceSource.LAST,
+        direction=None,
+        entry=Entry(OrderType.LIMIT, D(2795)),
+        leverage=D(5),
+        margin=Margin.ISOLATED,
+    )
+    result = compile_plan(
+        plan(order), snapshot(futures="1000"), IDS, plan_order_registry={"dip": "300004"}
+    )
+    assert rules(result) == ["plan-order-gone"]
+    assert result.steps[0].estimate is None
+    assert result.actions == ()
+
+
 def test_cross_liquidation_uses_the_balance_the_whole_plan_leaves() -> None:
     cross = reference_position(margin=Margin.CROSS, stop_loss=KEEP, take_profit=KEEP)
     alone = compile_plan(plan(cross), snapshot(futures="1000"), IDS)

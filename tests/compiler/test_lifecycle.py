@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal as D
 
@@ -29,6 +31,16 @@ from .fixtures import long_btc, snapshot
 IDS = OrderIds("btc-swing", nonce="abc123")
 HOUR_MS = 3_600_000
 CLOSED_AT = 1_796_133_720_000  # 2026-12-01 14:02 UTC
+
+
+@pytest.fixture
+def tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Times are shown in local time (PRODUCT.md section 4): here UTC+9, no daylight saving."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def intent(**overrides: object) -> PositionIntent:
@@ -65,12 +77,12 @@ def test_without_a_record_a_flat_step_opens() -> None:
     assert [type(a) for a in result.actions] == [SubmitOrder]
 
 
-def test_a_stopped_out_step_stays_flat_and_says_why() -> None:
+def test_a_stopped_out_step_stays_flat_and_says_why(tokyo: None) -> None:
     step = intent()
     result = compile_with(step, Lifecycle({"btc": record(step, STOPPED)}))
     assert result.actions == ()
     (note,) = result.steps[0].notes
-    assert note.startswith("stopped out at 63050 on 2026-12-01 14:02 UTC")
+    assert note.startswith("stopped out at 63050 on 2026-12-01 23:02:00")
     assert "(-20.27 USDT incl. fees); stays flat (reentry: never)" in note
 
 
@@ -95,6 +107,13 @@ def test_reentry_after_counts_exchange_time(elapsed_ms: int, opens: bool) -> Non
     step = intent(reentry="after", reentry_after_s=3600)
     lifecycle = Lifecycle({"btc": record(step, STOPPED)}, server_ms=CLOSED_AT + elapsed_ms)
     assert bool(compile_with(step, lifecycle).actions) is opens
+
+
+def test_a_waiting_step_says_until_when_in_local_time(tokyo: None) -> None:
+    step = intent(reentry="after", reentry_after_s=3600)
+    lifecycle = Lifecycle({"btc": record(step, STOPPED)}, server_ms=CLOSED_AT)
+    (note,) = compile_with(step, lifecycle).steps[0].notes
+    assert "stays flat until 2026-12-02 00:02:00 (reentry: after 1h)" in note
 
 
 def test_reentry_after_without_the_exchange_clock_waits() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from runner.compiler.actions import OrderIds
 from runner.compiler.compile import compile_plan
-from runner.errors import ExitCode, PlanInvalid, SavedPlanStale
+from runner.errors import ConfigError, ExitCode, PlanInvalid, SavedPlanStale
 from runner.saved_plan import action_from_json, action_to_json, load_saved_plan, write_saved_plan
 from tests.compiler.fixtures import long_btc, snapshot
 from tests.render.test_plan_render import PLAN
@@ -102,3 +102,15 @@ def test_garbage_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text('{"kind": "something-else"}')
     with pytest.raises(PlanInvalid, match="not a bitmart-runner saved plan"):
         load_saved_plan(bad)
+
+
+def test_a_file_that_cannot_be_written_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(self: Path, *args: object, **kwargs: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    with pytest.raises(ConfigError, match=r"cannot write .*plan\.json: No space left on device"):
+        _saved(tmp_path)
+    assert list(tmp_path.glob("plan.json*")) == []  # no .tmp left behind

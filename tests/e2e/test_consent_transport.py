@@ -50,6 +50,18 @@ def test_plan_out_never_overwrites_other_files_but_replaces_a_saved_plan(
     assert again.code == ExitCode.OK, again.text
 
 
+def test_plan_out_into_a_missing_directory_is_refused_before_reading(
+    runner_cli: Cli, tmp_path: Path
+) -> None:
+    # was exit 70 "internal error: FileNotFoundError ... x.json.tmp" after the whole diff
+    out = tmp_path / "no-such-dir" / "x.json"
+    result = runner_cli.run("plan", str(BTC_LONG), "--out", str(out))
+    assert result.code == ExitCode.USAGE, result.text
+    assert "no-such-dir" in result.err and "does not exist" in result.err
+    assert "internal error" not in result.text
+    assert runner_cli.server.request_log() == []
+
+
 def test_end_of_input_at_the_prompt_is_not_confirmed(
     runner_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -86,7 +86,8 @@ def test_read_only_key(runner_cli: Cli) -> None:
     applied = runner_cli.run("apply", str(EXAMPLES / "btc-long.yaml"), "--yes")
     # refused before anything changed
     assert applied.code in (ExitCode.EXCHANGE, ExitCode.PARTIAL), applied.text
-    assert "30012" in applied.text  # the apply report names the refusal (not yet its hint)
+    assert "30012" in applied.text  # the apply report names the refusal and its fix
+    assert "hint:" in applied.text.split("Apply report")[1]
     assert runner_cli.server.state()["orders"] == []
 
 

@@ -111,6 +111,18 @@ def test_apply_invalid_against_the_account(runner_cli: Cli, tmp_path: Path) -> N
     assert document["outcome"] == "invalid" and document["findings"]
 
 
+def test_apply_stopped_before_any_write_is_exit_6_with_each_step(
+    runner_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BITMART_API_MEMO", "not-the-memo")  # the transfer list read is refused
+    result = runner_cli.run("apply", str(BTC_LONG), "--yes", "--json")
+    assert result.code == ExitCode.EXCHANGE, result.text
+    document = checked(result.out, "apply", 6)
+    assert document["outcome"] == "stopped"
+    assert [s["status"] for s in document["steps"]] == ["failed", "not_run"]
+    assert runner_cli.writes() == []
+
+
 def test_apply_stopped_part_way_is_exit_4_with_each_step(runner_cli: Cli) -> None:
     runner_cli.server.set_faults([{"path": SUBMIT, "fault": "http_500", "count": 100}])
     result = runner_cli.run("apply", str(BTC_LONG), "--yes", "--json")

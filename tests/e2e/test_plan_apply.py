@@ -79,6 +79,39 @@ def test_no_terminal_and_no_yes_is_exit_5_without_a_write(runner_cli: Cli) -> No
     assert runner_cli.writes() == []
 
 
+@pytest.mark.parametrize("wrong", ["BITMART_API_SECRET", "BITMART_API_MEMO"])
+def test_a_rejected_signature_before_any_write_is_exit_6(
+    runner_cli: Cli, monkeypatch: pytest.MonkeyPatch, wrong: str
+) -> None:
+    # plan reads are KEYED, so the diff is shown; the first SIGNED request is the transfer list
+    # read before the top-up is sent: nothing was written, so exit 6 (credential error before any
+    # write), not 4 (stopped part-way, some steps applied)
+    monkeypatch.setenv(wrong, "not-the-right-one")
+    result = runner_cli.run("apply", str(BTC_LONG), "--yes")
+    assert result.code == ExitCode.EXCHANGE, result.text
+    assert runner_cli.writes() == []
+    assert "BITMART_API_SECRET" in result.text  # the hint says what to check
+    assert "Stopped before any write: nothing was applied" in result.text
+
+
+def test_a_write_refused_for_its_signature_says_what_to_check(
+    runner_cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # no transfer: the first SIGNED request is the open itself, refused with 30005
+    plan = write_plan(
+        tmp_path / "open-only.yaml",
+        "version: 1\nname: open-only\nsteps:\n"
+        "  - position: {symbol: BTCUSDT, side: long, size: 1, leverage: 10, margin: isolated}\n",
+    )
+    runner_cli.server.fund("futures", Decimal(1000))
+    monkeypatch.setenv("BITMART_API_SECRET", "not-the-right-one")
+    result = runner_cli.run("apply", str(plan), "--yes")
+    assert "30005" in result.text
+    report = result.out.split("Apply report")[1]
+    assert "hint:" in report and "BITMART_API_SECRET" in report, result.text
+    assert _positions(runner_cli) == []
+
+
 @pytest.mark.parametrize(
     ("typed", "code"),
     [("confirm", ExitCode.NOT_CONFIRMED), ("yes", ExitCode.NOT_CONFIRMED), ("CONFIRM", 0)],

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import requests
 
+from runner.errors import ConfigError, ExitCode
 from runner.exchange.recording import Recorder
 
 
@@ -80,3 +82,18 @@ def test_a_disk_that_fails_stops_the_recording_not_the_run(tmp_path: Path) -> No
         )
     assert recorder.failed is not None
     assert len(failures) == 1 and "recording stopped" in failures[0]
+
+
+def test_a_directory_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    # was exit 70 "internal error: NotADirectoryError" for `--record afile/sub`
+    (tmp_path / "afile").write_text("", "utf-8")
+    with pytest.raises(ConfigError, match=r"--record .*afile/sub"):
+        Recorder(
+            tmp_path / "afile" / "sub",
+            masked_key="abcde...wxyz",
+            hidden=(),
+            key=None,
+            target="paper",
+            command="status",
+        )
+    assert ConfigError.exit_code == ExitCode.USAGE

@@ -32,6 +32,15 @@ def _balances(state: dict) -> dict:
     return state["balances"]
 
 
+def test_amounts_and_prices_are_echoed_without_an_exponent(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["sim", "fund", "1e3"]) == 0
+    assert capsys.readouterr().out.strip() == "credited 1000 USDT to the spot wallet"
+    assert run(["sim", "price", "BTCUSDT", "6.4e4", "--mark", "64000.50"]) == 0
+    assert capsys.readouterr().out.strip() == "BTCUSDT: last price 64000, mark 64000.5"
+
+
 def test_paper_round_trip_persists(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["sim", "fund", "250.5", "--wallet", "futures"]) == 0
     assert "250.5" in capsys.readouterr().out

@@ -18,11 +18,10 @@ from runner.compiler.lifecycle import (
     describe_closure,
     describe_policy,
     step_hash,
-    utc_text,
 )
 from runner.compiler.snapshot import Position, WorkingOrder
 from runner.compiler.steps.common import cancel_resting
-from runner.durations import format_duration
+from runner.durations import format_duration, local_time_text
 from runner.money import plain
 from runner.values import value
 
@@ -81,7 +80,7 @@ def _reentry(b: StepBuilder, ctx: Ctx, intent: PositionIntent, closure: Closure)
         if now >= due:
             b.note(f"{what}; opens again, {format_duration(intent.reentry_after_s)} have passed")
             return OPEN
-        b.note(f"{what}; stays flat until {utc_text(due)} ({policy})")
+        b.note(f"{what}; stays flat until {local_time_text(due)} ({policy})")
         return Gate(stay_flat=True)
     b.note(f"{what}; stays flat ({policy})")
     return Gate(stay_flat=True)

@@ -247,6 +247,7 @@ def compile_plan_order(b: StepBuilder, ctx: Ctx, intent: PlanOrderIntent) -> Non
             "give the step a new id to place a new one",
         )
         b.after = {}
+        b.estimate = None  # no fill is coming: figures "if filled" would count it twice
         return
     else:
         twin = next((t for t in plans if _matches(t, action)), None)

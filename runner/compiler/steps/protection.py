@@ -67,7 +67,7 @@ def preset_protection(
         check_tick(spec, trigger, kind.replace("_", "-")), f"{kind}.trigger"
     ):
         return None
-    liq = est.liquidation_price(
+    unrounded = est.liquidation_price(
         is_long=intent.side is PosSide.LONG,
         entry_price=entry,
         contracts=size,
@@ -77,6 +77,8 @@ def preset_protection(
         taker_rate=spec.taker_fee,
         extra_margin=ctx.ws.futures_available if margin is Margin.CROSS else ZERO,
     )
+    # on the tick, as the diff shows it (and names it in the finding)
+    liq = est.round_liquidation(unrounded, spec.tick, is_long=intent.side is PosSide.LONG)
     b.problems(
         check_protection(
             kind=kind,
