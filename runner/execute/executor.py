@@ -74,6 +74,7 @@ class Outcome:
     at: datetime | None = None
     verified: bool | None = None
     refused: bool = False  # not sent: it would have fired at once at the current price
+    no_effect: bool = False  # failed and certainly not on the exchange (refused, or never sent)
 
 
 @value
@@ -88,6 +89,20 @@ class ApplyReport:
     @property
     def applied(self) -> tuple[Outcome, ...]:
         return tuple(o for o in self.outcomes if o.status is Status.APPLIED)
+
+    @property
+    def changed_nothing(self) -> bool:
+        """Nothing reached the account: no change applied, none whose outcome is unknown, every
+        failure certainly without effect (the exchange refused it, or it was never sent)."""
+        return (
+            not self.interrupted
+            and not self.time_up
+            and all(
+                o.status is Status.NOT_RUN
+                or (o.status is Status.FAILED and (o.no_effect or o.refused))
+                for o in self.outcomes
+            )
+        )
 
     @property
     def refused(self) -> bool:
@@ -353,7 +368,9 @@ class Executor:
         except _StepFailed as failure:
             self.journal.record("failed", number=number, detail=failure.detail)
             self.emit(f"step {number}/{total}: {action.summary}\n  failed: {failure.detail}")
-            return Outcome(number, action, Status.FAILED, failure.detail, None, self.clock())
+            return Outcome(  # failed while preparing it: nothing was sent
+                number, action, Status.FAILED, failure.detail, None, self.clock(), no_effect=True
+            )
         self.journal.record(
             "intent",
             number=number,
@@ -376,7 +393,13 @@ class Executor:
             self.journal.record("failed", number=number, detail=failure.detail, trace=failure.trace)
             self.emit(f"  failed: {failure.detail}")
             return Outcome(
-                number, action, Status.FAILED, failure.detail, failure.trace, self.clock()
+                number,
+                action,
+                Status.FAILED,
+                failure.detail,
+                failure.trace,
+                self.clock(),
+                no_effect=failure.no_effect,
             )
         self._in_flight = None
         if isinstance(action, act.Transfer):
@@ -424,7 +447,9 @@ class Executor:
                         )
                     return None, "already on the exchange (duplicate client order id)"
                 raise _StepFailed(
-                    f"rejected by the exchange: {exc.code} {exc.message}", exc.trace
+                    f"rejected by the exchange: {exc.code} {exc.message}",
+                    exc.trace,
+                    no_effect=True,  # a refusal is an answer: the request did nothing
                 ) from None
             except WriteOutcomeUnknown as exc:
                 self.journal.record("outcome_unknown", attempt=attempt, detail=exc.detail)

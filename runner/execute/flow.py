@@ -448,9 +448,10 @@ def _exit_code(report: ApplyReport) -> ExitCode:
         return ExitCode.EXCHANGE  # the limit passed before any write left: as for plan
     if report.refused and not report.applied:
         return ExitCode.INVALID  # refused before anything was sent: nothing to converge
-    if not report.complete and not report.sent and not report.applied:
-        # a read before the first write failed (a rejected signature, the network): the account
-        # is as it was, so an exchange or credential error before any write, as for plan
+    if not report.complete and report.changed_nothing:
+        # a read before the first write failed (a rejected signature, the network), or the
+        # exchange refused the first write (a wrong secret, a key without trade permission): the
+        # account is as it was, so an exchange or credential error before any write, as for plan
         return ExitCode.EXCHANGE
     if not report.complete:
         return ExitCode.PARTIAL

@@ -32,10 +32,15 @@ _EXPIRY_MARGIN_MS = 5_000  # the request was signed a moment after its intent wa
 
 
 class StepFailed(Exception):
-    def __init__(self, detail: str, trace: str | None = None) -> None:
+    """A step that did not happen.  ``no_effect``: certainly not on the exchange (the exchange
+    refused the request, or nothing was sent); otherwise it may have been (an unknown outcome
+    that could not be settled)."""
+
+    def __init__(self, detail: str, trace: str | None = None, *, no_effect: bool = False) -> None:
         super().__init__(detail)
         self.detail = detail
         self.trace = trace
+        self.no_effect = no_effect
 
 
 class Reissue(Exception):

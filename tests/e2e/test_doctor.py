@@ -84,8 +84,9 @@ def test_read_only_key(runner_cli: Cli) -> None:
     assert checks["key permissions"]["status"] == "WARN"
     assert "cannot be checked" in checks["key permissions"]["message"]
     applied = runner_cli.run("apply", str(EXAMPLES / "btc-long.yaml"), "--yes")
-    # refused before anything changed
-    assert applied.code in (ExitCode.EXCHANGE, ExitCode.PARTIAL), applied.text
+    # refused before anything changed: a credential error before any write, not "part-way"
+    assert applied.code == ExitCode.EXCHANGE, applied.text
+    assert "the exchange refused the first write; nothing was applied" in applied.text
     assert "30012" in applied.text  # the apply report names the refusal and its fix
     assert "hint:" in applied.text.split("Apply report")[1]
     assert runner_cli.server.state()["orders"] == []

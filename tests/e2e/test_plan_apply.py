@@ -112,6 +112,38 @@ def test_a_write_refused_for_its_signature_says_what_to_check(
     assert _positions(runner_cli) == []
 
 
+POSITION_ONLY = (
+    "version: 1\nname: open-only\nsteps:\n"
+    "  - position: {symbol: BTCUSDT, side: long, size: 2, leverage: 5, margin: isolated}\n"
+)
+
+
+def test_a_first_write_the_exchange_refuses_is_exit_6_not_part_way(
+    runner_cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # no transfer, so every read is KEYED and passes; the open is the first SIGNED request and
+    # the exchange refuses its signature: nothing changed, so exit 6, not 4 ("some applied")
+    runner_cli.server.fund("futures", "1000")
+    monkeypatch.setenv("BITMART_API_SECRET", "not-the-right-one")
+    plan = write_plan(tmp_path / "open.yaml", POSITION_ONLY)
+    result = runner_cli.run("apply", str(plan), "--yes")
+    assert result.code == ExitCode.EXCHANGE, result.text
+    assert runner_cli.server.state()["orders"] == []
+    assert "the exchange refused the first write; nothing was applied" in result.text
+
+
+def test_a_first_order_the_exchange_rejects_is_exit_6(runner_cli: Cli, tmp_path: Path) -> None:
+    # a refusal is an answer: the order did nothing (a refusal after a write that happened is
+    # exit 4: test_signals_and_reruns.py::test_exit_4_then_rerun_skips_the_actions_already_done)
+    runner_cli.server.fund("futures", "1000")
+    submit = "/contract/private/submit-order"
+    runner_cli.server.set_faults([{"path": submit, "fault": "reject", "code": 40027}])
+    plan = write_plan(tmp_path / "open.yaml", POSITION_ONLY)
+    result = runner_cli.run("apply", str(plan), "--yes")
+    assert result.code == ExitCode.EXCHANGE, result.text
+    assert "40027" in result.text and runner_cli.server.state()["orders"] == []
+
+
 @pytest.mark.parametrize(
     ("typed", "code"),
     [("confirm", ExitCode.NOT_CONFIRMED), ("yes", ExitCode.NOT_CONFIRMED), ("CONFIRM", 0)],
