@@ -18,6 +18,7 @@ from runner.errors import ExitCode
 from runner.exchange.limits import SHARED
 from runner.execute.consent import Prompt
 from tests.e2e.conftest import Cli, FakeTime, write_plan
+from tests.render.output_schemas import checked
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "plans" / "examples"
 BTC_LONG = EXAMPLES / "btc-long.yaml"
@@ -142,6 +143,11 @@ def test_a_first_order_the_exchange_rejects_is_exit_6(runner_cli: Cli, tmp_path:
     result = runner_cli.run("apply", str(plan), "--yes")
     assert result.code == ExitCode.EXCHANGE, result.text
     assert "40027" in result.text and runner_cli.server.state()["orders"] == []
+    runner_cli.server.set_faults([{"path": submit, "fault": "reject", "code": 40027}])
+    as_json = runner_cli.run("apply", str(plan), "--yes", "--json")
+    document = checked(as_json.out, "apply", ExitCode.EXCHANGE)
+    assert document["outcome"] == "stopped"
+    assert [s["status"] for s in document["steps"]] == ["failed"]
 
 
 @pytest.mark.parametrize(
