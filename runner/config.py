@@ -188,13 +188,13 @@ def posix_file_modes() -> bool:
 
 
 def _env_file_values(env_file: Path | None) -> dict[str, str]:
-    from dotenv import dotenv_values
-
     path = env_file if env_file is not None else Path(".env")
     if not path.exists():
         if env_file is not None:
             raise ConfigError(f"env file not found: {env_file}")
         return {}
+    from dotenv import dotenv_values  # imported only when there is a file to read (~2 ms)
+
     if posix_file_modes() and path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
         print(
             f"warning: {path} is readable by group/others; run: chmod 600 {path}",
