@@ -119,6 +119,7 @@ class _DeferredInit:
     never made in a given run."""
 
     def __init__(self, *arguments: Any, **keywords: Any) -> None:
+        _check_defaults(arguments[1])  # the fields in the order of the positional parameters
         self.arguments, self.keywords = arguments, keywords
         self.owner: type | None = None  # the class, once dataclasses has made it
         self.written: Callable[..., None] | None = None
@@ -133,6 +134,19 @@ class _DeferredInit:
             self.written = init
         bound: Callable[..., None] = init if instance is None else init.__get__(instance, owner)
         return bound
+
+
+def _check_defaults(positional: list[dataclasses.Field[Any]]) -> None:
+    """The one mistake ``_init_fn`` finds before it writes any source, raised where the class
+    is defined, as dataclasses raises it, rather than at its first instance."""
+    seen_default = False
+    for f in positional:
+        if not f.init:
+            continue
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
+            seen_default = True
+        elif seen_default:
+            raise TypeError(f"non-default argument {f.name!r} follows default argument")
 
 
 class _SignatureDoc:

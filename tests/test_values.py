@@ -323,3 +323,17 @@ def test_a_field_named_self() -> None:
         self: int
 
     assert Odd(self=1).self == 1 == Odd(1).self
+
+
+def test_a_field_without_default_after_one_with_fails_where_the_class_is_defined() -> None:
+    def define(decorate: Any) -> None:
+        @decorate
+        class Wrong:
+            x: int = 0
+            y: int  # type: ignore[misc]
+
+    with pytest.raises(TypeError) as mine:
+        define(value)
+    with pytest.raises(TypeError) as real:
+        define(dataclass(frozen=True))
+    assert str(mine.value) == str(real.value) == "non-default argument 'y' follows default argument"
