@@ -11,11 +11,12 @@ import os
 import stat
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 
 from runner.errors import ConfigError, CredentialsMissing
+from runner.values import value
 
 ENV_KEY = "BITMART_API_KEY"
 ENV_SECRET = "BITMART_API_SECRET"  # noqa: S105 - the variable's name, not a secret
@@ -43,7 +44,7 @@ class ExchangeKind(StrEnum):
     CUSTOM = "custom"  # any --base-url, e.g. `bitmart-runner sim serve`
 
 
-@dataclass(frozen=True)
+@value
 class Target:
     """An exchange endpoint set: futures host plus the host serving the spot wallet."""
 
@@ -67,7 +68,7 @@ def mask_key(key: str) -> str:
     return f"{key[:5]}...{key[-4:]}"
 
 
-@dataclass(frozen=True)
+@value
 class Credentials:
     key: str
     secret: str = field(repr=False)
@@ -188,13 +189,13 @@ def posix_file_modes() -> bool:
 
 
 def _env_file_values(env_file: Path | None) -> dict[str, str]:
-    from dotenv import dotenv_values
-
     path = env_file if env_file is not None else Path(".env")
     if not path.exists():
         if env_file is not None:
             raise ConfigError(f"env file not found: {env_file}")
         return {}
+    from dotenv import dotenv_values  # imported only when there is a file to read (~2 ms)
+
     if posix_file_modes() and path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
         print(
             f"warning: {path} is readable by group/others; run: chmod 600 {path}",
@@ -219,8 +220,8 @@ def load_credentials(target: Target, env_file: Path | None = None) -> Credential
     memo = values.get(ENV_MEMO, "")
     if not (key or secret or memo):
         return None
-    for name, value in ((ENV_KEY, key), (ENV_SECRET, secret), (ENV_MEMO, memo)):
-        _check_credential(name, value)
+    for name, given in ((ENV_KEY, key), (ENV_SECRET, secret), (ENV_MEMO, memo)):
+        _check_credential(name, given)
     return Credentials(key, secret, memo)
 
 

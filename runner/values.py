@@ -3,9 +3,11 @@
 ``@dataclass(frozen=True)`` compiles six methods per class from generated source (``__init__``,
 ``__setattr__``, ``__delattr__``, ``__eq__``, ``__hash__``, ``__repr__``), each its own
 ``exec``; across the ~170 values an ``apply`` imports that was most of the project's own start-up.
-``@value`` lets dataclasses write the constructor, gives the class the frozen guards as closures
-(on 3.11 and 3.12, where dataclasses would compile them from source) and the other three from
-here, with the semantics dataclasses would have given them:
+``@value`` lets dataclasses write the constructor (on 3.11 and 3.12, where it is compiled from
+source for each class, only when the class is first used: about half the values an ``apply``
+imports are never made in a run), gives the class the frozen guards as closures (on 3.11 and
+3.12, where dataclasses would compile them from source) and the other three from here, with the
+semantics dataclasses would have given them:
 
 - ``==`` holds only between instances of the very same class (a subclass is not equal to its base)
   and compares the fields declared with ``compare=True``, in order; otherwise ``NotImplemented``;
@@ -20,6 +22,7 @@ A method the class defines itself is kept, as dataclasses keeps it.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import sys
 import threading
 from _thread import get_ident
@@ -108,26 +111,88 @@ def _frozen_guards(
     return __setattr__, __delattr__
 
 
-# Python 3.11 and 3.12 compile the frozen guards from source for every class; there the
-# dataclass below takes them from ``_frozen_guards``.  3.13 builds a class's methods in one
-# go, and any other version keeps dataclasses' own.
-_GUARDS_BY_CLOSURE = sys.version_info[:2] in ((3, 11), (3, 12)) and hasattr(
-    dataclasses, "_frozen_get_del_attr"
+class _DeferredInit:
+    """Stands in for the ``__init__`` dataclasses compiles from source for every class (its
+    ``_init_fn``, given the same arguments): the first time the class's ``__init__`` is looked
+    up (its first instance, ``inspect.signature``, ``help``), dataclasses writes the real one and
+    it takes this one's place on the class.  About half the values an ``apply`` imports are
+    never made in a given run."""
+
+    def __init__(self, *arguments: Any, **keywords: Any) -> None:
+        _check_defaults(arguments[1])  # the fields in the order of the positional parameters
+        self.arguments, self.keywords = arguments, keywords
+        self.owner: type | None = None  # the class, once dataclasses has made it
+        self.written: Callable[..., None] | None = None
+
+    def __get__(self, instance: object, owner: type) -> Callable[..., None]:
+        init = self.written
+        if init is None:
+            assert self.owner is not None and _GENERATED_INIT is not None
+            init = _GENERATED_INIT(*self.arguments, **self.keywords)
+            init.__qualname__ = f"{self.owner.__qualname__}.__init__"
+            self.owner.__init__ = init  # type: ignore[misc]
+            self.written = init
+        bound: Callable[..., None] = init if instance is None else init.__get__(instance, owner)
+        return bound
+
+
+def _check_defaults(positional: list[dataclasses.Field[Any]]) -> None:
+    """The one mistake ``_init_fn`` finds before it writes any source, raised where the class
+    is defined, as dataclasses raises it, rather than at its first instance."""
+    seen_default = False
+    for f in positional:
+        if not f.init:
+            continue
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
+            seen_default = True
+        elif seen_default:
+            raise TypeError(f"non-default argument {f.name!r} follows default argument")
+
+
+class _SignatureDoc:
+    """The docstring dataclasses gives a class that has none, ``Name(field: type = default)``,
+    written when it is read rather than at import (it needs the real ``__init__``)."""
+
+    def __get__(self, instance: object, owner: type) -> str:
+        return owner.__name__ + str(inspect.signature(owner)).replace(" -> None", "")
+
+
+# Python 3.11 and 3.12 compile the frozen guards and ``__init__`` from source for every class;
+# there the dataclass below takes the guards from ``_frozen_guards`` and writes ``__init__``
+# on first use.  3.13 builds a class's methods in one go, and any other version keeps
+# dataclasses' own.
+_GENERATED_INIT: Callable[..., Callable[..., None]] | None = getattr(dataclasses, "_init_fn", None)
+_PATCH_DATACLASSES = (
+    sys.version_info[:2] in ((3, 11), (3, 12))
+    and hasattr(dataclasses, "_frozen_get_del_attr")
+    and _GENERATED_INIT is not None
 )
 _PATCH_LOCK = threading.Lock()
 
 
 def _frozen_dataclass(cls: type[T], kw_only: bool) -> type[T]:
     make = dataclasses.dataclass(frozen=True, eq=False, repr=False, kw_only=kw_only)
-    if not _GUARDS_BY_CLOSURE:
+    if not _PATCH_DATACLASSES:
         return make(cls)
+    # dataclasses would write a docstring from the signature now (and so the __init__)
+    undocumented = not cls.__doc__
+    if undocumented:
+        cls.__doc__ = "(written when read)"
     with _PATCH_LOCK:
-        generated = dataclasses._frozen_get_del_attr  # type: ignore[attr-defined]
+        guards = dataclasses._frozen_get_del_attr  # type: ignore[attr-defined]
         dataclasses._frozen_get_del_attr = _frozen_guards  # type: ignore[attr-defined]
+        dataclasses._init_fn = _DeferredInit  # type: ignore[attr-defined]
         try:
-            return make(cls)
+            made = make(cls)
         finally:
-            dataclasses._frozen_get_del_attr = generated  # type: ignore[attr-defined]
+            dataclasses._frozen_get_del_attr = guards  # type: ignore[attr-defined]
+            dataclasses._init_fn = _GENERATED_INIT  # type: ignore[attr-defined]
+    init = made.__dict__.get("__init__")
+    if isinstance(init, _DeferredInit):
+        init.owner = made
+    if undocumented:
+        made.__doc__ = _SignatureDoc()  # type: ignore[assignment]
+    return made
 
 
 @overload

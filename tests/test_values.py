@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import pickle
+import sys
+import types
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -211,9 +214,139 @@ def test_frozen_guards_behave_as_dataclasses_own(mine: Any, real: Any) -> None:
                 del target.extra
 
 
-def test_other_dataclasses_keep_their_generated_guards() -> None:
-    # the closures are used only while a @value class is made
-    source_made = RealPoint.__setattr__.__code__.co_filename
-    assert source_made != Point.__setattr__.__code__.co_filename
-    generated = getattr(dataclasses, "_frozen_get_del_attr", None)  # 3.11, 3.12
-    assert generated is None or generated.__module__ == "dataclasses"
+def test_other_dataclasses_keep_their_generated_methods() -> None:
+    # the closures and the deferred __init__ are used only while a @value class is made
+    assert RealPoint.__setattr__.__code__.co_filename == "<string>"
+    assert RealPoint.__init__.__code__.co_filename == "<string>"
+    for name in ("_frozen_get_del_attr", "_init_fn"):
+        generated = getattr(dataclasses, name, None)
+        assert generated is None or generated.__module__ == "dataclasses"
+
+
+@pytest.mark.skipif(
+    sys.version_info[:2] not in ((3, 11), (3, 12)),
+    reason="3.13 writes a class's methods in one go; @value leaves them to dataclasses there",
+)
+def test_where_dataclasses_compiles_each_method_value_does_not() -> None:
+    fresh, _ = _fresh_pair()
+    assert Point.__setattr__.__code__.co_filename != "<string>"
+    assert not isinstance(vars(fresh)["__init__"], types.FunctionType)  # not written yet
+    fresh(1)
+    assert vars(fresh)["__init__"].__code__.co_filename == "<string>"
+
+
+def _fresh_pair() -> tuple[Any, Any]:
+    """A @value and a real frozen dataclass that nothing has made yet."""
+
+    @value
+    class Fresh:
+        x: int
+        items: list[int] = field(default_factory=list)
+
+        def __post_init__(self) -> None:
+            object.__setattr__(self, "items", [*self.items, self.x])
+
+    @dataclass(frozen=True)
+    class RealFresh:
+        x: int
+        items: list[int] = field(default_factory=list)
+
+        def __post_init__(self) -> None:
+            object.__setattr__(self, "items", [*self.items, self.x])
+
+    return Fresh, RealFresh
+
+
+def test_signature_and_docstring_match_dataclasses_before_the_first_instance() -> None:
+    mine, real = _fresh_pair()
+    assert inspect.signature(mine) == inspect.signature(real)
+    assert mine.__doc__ == real.__doc__.replace("RealFresh", "Fresh", 1)
+    assert mine(1).__doc__ == mine.__doc__
+
+
+def test_a_docstring_the_class_writes_is_kept() -> None:
+    @value
+    class Documented:
+        """Mine."""
+
+        x: int
+
+    assert Documented.__doc__ == "Mine."
+    assert Documented(1).__doc__ == "Mine."
+
+
+def test_the_constructor_is_the_one_dataclasses_writes() -> None:
+    mine, real = _fresh_pair()
+    assert mine(2).items == real(2).items == [2]
+    assert mine(2, [1]).items == real(2, [1]).items == [1, 2]
+    init = vars(mine)["__init__"]  # in place once the first instance was made
+    assert init.__qualname__ == f"{mine.__qualname__}.__init__"
+    assert init.__code__.co_filename == real.__init__.__code__.co_filename
+    assert mine.__init__ is init
+
+
+@pytest.mark.parametrize(
+    ("mine", "real", "args", "kwargs"),
+    [
+        (Point, RealPoint, (), {}),
+        (Point, RealPoint, (1, 2, 3, 4, 5), {}),
+        (Point, RealPoint, (1,), {"z": 2}),
+        (Point, RealPoint, (1,), {"x": 2}),
+        (Named, RealNamed, ("n",), {}),
+    ],
+)
+def test_wrong_arguments_fail_as_with_dataclasses(
+    mine: Any, real: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    with pytest.raises(TypeError) as mine_failed:
+        mine(*args, **kwargs)
+    with pytest.raises(TypeError) as real_failed:
+        real(*args, **kwargs)
+    assert str(mine_failed.value) == str(real_failed.value).replace("Real", "", 1)
+
+
+def test_a_subclass_made_first_writes_its_base_constructor() -> None:
+    mine, _ = _fresh_pair()
+
+    class Sub(mine):  # type: ignore[misc,valid-type]
+        pass
+
+    assert Sub(3).items == [3]
+    assert mine(4).items == [4]
+    assert isinstance(vars(mine)["__init__"], types.FunctionType)
+    assert "__init__" not in vars(Sub)
+
+
+def test_a_constructor_the_class_writes_is_kept() -> None:
+    @value
+    class Own:
+        x: int
+
+        def __init__(self, text: str) -> None:
+            object.__setattr__(self, "x", int(text))
+
+    assert Own("5").x == 5
+    assert list(inspect.signature(Own).parameters) == ["text"]
+
+
+def test_a_field_named_self() -> None:
+    @value
+    class Odd:
+        self: int
+
+    assert Odd(self=1).self == 1 == Odd(1).self
+
+
+def test_a_field_without_default_after_one_with_fails_where_the_class_is_defined() -> None:
+    def define(decorate: Any) -> None:
+        @decorate
+        class Wrong:
+            x: int = 0
+            y: int  # type: ignore[misc]
+
+    with pytest.raises(TypeError) as mine:
+        define(value)
+    with pytest.raises(TypeError) as real:
+        define(dataclass(frozen=True))
+    assert str(mine.value) == str(real.value)
+    assert "non-default argument 'y' follows default argument" in str(mine.value)
