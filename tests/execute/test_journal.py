@@ -5,8 +5,17 @@ import stat
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from runner.config import posix_file_modes
-from runner.execute.journal import Journal, new_run_id, read_journal, unfinished_journals
+from runner.execute import journal as journal_module
+from runner.execute.journal import (
+    Journal,
+    JournalFile,
+    new_run_id,
+    read_journal,
+    unfinished_journals,
+)
 
 
 def test_records_are_json_lines_with_decimals_as_strings(tmp_path: Path) -> None:
@@ -50,7 +59,35 @@ def test_unfinished_journal_is_found_and_torn_last_line_tolerated(tmp_path: Path
     pending = unfinished_journals(tmp_path, "acct")
     assert [j.run_id for j in pending] == ["crashed"]
     assert [r["event"] for r in pending[0].records] == ["run_start", "intent"]
-    assert read_journal(tmp_path / "journals" / "acct" / "done.jsonl").finished
+    # the finished one was put away beside it, kept whole
+    assert read_journal(tmp_path / "journals" / "acct" / "done" / "done.jsonl").finished
+    assert not (tmp_path / "journals" / "acct" / "done.jsonl").exists()
+
+
+def test_finished_journals_are_read_once_then_kept_out_of_the_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cron every 15 minutes leaves ~100 journals a day: each apply must not read them all again
+    for run in ("r1", "r2", "r3"):
+        with Journal.create(tmp_path, "acct", run) as journal:
+            journal.record("run_start")
+            journal.record("run_end", outcome="ok")
+    with Journal.create(tmp_path, "acct", "r4") as journal:
+        journal.record("run_start")
+    read: list[str] = []
+
+    def counted(path: Path) -> JournalFile:
+        read.append(path.stem)
+        return read_journal(path)
+
+    monkeypatch.setattr(journal_module, "read_journal", counted)
+    assert [j.run_id for j in unfinished_journals(tmp_path, "acct")] == ["r4"]
+    assert sorted(read) == ["r1", "r2", "r3", "r4"]
+    read.clear()
+    assert [j.run_id for j in unfinished_journals(tmp_path, "acct")] == ["r4"]
+    assert read == ["r4"]
+    folder = tmp_path / "journals" / "acct" / "done"
+    assert sorted(p.stem for p in folder.glob("*.jsonl")) == ["r1", "r2", "r3"]
 
 
 def test_no_journals_for_new_account(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from runner.compiler import actions as act
 from runner.domain import OrderSide, OrderType
 from runner.errors import NotConfirmed
 from runner.execute.consent import Prompt, consent
-from runner.execute.journal import Journal, read_journal, unfinished_journals
+from runner.execute.journal import FINISHED, Journal, read_journal, unfinished_journals
 from runner.execute.resume import action_key, already_applied, close_out, inspect, unsettled
 from runner.saved_plan import action_to_json
 from tests.compiler.fixtures import snapshot
@@ -102,8 +102,9 @@ def test_close_out_finishes_the_dead_journal(tmp_path: Path) -> None:
     dead_run(tmp_path)
     journals = unfinished_journals(tmp_path, "acct")
     close_out(journals, "new-run", redact=["s3cr3t-value"])
-    assert unfinished_journals(tmp_path, "acct") == []
-    last = read_journal(journals[0].path).records[-1]
+    assert unfinished_journals(tmp_path, "acct") == []  # and put away, being finished
+    dead = journals[0].path
+    last = read_journal(dead.parent / FINISHED / dead.name).records[-1]
     assert last["event"] == "run_end" and last["by_run"] == "new-run"
 
 
