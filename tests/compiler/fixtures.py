@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal as D
 
 from runner.compiler.estimates import Bracket
-from runner.compiler.intents import Entry, PositionIntent, Trigger
+from runner.compiler.intents import Entry, PlanOrderIntent, PositionIntent, Trigger
 from runner.compiler.snapshot import (
     Balances,
     ContractSpec,
@@ -17,7 +17,16 @@ from runner.compiler.snapshot import (
     TriggerOrder,
     WorkingOrder,
 )
-from runner.domain import Margin, Mode, OrderSide, PosSide, PriceSource, TpSlScope, TriggerKind
+from runner.domain import (
+    Margin,
+    Mode,
+    OrderSide,
+    OrderType,
+    PosSide,
+    PriceSource,
+    TpSlScope,
+    TriggerKind,
+)
 
 BTC = ContractSpec(
     symbol="BTCUSDT",
@@ -148,3 +157,25 @@ def reference_position(**overrides: object) -> PositionIntent:
     )
     fields.update(overrides)
     return PositionIntent(**fields)  # type: ignore[arg-type]
+
+
+def eth_dip_order(**overrides: object) -> PlanOrderIntent:
+    """A plan_order step: buy 5 ETHUSDT with a limit at 2795 when the last price reaches 2800,
+    5x isolated; ``overrides`` change single fields."""
+    fields: dict[str, object] = dict(
+        index=0,
+        key="dip",
+        kind="plan_order",
+        symbol="ETHUSDT",
+        side=PosSide.LONG,
+        reduce_only=False,
+        size=D(5),
+        trigger=D(2800),
+        source=PriceSource.LAST,
+        direction=None,
+        entry=Entry(OrderType.LIMIT, D(2795)),
+        leverage=D(5),
+        margin=Margin.ISOLATED,
+    )
+    fields.update(overrides)
+    return PlanOrderIntent(**fields)  # type: ignore[arg-type]

@@ -29,7 +29,6 @@ from runner.compiler.intents import (
     ModeIntent,
     OpenIntent,
     PlanIntents,
-    PlanOrderIntent,
     Policy,
     TpSlIntent,
     TransferIntent,
@@ -40,7 +39,7 @@ from runner.compiler.snapshot import WorkingOrder
 from runner.domain import Margin, Mode, OrderSide, OrderType, PosSide, PriceSource, PriceWay
 from runner.exchange.requests import request_for
 
-from .fixtures import long_btc, reference_position, sl_order, snapshot, tp_order
+from .fixtures import eth_dip_order, long_btc, reference_position, sl_order, snapshot, tp_order
 
 IDS = OrderIds("btc-swing", nonce="abc123")
 
@@ -448,21 +447,7 @@ def test_policy_leverage_and_required_stop() -> None:
 
 
 def test_plan_order_created_then_recognised() -> None:
-    intent = PlanOrderIntent(
-        index=0,
-        key="dip-buy",
-        kind="plan_order",
-        symbol="ETHUSDT",
-        side=PosSide.LONG,
-        reduce_only=False,
-        size=D(5),
-        trigger=D(2800),
-        source=PriceSource.LAST,
-        direction=None,
-        entry=Entry(OrderType.LIMIT, D(2795)),
-        leverage=D(5),
-        margin=Margin.CROSS,
-    )
+    intent = eth_dip_order(key="dip-buy", margin=Margin.CROSS)
     created = compile_plan(plan(intent), snapshot(futures="1000"), IDS)
     (action,) = created.actions
     assert isinstance(action, SubmitPlanOrder)

@@ -13,7 +13,6 @@ from runner.compiler.intents import (
     BalanceIntent,
     CancelIntent,
     Entry,
-    PlanOrderIntent,
     Policy,
     TpSlIntent,
     TransferIntent,
@@ -25,7 +24,7 @@ from runner.plan import validate_source
 from runner.render.plan_text import render_plan, summary_line
 from runner.render.style import Style
 
-from .fixtures import long_btc, sl_order, snapshot, tp_order
+from .fixtures import eth_dip_order, long_btc, sl_order, snapshot, tp_order
 from .test_compile import IDS, plan, reference_position, rules
 
 TAKER = D("0.0006")
@@ -85,22 +84,7 @@ def test_limit_entries_and_plan_orders_get_figures_for_when_they_fill() -> None:
     assert estimate.open_fee == D("0.12")  # maker rate on 600 USDT
     assert 0 < estimate.liquidation_price < D(60000)
     assert "if the order fills:" in render_plan(resting, Style(False))
-    order = PlanOrderIntent(
-        index=0,
-        key="dip",
-        kind="plan_order",
-        symbol="ETHUSDT",
-        side=PosSide.LONG,
-        reduce_only=False,
-        size=D(5),
-        trigger=D(2800),
-        source=PriceSource.LAST,
-        direction=None,
-        entry=Entry(OrderType.LIMIT, D(2795)),
-        leverage=D(5),
-        margin=Margin.ISOLATED,
-        stop_loss=D(2700),
-    )
+    order = eth_dip_order(stop_loss=D(2700))
     result = compile_plan(plan(order), snapshot(futures="1000"), IDS)
     estimate = result.steps[0].estimate
     assert estimate is not None and estimate.if_filled
@@ -112,21 +96,7 @@ def test_limit_entries_and_plan_orders_get_figures_for_when_they_fill() -> None:
 def test_a_plan_order_that_triggered_shows_no_figures_for_a_fill_that_will_not_come() -> None:
     # the order this step placed is gone (it triggered: its 5 ETH are the position now) and is
     # not placed again, so no "if filled" figures: they doubled the size to 10 ETH (279.50 USDT)
-    order = PlanOrderIntent(
-        index=0,
-        key="dip",
-        kind="plan_order",
-        symbol="ETHUSDT",
-        side=PosSide.LONG,
-        reduce_only=False,
-        size=D(5),
-        trigger=D(2800),
-        source=PriceSource.LAST,
-        direction=None,
-        entry=Entry(OrderType.LIMIT, D(2795)),
-        leverage=D(5),
-        margin=Margin.ISOLATED,
-    )
+    order = eth_dip_order()
     result = compile_plan(
         plan(order), snapshot(futures="1000"), IDS, plan_order_registry={"dip": "300004"}
     )

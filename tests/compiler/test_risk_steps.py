@@ -23,7 +23,6 @@ from runner.compiler.intents import (
     CancelIntent,
     Entry,
     Intent,
-    PlanOrderIntent,
     TpSlIntent,
     Trigger,
 )
@@ -42,7 +41,7 @@ from runner.domain import (
     TriggerKind,
 )
 
-from .fixtures import BTC, long_btc, sl_order, snapshot
+from .fixtures import BTC, eth_dip_order, long_btc, sl_order, snapshot
 from .test_compile import IDS, plan, reference_position
 
 
@@ -124,21 +123,7 @@ def test_an_unchanged_tp_sl_step_removing_a_hand_placed_stop_is_drift() -> None:
 
 
 def test_an_unchanged_plan_order_step_placing_its_order_again_is_drift() -> None:
-    dip = PlanOrderIntent(
-        index=0,
-        key="dip",
-        kind="plan_order",
-        symbol="ETHUSDT",
-        side=PosSide.LONG,
-        reduce_only=False,
-        size=D(5),
-        trigger=D(3400),
-        source=PriceSource.LAST,
-        direction=None,
-        entry=Entry(),
-        leverage=D(5),
-        margin=Margin.CROSS,
-    )
+    dip = eth_dip_order(trigger=D(3400), entry=Entry(), margin=Margin.CROSS)
     result = compile_plan(plan(dip), snapshot(futures="1000"), IDS, lifecycle=remembered(dip))
     assert isinstance(result.actions[0], SubmitPlanOrder)
     assert _risks(result) == [("a plan order may open 5 ETHUSDT", Why.DRIFT)]
