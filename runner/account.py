@@ -191,7 +191,9 @@ def _assemble(
     missing = [s for s in symbols if s not in by_symbol]
     if missing:
         raise SymbolUnknown(missing)
-    specs = {s: _spec(by_symbol[s], brackets.get(s, ()), fees.get(s)) for s in symbols}
+    specs = {
+        s: _spec(by_symbol[s], brackets.get(s, ()), fees.get(s, STANDARD_FEE)) for s in symbols
+    }
     rows = [row for s in symbols for row in position_rows[s]]
     # every position is read for a mode switch (then orders of every symbol count too) or for
     # a cross estimate (positions only: their margin backs the plan's cross positions)
@@ -239,16 +241,12 @@ def _raise_unusable(
 # BitMart's published standard futures fees, used only when the fee-rate read is skipped (its
 # limit spent, for a plan whose actions do not follow the rates): estimates then err on the
 # usual tier, the highest.
-_DEFAULT_TAKER = Decimal("0.0006")
-_DEFAULT_MAKER = Decimal("0.0002")
+STANDARD_FEE = KnownFee(Decimal("0.0006"), Decimal("0.0002"))
 
 
-STANDARD_FEE = KnownFee(_DEFAULT_TAKER, _DEFAULT_MAKER)
-
-
-def _spec(contract: Any, brackets: Sequence[Any], fee: Any | None) -> ContractSpec:
-    taker: Decimal = fee.taker if fee is not None else _DEFAULT_TAKER
-    maker: Decimal = fee.maker if fee is not None else _DEFAULT_MAKER
+def _spec(contract: Any, brackets: Sequence[Any], fee: Any) -> ContractSpec:
+    taker: Decimal = fee.taker
+    maker: Decimal = fee.maker
     return ContractSpec(
         symbol=contract.symbol,
         contract_size=contract.contract_size,
