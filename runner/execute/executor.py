@@ -92,16 +92,13 @@ class ApplyReport:
 
     @property
     def changed_nothing(self) -> bool:
-        """Nothing reached the account: no change applied, none whose outcome is unknown, every
-        failure certainly without effect (the exchange refused it, or it was never sent)."""
-        return (
-            not self.interrupted
-            and not self.time_up
-            and all(
-                o.status is Status.NOT_RUN
-                or (o.status is Status.FAILED and (o.no_effect or o.refused))
-                for o in self.outcomes
-            )
+        """Nothing reached the account, and the run was not cut short: no write left, or every
+        one the exchange refused (no change applied, none whose outcome is unknown)."""
+        if self.interrupted or self.time_up or self.applied:
+            return False
+        return not self.sent or all(
+            o.status is Status.NOT_RUN or (o.status is Status.FAILED and (o.no_effect or o.refused))
+            for o in self.outcomes
         )
 
     @property

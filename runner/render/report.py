@@ -52,11 +52,13 @@ def render_report(
     if report.time_up:
         head = "Stopped at the time limit"
         lines.append(style(f"{report.time_up}; no further write was started.", "red"))
-    if not (report.interrupted or report.time_up or report.sent or report.applied):
-        lines.append(style("Stopped before any write: nothing was applied.", "red", "bold"))
-    elif report.changed_nothing:
-        refused = "Stopped: the exchange refused the first write; nothing was applied."
-        lines.append(style(refused, "red", "bold"))
+    if report.changed_nothing:
+        stopped = (
+            "Stopped: the exchange refused the first write; nothing was applied."
+            if report.sent
+            else "Stopped before any write: nothing was applied."
+        )
+        lines.append(style(stopped, "red", "bold"))
     else:
         lines.append(style(f"{head}: {applied} of {total} change(s) applied.", "red", "bold"))
     lines.extend(rerun_promise(report))
