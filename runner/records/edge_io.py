@@ -6,8 +6,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from runner.durations import local_time_text
-
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -46,10 +44,6 @@ def exchange_now_ms(client: ClockSource) -> int:
     """The exchange's clock (periods and history windows are on it, not on this machine's)."""
     client.sync_clock()
     return client.transport.now_ms()
-
-
-def shown(ms: int) -> str:
-    return local_time_text(ms)
 
 
 @runtime_checkable

@@ -14,7 +14,8 @@ from typing import Any
 from runner.compiler.ctx import LevelFill
 from runner.compiler.intents import PlanIntents, PositionIntent
 from runner.compiler.snapshot import Snapshot
-from runner.records.edge_io import HistorySource, in_parallel, shown
+from runner.durations import local_time_text
+from runner.records.edge_io import HistorySource, in_parallel
 from runner.records.plan_orders import ladder_key
 
 HISTORY_WINDOW_S = 89 * 24 * 3600  # order-history takes at most a 90-day window
@@ -51,7 +52,7 @@ def read_ladder_fills(
                 fill = LevelFill(
                     price=Decimal(row.avg_price),
                     size=Decimal(row.filled),
-                    at=shown(int(row.update_time_ms)),
+                    at=local_time_text(int(row.update_time_ms)),
                 )
                 fills.setdefault(intent.key, {})[number] = fill
                 break

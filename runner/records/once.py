@@ -21,7 +21,8 @@ from runner.compiler.intents import (
 )
 from runner.compiler.periods import period_start_ms, period_tag, this_period
 from runner.compiler.snapshot import Snapshot
-from runner.records.edge_io import HistorySource, TransferHistory, in_parallel, shown
+from runner.durations import local_time_text
+from runner.records.edge_io import HistorySource, TransferHistory, in_parallel
 
 
 def period_tags(intents: PlanIntents, now_ms: int) -> dict[str, str]:
@@ -81,7 +82,7 @@ def _order(
     )
     for row in rows:
         if row.client_order_id == cid:
-            return f"order {row.order_id} at {shown(int(row.create_time_ms))}"
+            return f"order {row.order_id} at {local_time_text(int(row.create_time_ms))}"
     return None
 
 
@@ -94,7 +95,7 @@ def _transfer(source: TransferHistory, intent: TransferIntent, start_ms: int) ->
             and int(record.time_ms) >= start_ms
             and str(record.state).upper() != "FAILED"
         ):
-            return f"transfer {record.transfer_id} at {shown(int(record.time_ms))}"
+            return f"transfer {record.transfer_id} at {local_time_text(int(record.time_ms))}"
     return None
 
 
