@@ -123,8 +123,9 @@ def read_journal(path: Path) -> JournalFile:
 
 
 def unfinished_journals(home: Path, account_id: str) -> list[JournalFile]:
-    """Every journal without ``run_end``.  A journal that cannot be read (a directory or a looping
-    link named ``*.jsonl``) is an error, not skipped: it may hide a write in flight."""
+    """Every journal without ``run_end``; a finished one met on the way is put away in ``done/``
+    (the apply holding the account lock calls this).  A journal that cannot be read (a directory
+    or a looping link named ``*.jsonl``) is an error, not skipped: it may hide a write in flight."""
     folder = journal_dir(home, account_id)
     if not folder.exists() and not folder.is_symlink():
         return []
